@@ -1,0 +1,81 @@
+/**
+ * Ports: what the use-cases need from the outside world, shaped by their callers (STYLE.md habit 5).
+ * `store/` and `carriers/` implement these; nothing here imports a framework or a driver.
+ */
+
+/** Source of time, so tests and the dispatcher agree on "now". Epoch milliseconds. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** One outgoing SMS handed to a carrier: the whole text; the adapter splits it if it must. */
+export interface OutboundSms {
+  /** Our id (the app's sms_id), for logs and for carriers that accept a client reference. */
+  smsId: string;
+  /** Sender ID: the sending account's E.164 number (or configured alphanumeric sender). */
+  from: string;
+  /** Recipient, E.164. */
+  to: string;
+  /** Full text, UTF-8, any length. */
+  body: string;
+}
+
+/**
+ * Why a carrier refused a message for good. The phone is told the truth (issue #3): each kind maps to
+ * a non-2xx status in `http/error-map.ts` through the error catalogue.
+ */
+export type RefusalKind = 'invalid_recipient' | 'blocked' | 'no_route' | 'rejected';
+
+/**
+ * A carrier's answer is a value; only bugs throw (STYLE.md habit 3).
+ * - ok: accepted, with the carrier's id(s); one per submitted part for split messages.
+ * - not ok + retryable: transient (timeout, 5xx, throttled, connection down): try again later.
+ * - not ok + not retryable: permanent; `reason` is the carrier's own words, stored in `last_error`.
+ */
+export type SendOutcome =
+  | { ok: true; carrierRefs: string[] }
+  | { ok: false; retryable: true; reason: string }
+  | { ok: false; retryable: false; reason: string; kind: RefusalKind };
+
+/** A delivery report from a carrier (SMPP receipt or HTTP status callback). */
+export interface DeliveryReceipt {
+  carrier: string;
+  /** The carrier's id for the message (or for one part of it). */
+  carrierRef: string;
+  status: 'delivered' | 'failed';
+  /** Carrier's wording for a failure, or its stat/err fields. */
+  error?: string;
+  /** When the carrier says it happened, epoch ms, if known. */
+  at?: number;
+}
+
+/** A mobile-originated message from a carrier, already reassembled when it came in parts. */
+export interface InboundSms {
+  carrier: string;
+  /** Carrier's id, used to store a carrier's retry only once. */
+  carrierRef: string;
+  from: string;
+  to: string;
+  body: string;
+}
+
+/** Where a carrier with its own connection (SMPP) reports what arrives over it. */
+export interface CarrierEvents {
+  receipt(r: DeliveryReceipt): void;
+  inbound(m: InboundSms): void;
+}
+
+/**
+ * An SMS carrier. A new carrier = one file in `carriers/` + one line in `carriers/index.ts`.
+ * `send` must honour `signal` (abort = give up now, report retryable).
+ */
+export interface CarrierAdapter {
+  readonly name: string;
+  send(msg: OutboundSms, signal: AbortSignal): Promise<SendOutcome>;
+  /** Connect (SMPP bind) and start reporting receipts and inbound messages. Optional. */
+  start?(events: CarrierEvents): Promise<void>;
+  /** Release connections. Optional. */
+  close?(): Promise<void>;
+}
