@@ -79,3 +79,53 @@ export interface CarrierAdapter {
   /** Release connections. Optional. */
   close?(): Promise<void>;
 }
+
+/** A local account as the use-cases see it. */
+export interface Account {
+  id: number;
+  username: string;
+  passwordHash: string;
+  /** Default region for national numbers (`US`, `GB`, …). */
+  region: string;
+  /** Credit in micro-units; null = unlimited. */
+  creditMicros: number | null;
+  /** Phone numbers (E.164) and extensions, first = default sender ID. */
+  numbers: string[];
+}
+
+/** Read side of accounts, used on every request. */
+export interface AccountLookup {
+  byUsername(username: string): Promise<Account | undefined>;
+  /** By E.164 number or extension. */
+  byNumber(number: string): Promise<Account | undefined>;
+}
+
+/** Everything an accepted message is stored with. */
+export interface NewMessage {
+  senderAccountId: number | null;
+  recipientAccountId: number | null;
+  from: string;
+  to: string;
+  toRaw: string;
+  body: string;
+  contentType: string;
+  dispositionNotification: string | null;
+  smart: boolean;
+  status: import('../domain/message.js').MessageStatus;
+  segments: number;
+  /** Charged to the sender in the same transaction; 0 = free. */
+  chargeMicros: number;
+}
+
+/** Kinds of background job in the outbox table. */
+export type JobKind = 'deliver' | 'push';
+
+/** Write side of messages, on the Send Message hot path. */
+export interface MessageAcceptor {
+  /**
+   * Durably store a message, charge the sender and enqueue its jobs, all in one transaction; resolves
+   * only after the commit is on disk. Rejects with `notEnoughCredit()` when the charge does not fit.
+   * Returns the new message id (the app's sms_id).
+   */
+  accept(message: NewMessage, jobs: readonly JobKind[]): Promise<number>;
+}

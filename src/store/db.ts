@@ -1,0 +1,61 @@
+/**
+ * Opening the database: SQLite (better-sqlite3) in the data folder by default, PostgreSQL (pg) when a
+ * `postgres://` URL is configured. Every query goes through Kysely so both engines run the same code;
+ * the few differences are flags on `Db` (STACK.md).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An open database with its dialect. */
+export interface Db {
+  kysely: Kysely<DB>;
+  dialect: Dialect;
+  /** Where it lives, for logs: a file path, or the PostgreSQL URL without its password. */
+  where: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+export const SQLITE_FILE = 'textbridge.db';
+
+/** Open (and create) the configured database. Migrations are separate (`migrate`). */
+export function openDb(opts: OpenOptions): Db {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openSqlite(path.join(opts.dataDir, SQLITE_FILE));
+}
+
+function openSqlite(file: string): Db {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  // WAL lets the CLI read and write beside the server; FULL makes every commit durable before we
+  // answer 2xx ("a 2xx means the message is on disk"); busy_timeout covers the CLI's short writes.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { kysely, dialect: 'sqlite', where: file, close: () => kysely.destroy() };
+}
+
+// int8 (bigint) columns hold ms timestamps, ids and micro-units: all far below 2^53. pg returns
+// them as strings by default (STACK.md); parse them to numbers so both engines return numbers.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+function openPostgres(url: string, max: number): Db {
+  const pool = new pg.Pool({ connectionString: url, max });
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const where = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return { kysely, dialect: 'postgres', where, close: () => kysely.destroy() };
+}

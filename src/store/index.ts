@@ -1,0 +1,43 @@
+/**
+ * The store: Kysely statements composed into the ports the use-cases need (`app/ports.ts`).
+ * On SQLite, writes on the send path go through group commit; on PostgreSQL each accept is its own
+ * transaction (the server groups concurrent commits itself, and instances share the pool load).
+ */
+import type { Account, AccountLookup, JobKind, MessageAcceptor, NewMessage } from '../app/ports.js';
+import type { Clock } from '../app/ports.js';
+import { notEnoughCredit } from '../errors.js';
+import { chargeCredit, findAccountByNumber, findAccountByUsername, listNumbers, type Q } from './accounts.js';
+import type { Db } from './db.js';
+import { GroupCommit } from './group-commit.js';
+import { insertJobs, insertMessage } from './messages.js';
+
+export interface Store extends AccountLookup, MessageAcceptor {
+  db: Db;
+}
+
+export function makeStore(db: Db, clock: Clock): Store {
+  const k = db.kysely;
+  const group = db.dialect === 'sqlite' ? new GroupCommit(k) : undefined;
+  const inTransaction = <T>(work: (q: Q) => Promise<T>): Promise<T> =>
+    group ? group.run(work) : k.transaction().execute(work);
+
+  const withNumbers = async (row: Omit<Account, 'numbers'> | undefined): Promise<Account | undefined> =>
+    row && { ...row, id: Number(row.id), numbers: await listNumbers(k, Number(row.id)) };
+
+  return {
+    db,
+    byUsername: async (username) => withNumbers(await findAccountByUsername(k, username)),
+    byNumber: async (number) => withNumbers(await findAccountByNumber(k, number)),
+    accept: (m: NewMessage, jobs: readonly JobKind[]) =>
+      inTransaction(async (q) => {
+        // The charge comes first: a refusal must happen before this unit's first write (group-commit.ts).
+        if (m.chargeMicros > 0 && m.senderAccountId !== null) {
+          if (!(await chargeCredit(q, m.senderAccountId, m.chargeMicros))) throw notEnoughCredit();
+        }
+        const now = clock.now();
+        const id = await insertMessage(q, m, now);
+        await insertJobs(q, jobs, id, now);
+        return id;
+      }),
+  };
+}

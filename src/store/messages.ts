@@ -1,0 +1,96 @@
+/** Message statements, one per function. */
+import type { JobKind, NewMessage } from '../app/ports.js';
+import type { Message, MessageStatus } from '../domain/message.js';
+import type { Q } from './accounts.js';
+
+/** insert into messages … returning id */
+export async function insertMessage(q: Q, m: NewMessage, now: number): Promise<number> {
+  const row = await q
+    .insertInto('messages')
+    .values({
+      sender_account_id: m.senderAccountId,
+      recipient_account_id: m.recipientAccountId,
+      from_addr: m.from,
+      to_addr: m.to,
+      to_raw: m.toRaw,
+      body: m.body,
+      content_type: m.contentType,
+      disposition_notification: m.dispositionNotification,
+      smart: m.smart ? 1 : 0,
+      status: m.status,
+      segments: m.segments,
+      charge_micros: m.chargeMicros,
+      attempts: 0,
+      displayed: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** insert into jobs (kind, ref_id, run_at, …) values … (one row per kind) */
+export async function insertJobs(q: Q, kinds: readonly JobKind[], refId: number, now: number): Promise<void> {
+  if (kinds.length === 0) return;
+  await q
+    .insertInto('jobs')
+    .values(kinds.map((kind) => ({ kind, ref_id: refId, run_at: now, attempts: 0, created_at: now })))
+    .execute();
+}
+
+export const messageColumns = [
+  'id',
+  'sender_account_id as senderAccountId',
+  'recipient_account_id as recipientAccountId',
+  'from_addr as from',
+  'to_addr as to',
+  'to_raw as toRaw',
+  'body',
+  'content_type as contentType',
+  'disposition_notification as dispositionNotification',
+  'status',
+  'segments',
+  'charge_micros as chargeMicros',
+  'carrier',
+  'carrier_ref as carrierRef',
+  'attempts',
+  'last_error as lastError',
+  'displayed',
+  'created_at as createdAt',
+  'updated_at as updatedAt',
+] as const;
+
+type Row = Omit<Message, 'displayed' | 'status'> & { displayed: number; status: string };
+
+export const toMessage = (r: Row): Message => ({
+  ...r,
+  id: Number(r.id),
+  status: r.status as MessageStatus,
+  displayed: r.displayed === 1,
+});
+
+/** select … from messages where id = ? */
+export async function findMessage(q: Q, id: number): Promise<Message | undefined> {
+  const r = await q.selectFrom('messages').select(messageColumns).where('id', '=', id).executeTakeFirst();
+  return r && toMessage(r);
+}
+
+/** Filter for the CLI's `messages list`. */
+export interface MessageFilter {
+  accountId?: number;
+  status?: MessageStatus;
+  limit: number;
+}
+
+/** select … from messages [where account is sender or recipient] [and status = ?] order by id desc limit ? */
+export async function listMessages(q: Q, f: MessageFilter): Promise<Message[]> {
+  let query = q.selectFrom('messages').select(messageColumns);
+  if (f.accountId !== undefined) {
+    const id = f.accountId;
+    query = query.where((eb) => eb.or([eb('sender_account_id', '=', id), eb('recipient_account_id', '=', id)]));
+  }
+  if (f.status) query = query.where('status', '=', f.status);
+  const rows = await query.orderBy('id', 'desc').limit(f.limit).execute();
+  return rows.map(toMessage);
+}

@@ -1,0 +1,30 @@
+/**
+ * Append-only numbered migrations, listed here in code (no folder scanning, so `tsx` and the built
+ * `dist/` behave the same). On PostgreSQL, Kysely's migrator holds an advisory lock while it runs, so
+ * several instances starting at once migrate exactly once (issue #5).
+ */
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { Db, Dialect } from '../db.js';
+import * as m0001 from './0001_init.js';
+
+type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
+const STEPS: Record<string, Step> = {
+  '0001_init': m0001,
+};
+
+/** Bring the schema up to date. Throws with the failing migration's name. */
+export async function migrate(db: Db): Promise<void> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, step] of Object.entries(STEPS)) {
+    migrations[name] = { up: (k) => step.up(k, db.dialect) };
+  }
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: { getMigrations: async () => migrations },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}

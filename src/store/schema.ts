@@ -1,0 +1,66 @@
+/**
+ * Table shapes as Kysely sees them. Times are epoch milliseconds (bigint), money is micro-units
+ * (bigint), booleans are 0/1 integers: the same on SQLite and PostgreSQL.
+ */
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  region: string;
+  /** null = unlimited. */
+  credit_micros: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccountNumbersTable {
+  /** E.164 (`+15551231234`) or a bare extension (`201`). */
+  number: string;
+  account_id: number;
+  /** Order in which the account lists its numbers; the first is the default sender ID. */
+  position: number;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  sender_account_id: number | null;
+  recipient_account_id: number | null;
+  from_addr: string;
+  to_addr: string;
+  to_raw: string;
+  body: string;
+  content_type: string;
+  disposition_notification: string | null;
+  smart: number;
+  status: string;
+  segments: number;
+  charge_micros: number;
+  carrier: string | null;
+  carrier_ref: string | null;
+  attempts: number;
+  last_error: string | null;
+  displayed: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  /** `deliver` (message id in ref_id), `push` (message id), … */
+  kind: string;
+  ref_id: number;
+  run_at: number;
+  attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  created_at: number;
+}
+
+export interface DB {
+  accounts: AccountsTable;
+  account_numbers: AccountNumbersTable;
+  messages: MessagesTable;
+  jobs: JobsTable;
+}
