@@ -55,7 +55,10 @@ export async function listAccounts(q: Q): Promise<Account[]> {
     q.selectFrom('accounts').select(columns).orderBy('username').execute(),
     q.selectFrom('account_numbers').select(['account_id', 'number']).orderBy('position').execute(),
   ]);
-  return rows.map((r) => ({ ...r, numbers: numbers.filter((n) => n.account_id === r.id).map((n) => n.number) }));
+  return rows.map((r) => ({
+    ...r,
+    numbers: numbers.filter((n) => n.account_id === r.id).map((n) => n.number),
+  }));
 }
 
 /** insert into accounts … returning id */
@@ -93,7 +96,12 @@ export async function deleteNumbers(q: Q, accountId: number): Promise<void> {
 }
 
 /** update accounts set password_hash = ? where username = ? */
-export async function updatePasswordHash(q: Q, username: string, passwordHash: string, now: number): Promise<boolean> {
+export async function updatePasswordHash(
+  q: Q,
+  username: string,
+  passwordHash: string,
+  now: number,
+): Promise<boolean> {
   const r = await q
     .updateTable('accounts')
     .set({ password_hash: passwordHash, updated_at: now })
@@ -123,7 +131,12 @@ export async function addCredit(q: Q, username: string, deltaMicros: number, now
 }
 
 /** update accounts set credit_micros = ? where username = ? (null = unlimited) */
-export async function setCredit(q: Q, username: string, creditMicros: number | null, now: number): Promise<boolean> {
+export async function setCredit(
+  q: Q,
+  username: string,
+  creditMicros: number | null,
+  now: number,
+): Promise<boolean> {
   const r = await q
     .updateTable('accounts')
     .set({ credit_micros: creditMicros, updated_at: now })

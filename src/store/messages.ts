@@ -88,7 +88,9 @@ export async function listMessages(q: Q, f: MessageFilter): Promise<Message[]> {
   let query = q.selectFrom('messages').select(messageColumns);
   if (f.accountId !== undefined) {
     const id = f.accountId;
-    query = query.where((eb) => eb.or([eb('sender_account_id', '=', id), eb('recipient_account_id', '=', id)]));
+    query = query.where((eb) =>
+      eb.or([eb('sender_account_id', '=', id), eb('recipient_account_id', '=', id)]),
+    );
   }
   if (f.status) query = query.where('status', '=', f.status);
   const rows = await query.orderBy('id', 'desc').limit(f.limit).execute();

@@ -1,0 +1,77 @@
+/**
+ * Authentication of every app request (Send, Fetch, push token reporters).
+ *
+ * The app sends the password on every request (send_message doc), and one scrypt check costs tens of
+ * milliseconds (STACK.md), so successful checks are remembered: the cache key is an HMAC of username
+ * and password under a per-process random key (the plain password is never kept), the value is the
+ * account id and the password hash that was checked. A hit counts only while the account's current
+ * hash is still that hash, so a password change (even from the CLI in another process) ends it at once.
+ *
+ * Failures are throttled per account and per client address (429). Missing or empty credentials are
+ * 401 without touching the store. Unknown usernames are checked against a dummy hash so the answer
+ * takes as long as for a known one.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { throttled, unauthorized } from '../errors.js';
+import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.js';
+import type { Account, AccountLookup, Clock } from './ports.js';
+import { FailureThrottle } from './throttle.js';
+
+export interface AuthOptions {
+  cacheTtlMs: number;
+  maxFailures: number;
+  failureWindowMs: number;
+  /** Most remembered logins; the oldest go first. */
+  maxCacheEntries?: number;
+}
+
+export interface Credentials {
+  username: string | undefined;
+  password: string | undefined;
+  /** Client address, for throttling. */
+  ip: string;
+}
+
+export type Authenticate = (c: Credentials) => Promise<Account>;
+
+export function makeAuthenticate(accounts: AccountLookup, clock: Clock, opts: AuthOptions): Authenticate {
+  const secret = randomBytes(32);
+  const cache = new Map<string, { accountId: number; passwordHash: string; expires: number }>();
+  const maxEntries = opts.maxCacheEntries ?? 50_000;
+  const throttle = new FailureThrottle(opts.maxFailures, opts.failureWindowMs, () => clock.now());
+
+  return async ({ username, password, ip }) => {
+    if (!username || !password) throw unauthorized('Missing username or password');
+    const userKey = `u:${username}`;
+    const ipKey = `ip:${ip}`;
+    if (throttle.isBlocked(userKey) || throttle.isBlocked(ipKey)) throw throttled();
+
+    const account = await accounts.byUsername(username);
+    const key = createHmac('sha256', secret).update(username).update('\0').update(password).digest('base64');
+    const hit = cache.get(key);
+    const now = clock.now();
+    if (account && hit && hit.accountId === account.id && hit.passwordHash === account.passwordHash) {
+      if (hit.expires > now) return account;
+      cache.delete(key);
+    }
+
+    const ok = account
+      ? await verifyPassword(password, account.passwordHash)
+      : (await verifyPassword(password, await DUMMY_HASH_PROMISE)) && false;
+    if (!account || !ok) {
+      throttle.fail(userKey);
+      throttle.fail(ipKey);
+      throw unauthorized();
+    }
+    throttle.reset(userKey);
+    if (opts.cacheTtlMs > 0) {
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
+      cache.set(key, {
+        accountId: account.id,
+        passwordHash: account.passwordHash,
+        expires: now + opts.cacheTtlMs,
+      });
+    }
+    return account;
+  };
+}

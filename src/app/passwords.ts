@@ -1,0 +1,43 @@
+/**
+ * Password hashing with node:crypto scrypt (STACK.md: no native add-on to build). Stored form:
+ * `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>`, so parameters can be raised later without a migration.
+ * Verification is constant-time (timingSafeEqual) and runs on libuv's thread pool, off the event loop.
+ */
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+
+const N = 16384;
+const R = 8;
+const P = 1;
+const KEYLEN = 32;
+
+function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password, salt, KEYLEN, { N: n, r, p, maxmem: 128 * n * r * 2 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
+  });
+}
+
+/** Hash a new password with a fresh random salt. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await derive(password, salt, N, R, P);
+  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+/** Check a password against a stored hash; false for a malformed hash, never a throw. */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [n, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const salt = Buffer.from(parts[4]!, 'base64');
+  const expected = Buffer.from(parts[5]!, 'base64');
+  if (!Number.isInteger(n) || !Number.isInteger(r) || !Number.isInteger(p) || expected.length !== KEYLEN) {
+    return false;
+  }
+  const key = await derive(password, salt, n, r, p);
+  return timingSafeEqual(key, expected);
+}
+
+/** A hash of a random password: checked against when the username is unknown, so timing does not tell. */
+export const DUMMY_HASH_PROMISE = hashPassword(randomBytes(12).toString('base64'));

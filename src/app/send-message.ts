@@ -1,0 +1,113 @@
+/**
+ * Send Message use-case: authenticate → check the text → resolve the recipient → price it →
+ * store + charge + enqueue in one durable transaction → the sms_id.
+ *
+ * On-net recipients (another local account by number, username or SIP address) get the message in
+ * their inbox at once; anything else waits in the outbox as `queued` for the delivery engine.
+ */
+import { type Address, formatAddress, parseAddress } from '../domain/address.js';
+import { CONTENT_TYPE_TEXT } from '../domain/message.js';
+import { type RateTable, segmentPriceMicros, toMicros } from '../domain/rates.js';
+import { countSegments } from '../domain/segments.js';
+import { emptyBody, invalidRecipient, noRoute, tooLarge } from '../errors.js';
+import type { SendRequest } from '../protocol/acrobits/send-message.js';
+import type { Authenticate, Credentials } from './authenticate.js';
+import type { Account, AccountLookup, JobKind, MessageAcceptor } from './ports.js';
+
+export interface SendOptions {
+  rates: RateTable;
+  maxBodyBytes: number;
+  recipients: { allowShortCodes: boolean; shortCodeMinDigits: number; shortCodeMaxDigits: number };
+  /** Jobs to enqueue with an on-net message (a push to the recipient's devices, when push is on). */
+  onNetJobs: readonly JobKind[];
+}
+
+export interface SendDeps {
+  authenticate: Authenticate;
+  accounts: AccountLookup;
+  messages: MessageAcceptor;
+  options: SendOptions;
+}
+
+export interface SendResult {
+  smsId: number;
+  /** Where it went: another local account's inbox, or the outbox for a carrier. */
+  onNet: boolean;
+  sender: Account;
+}
+
+/** Where a recipient lives. */
+type Destination = { onNet: true; account: Account; to: string } | { onNet: false; to: string };
+
+/**
+ * `readRequest` is called only after authentication, so a stranger learns nothing about field rules
+ * and a missing password is 401 before any 400.
+ */
+export type SendMessage = (credentials: Credentials, readRequest: () => SendRequest) => Promise<SendResult>;
+
+export function makeSendMessage({ authenticate, accounts, messages, options }: SendDeps): SendMessage {
+  const resolve = async (addr: Address): Promise<Destination | undefined> => {
+    switch (addr.kind) {
+      case 'phone': {
+        const account = await accounts.byNumber(addr.e164);
+        return account ? { onNet: true, account, to: addr.e164 } : { onNet: false, to: addr.e164 };
+      }
+      case 'short': {
+        const account = (await accounts.byNumber(addr.digits)) ?? (await accounts.byUsername(addr.digits));
+        if (account) return { onNet: true, account, to: addr.digits };
+        const { allowShortCodes, shortCodeMinDigits: min, shortCodeMaxDigits: max } = options.recipients;
+        const n = addr.digits.length;
+        return allowShortCodes && n >= min && n <= max ? { onNet: false, to: addr.digits } : undefined;
+      }
+      case 'local': {
+        const account = await accounts.byUsername(addr.name);
+        return account && { onNet: true, account, to: account.username };
+      }
+      case 'sip': {
+        const full = formatAddress(addr);
+        const account = (await accounts.byUsername(full)) ?? (await accounts.byUsername(addr.user));
+        if (account) return { onNet: true, account, to: account.username };
+        // `sip:+15551231234@host` is a phone number in SIP clothing.
+        const inner = parseAddress(addr.user, 'ZZ');
+        if (inner?.kind === 'phone') return resolve(inner);
+        throw noRoute(full);
+      }
+    }
+  };
+
+  return async (credentials, readRequest) => {
+    const sender = await authenticate(credentials);
+    const req = readRequest();
+
+    if (req.body.trim().length === 0) throw emptyBody();
+    if (Buffer.byteLength(req.body, 'utf8') > options.maxBodyBytes) {
+      throw tooLarge(`Message is too long (limit ${Math.floor(options.maxBodyBytes / 1024)} KiB)`);
+    }
+
+    const addr = parseAddress(req.to, sender.region);
+    const dest = addr && (await resolve(addr));
+    if (!dest) throw invalidRecipient();
+
+    // Only text is split into SMS segments; file transfers and receipts count as one unit on-net.
+    const segments = req.contentType === CONTENT_TYPE_TEXT ? countSegments(req.body).segments : 1;
+    const price = dest.onNet ? toMicros(options.rates.onNet) : segmentPriceMicros(options.rates, dest.to);
+    const smsId = await messages.accept(
+      {
+        senderAccountId: sender.id,
+        recipientAccountId: dest.onNet ? dest.account.id : null,
+        from: sender.numbers[0] ?? sender.username,
+        to: dest.to,
+        toRaw: req.to,
+        body: req.body,
+        contentType: req.contentType,
+        dispositionNotification: req.dispositionNotification,
+        smart: req.smart,
+        status: dest.onNet ? 'delivered' : 'queued',
+        segments,
+        chargeMicros: price * segments,
+      },
+      dest.onNet ? options.onNetJobs : ['deliver'],
+    );
+    return { smsId, onNet: dest.onNet, sender };
+  };
+}

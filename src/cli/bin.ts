@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+/**
+ * `textbridge` command line. Every command takes `--data-dir` and `--config`, and the reading commands
+ * take `--json`. The account and message commands open the same store as the server (SQLite WAL allows
+ * it while the server runs; PostgreSQL trivially).
+ */
+import { type Command, Option } from 'commander';
+import { buildProgram } from './program.js';
+
+const program: Command = buildProgram();
+program.addOption(new Option('--version').hideHelp());
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`textbridge: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,177 @@
+/** The commander program, built without side effects so tests can run commands in-process. */
+import closeWithGrace from 'close-with-grace';
+import { Command, Option } from 'commander';
+import { makeAccountAdmin } from '../app/accounts.js';
+import { systemClock } from '../app/ports.js';
+import { type Config, type ConfigOverrides, loadConfig } from '../config.js';
+import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
+import { fromMicros } from '../domain/rates.js';
+import { makeLogger, openStore, startService } from '../main.js';
+import { makeAdminStore } from '../store/admin.js';
+
+interface CommonOpts {
+  dataDir?: string;
+  config?: string;
+  json?: boolean;
+}
+
+const common = (c: Command) =>
+  c
+    .option('--data-dir <dir>', 'embedded store folder (env TEXTBRIDGE_DATA_DIR, default ./data)')
+    .option('--config <file>', 'JSON configuration file (env TEXTBRIDGE_CONFIG)');
+
+function configFrom(o: CommonOpts & ConfigOverrides): Config {
+  return loadConfig({ configFile: o.config, dataDir: o.dataDir, port: o.port, host: o.host });
+}
+
+/** Run `fn` with an admin API over the configured store, then close it. */
+async function withAdmin<T>(o: CommonOpts, fn: (admin: ReturnType<typeof makeAccountAdmin>) => Promise<T>) {
+  const db = await openStore(configFrom(o));
+  try {
+    return await fn(makeAccountAdmin(makeAdminStore(db), systemClock));
+  } finally {
+    await db.close();
+  }
+}
+
+const out = (s: string): void => {
+  process.stdout.write(`${s}\n`);
+};
+const collect = (v: string, prev: string[]) => [...prev, v];
+
+export function buildProgram(): Command {
+  const program = new Command('textbridge')
+    .description('Messaging back end for Acrobits softphones')
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  common(program.command('serve'))
+    .description('run the HTTP service (Send Message, Fetch Messages, …)')
+    .addOption(
+      new Option('--port <port>', 'listen port (env PORT, default 8080)').argParser((v) => Number(v)),
+    )
+    .option('--host <host>', 'listen address (env HOST, default 0.0.0.0)')
+    .action(async (o: CommonOpts & { port?: number; host?: string }) => {
+      const config = configFrom(o);
+      const logger = makeLogger(config);
+      const service = await startService(config, logger);
+      closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+        if (err) logger.error({ err }, 'shutting down after an error');
+        else logger.info({ signal }, 'shutting down');
+        await service.close();
+      });
+    });
+
+  const account = program.command('account').description('manage local accounts');
+  common(account.command('add <username>'))
+    .description('create an account')
+    .requiredOption('--password <pw>', 'its password (stored as an scrypt hash)')
+    .option(
+      '--number <n>',
+      'a phone number or extension (repeatable; the first is the sender ID)',
+      collect,
+      [],
+    )
+    .option('--region <CC>', 'default region for national numbers', 'US')
+    .option('--credit <amount>', 'starting balance (omit for unlimited)')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        username: string,
+        o: CommonOpts & { password: string; number: string[]; region: string; credit?: string },
+      ) => {
+        const view = await withAdmin(o, (a) =>
+          a.add({
+            username,
+            password: o.password,
+            numbers: o.number,
+            region: o.region,
+            ...(o.credit === undefined ? {} : { credit: o.credit }),
+          }),
+        );
+        out(o.json ? JSON.stringify(view) : `created ${view.username} ${view.numbers.join(' ')}`.trim());
+      },
+    );
+
+  common(account.command('list'))
+    .description('list accounts')
+    .option('--json', 'print JSON')
+    .action(async (o: CommonOpts) => {
+      const list = await withAdmin(o, (a) => a.list());
+      if (o.json) return out(JSON.stringify(list));
+      for (const v of list) {
+        out(
+          `${v.username}\t${v.region}\t${v.numbers.join(',') || '-'}\t${v.credit === null ? 'unlimited' : v.credit}`,
+        );
+      }
+    });
+
+  common(account.command('passwd <username>'))
+    .description("change an account's password (cached logins end at once)")
+    .requiredOption('--password <pw>', 'the new password')
+    .option('--json', 'print JSON')
+    .action(async (username: string, o: CommonOpts & { password: string }) => {
+      await withAdmin(o, (a) => a.passwd(username, o.password));
+      out(o.json ? JSON.stringify({ username, changed: true }) : `password changed for ${username}`);
+    });
+
+  common(account.command('remove <username>'))
+    .description('delete an account (its messages stay, without the link)')
+    .option('--json', 'print JSON')
+    .action(async (username: string, o: CommonOpts) => {
+      await withAdmin(o, (a) => a.remove(username));
+      out(o.json ? JSON.stringify({ username, removed: true }) : `removed ${username}`);
+    });
+
+  common(account.command('credit <username> [delta]'))
+    .description('add credit (negative takes it away), or --set a balance or "unlimited"')
+    .option('--set <amount>', 'set the balance, or "unlimited"')
+    .option('--json', 'print JSON')
+    .allowExcessArguments(false)
+    .action(async (username: string, delta: string | undefined, o: CommonOpts & { set?: string }) => {
+      const view = await withAdmin(o, (a) => a.credit(username, delta, o.set));
+      out(o.json ? JSON.stringify(view) : `${username}: ${view.credit === null ? 'unlimited' : view.credit}`);
+    });
+
+  const messages = program.command('messages').description('inspect messages');
+  common(messages.command('list'))
+    .description('list messages, newest first')
+    .option('--account <username>', 'only messages sent or received by this account')
+    .addOption(new Option('--status <status>', 'only this status').choices(MESSAGE_STATUSES as string[]))
+    .option('--limit <n>', 'at most this many', (v) => Number(v), 100)
+    .option('--json', 'print JSON')
+    .action(async (o: CommonOpts & { account?: string; status?: MessageStatus; limit: number }) => {
+      const list = await withAdmin(o, (a) =>
+        a.messages({
+          ...(o.account ? { username: o.account } : {}),
+          ...(o.status ? { status: o.status } : {}),
+          limit: o.limit,
+        }),
+      );
+      const items = list.map((m) => ({
+        sms_id: String(m.id),
+        from: m.from,
+        to: m.to,
+        to_raw: m.toRaw,
+        body: m.body,
+        content_type: m.contentType,
+        status: m.status,
+        segments: m.segments,
+        charge: fromMicros(m.chargeMicros),
+        carrier: m.carrier,
+        carrier_ref: m.carrierRef,
+        attempts: m.attempts,
+        last_error: m.lastError,
+        created_at: new Date(m.createdAt).toISOString(),
+        updated_at: new Date(m.updatedAt).toISOString(),
+      }));
+      if (o.json) return out(JSON.stringify(items));
+      for (const m of items) {
+        out(
+          `${m.sms_id}\t${m.created_at}\t${m.status}\t${m.from} -> ${m.to}\t${JSON.stringify(m.body.slice(0, 60))}`,
+        );
+      }
+    });
+
+  return program;
+}

@@ -1,0 +1,38 @@
+/**
+ * The app-facing routes. Each handler parses with `protocol/acrobits`, calls one use-case and renders.
+ * Methods: GET, POST and PUT (the app's `<Prefix>Method`, protocol notes §0); others get 405 with a
+ * message (a HEAD must never send a message).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { methodNotAllowed } from '../errors.js';
+import { credentials } from '../protocol/acrobits/fields.js';
+import { readSendRequest, sendResponse } from '../protocol/acrobits/send-message.js';
+import type { AppHandlers } from './handlers.js';
+import { requestFields } from './request.js';
+
+const ALLOWED = ['GET', 'POST', 'PUT'];
+const ALL_METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+type SendError = (req: FastifyRequest, reply: FastifyReply, err: unknown) => FastifyReply;
+
+export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sendError: SendError): void {
+  const route = (url: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
+    app.route({
+      method: [...ALL_METHODS],
+      url,
+      handler: async (req, reply) => {
+        if (!ALLOWED.includes(req.method)) {
+          reply.header('allow', ALLOWED.join(', '));
+          return sendError(req, reply, methodNotAllowed(req.method));
+        }
+        return handler(req, reply);
+      },
+    });
+
+  route('/send_message', async (req, reply) => {
+    const fields = requestFields(req);
+    const { username, password } = credentials(fields);
+    const result = await h.sendMessage({ username, password, ip: req.ip }, () => readSendRequest(fields));
+    return reply.type('application/json; charset=utf-8').send(sendResponse(result.smsId));
+  });
+}

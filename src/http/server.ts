@@ -1,0 +1,121 @@
+/**
+ * The Fastify edge: `buildServer(deps)` wires routes, body sniffing, errors and logging; it does not
+ * listen (tests call `inject()` or listen on port 0 themselves).
+ */
+import type { Socket } from 'node:net';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import type { Logger } from 'pino';
+import type { ErrorFormat } from '../config.js';
+import { jsonError, prefersXml, xmlError } from '../protocol/acrobits/errors.js';
+import { registerAcrobitsRoutes } from './acrobits.routes.js';
+import { mapError } from './error-map.js';
+import type { AppHandlers } from './handlers.js';
+import { pathOnly, serializers } from './logging.js';
+
+export interface ServerOptions {
+  errorFormat: ErrorFormat;
+  /** Longest URL + headers accepted, bytes. */
+  maxUrlBytes: number;
+  /** Largest message text in bytes; the request body limit is derived from it. */
+  maxBodyBytes: number;
+  trustProxy: boolean;
+}
+
+export interface ServerDeps {
+  options: ServerOptions;
+  logger: Logger;
+  handlers: AppHandlers;
+  /** False until the store is open and migrated: /readyz answers 503. */
+  isReady(): boolean;
+}
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const { options } = deps;
+  // A JSON body escapes a character to at most 12 bytes (a surrogate pair as two \uXXXX), a form body
+  // to 12 (%XX for each of 4 UTF-8 bytes): leave room for that plus the other fields.
+  const bodyLimit = Math.max(1024 * 1024, options.maxBodyBytes * 12 + 64 * 1024);
+  const app = Fastify({
+    loggerInstance: deps.logger.child({}, { serializers }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: options.trustProxy,
+    bodyLimit,
+    exposeHeadRoutes: false,
+    routerOptions: { ignoreTrailingSlash: true },
+    http: { maxHeaderSize: options.maxUrlBytes },
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) =>
+      writeClientError(err, socket, options),
+  });
+
+  // Templates set any Content-Type (STACK.md): take every body as bytes and sniff it ourselves.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const sendError = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
+    const mapped = mapError(err);
+    if (mapped.internal) req.log.error({ err }, 'request failed');
+    const xml =
+      options.errorFormat === 'xml' || (options.errorFormat === 'auto' && prefersXml(req.headers.accept));
+    return reply
+      .code(mapped.status)
+      .type(xml ? 'text/xml; charset=utf-8' : 'application/json; charset=utf-8')
+      .send(xml ? xmlError(mapped.message) : jsonError(mapped.message));
+  };
+  app.setErrorHandler((err, req, reply) => sendError(req, reply, err));
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404);
+    return sendError(req, reply, Object.assign(new Error('not found'), { statusCode: 404 }));
+  });
+
+  // One log line per request, on completion, without the query string.
+  app.addHook('onResponse', (req, reply, done) => {
+    req.log.info(
+      {
+        method: req.method,
+        path: pathOnly(req.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+    done();
+  });
+
+  app.get('/livez', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    if (deps.isReady()) return { status: 'ready' };
+    return reply.code(503).type('application/json; charset=utf-8').send(jsonError('Starting up'));
+  });
+
+  registerAcrobitsRoutes(app, deps.handlers, sendError);
+  return app;
+}
+
+/** Too-long URL or a malformed request: answer with a status and a message, never a bare close. */
+function writeClientError(err: NodeJS.ErrnoException, socket: Socket, options: ServerOptions): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  let status = 400;
+  let message = 'Malformed request';
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    status = 431;
+    message = `Request is too large: URL and headers over ${Math.floor(options.maxUrlBytes / 1024)} KiB; send long messages by POST`;
+  } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    status = 408;
+    message = 'Request timed out';
+  }
+  const body = jsonError(message);
+  const reason =
+    status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+  if (socket.writable) {
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  } else {
+    socket.destroy();
+  }
+}
