@@ -1,0 +1,81 @@
+/**
+ * What every carrier webhook parser takes and gives. Parsers are pure: no framework, no storage; the
+ * HTTP edge answers 403 on `{ok: false}` and stores nothing, 200 otherwise.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { DeliveryReceipt, InboundSms } from '../../app/ports.js';
+
+/** An incoming webhook call as the HTTP edge received it. */
+export interface WebhookRequest {
+  method: string;
+  /** The full public URL as configured at the carrier (scheme, host, path, query): signatures cover it. */
+  url: string;
+  /** Lower-case names, as node:http and fastify give them. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The body bytes exactly as sent: signatures cover them. */
+  rawBody: Buffer;
+  /** Parsed form/JSON fields, when the edge already parsed them; else parsers read `rawBody`. */
+  fields?: Record<string, string>;
+}
+
+/** What a webhook call means. */
+export type WebhookResult =
+  | { ok: true; kind: 'inbound'; sms: InboundSms; media?: string[] }
+  | { ok: true; kind: 'receipt'; receipt: DeliveryReceipt }
+  | { ok: true; kind: 'ignored'; note?: string }
+  | { ok: false; reason: string };
+
+/** Shorthand for a refused call. */
+export const reject = (reason: string): WebhookResult => ({ ok: false, reason });
+/** Shorthand for a call we accept but have nothing to store for. */
+export const ignored = (note: string): WebhookResult => ({ ok: true, kind: 'ignored', note });
+
+/** First value of a header, by lower-case name. */
+export function headerValue(req: WebhookRequest, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Constant-time string comparison. Both sides are hashed first so neither their contents nor their
+ * lengths leak through timing (timingSafeEqual itself throws on unequal lengths).
+ */
+export function safeEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb) && a.length === b.length;
+}
+
+/**
+ * The call's fields: the URL query, then the body (form, or a flat JSON object) over it. Carriers
+ * such as Vonage send the same fields by GET query, POST form or POST JSON depending on settings.
+ */
+export function requestFields(req: WebhookRequest): Record<string, string> {
+  if (req.fields) return req.fields;
+  const out: Record<string, string> = {};
+  const q = req.url.indexOf('?');
+  if (q >= 0) for (const [k, v] of new URLSearchParams(req.url.slice(q + 1))) out[k] = v;
+  const text = req.rawBody.toString('utf8');
+  const t = text.trimStart();
+  if (t.startsWith('{')) {
+    try {
+      const json = JSON.parse(t) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(json)) {
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+      }
+    } catch {
+      // Not JSON after all: no body fields.
+    }
+  } else if (t !== '') {
+    for (const [k, v] of new URLSearchParams(text)) out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * Carriers that drop the `+` (Vonage `msisdn`) give bare digits: add it back for full numbers.
+ * Short codes (up to 6 digits) and alphanumeric senders stay as they are.
+ */
+export function plusDigits(s: string): string {
+  return /^\d{7,15}$/.test(s) ? `+${s}` : s;
+}
