@@ -129,3 +129,28 @@ export interface MessageAcceptor {
    */
   accept(message: NewMessage, jobs: readonly JobKind[]): Promise<number>;
 }
+
+/** A claimed job, as the dispatcher hands it to the handler for its kind. */
+export interface Job {
+  id: number;
+  kind: JobKind;
+  /** The message id the job is about. */
+  refId: number;
+  /** Attempts made before this one. */
+  attempts: number;
+  createdAt: number;
+}
+
+/**
+ * What a job handler tells the dispatcher. Values, not throws (STYLE.md habit 3):
+ * - done: remove the job.
+ * - retry: run again at `at` (epoch ms); `error` is recorded.
+ * - failed: give up for good; `error` is recorded.
+ */
+export type JobOutcome =
+  | { done: true }
+  | { done: false; retryAt: number; error: string }
+  | { done: false; failed: true; error: string };
+
+/** Runs one kind of job (`deliver`, `push`); registered with the dispatcher by kind in `main.ts`. */
+export type JobHandler = (job: Job, signal: AbortSignal) => Promise<JobOutcome>;

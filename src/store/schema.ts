@@ -58,7 +58,18 @@ export interface JobsTable {
   created_at: number;
 }
 
+export interface CarrierRefsTable {
+  carrier: string;
+  ref: string;
+  message_id: number;
+  /** 1-based part number of a split message. */
+  part: number;
+  /** Last receipt status for this part (delivered / failed), null until one arrives. */
+  status: string | null;
+}
+
 export interface DB {
+  carrier_refs: CarrierRefsTable;
   accounts: AccountsTable;
   account_numbers: AccountNumbersTable;
   messages: MessagesTable;

@@ -59,6 +59,19 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .execute();
   await db.schema.createIndex('messages_status').on('messages').columns(['status', 'id']).execute();
 
+  // A carrier's id for each submitted part, so a receipt (SMPP deliver_sm, HTTP status callback) finds
+  // its message; a long message split into parts has one row per part.
+  await db.schema
+    .createTable('carrier_refs')
+    .addColumn('carrier', 'text', (c) => c.notNull())
+    .addColumn('ref', 'text', (c) => c.notNull())
+    .addColumn('message_id', 'bigint', (c) => c.notNull())
+    .addColumn('part', 'integer', (c) => c.notNull())
+    .addColumn('status', 'text')
+    .addPrimaryKeyConstraint('carrier_refs_pk', ['carrier', 'ref'])
+    .execute();
+  await db.schema.createIndex('carrier_refs_message').on('carrier_refs').column('message_id').execute();
+
   await db.schema
     .createTable('jobs')
     .$call(idColumn(dialect))
