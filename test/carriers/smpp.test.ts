@@ -18,7 +18,7 @@ const sms = (body: string, to = '+420601000001'): OutboundSms => ({
 function events() {
   const receipts: DeliveryReceipt[] = [];
   const inbound: InboundSms[] = [];
-  return { receipts, inbound, receipt: (r: DeliveryReceipt) => receipts.push(r), inbound_: inbound };
+  return { receipts, inbound, receipt: (r: DeliveryReceipt) => receipts.push(r) };
 }
 
 async function adapter(over: Partial<SmppCarrierConfig> = {}) {
@@ -182,6 +182,15 @@ describe('window and link', () => {
     assert.ok(outs.every((o) => o.ok));
     assert.equal(smsc.submits.length, 6);
     assert.equal(smsc.maxOutstanding, 2);
+  });
+
+  test('two hundred sends through a window of ten are all accepted, each with its own id (no timing)', async () => {
+    const { a } = await adapter();
+    smsc.maxOutstanding = 0;
+    const outs = await Promise.all(Array.from({ length: 200 }, (_, i) => a.send(sms(`n${i}`), never)));
+    const ids = outs.flatMap((o) => (o.ok ? o.carrierRefs : []));
+    assert.equal(new Set(ids).size, 200);
+    assert.ok(smsc.maxOutstanding <= 10);
   });
 
   test('a send waiting for the window gives up when aborted', async () => {
