@@ -1,0 +1,177 @@
+/**
+ * A fake SMSC on a real loopback socket (smpp 0.5 `createServer`, port 0), standing in for the outside
+ * world only: it checks bind credentials, records every submit_sm with its raw bytes, answers with a
+ * programmable status and delay, sends receipts and MO messages, and can drop its clients.
+ */
+import type { AddressInfo } from 'node:net';
+import smpp from 'smpp';
+import { rawUserData, tapPduBodies } from '../../src/carriers/smpp-pdu.js';
+
+/** A submit_sm as the SMSC saw it on the wire. */
+export interface RecordedSubmit {
+  sourceAddr: string;
+  sourceTon: number;
+  destAddr: string;
+  destTon: number;
+  dataCoding: number;
+  esmClass: number;
+  registeredDelivery: number;
+  /** short_message exactly as sent (UDH included). */
+  shortMessage: Buffer;
+  messagePayload?: Buffer | undefined;
+  /** The message_id we answered with (empty when refused). */
+  messageId: string;
+}
+
+/** What to answer to one submit_sm: a command_status (default 0) after an optional delay. */
+export type Responder = (
+  s: RecordedSubmit,
+  index: number,
+) => { status?: number; delayMs?: number } | undefined;
+
+/** Options for `startFakeSmsc`. */
+export interface FakeSmscOptions {
+  systemId?: string;
+  password?: string;
+  /** Send this receipt stat automatically after each accepted submit_sm. */
+  autoReceipt?: string;
+}
+
+/** An MO message to inject as deliver_sm. */
+export interface MoSpec {
+  from: string;
+  to: string;
+  data: Buffer;
+  dataCoding?: number;
+  esmClass?: number;
+  tlvs?: Record<string, unknown>;
+}
+
+/** Handle on a running fake SMSC. */
+export interface FakeSmsc {
+  port: number;
+  submits: RecordedSubmit[];
+  /** Successful binds so far. */
+  binds: number;
+  /** Largest number of submit_sm seen awaiting our answer at once. */
+  maxOutstanding: number;
+  setResponder(fn: Responder): void;
+  sendReceipt(messageId: string, stat: string, tlvs?: Record<string, unknown>): void;
+  sendMo(mo: MoSpec): void;
+  dropClients(): void;
+  /** Resolve when `pred()` holds (polled), reject after `ms`. */
+  waitFor(pred: () => boolean, ms?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Start a fake SMSC on 127.0.0.1, on a free port. */
+export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSmsc> {
+  const systemId = opts.systemId ?? 'textbridge';
+  const password = opts.password ?? 'secret';
+  let responder: Responder = () => undefined;
+  let nextId = 1;
+  let outstanding = 0;
+  const bound = new Set<smpp.Session>();
+
+  const fake: FakeSmsc = {
+    port: 0,
+    submits: [],
+    binds: 0,
+    maxOutstanding: 0,
+    setResponder: (fn) => {
+      responder = fn;
+    },
+    sendReceipt(messageId, stat, tlvs = {}) {
+      const text = `id:${messageId} sub:001 dlvrd:${stat === 'DELIVRD' ? '001' : '000'} submit date:2501011200 done date:2501011201 stat:${stat} err:${stat === 'DELIVRD' ? '000' : '001'} text:`;
+      for (const s of bound) {
+        s.deliver_sm({
+          esm_class: 0x04,
+          data_coding: 0,
+          short_message: Buffer.from(text, 'latin1'),
+          ...tlvs,
+        });
+      }
+    },
+    sendMo(mo) {
+      for (const s of bound) {
+        s.deliver_sm({
+          source_addr_ton: 1,
+          source_addr_npi: 1,
+          source_addr: mo.from,
+          dest_addr_ton: 1,
+          dest_addr_npi: 1,
+          destination_addr: mo.to,
+          esm_class: mo.esmClass ?? 0,
+          data_coding: mo.dataCoding ?? 0,
+          short_message: mo.data,
+          ...mo.tlvs,
+        });
+      }
+    },
+    dropClients() {
+      for (const s of server.sessions) s.destroy();
+    },
+    async waitFor(pred, ms = 3_000) {
+      const until = Date.now() + ms;
+      while (!pred()) {
+        if (Date.now() > until) throw new Error('fake SMSC: condition not met in time');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        fake.dropClients();
+        server.close(() => resolve());
+      }),
+  };
+
+  const server = smpp.createServer({}, (session) => {
+    const tap = tapPduBodies(session.socket);
+    session.on('error', () => {});
+    session.on('close', () => bound.delete(session));
+    session.on('bind_transceiver', (pdu) => {
+      const ok = pdu['system_id'] === systemId && pdu['password'] === password;
+      session.send(
+        pdu.response({ command_status: ok ? 0 : smpp.errors['ESME_RBINDFAIL'], system_id: 'fake' }),
+      );
+      if (!ok) return;
+      fake.binds++;
+      bound.add(session);
+    });
+    session.on('enquire_link', (pdu) => session.send(pdu.response()));
+    session.on('unbind', (pdu) => session.send(pdu.response(), () => session.close()));
+    session.on('submit_sm', (pdu) => {
+      const raw = rawUserData(tap.last()!)!;
+      const rec: RecordedSubmit = {
+        sourceAddr: String(pdu['source_addr']),
+        sourceTon: Number(pdu['source_addr_ton']),
+        destAddr: String(pdu['destination_addr']),
+        destTon: Number(pdu['dest_addr_ton']),
+        dataCoding: Number(pdu['data_coding']),
+        esmClass: Number(pdu['esm_class']),
+        registeredDelivery: Number(pdu['registered_delivery']),
+        shortMessage: Buffer.from(raw.shortMessage),
+        messagePayload: raw.messagePayload && Buffer.from(raw.messagePayload),
+        messageId: '',
+      };
+      const index = fake.submits.push(rec) - 1;
+      const answer = responder(rec, index) ?? {};
+      const status = answer.status ?? 0;
+      if (status === 0) rec.messageId = `msg-${nextId++}`;
+      outstanding++;
+      fake.maxOutstanding = Math.max(fake.maxOutstanding, outstanding);
+      const reply = () => {
+        outstanding--;
+        const resp = status === 0 ? { message_id: rec.messageId } : { command_status: status };
+        session.send(pdu.response(resp));
+        if (status === 0 && opts.autoReceipt) fake.sendReceipt(rec.messageId, opts.autoReceipt);
+      };
+      if (answer.delayMs) setTimeout(reply, answer.delayMs);
+      else reply();
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  fake.port = (server.address() as AddressInfo).port;
+  return fake;
+}
