@@ -41,8 +41,10 @@ export interface Config {
   auth: {
     /** How long a successful password check is remembered (the app sends the password every time). */
     cacheTtlMs: number;
-    /** Failures allowed per account and per client address within `failureWindowMs` before 429. */
+    /** Failures allowed per account within `failureWindowMs` before 429. */
     maxFailures: number;
+    /** Failures allowed per client address (higher: many phones share a carrier NAT). */
+    maxFailuresPerAddress: number;
     failureWindowMs: number;
   };
   log: { level: string };
@@ -74,7 +76,7 @@ const DEFAULTS = {
   errorFormat: 'auto' as ErrorFormat,
   limits: { maxBodyBytes: 64 * 1024 },
   recipients: { allowShortCodes: false, shortCodeMinDigits: 3, shortCodeMaxDigits: 8 },
-  auth: { cacheTtlMs: 5 * 60_000, maxFailures: 10, failureWindowMs: 5 * 60_000 },
+  auth: { cacheTtlMs: 5 * 60_000, maxFailures: 10, maxFailuresPerAddress: 100, failureWindowMs: 5 * 60_000 },
   log: { level: 'info' },
 };
 
@@ -145,6 +147,13 @@ export function buildConfig(
     auth: {
       cacheTtlMs: int(auth, 'auth.cacheTtlMs', DEFAULTS.auth.cacheTtlMs, 0, 86_400_000),
       maxFailures: int(auth, 'auth.maxFailures', DEFAULTS.auth.maxFailures, 1, 1_000_000),
+      maxFailuresPerAddress: int(
+        auth,
+        'auth.maxFailuresPerAddress',
+        DEFAULTS.auth.maxFailuresPerAddress,
+        1,
+        1_000_000,
+      ),
       failureWindowMs: int(auth, 'auth.failureWindowMs', DEFAULTS.auth.failureWindowMs, 1000, 86_400_000),
     },
     log: { level: env['LOG_LEVEL'] ?? str(log, 'log.level', DEFAULTS.log.level) },

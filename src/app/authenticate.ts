@@ -20,6 +20,7 @@ import { FailureThrottle } from './throttle.js';
 export interface AuthOptions {
   cacheTtlMs: number;
   maxFailures: number;
+  maxFailuresPerAddress: number;
   failureWindowMs: number;
   /** Most remembered logins; the oldest go first. */
   maxCacheEntries?: number;
@@ -38,20 +39,19 @@ export function makeAuthenticate(accounts: AccountLookup, clock: Clock, opts: Au
   const secret = randomBytes(32);
   const cache = new Map<string, { accountId: number; passwordHash: string; expires: number }>();
   const maxEntries = opts.maxCacheEntries ?? 50_000;
-  const throttle = new FailureThrottle(opts.maxFailures, opts.failureWindowMs, () => clock.now());
+  const now = () => clock.now();
+  const perAccount = new FailureThrottle(opts.maxFailures, opts.failureWindowMs, now);
+  const perAddress = new FailureThrottle(opts.maxFailuresPerAddress, opts.failureWindowMs, now);
 
   return async ({ username, password, ip }) => {
     if (!username || !password) throw unauthorized('Missing username or password');
-    const userKey = `u:${username}`;
-    const ipKey = `ip:${ip}`;
-    if (throttle.isBlocked(userKey) || throttle.isBlocked(ipKey)) throw throttled();
+    if (perAccount.isBlocked(username) || perAddress.isBlocked(ip)) throw throttled();
 
     const account = await accounts.byUsername(username);
     const key = createHmac('sha256', secret).update(username).update('\0').update(password).digest('base64');
     const hit = cache.get(key);
-    const now = clock.now();
     if (account && hit && hit.accountId === account.id && hit.passwordHash === account.passwordHash) {
-      if (hit.expires > now) return account;
+      if (hit.expires > clock.now()) return account;
       cache.delete(key);
     }
 
@@ -59,17 +59,17 @@ export function makeAuthenticate(accounts: AccountLookup, clock: Clock, opts: Au
       ? await verifyPassword(password, account.passwordHash)
       : (await verifyPassword(password, await DUMMY_HASH_PROMISE)) && false;
     if (!account || !ok) {
-      throttle.fail(userKey);
-      throttle.fail(ipKey);
+      perAccount.fail(username);
+      perAddress.fail(ip);
       throw unauthorized();
     }
-    throttle.reset(userKey);
+    perAccount.reset(username);
     if (opts.cacheTtlMs > 0) {
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(key, {
         accountId: account.id,
         passwordHash: account.passwordHash,
-        expires: now + opts.cacheTtlMs,
+        expires: clock.now() + opts.cacheTtlMs,
       });
     }
     return account;

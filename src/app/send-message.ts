@@ -9,7 +9,7 @@ import { type Address, formatAddress, parseAddress } from '../domain/address.js'
 import { CONTENT_TYPE_TEXT } from '../domain/message.js';
 import { type RateTable, segmentPriceMicros, toMicros } from '../domain/rates.js';
 import { countSegments } from '../domain/segments.js';
-import { emptyBody, invalidRecipient, noRoute, tooLarge } from '../errors.js';
+import { badRequest, emptyBody, invalidRecipient, noRoute, tooLarge } from '../errors.js';
 import type { SendRequest } from '../protocol/acrobits/send-message.js';
 import type { Authenticate, Credentials } from './authenticate.js';
 import type { Account, AccountLookup, JobKind, MessageAcceptor } from './ports.js';
@@ -80,6 +80,8 @@ export function makeSendMessage({ authenticate, accounts, messages, options }: S
     const req = readRequest();
 
     if (req.body.trim().length === 0) throw emptyBody();
+    // PostgreSQL text cannot hold U+0000, and no phone shows it: refuse it the same on both engines.
+    if (req.body.includes('\u0000')) throw badRequest('Message text contains a NUL character');
     if (Buffer.byteLength(req.body, 'utf8') > options.maxBodyBytes) {
       throw tooLarge(`Message is too long (limit ${Math.floor(options.maxBodyBytes / 1024)} KiB)`);
     }

@@ -1,0 +1,62 @@
+/**
+ * Real `textbridge` processes for crash and scale tests: `node --import tsx src/cli/bin.ts …`, output
+ * to a file in the log audit folder, readiness by polling /readyz.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import net from 'node:net';
+import { auditLogFile } from './service.js';
+
+/** A free loopback port (bind to 0, read it, release it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Child {
+  proc: ChildProcess;
+  url: string;
+  logFile: string;
+  /** Resolves with the exit code or signal. */
+  exited: Promise<number | NodeJS.Signals | null>;
+}
+
+/** Start `textbridge <args>`; for `serve`, wait until /readyz answers 200. */
+export async function startChild(
+  args: string[],
+  env: Record<string, string> = {},
+  port?: number,
+): Promise<Child> {
+  const p = port ?? (await freePort());
+  const logFile = auditLogFile(`child-${args[0]}`);
+  const out = openSync(logFile, 'a');
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
+    env: { ...process.env, PORT: String(p), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', out, out],
+  });
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    proc.on('exit', (code, signal) => resolve(signal ?? code)),
+  );
+  const url = `http://127.0.0.1:${p}`;
+  if (args[0] === 'serve') {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (proc.exitCode !== null)
+        throw new Error(`textbridge ${args.join(' ')} exited early; see ${logFile}`);
+      try {
+        if ((await fetch(`${url}/readyz`)).status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`textbridge did not become ready; see ${logFile}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { proc, url, logFile, exited };
+}

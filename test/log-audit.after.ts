@@ -1,0 +1,34 @@
+/**
+ * Runs after the whole suite (scripts/test.sh): no log line written by any test service or child
+ * process contains a test password (all carry SECRET_MARKER, plus the seed's own `12345678`), and no
+ * message body reached a log at info level (BODY_MARKER).
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { BODY_MARKER, SECRET_MARKER } from './helpers/secrets.js';
+import { LOG_DIR } from './helpers/service.js';
+
+test('no log line of the test suite contains a password or a message body', () => {
+  const files = readdirSync(LOG_DIR).filter((f) => f.endsWith('.log'));
+  assert.ok(files.length > 0, `the suite wrote logs to ${LOG_DIR}`);
+  let lines = 0;
+  const leaks: string[] = [];
+  for (const f of files) {
+    for (const line of readFileSync(path.join(LOG_DIR, f), 'utf8').split('\n')) {
+      if (!line) continue;
+      lines++;
+      // Search the decoded text too: a password may sit in a URL percent-encoded.
+      let decoded = line;
+      try {
+        decoded = decodeURIComponent(line.replace(/\+/g, ' '));
+      } catch {}
+      for (const needle of [SECRET_MARKER, '12345678', BODY_MARKER]) {
+        if (line.includes(needle) || decoded.includes(needle)) leaks.push(`${f}: ${line.slice(0, 200)}`);
+      }
+    }
+  }
+  assert.ok(lines > 20, `expected a real amount of logging, read ${lines} lines`);
+  assert.deepEqual(leaks, []);
+});
