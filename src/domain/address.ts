@@ -46,6 +46,20 @@ const SIP_DOMAIN = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/;
  * Returns undefined for anything that is not an address (the caller answers 406 "Invalid recipient").
  */
 export function parseAddress(raw: string, region: string): Address | undefined {
+  // Parsing a number costs ~15 µs; conversations repeat recipients, so results are memoised.
+  const key = `${region}\u0000${raw}`;
+  const hit = memo.get(key);
+  if (hit !== undefined || memo.has(key)) return hit;
+  const parsed = parseUncached(raw, region);
+  if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
+  memo.set(key, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+const MEMO_SIZE = 10_000;
+const memo = new Map<string, Address | undefined>();
+
+function parseUncached(raw: string, region: string): Address | undefined {
   // A form-decoded `+` arrives as a space (protocol notes §0.1): " 15551231234" means "+15551231234".
   let s = raw.replace(/^[ ]+(?=\d)/, '+').trim();
   if (s.length === 0 || s.length > 300) return undefined;
@@ -63,7 +77,7 @@ function parseSip(s: string, region: string): Address | undefined {
   const at = rest.lastIndexOf('@');
   if (at <= 0) {
     // `sip:201` without a host: treat the user part as a plain address.
-    return rest && !rest.includes('@') ? parseAddress(rest, region) : undefined;
+    return rest && !rest.includes('@') ? parseUncached(rest, region) : undefined;
   }
   const user = rest.slice(0, at);
   const domain = rest.slice(at + 1).toLowerCase();

@@ -3,6 +3,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Account } from '../app/ports.js';
+import { prepare } from './prepared.js';
 import type { DB } from './schema.js';
 
 export type Q = Kysely<DB> | Transaction<DB>;
@@ -17,25 +18,63 @@ const columns = [
   'credit_micros as creditMicros',
 ] as const;
 
-/** select … from accounts where username = ? */
-export function findAccountByUsername(q: Q, username: string): Promise<AccountRow | undefined> {
-  return q.selectFrom('accounts').select(columns).where('username', '=', username).executeTakeFirst();
+const withNumberColumns = [
+  'a.id',
+  'a.username',
+  'a.password_hash as passwordHash',
+  'a.region',
+  'a.credit_micros as creditMicros',
+  'n.number',
+] as const;
+
+/** Rows of an account left-joined with its numbers (one row per number) → one Account. */
+function fold(rows: readonly AccountWithNumber[]): Account | undefined {
+  const first = rows[0];
+  if (!first) return undefined;
+  const { number: _n, ...account } = first;
+  return {
+    ...account,
+    id: Number(account.id),
+    numbers: rows.flatMap((r) => (r.number === null ? [] : [r.number])),
+  };
 }
 
-/** select … from accounts join account_numbers … where number = ? */
-export function findAccountByNumber(q: Q, number: string): Promise<AccountRow | undefined> {
-  return q
-    .selectFrom('account_numbers as n')
-    .innerJoin('accounts', 'accounts.id', 'n.account_id')
-    .select([
-      'accounts.id',
-      'accounts.username',
-      'accounts.password_hash as passwordHash',
-      'accounts.region',
-      'accounts.credit_micros as creditMicros',
-    ])
-    .where('n.number', '=', number)
-    .executeTakeFirst();
+type AccountWithNumber = AccountRow & { number: string | null };
+
+/**
+ * select a.*, n.number from accounts a left join account_numbers n … where a.username = ?
+ * One round trip for the account and its numbers; runs on every app request, so compiled once.
+ */
+const byUsername = prepare<string, AccountWithNumber>(
+  (q) =>
+    q
+      .selectFrom('accounts as a')
+      .leftJoin('account_numbers as n', 'n.account_id', 'a.id')
+      .select(withNumberColumns)
+      .where('a.username', '=', '')
+      .orderBy('n.position'),
+  (username) => [username],
+);
+
+export async function findAccountByUsername(q: Q, username: string): Promise<Account | undefined> {
+  return fold((await byUsername.run(q, username)).rows);
+}
+
+/** The same, found by one of the account's numbers (on-net recipients, inbound messages). */
+const byNumber = prepare<string, AccountWithNumber>(
+  (q) =>
+    q
+      .selectFrom('account_numbers as m')
+      .innerJoin('accounts as a', 'a.id', 'm.account_id')
+      .leftJoin('account_numbers as n', 'n.account_id', 'a.id')
+      .select(withNumberColumns)
+      .where('m.number', '=', '')
+      .orderBy('n.position'),
+  (number) => [number],
+);
+
+export async function findAccountByNumber(q: Q, number: string): Promise<Account | undefined> {
+  return fold((await byNumber.run(q, number)).rows);
 }
 
 /** select number from account_numbers where account_id = ? order by position */

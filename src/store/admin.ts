@@ -7,7 +7,6 @@ import {
   insertAccount,
   insertNumbers,
   listAccounts,
-  listNumbers,
   setCredit,
   updatePasswordHash,
 } from './accounts.js';
@@ -29,10 +28,7 @@ export function makeAdminStore(db: Db): AccountAdminStore {
       (await addCredit(k, username, delta, now))?.creditMicros ?? undefined,
     setCredit: (username, micros, now) => setCredit(k, username, micros, now),
     listAccounts: () => listAccounts(k),
-    findAccount: async (username) => {
-      const row = await findAccountByUsername(k, username);
-      return row && { ...row, id: Number(row.id), numbers: await listNumbers(k, Number(row.id)) };
-    },
+    findAccount: (username) => findAccountByUsername(k, username),
     numberOwner: async (number) =>
       (
         await k

@@ -5,7 +5,7 @@
  */
 import type { Account, AccountLookup, Clock, JobKind, MessageAcceptor, NewMessage } from '../app/ports.js';
 import { notEnoughCredit } from '../errors.js';
-import { chargeCredit, findAccountByNumber, findAccountByUsername, listNumbers, type Q } from './accounts.js';
+import { chargeCredit, findAccountByNumber, findAccountByUsername, type Q } from './accounts.js';
 import type { Db } from './db.js';
 import { GroupCommit } from './group-commit.js';
 import { insertJobs, insertMessage } from './messages.js';
@@ -20,13 +20,10 @@ export function makeStore(db: Db, clock: Clock): Store {
   const inTransaction = <T>(work: (q: Q) => Promise<T>): Promise<T> =>
     group ? group.run(work) : k.transaction().execute(work);
 
-  const withNumbers = async (row: Omit<Account, 'numbers'> | undefined): Promise<Account | undefined> =>
-    row && { ...row, id: Number(row.id), numbers: await listNumbers(k, Number(row.id)) };
-
   return {
     db,
-    byUsername: async (username) => withNumbers(await findAccountByUsername(k, username)),
-    byNumber: async (number) => withNumbers(await findAccountByNumber(k, number)),
+    byUsername: (username) => findAccountByUsername(k, username),
+    byNumber: (number) => findAccountByNumber(k, number),
     accept: (m: NewMessage, jobs: readonly JobKind[]) =>
       inTransaction(async (q) => {
         // The charge comes first: a refusal must happen before this unit's first write (group-commit.ts).

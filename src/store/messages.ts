@@ -2,32 +2,54 @@
 import type { JobKind, NewMessage } from '../app/ports.js';
 import type { Message, MessageStatus } from '../domain/message.js';
 import type { Q } from './accounts.js';
+import { prepare } from './prepared.js';
 
-/** insert into messages … returning id */
+/** A message row's values in one fixed key order (prepared.ts binds parameters in this order). */
+function messageRow(m: NewMessage, now: number) {
+  return {
+    sender_account_id: m.senderAccountId,
+    recipient_account_id: m.recipientAccountId,
+    from_addr: m.from,
+    to_addr: m.to,
+    to_raw: m.toRaw,
+    body: m.body,
+    content_type: m.contentType,
+    disposition_notification: m.dispositionNotification,
+    smart: m.smart ? 1 : 0,
+    status: m.status,
+    segments: m.segments,
+    charge_micros: m.chargeMicros,
+    attempts: 0,
+    displayed: 0,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+const SAMPLE: NewMessage = {
+  senderAccountId: 0,
+  recipientAccountId: 0,
+  from: '',
+  to: '',
+  toRaw: '',
+  body: '',
+  contentType: '',
+  dispositionNotification: '',
+  smart: false,
+  status: 'queued',
+  segments: 0,
+  chargeMicros: 0,
+};
+
+const insertMessageStmt = prepare<{ m: NewMessage; now: number }, { id: number }>(
+  (q) => q.insertInto('messages').values(messageRow(SAMPLE, 0)).returning('id'),
+  ({ m, now }) => Object.values(messageRow(m, now)),
+);
+
+/** insert into messages … returning id (on the Send Message hot path: compiled once). */
 export async function insertMessage(q: Q, m: NewMessage, now: number): Promise<number> {
-  const row = await q
-    .insertInto('messages')
-    .values({
-      sender_account_id: m.senderAccountId,
-      recipient_account_id: m.recipientAccountId,
-      from_addr: m.from,
-      to_addr: m.to,
-      to_raw: m.toRaw,
-      body: m.body,
-      content_type: m.contentType,
-      disposition_notification: m.dispositionNotification,
-      smart: m.smart ? 1 : 0,
-      status: m.status,
-      segments: m.segments,
-      charge_micros: m.chargeMicros,
-      attempts: 0,
-      displayed: 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+  const { rows } = await insertMessageStmt.run(q, { m, now });
+  return Number(rows[0]!.id);
 }
 
 /** insert into jobs (kind, ref_id, run_at, …) values … (one row per kind) */

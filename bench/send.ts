@@ -1,0 +1,109 @@
+/**
+ * `npm run bench`: Send Message throughput against a hello-world ceiling measured in the same run.
+ *
+ * For each round: a bare Fastify hello-world (the ceiling), then `textbridge serve` on the embedded
+ * store (and on PostgreSQL when TEXTBRIDGE_BENCH_DATABASE_URL is set), each driven by autocannon at
+ * 64 connections for 10 s after a 2 s warm-up. Send is `POST /send_message` with a JSON body, one
+ * account to another (on-net: acceptance only, every message fsynced before its 200).
+ * Prints req/s, p50/p99 latency, the ratio to the ceiling and the server's peak RSS; medians over rounds.
+ *
+ * Env: BENCH_ROUNDS (3), BENCH_DURATION (10 s), BENCH_CONNECTIONS (64), TEXTBRIDGE_BENCH_DATABASE_URL.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { makeAccountAdmin } from '../src/app/accounts.js';
+import { systemClock } from '../src/app/ports.js';
+import { buildConfig } from '../src/config.js';
+import { openStore } from '../src/main.js';
+import { makeAdminStore } from '../src/store/admin.js';
+import { type Load, load, machine, median, peakRssMb, spawnServer } from './lib.js';
+
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const DURATION = Number(process.env['BENCH_DURATION'] ?? 10);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
+const PG_URL = process.env['TEXTBRIDGE_BENCH_DATABASE_URL'] ?? '';
+const PASSWORD = 'bench-password-not-a-secret';
+
+async function prepareStore(dataDir: string, databaseUrl: string): Promise<void> {
+  const db = await openStore(buildConfig({ dataDir, databaseUrl }));
+  const admin = makeAccountAdmin(makeAdminStore(db), systemClock);
+  const existing = new Set((await admin.list()).map((a) => a.username));
+  if (!existing.has('bench')) {
+    await admin.add({ username: 'bench', password: PASSWORD, numbers: ['+15550100001'], region: 'US' });
+  }
+  if (!existing.has('bench-peer')) {
+    await admin.add({ username: 'bench-peer', password: PASSWORD, numbers: ['+15550100002'], region: 'US' });
+  }
+  await db.close();
+}
+
+interface Row extends Load {
+  rssMb: number;
+}
+
+async function measure(
+  args: string[],
+  env: Record<string, string>,
+  ready: string,
+  path: string,
+  opts: object = {},
+): Promise<Row> {
+  const server = await spawnServer(args, env, ready);
+  try {
+    const url = server.url + path;
+    await load({ ...opts, url, connections: CONNECTIONS, duration: 2 });
+    const r = await load({ ...opts, url, connections: CONNECTIONS, duration: DURATION });
+    if (r.non2xx > 0 || r.errors > 0)
+      console.error(`warning: ${args.join(' ')}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    return { ...r, rssMb: peakRssMb(server.proc.pid!) };
+  } finally {
+    await server.stop();
+  }
+}
+
+const sendOpts = {
+  method: 'POST' as const,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({
+    from: 'bench',
+    password: PASSWORD,
+    to: '+15550100002',
+    body: 'Hello from the benchmark ✓',
+  }),
+};
+
+const targets: Array<{ name: string; env: Record<string, string> }> = [];
+const dataDir = mkdtempSync(path.join(tmpdir(), 'tb-bench-'));
+await prepareStore(dataDir, '');
+targets.push({ name: 'send (embedded SQLite)', env: { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' } });
+if (PG_URL) {
+  await prepareStore(dataDir, PG_URL);
+  targets.push({ name: 'send (PostgreSQL)', env: { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: PG_URL } });
+}
+
+const results = new Map<string, Row[]>();
+const add = (k: string, r: Row) => results.set(k, [...(results.get(k) ?? []), r]);
+for (let round = 1; round <= ROUNDS; round++) {
+  const hello = await measure(['bench/hello.ts'], {}, '/hello', '/hello');
+  add('hello-world ceiling', hello);
+  for (const t of targets) {
+    const r = await measure(['src/cli/bin.ts', 'serve'], t.env, '/readyz', '/send_message', sendOpts);
+    add(t.name, r);
+    if (r.non2xx > 0 || r.errors > 0)
+      console.error(`warning: ${t.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  }
+  console.error(`round ${round}/${ROUNDS} done`);
+}
+
+const ceiling = median(results.get('hello-world ceiling')!.map((r) => r.reqPerSec));
+console.log(`\n${new Date().toISOString().slice(0, 10)} · ${machine()}`);
+console.log(`${CONNECTIONS} connections, ${DURATION} s, median of ${ROUNDS} rounds\n`);
+console.log('| target | req/s | p50 ms | p99 ms | ratio to ceiling | peak RSS MB |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const [name, rows] of results) {
+  const rps = median(rows.map((r) => r.reqPerSec));
+  console.log(
+    `| ${name} | ${Math.round(rps)} | ${median(rows.map((r) => r.p50))} | ${median(rows.map((r) => r.p99))} | ${(rps / ceiling).toFixed(2)} | ${median(rows.map((r) => r.rssMb))} |`,
+  );
+}
