@@ -3,7 +3,7 @@
  * On SQLite, writes on the send path go through group commit; on PostgreSQL each accept is its own
  * transaction (the server groups concurrent commits itself, and instances share the pool load).
  */
-import type { Account, AccountLookup, Clock, JobKind, MessageAcceptor, NewMessage } from '../app/ports.js';
+import type { AccountLookup, Clock, JobKind, MessageAcceptor, NewMessage } from '../app/ports.js';
 import { notEnoughCredit } from '../errors.js';
 import { chargeCredit, findAccountByNumber, findAccountByUsername, type Q } from './accounts.js';
 import type { Db } from './db.js';

@@ -32,8 +32,6 @@ async function last() {
   return m;
 }
 
-const smsId = (a: { json(): unknown }) => (a.json() as { sms_id: string }).sms_id;
-
 describe('the seed examples', () => {
   test('the GET example is accepted byte for byte and answers 200 with the sms_id', async () => {
     const res = await rawRequest(
