@@ -7,7 +7,8 @@
  * account id and the password hash that was checked. A hit counts only while the account's current
  * hash is still that hash, so a password change (even from the CLI in another process) ends it at once.
  *
- * Failures are throttled per account and per client address (429). Missing or empty credentials are
+ * Failures are throttled per account and per client address (429); with `shared` counts (the
+ * database's), the limit holds across instances: a failure anywhere counts everywhere. Missing or empty credentials are
  * 401 without touching the store. Unknown usernames are checked against a dummy hash so the answer
  * takes as long as for a known one.
  */
@@ -15,7 +16,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { throttled, unauthorized } from '../errors.js';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.js';
 import type { Account, AccountLookup, Clock } from './ports.js';
-import { FailureThrottle } from './throttle.js';
+import { FailureThrottle, type SharedFailures } from './throttle.js';
 
 export interface AuthOptions {
   cacheTtlMs: number;
@@ -34,7 +35,12 @@ export interface Credentials {
 
 export type Authenticate = (c: Credentials) => Promise<Account>;
 
-export function makeAuthenticate(accounts: AccountLookup, clock: Clock, opts: AuthOptions): Authenticate {
+export function makeAuthenticate(
+  accounts: AccountLookup,
+  clock: Clock,
+  opts: AuthOptions,
+  shared?: SharedFailures,
+): Authenticate {
   const secret = randomBytes(32);
   const cache = new Map<string, { accountId: number; passwordHash: string; expires: number }>();
   const maxEntries = opts.maxCacheEntries ?? 50_000;
@@ -55,15 +61,26 @@ export function makeAuthenticate(accounts: AccountLookup, clock: Clock, opts: Au
       cache.delete(key);
     }
 
+    // A cache miss pays for scrypt next, so one indexed read of the shared counts costs little here.
+    if (shared && (await shared.anyBlocked([userKey, ipKey], now, opts.maxFailures))) throw throttled();
     const ok = account
       ? await verifyPassword(password, account.passwordHash)
       : (await verifyPassword(password, await DUMMY_HASH_PROMISE)) && false;
     if (!account || !ok) {
       throttle.fail(userKey);
       throttle.fail(ipKey);
+      if (shared) {
+        const [u, i] = await Promise.all([
+          shared.record(userKey, now, opts.failureWindowMs),
+          shared.record(ipKey, now, opts.failureWindowMs),
+        ]);
+        throttle.observe(userKey, u);
+        throttle.observe(ipKey, i);
+      }
       throw unauthorized();
     }
     throttle.reset(userKey);
+    if (shared) await shared.clear(userKey);
     if (opts.cacheTtlMs > 0) {
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(key, {
