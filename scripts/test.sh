@@ -1,15 +1,80 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, `.ci/run`). Node 20's --test does not expand `**`, so the shell does.
-# After the suite, the log audit reads every log the tests wrote and fails on any password or body.
-set -euo pipefail
+#
+# The suite runs twice: on the embedded store (SQLite), then on PostgreSQL (issue #5). For the second
+# run it uses TEXTBRIDGE_TEST_DATABASE_URL when set, or starts a throwaway server when PostgreSQL is
+# installed (scripts/pg-test-server.sh). Every file runs on both: the whole suite takes seconds, and a
+# test that touches the store through a helper is then never missed by a file filter.
+#   TEXTBRIDGE_TEST_PG=0   skip the PostgreSQL run (say so, locally only)
+#   TEXTBRIDGE_TEST_PG=1   require it: fail when no server can be had (CI sets this)
+# After both runs, the log audit (test/log-audit.after.ts) reads every log the tests wrote and fails
+# on any password or message body. Files run one at a time (2 cores; crash tests spawn servers).
+set -uo pipefail
 cd "$(dirname "$0")/.."
 shopt -s globstar nullglob
+# shellcheck source=scripts/pg-test-server.sh
+source scripts/pg-test-server.sh
 
 export TEXTBRIDGE_TEST_LOG_DIR="${TEXTBRIDGE_TEST_LOG_DIR:-$(mktemp -d -t textbridge-logs-XXXXXX)}"
 
 files=(test/**/*.test.ts)
-if [ $# -gt 0 ]; then
-  exec node --import tsx --test --test-reporter=spec "$@"
-fi
-# One process at a time (2 cores; crash tests spawn servers), files in order: the audit runs last.
-node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" test/log-audit.after.ts
+audit=1
+if [ $# -gt 0 ]; then files=("$@"); audit=0; fi
+
+SUMMARY="$(mktemp)"
+run_suite() { # $1 = banner, then the files; node's summary lines are kept for the totals
+  echo "=== textbridge tests on $1 ==="
+  shift
+  local out rc
+  out="$(mktemp)"
+  node --import tsx --test --test-concurrency=1 --test-reporter=spec "$@" | tee "$out"
+  rc=${PIPESTATUS[0]}
+  grep -E '^ℹ (pass|fail) ' "$out" >>"$SUMMARY"
+  rm -f "$out"
+  return "$rc"
+}
+
+# One plain closing line over both runs ("N passed, N failed"), after node's own summaries.
+print_totals() {
+  local passed failed
+  passed=$(awk '$2 == "pass" { n += $3 } END { print n + 0 }' "$SUMMARY")
+  failed=$(awk '$2 == "fail" { n += $3 } END { print n + 0 }' "$SUMMARY")
+  rm -f "$SUMMARY"
+  echo "totals: $passed passed, $failed failed"
+}
+
+run_embedded() { # in a subshell, so the PostgreSQL URL stays set for the second run
+  (
+    unset TEXTBRIDGE_TEST_DATABASE_URL
+    run_suite 'the embedded store (SQLite)' "${files[@]}"
+  )
+}
+
+run_postgres() {
+  local want="${TEXTBRIDGE_TEST_PG:-auto}"
+  if [ "$want" = 0 ]; then
+    echo "=== PostgreSQL run skipped: TEXTBRIDGE_TEST_PG=0 ==="
+    return 0
+  fi
+  if [ -z "${TEXTBRIDGE_TEST_DATABASE_URL:-}" ]; then
+    if ! pg_test_start; then
+      if [ "$want" = 1 ]; then
+        echo "=== PostgreSQL run required (TEXTBRIDGE_TEST_PG=1) but no server could be started ===" >&2
+        return 1
+      fi
+      echo "=== PostgreSQL run skipped: no TEXTBRIDGE_TEST_DATABASE_URL and PostgreSQL is not installed ==="
+      return 0
+    fi
+    trap pg_test_stop EXIT
+    export TEXTBRIDGE_TEST_DATABASE_URL="$PG_TEST_URL"
+  fi
+  run_suite "PostgreSQL ($TEXTBRIDGE_TEST_DATABASE_URL)" "${files[@]}"
+}
+
+status=0
+run_embedded || status=1
+run_postgres || status=1
+if [ "$audit" = 1 ]; then run_suite 'the logs of both runs (audit)' test/log-audit.after.ts || status=1; fi
+print_totals
+if [ "$status" != 0 ]; then echo "=== some tests failed (see above) ===" >&2; fi
+exit "$status"

@@ -9,6 +9,7 @@ import { type Clock, systemClock } from './app/ports.js';
 import { makeSendMessage } from './app/send-message.js';
 import type { Config } from './config.js';
 import { buildServer } from './http/server.js';
+import { makeSharedFailures } from './store/auth-failures.js';
 import { type Db, openDb } from './store/db.js';
 import { makeStore } from './store/index.js';
 import { migrate } from './store/migrations/index.js';
@@ -47,7 +48,8 @@ export async function startService(
   let ready = false;
   const db = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const store = makeStore(db, clock);
-  const authenticate = makeAuthenticate(store, clock, config.auth);
+  // Failed logins are counted in the database so the throttle holds across instances (issue #5).
+  const authenticate = makeAuthenticate(store, clock, config.auth, makeSharedFailures(db));
   const sendMessage = makeSendMessage({
     authenticate,
     accounts: store,

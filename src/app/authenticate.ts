@@ -7,7 +7,8 @@
  * account id and the password hash that was checked. A hit counts only while the account's current
  * hash is still that hash, so a password change (even from the CLI in another process) ends it at once.
  *
- * Failures are throttled per account and per client address (429). Missing or empty credentials are
+ * Failures are throttled per account and per client address (429); with `shared` counts (the
+ * database's), the limit holds across instances: a failure anywhere counts everywhere. Missing or empty credentials are
  * 401 without touching the store. Unknown usernames are checked against a dummy hash so the answer
  * takes as long as for a known one.
  */
@@ -15,11 +16,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { throttled, unauthorized } from '../errors.js';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.js';
 import type { Account, AccountLookup, Clock } from './ports.js';
-import { FailureThrottle } from './throttle.js';
+import { FailureThrottle, type SharedFailures } from './throttle.js';
 
 export interface AuthOptions {
   cacheTtlMs: number;
   maxFailures: number;
+  /** Failures allowed per client address (higher: many phones share a carrier NAT). */
   maxFailuresPerAddress: number;
   failureWindowMs: number;
   /** Most remembered logins; the oldest go first. */
@@ -35,7 +37,12 @@ export interface Credentials {
 
 export type Authenticate = (c: Credentials) => Promise<Account>;
 
-export function makeAuthenticate(accounts: AccountLookup, clock: Clock, opts: AuthOptions): Authenticate {
+export function makeAuthenticate(
+  accounts: AccountLookup,
+  clock: Clock,
+  opts: AuthOptions,
+  shared?: SharedFailures,
+): Authenticate {
   const secret = randomBytes(32);
   const cache = new Map<string, { accountId: number; passwordHash: string; expires: number }>();
   const maxEntries = opts.maxCacheEntries ?? 50_000;
@@ -45,31 +52,52 @@ export function makeAuthenticate(accounts: AccountLookup, clock: Clock, opts: Au
 
   return async ({ username, password, ip }) => {
     if (!username || !password) throw unauthorized('Missing username or password');
-    if (perAccount.isBlocked(username) || perAddress.isBlocked(ip)) throw throttled();
+    const userKey = `u:${username}`;
+    const ipKey = `ip:${ip}`;
+    if (perAccount.isBlocked(userKey) || perAddress.isBlocked(ipKey)) throw throttled();
 
     const account = await accounts.byUsername(username);
     const key = createHmac('sha256', secret).update(username).update('\0').update(password).digest('base64');
     const hit = cache.get(key);
     if (account && hit && hit.accountId === account.id && hit.passwordHash === account.passwordHash) {
-      if (hit.expires > clock.now()) return account;
+      if (hit.expires > now()) return account;
       cache.delete(key);
     }
 
+    // A cache miss pays for scrypt next, so one indexed read of the shared counts costs little here.
+    if (shared) {
+      const t = now();
+      const [user, address] = await Promise.all([
+        shared.anyBlocked([userKey], t, opts.maxFailures),
+        shared.anyBlocked([ipKey], t, opts.maxFailuresPerAddress),
+      ]);
+      if (user || address) throw throttled();
+    }
     const ok = account
       ? await verifyPassword(password, account.passwordHash)
       : (await verifyPassword(password, await DUMMY_HASH_PROMISE)) && false;
     if (!account || !ok) {
-      perAccount.fail(username);
-      perAddress.fail(ip);
+      perAccount.fail(userKey);
+      perAddress.fail(ipKey);
+      if (shared) {
+        const t = now();
+        const [u, i] = await Promise.all([
+          shared.record(userKey, t, opts.failureWindowMs),
+          shared.record(ipKey, t, opts.failureWindowMs),
+        ]);
+        perAccount.observe(userKey, u);
+        perAddress.observe(ipKey, i);
+      }
       throw unauthorized();
     }
-    perAccount.reset(username);
+    perAccount.reset(userKey);
+    if (shared) await shared.clear(userKey);
     if (opts.cacheTtlMs > 0) {
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(key, {
         accountId: account.id,
         passwordHash: account.passwordHash,
-        expires: clock.now() + opts.cacheTtlMs,
+        expires: now() + opts.cacheTtlMs,
       });
     }
     return account;

@@ -1,8 +1,23 @@
 /**
  * Failure throttle: counts failed logins per key (account, client address) in a fixed window and
- * refuses further attempts once the limit is reached, until the window ends. In memory, per instance
- * (README "Deployment" says so): N instances allow up to N× the limit, which still stops guessing.
+ * refuses further attempts once the limit is reached, until the window ends.
+ *
+ * The counts here are this instance's view. With several instances on one database, `SharedFailures`
+ * (the `auth_failures` table) holds the real counts: every failure is recorded there, and a login that
+ * misses the cache (so is about to pay for a password check anyway) asks it first. A cached, correct
+ * login does no I/O for throttling at all.
  */
+
+/** Failure counts shared by every instance on one store (docs/deployment.md). */
+export interface SharedFailures {
+  /** Count one failure for `key` (a new window of `windowMs` when none is open); the count so far. */
+  record(key: string, now: number, windowMs: number): Promise<number>;
+  /** True when any of `keys` has `max` failures or more in an open window. */
+  anyBlocked(keys: readonly string[], now: number, max: number): Promise<boolean>;
+  /** Forget `key`'s failures (after a correct password). */
+  clear(key: string): Promise<void>;
+}
+
 export class FailureThrottle {
   private readonly entries = new Map<string, { count: number; until: number }>();
 
@@ -34,6 +49,14 @@ export class FailureThrottle {
     }
     if (this.entries.size >= this.maxKeys) this.sweep(now);
     this.entries.set(key, { count: 1, until: now + this.windowMs });
+  }
+
+  /** Raise `key`'s count to `count` (learnt from the shared counts), keeping its window. */
+  observe(key: string, count: number): void {
+    const now = this.now();
+    const e = this.entries.get(key);
+    if (e && e.until > now) e.count = Math.max(e.count, count);
+    else this.entries.set(key, { count, until: now + this.windowMs });
   }
 
   /** Forget `key`'s failures (after a success). */

@@ -1,4 +1,6 @@
 /** The commander program, built without side effects so tests can run commands in-process. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { Command, Option } from 'commander';
 import { makeAccountAdmin } from '../app/accounts.js';
@@ -8,6 +10,8 @@ import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
 import { fromMicros } from '../domain/rates.js';
 import { makeLogger, openStore, startService } from '../main.js';
 import { makeAdminStore } from '../store/admin.js';
+import { copyStore } from '../store/copy.js';
+import { openDb, SQLITE_FILE } from '../store/db.js';
 
 interface CommonOpts {
   dataDir?: string;
@@ -170,6 +174,31 @@ export function buildProgram(): Command {
         out(
           `${m.sms_id}\t${m.created_at}\t${m.status}\t${m.from} -> ${m.to}\t${JSON.stringify(m.body.slice(0, 60))}`,
         );
+      }
+    });
+
+  const store = program.command('store').description('move or inspect the store');
+  common(store.command('copy'))
+    .description("copy the embedded store's accounts, messages, jobs and tokens into PostgreSQL")
+    .requiredOption('--to <url>', 'the target: postgres://user:password@host:port/database')
+    .option('--force', 'replace the target when it already has accounts')
+    .option('--json', 'print JSON')
+    .action(async (o: CommonOpts & { to: string; force?: boolean }) => {
+      const config = configFrom(o);
+      if (!/^postgres(ql)?:\/\//.test(o.to)) throw new Error('--to must be a postgres:// URL');
+      // The source is always the embedded store in the data folder, whatever DATABASE_URL says.
+      const file = path.join(config.dataDir, SQLITE_FILE);
+      if (!existsSync(file)) throw new Error(`no embedded store at ${file} (use --data-dir)`);
+      const from = openDb({ dataDir: config.dataDir });
+      const to = openDb({ dataDir: config.dataDir, databaseUrl: o.to });
+      try {
+        const report = await copyStore(from, to, { force: o.force === true });
+        if (o.json) return out(JSON.stringify({ from: from.where, to: to.where, tables: report }));
+        for (const [table, n] of Object.entries(report)) out(`${table}\t${n}`);
+        out(`copied ${from.where} to ${to.where}`);
+      } finally {
+        await from.close();
+        await to.close();
       }
     });
 

@@ -68,7 +68,16 @@ export interface CarrierRefsTable {
   status: string | null;
 }
 
+export interface AuthFailuresTable {
+  /** `u:<username>` or `ip:<client address>`. */
+  key: string;
+  failures: number;
+  /** End of the fixed window the count belongs to (epoch ms). */
+  window_until: number;
+}
+
 export interface DB {
+  auth_failures: AuthFailuresTable;
   carrier_refs: CarrierRefsTable;
   accounts: AccountsTable;
   account_numbers: AccountNumbersTable;

@@ -1,0 +1,38 @@
+/** Migrations on both engines; on PostgreSQL, several instances starting at once (issue #5). */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import { openDb } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrations/index.js';
+import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
+import { tempDir } from '../helpers/service.js';
+
+test('migrating an up-to-date store again changes nothing', async () => {
+  const db = openDb({ dataDir: tempDir(), databaseUrl: await freshDatabaseUrl() });
+  try {
+    await migrate(db);
+    await migrate(db);
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+      db.kysely,
+    );
+    assert.ok(rows.length >= 2);
+    assert.equal(new Set(rows.map((r) => r.name)).size, rows.length);
+  } finally {
+    await db.close();
+  }
+});
+
+test('four instances migrating one PostgreSQL database at once apply each migration exactly once', {
+  skip: TEST_PG_URL ? false : 'needs PostgreSQL: the advisory lock is a PostgreSQL feature',
+}, async () => {
+  const url = await freshDatabaseUrl();
+  const dbs = Array.from({ length: 4 }, () => openDb({ dataDir: tempDir(), databaseUrl: url }));
+  try {
+    await Promise.all(dbs.map((db) => migrate(db)));
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(dbs[0]!.kysely);
+    assert.equal(new Set(rows.map((r) => r.name)).size, rows.length);
+    assert.ok(rows.some((r) => r.name === '0004_scale'));
+  } finally {
+    await Promise.all(dbs.map((db) => db.close()));
+  }
+});
