@@ -12,6 +12,8 @@ import { insertJobs, insertMessage } from './messages.js';
 
 export interface Store extends AccountLookup, MessageAcceptor {
   db: Db;
+  /** Run writes in one transaction: the group commit on SQLite, a plain transaction on PostgreSQL. */
+  inTransaction<T>(work: (q: Q) => Promise<T>): Promise<T>;
 }
 
 export function makeStore(db: Db, clock: Clock): Store {
@@ -25,6 +27,7 @@ export function makeStore(db: Db, clock: Clock): Store {
 
   return {
     db,
+    inTransaction,
     byUsername: async (username) => withNumbers(await findAccountByUsername(k, username)),
     byNumber: async (number) => withNumbers(await findAccountByNumber(k, number)),
     accept: (m: NewMessage, jobs: readonly JobKind[]) =>
