@@ -5,13 +5,21 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { makeAuthenticate } from './app/authenticate.js';
-import { type Clock, systemClock } from './app/ports.js';
+import { makeFetchMessages } from './app/fetch-messages.js';
+import { makeReceiveInbound, type ReceiveInbound } from './app/inbound.js';
+import { type Clock, type JobHandler, type JobKind, systemClock } from './app/ports.js';
+import { makePushHandler } from './app/push.js';
+import { makeReportAccountRemoval, makeReportPushToken } from './app/push-tokens.js';
+import { type ApplyReceipt, makeHandleReceipt } from './app/receipts-relay.js';
 import { makeSendMessage } from './app/send-message.js';
+import { makeWebhooks } from './carriers/webhooks/registry.js';
 import type { Config } from './config.js';
 import { buildServer } from './http/server.js';
+import { makePnmGateway } from './push/pnm.js';
 import { type Db, openDb } from './store/db.js';
 import { makeStore } from './store/index.js';
 import { migrate } from './store/migrations/index.js';
+import { makeTwoWayStore } from './store/two-way.js';
 
 /** The process logger: JSON lines; no request ever logs its query string or body (http/logging.ts). */
 export function makeLogger(config: Pick<Config, 'log'>, destination?: pino.DestinationStream): Logger {
@@ -33,6 +41,10 @@ export async function openStore(config: Config): Promise<Db> {
 export interface Service {
   app: FastifyInstance;
   db: Db;
+  /** Stores a carrier's inbound message (SMPP deliver_sm MO reaches it through CarrierEvents.inbound). */
+  receiveInbound: ReceiveInbound;
+  /** Job handlers by kind, for the dispatcher. */
+  jobHandlers: Partial<Record<JobKind, JobHandler>>;
   /** `http://host:port` once listening. */
   url: string;
   close(): Promise<void>;
@@ -48,6 +60,26 @@ export async function startService(
   const db = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const store = makeStore(db, clock);
   const authenticate = makeAuthenticate(store, clock, config.auth);
+  const twoWay = makeTwoWayStore(store, clock);
+  // A message that lands in an inbox gets a push job when push is on (docs/two-way.md).
+  const inboxJobs: readonly JobKind[] = config.push.enabled ? ['push'] : [];
+  const receiveInbound = makeReceiveInbound({
+    accounts: store,
+    inbox: twoWay,
+    jobs: inboxJobs,
+    onRefused: (m, reason) =>
+      logger.warn({ carrier: m.carrier, ref: m.carrierRef, to: m.to, reason }, 'inbound refused'),
+  });
+  const jobHandlers: Partial<Record<JobKind, JobHandler>> = {};
+  if (config.push.enabled) {
+    jobHandlers.push = makePushHandler({
+      store: twoWay,
+      gateway: makePnmGateway({ url: config.push.url, timeoutMs: config.push.timeoutMs }),
+      clock,
+      options: config.push,
+      onPushError: (info) => logger.warn(info, 'push failed'),
+    });
+  }
   const sendMessage = makeSendMessage({
     authenticate,
     accounts: store,
@@ -56,8 +88,17 @@ export async function startService(
       rates: config.rates,
       maxBodyBytes: config.limits.maxBodyBytes,
       recipients: config.recipients,
-      onNetJobs: [],
+      onNetJobs: inboxJobs,
     },
+  });
+  // TODO(merge wt-delivery): the delivery engine's applyReceipt (src/app/receipts.ts).
+  const applyReceipt: ApplyReceipt = async () => ({ matched: false });
+  const handleReceipt = makeHandleReceipt({
+    applyReceipt,
+    lookup: twoWay,
+    inbox: twoWay,
+    jobs: inboxJobs,
+    clock,
   });
   const app = buildServer({
     options: {
@@ -67,7 +108,23 @@ export async function startService(
       trustProxy: config.server.trustProxy,
     },
     logger,
-    handlers: { sendMessage },
+    handlers: {
+      sendMessage,
+      fetchMessages: makeFetchMessages({
+        authenticate,
+        store: twoWay,
+        clock,
+        options: { pageSize: config.limits.fetchPageSize },
+      }),
+      reportPushToken: makeReportPushToken({ authenticate, store: twoWay, clock }),
+      reportAccountRemoval: makeReportAccountRemoval({ authenticate, store: twoWay, clock }),
+      inbound: {
+        webhooks: makeWebhooks(config.inbound.carriers),
+        publicUrl: config.inbound.publicUrl,
+        receiveInbound,
+        handleReceipt,
+      },
+    },
     isReady: () => ready,
   });
   try {
@@ -79,6 +136,8 @@ export async function startService(
       app,
       db,
       url,
+      receiveInbound,
+      jobHandlers,
       close: async () => {
         await app.close();
         await db.close();
