@@ -6,10 +6,12 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { Db, Dialect } from '../db.js';
 import * as m0001 from './0001_init.js';
+import * as m0002 from './0002_delivery.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
   '0001_init': m0001,
+  '0002_delivery': m0002,
 };
 
 /** Bring the schema up to date. Throws with the failing migration's name. */
