@@ -3,7 +3,15 @@
  * On SQLite, writes on the send path go through group commit; on PostgreSQL each accept is its own
  * transaction (the server groups concurrent commits itself, and instances share the pool load).
  */
-import type { Account, AccountLookup, Clock, JobKind, MessageAcceptor, NewMessage } from '../app/ports.js';
+import type {
+  Account,
+  AccountLookup,
+  Clock,
+  JobKind,
+  JobLease,
+  MessageAcceptor,
+  NewMessage,
+} from '../app/ports.js';
 import { notEnoughCredit } from '../errors.js';
 import { chargeCredit, findAccountByNumber, findAccountByUsername, listNumbers, type Q } from './accounts.js';
 import type { Db } from './db.js';
@@ -30,7 +38,7 @@ export function makeStore(db: Db, clock: Clock): Store {
     inTransaction,
     byUsername: async (username) => withNumbers(await findAccountByUsername(k, username)),
     byNumber: async (number) => withNumbers(await findAccountByNumber(k, number)),
-    accept: (m: NewMessage, jobs: readonly JobKind[]) =>
+    accept: (m: NewMessage, jobs: readonly JobKind[], lease?: JobLease) =>
       inTransaction(async (q) => {
         // The charge comes first: a refusal must happen before this unit's first write (group-commit.ts).
         if (m.chargeMicros > 0 && m.senderAccountId !== null) {
@@ -38,7 +46,7 @@ export function makeStore(db: Db, clock: Clock): Store {
         }
         const now = clock.now();
         const id = await insertMessage(q, m, now);
-        await insertJobs(q, jobs, id, now);
+        await insertJobs(q, jobs, id, now, lease);
         return id;
       }),
   };
