@@ -2,6 +2,8 @@
  * Composition root: config → store → use-cases → HTTP (and, later, the delivery worker). Wired by hand,
  * no container, no import side effects (STYLE.md habit 6).
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { makeAuthenticate } from './app/authenticate.js';
@@ -18,8 +20,10 @@ import { buildServer } from './http/server.js';
 import { makePnmGateway } from './push/pnm.js';
 import { type Db, openDb } from './store/db.js';
 import { makeStore } from './store/index.js';
+import { makeJobQueue } from './store/job-queue.js';
 import { migrate } from './store/migrations/index.js';
 import { makeTwoWayStore } from './store/two-way.js';
+import { type Dispatcher, startDispatcher } from './worker/dispatcher.js';
 
 /** The process logger: JSON lines; no request ever logs its query string or body (http/logging.ts). */
 export function makeLogger(config: Pick<Config, 'log'>, destination?: pino.DestinationStream): Logger {
@@ -63,13 +67,22 @@ export async function startService(
   const twoWay = makeTwoWayStore(store, clock);
   // A message that lands in an inbox gets a push job when push is on (docs/two-way.md).
   const inboxJobs: readonly JobKind[] = config.push.enabled ? ['push'] : [];
-  const receiveInbound = makeReceiveInbound({
+  // Started after migration; producers in this process wake it so a push leaves at once, not at the poll.
+  let dispatcher: Dispatcher | undefined;
+  const stopWorker = new AbortController();
+  const wake = () => dispatcher?.wake();
+  const storeInbound = makeReceiveInbound({
     accounts: store,
     inbox: twoWay,
     jobs: inboxJobs,
     onRefused: (m, reason) =>
       logger.warn({ carrier: m.carrier, ref: m.carrierRef, to: m.to, reason }, 'inbound refused'),
   });
+  const receiveInbound: ReceiveInbound = async (m, media) => {
+    const r = await storeInbound(m, media);
+    if (r.stored) wake();
+    return r;
+  };
   const jobHandlers: Partial<Record<JobKind, JobHandler>> = {};
   if (config.push.enabled) {
     jobHandlers.push = makePushHandler({
@@ -80,7 +93,7 @@ export async function startService(
       onPushError: (info) => logger.warn(info, 'push failed'),
     });
   }
-  const sendMessage = makeSendMessage({
+  const sendOnce = makeSendMessage({
     authenticate,
     accounts: store,
     messages: store,
@@ -91,6 +104,11 @@ export async function startService(
       onNetJobs: inboxJobs,
     },
   });
+  const sendMessage: typeof sendOnce = async (credentials, readRequest) => {
+    const r = await sendOnce(credentials, readRequest);
+    if (r.onNet) wake();
+    return r;
+  };
   // TODO(merge wt-delivery): the delivery engine's applyReceipt (src/app/receipts.ts).
   const applyReceipt: ApplyReceipt = async () => ({ matched: false });
   const handleReceipt = makeHandleReceipt({
@@ -130,6 +148,21 @@ export async function startService(
   try {
     await migrate(db);
     ready = true;
+    if (Object.keys(jobHandlers).length > 0) {
+      dispatcher = startDispatcher(
+        {
+          queue: makeJobQueue(db, clock),
+          handlers: jobHandlers,
+          owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+          concurrency: 16,
+          pollMs: 1_000,
+          leaseMs: 60_000,
+          log: logger,
+          now: () => clock.now(),
+        },
+        stopWorker.signal,
+      );
+    }
     const url = await app.listen({ host: config.server.host, port: config.server.port });
     logger.info({ url, store: db.where }, 'textbridge listening');
     return {
@@ -140,11 +173,15 @@ export async function startService(
       jobHandlers,
       close: async () => {
         await app.close();
+        stopWorker.abort();
+        await dispatcher?.done;
         await db.close();
       },
     };
   } catch (e) {
     await app.close().catch(() => {});
+    stopWorker.abort();
+    await dispatcher?.done.catch(() => {});
     await db.close().catch(() => {});
     throw e;
   }
