@@ -64,7 +64,10 @@ test('the matrix2acrobits JSON template upserts the same selector, keys matched 
 });
 
 test('an empty token is accepted with 200; a missing password is 401 and a missing selector 400', async () => {
-  const ok = await post('/push_token', JSON.stringify({ username: 'dave', password: PW, selector: 'BBBB:02', token_msgs: '' }));
+  const ok = await post(
+    '/push_token',
+    JSON.stringify({ username: 'dave', password: PW, selector: 'BBBB:02', token_msgs: '' }),
+  );
   assert.equal(ok.status, 200);
   assert.equal((await rows()).length, 2);
   assert.equal((await post('/push_token', JSON.stringify({ username: 'dave', selector: 'X' }))).status, 401);
