@@ -19,9 +19,16 @@ before(async () => {
 });
 after(() => svc.close());
 
+type Item = Record<string, string | boolean> & { sms_id: string; sms_text: string; sending_date: string };
+interface Answer {
+  sms_id: string;
+  message?: string;
+  received_smss: Item[];
+  sent_smss: Item[];
+}
 async function call(path: string, body: object, method = 'POST') {
   const res = await fetch(svc.url + path, { method, body: JSON.stringify(body) });
-  return { status: res.status, type: res.headers.get('content-type'), json: (await res.json()) as any };
+  return { status: res.status, type: res.headers.get('content-type'), json: (await res.json()) as Answer };
 }
 const fetchAs = (username: string, extra: Record<string, string> = {}) =>
   call('/fetch_messages', { username, password: PW, ...extra });
@@ -66,7 +73,7 @@ test("the sms_id Send returns is the sent_smss id, and the recipient's first fet
   assert.deepEqual(a.json.sent_smss, [
     {
       sms_id: smsId,
-      sending_date: a.json.sent_smss[0].sending_date,
+      sending_date: a.json.sent_smss[0]!.sending_date,
       recipient: '+15550000002',
       sms_text: 'hi 👋',
       content_type: 'text/plain',
@@ -74,18 +81,18 @@ test("the sms_id Send returns is the sent_smss id, and the recipient's first fet
       disposition_notification: 'abc.123:positive-delivery, display',
     },
   ]);
-  assert.match(a.json.sent_smss[0].sending_date, /Z$/);
+  assert.match(a.json.sent_smss[0]!.sending_date, /Z$/);
 
   const b1 = await fetchAs('bob', { last_known_sms_id: String(Number(smsId) - 1), installid: 'phone' });
   assert.equal(b1.json.received_smss.length, 1);
-  const item = b1.json.received_smss[0];
+  const item = b1.json.received_smss[0]!;
   assert.equal(item.sms_id, smsId);
-  assert.equal(item.sender, '+15550000001');
-  assert.equal(item.stream_id, '+15550000001');
-  assert.equal(item.displayed, false);
-  assert.equal(item.disposition_notification, 'abc.123:positive-delivery, display');
+  assert.equal(item['sender'], '+15550000001');
+  assert.equal(item['stream_id'], '+15550000001');
+  assert.equal(item['displayed'], false);
+  assert.equal(item['disposition_notification'], 'abc.123:positive-delivery, display');
   const b2 = await fetchAs('bob', { last_id: String(Number(smsId) - 1), device: 'tablet' });
-  assert.equal(b2.json.received_smss[0].displayed, true, 'fetched once by any device = displayed');
+  assert.equal(b2.json.received_smss[0]!['displayed'], true, 'fetched once by any device = displayed');
   const caughtUp = await fetchAs('bob', { last_id: smsId });
   assert.deepEqual(caughtUp.json.received_smss, []);
 });
@@ -133,7 +140,7 @@ test('a thousand stored messages come back across pages, in order, with no gaps 
   // Bob sent them all: the same thousand page through his sent_smss.
   const b = await fetchAs('bob', { last_sent_id: String(ids[0]! - 1) });
   assert.equal(b.json.sent_smss.length, 100);
-  assert.equal(b.json.sent_smss[0].sms_text, 'n0');
+  assert.equal(b.json.sent_smss[0]!.sms_text, 'n0');
 });
 
 test('an empty, unparseable or foreign id answers the newest window, oldest first', async () => {
