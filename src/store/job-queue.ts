@@ -20,6 +20,7 @@ export function makeJobQueue(db: Db, clock: Clock): JobQueue {
         else gone.push(job.id);
       }
       for (const ids of chunks(gone, 500)) await deleteJobs(trx, ids);
+      return undefined;
     }),
   );
   return {
