@@ -8,22 +8,23 @@
  * transaction. Every caller is resolved after *its* commit; if the transaction fails, every caller in
  * it is rejected, so nothing is reported written that is not on disk.
  */
-export class Batcher<T> {
-  private queue: Array<{ item: T; resolve(): void; reject(e: unknown): void }> = [];
+export class Batcher<T, R = void> {
+  private queue: Array<{ item: T; resolve(r: R): void; reject(e: unknown): void }> = [];
   private running = false;
 
   /**
-   * @param write writes one batch in one transaction (it opens the transaction itself).
+   * @param write writes one batch in one transaction (it opens the transaction itself) and may return
+   *   one result per item, in order.
    * @param maxBatch upper bound per transaction, so one commit never holds the connection for long.
    */
   constructor(
-    private readonly write: (items: T[]) => Promise<void>,
+    private readonly write: (items: T[]) => Promise<R[] | undefined>,
     private readonly maxBatch = 2000,
   ) {}
 
   /** Queue `item`; resolves once the transaction that wrote it has committed. */
-  add(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  add(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
       if (!this.running) {
         this.running = true;
@@ -35,8 +36,8 @@ export class Batcher<T> {
   private async flush(): Promise<void> {
     const batch = this.queue.splice(0, this.maxBatch);
     try {
-      await this.write(batch.map((b) => b.item));
-      for (const b of batch) b.resolve();
+      const results = await this.write(batch.map((b) => b.item));
+      for (const [i, b] of batch.entries()) b.resolve((results ? results[i] : undefined) as R);
     } catch (error) {
       for (const b of batch) b.reject(error);
     }

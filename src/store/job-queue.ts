@@ -7,7 +7,7 @@ import type { JobQueue } from '../app/delivery-ports.js';
 import type { Clock, Job, JobOutcome } from '../app/ports.js';
 import { Batcher, chunks } from './batcher.js';
 import type { Db } from './db.js';
-import { claimDue, deleteJobs, rescheduleJob } from './outbox.js';
+import { claimDue, deleteJobs, findLeasedJob, rescheduleJob } from './outbox.js';
 
 /** Build the job queue for `db`. */
 export function makeJobQueue(db: Db, clock: Clock): JobQueue {
@@ -20,11 +20,13 @@ export function makeJobQueue(db: Db, clock: Clock): JobQueue {
         else gone.push(job.id);
       }
       for (const ids of chunks(gone, 500)) await deleteJobs(trx, ids);
+      return undefined;
     }),
   );
   return {
     claim: (kinds, limit, owner, leaseMs) =>
       claimDue(k, db.dialect, { kinds, limit, leaseMs, owner, now: clock.now() }),
     finish: (job, outcome) => outcomes.add({ job, outcome }),
+    findLeased: (refId, kind, owner) => findLeasedJob(k, refId, kind, owner),
   };
 }
