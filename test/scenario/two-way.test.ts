@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { twilioSignature } from '../../src/carriers/webhooks/twilio.js';
+import { type FakeHttpCarrier, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 import { type FakePush, startFakePush } from '../helpers/fake-push.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -8,10 +9,26 @@ const PUBLIC = 'https://sms.example.com';
 const TOKEN = 'twilio-token';
 let svc: TestService;
 let push: FakePush;
+let carrier: FakeHttpCarrier;
 
 before(async () => {
   push = await startFakePush();
+  carrier = await startFakeHttpCarrier();
   svc = await startTestService({
+    // The sending carrier and its webhook share the name, so receipts find the carrier's ids.
+    carriers: [
+      {
+        name: 'twilio',
+        type: 'http',
+        method: 'POST',
+        url: `${carrier.url}/send`,
+        body: '{"to":"%to%","from":"%from%","text":"%body%"}',
+        messageId: 'id',
+        timeoutMs: 2_000,
+      },
+    ],
+    routes: [{ carrier: 'twilio' }],
+    delivery: { pollMs: 20, waitMs: 2_000 },
     push: { url: push.url, retryDelaysMs: [50], maxAttempts: 3 },
     inbound: { publicUrl: PUBLIC, carriers: { twilio: { type: 'twilio', authToken: TOKEN } } },
   });
@@ -21,6 +38,7 @@ before(async () => {
 after(async () => {
   await svc.close();
   await push.close();
+  await carrier.close();
 });
 
 type Item = Record<string, unknown>;
@@ -134,6 +152,46 @@ test('a push the service refuses for a while is retried, and a token it calls un
   );
 });
 
-test('alice writes back to the outside number and the carrier receipt marks it delivered', {
-  todo: 'needs applyReceipt and the deliver handler from wt-delivery',
-}, async () => {});
+test('alice writes back to the outside number; the carrier receipt marks it delivered and reaches her stream', async () => {
+  const { sms_id: smsId } = await call('/send_message', {
+    from: 'alice',
+    password: 'alice-pw',
+    to: '+442071838750',
+    body: 'hi from alice',
+    disposition_notification: 'reply-1:positive-delivery',
+  });
+  const status = async () =>
+    (
+      await svc.db.kysely
+        .selectFrom('messages')
+        .select('status')
+        .where('id', '=', Number(smsId))
+        .executeTakeFirstOrThrow()
+    ).status;
+  const waitStatus = async (want: string) => {
+    const until = Date.now() + 5_000;
+    while ((await status()) !== want && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await status(), want);
+  };
+  await waitStatus('sent');
+  const sentBody = JSON.parse(carrier.requests.at(-1)!.body) as { text: string };
+  assert.equal(sentBody.text, 'hi from alice');
+  const carrierId = `fake-${carrier.count() - 1}`;
+  const fields = { MessageSid: carrierId, MessageStatus: 'delivered', To: '+442071838750' };
+  const res = await fetch(`${svc.url}/inbound/twilio`, {
+    method: 'POST',
+    headers: {
+      'x-twilio-signature': twilioSignature(TOKEN, `${PUBLIC}/inbound/twilio`, Object.entries(fields)),
+    },
+    body: new URLSearchParams(fields).toString(),
+  });
+  assert.equal(res.status, 200);
+  await waitStatus('delivered');
+  const alice = await call('/fetch_messages', { username: 'alice', password: 'alice-pw' });
+  const note = alice.received_smss.find(
+    (m) => m['content_type'] === 'application/x-acro-disposition-notification',
+  );
+  assert.ok(note, "the delivery notification is in alice's stream");
+  assert.equal(note['stream_id'], '+442071838750');
+  assert.equal(JSON.parse(String(note['sms_text']))['message-id'], 'reply-1');
+});
