@@ -8,6 +8,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  type InboundConfig,
+  type PushConfig,
+  resolveInboundConfig,
+  resolvePushConfig,
+} from './two-way-config.js';
 
 export type ErrorFormat = 'json' | 'xml' | 'auto';
 
@@ -29,6 +35,8 @@ export interface Config {
   limits: {
     /** Largest message text in UTF-8 bytes (413 above). */
     maxBodyBytes: number;
+    /** Most items in each array of one Fetch Messages answer; the app asks again for the rest. */
+    fetchPageSize: number;
   };
   /** Prices per SMS segment, in the account's currency: `default`, `+<prefix>`, and `onNet`. */
   rates: { default: number; onNet: number; prefixes: ReadonlyArray<readonly [string, number]> };
@@ -48,12 +56,14 @@ export interface Config {
     failureWindowMs: number;
   };
   log: { level: string };
-  /** Sections owned by later modules (carriers, routes, push, delivery); validated where they are used. */
+  /** Sections owned by later modules (carriers, routes, delivery); validated where they are used. */
   carriers: readonly unknown[];
   routes: readonly unknown[];
   delivery: Readonly<Record<string, unknown>>;
-  push: Readonly<Record<string, unknown>>;
-  inbound: Readonly<Record<string, unknown>>;
+  /** Push to the apps (two-way-config.ts). */
+  push: PushConfig;
+  /** Carrier webhooks for inbound messages and receipts (two-way-config.ts). */
+  inbound: InboundConfig;
 }
 
 /** Options a command line can set on top of file and environment. */
@@ -74,7 +84,7 @@ const DEFAULTS = {
   dataDir: './data',
   databaseUrl: '',
   errorFormat: 'auto' as ErrorFormat,
-  limits: { maxBodyBytes: 64 * 1024 },
+  limits: { maxBodyBytes: 64 * 1024, fetchPageSize: 100 },
   recipients: { allowShortCodes: false, shortCodeMinDigits: 3, shortCodeMaxDigits: 8 },
   auth: { cacheTtlMs: 5 * 60_000, maxFailures: 10, maxFailuresPerAddress: 100, failureWindowMs: 5 * 60_000 },
   log: { level: 'info' },
@@ -125,6 +135,7 @@ export function buildConfig(
     errorFormat: oneOf(raw, 'errorFormat', ['json', 'xml', 'auto'] as const, DEFAULTS.errorFormat),
     limits: {
       maxBodyBytes: int(limits, 'limits.maxBodyBytes', DEFAULTS.limits.maxBodyBytes, 1, 10 * 1024 * 1024),
+      fetchPageSize: int(limits, 'limits.fetchPageSize', DEFAULTS.limits.fetchPageSize, 1, 1000),
     },
     rates: parseRates(raw['rates']),
     recipients: {
@@ -160,8 +171,8 @@ export function buildConfig(
     carriers: arr(raw, 'carriers'),
     routes: arr(raw, 'routes'),
     delivery: obj(raw, 'delivery'),
-    push: obj(raw, 'push'),
-    inbound: obj(raw, 'inbound'),
+    push: resolvePushConfig(obj(raw, 'push')),
+    inbound: resolveInboundConfig(obj(raw, 'inbound'), env),
   };
   if (cfg.recipients.shortCodeMinDigits > cfg.recipients.shortCodeMaxDigits) {
     throw new ConfigError('recipients.shortCodeMinDigits must not exceed recipients.shortCodeMaxDigits');

@@ -1,14 +1,18 @@
 /**
- * Composition root: config → store → use-cases → HTTP (and, later, the delivery worker). Wired by hand,
+ * Composition root: config → store → carriers → use-cases → HTTP and the delivery worker. Wired by hand,
  * no container, no import side effects (STYLE.md habit 6).
  */
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { makeAuthenticate } from './app/authenticate.js';
 import { type Clock, systemClock } from './app/ports.js';
-import { makeSendMessage } from './app/send-message.js';
+import { makeSendMessage, type SendMessage } from './app/send-message.js';
+import { makeWebhooks } from './carriers/webhooks/registry.js';
 import type { Config } from './config.js';
+import { parseDeliveryConfig } from './delivery-config.js';
 import { buildServer } from './http/server.js';
+import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './main-delivery.js';
+import { composeTwoWay, type TwoWay, twoWayHandlers } from './main-two-way.js';
 import { makeSharedFailures } from './store/auth-failures.js';
 import { type Db, openDb } from './store/db.js';
 import { makeStore } from './store/index.js';
@@ -36,59 +40,140 @@ export interface Service {
   db: Db;
   /** `http://host:port` once listening. */
   url: string;
+  delivery: DeliveryRuntime;
   close(): Promise<void>;
 }
 
-/** Start the HTTP service on the configured host and port. */
+/**
+ * Start the HTTP service on the configured host and port, with the delivery engine (carriers started,
+ * the dispatcher running unless `delivery.worker` is false).
+ */
 export async function startService(
   config: Config,
   logger: Logger,
   clock: Clock = systemClock,
+  opts: Partial<DeliveryOptions> = {},
 ): Promise<Service> {
-  let ready = false;
   const db = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const store = makeStore(db, clock);
-  // Failed logins are counted in the database so the throttle holds across instances (issue #5).
-  const authenticate = makeAuthenticate(store, clock, config.auth, makeSharedFailures(db));
-  const sendMessage = makeSendMessage({
-    authenticate,
-    accounts: store,
-    messages: store,
-    options: {
-      rates: config.rates,
-      maxBodyBytes: config.limits.maxBodyBytes,
-      recipients: config.recipients,
-      onNetJobs: [],
-    },
-  });
-  const app = buildServer({
-    options: {
-      errorFormat: config.errorFormat,
-      maxUrlBytes: config.server.maxUrlBytes,
-      maxBodyBytes: config.limits.maxBodyBytes,
-      trustProxy: config.server.trustProxy,
-    },
-    logger,
-    handlers: { sendMessage },
-    isReady: () => ready,
-  });
+  let delivery: DeliveryRuntime | undefined;
+  let app: FastifyInstance | undefined;
   try {
     await migrate(db);
-    ready = true;
+    const store = makeStore(db, clock);
+    const tw = composeTwoWay(config, store, clock, logger);
+    delivery = await startDelivery(config, db, logger, clock, {
+      ...twoWayDeliveryOptions(tw, logger),
+      ...opts,
+      runWorker: opts.runWorker ?? parseDeliveryConfig(config).delivery.worker,
+    });
+    const dispatcher = delivery.dispatcher;
+    tw.wake = () => dispatcher?.wake();
+    // Failed logins are counted in the database so the throttle holds across instances (issue #5).
+    const authenticate = makeAuthenticate(store, clock, config.auth, makeSharedFailures(db));
+    const sendOnce = makeSendMessage({
+      authenticate,
+      accounts: store,
+      messages: store,
+      options: {
+        rates: config.rates,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        recipients: config.recipients,
+        onNetJobs: tw.inboxJobs,
+      },
+      delivery: delivery.send,
+    });
+    // An on-net message carries a push job: wake the dispatcher so it leaves now, not at the poll.
+    const sendMessage: SendMessage = async (credentials, readRequest) => {
+      const r = await sendOnce(credentials, readRequest);
+      if (r.onNet) tw.wake();
+      return r;
+    };
+    const { handleReceipt, ...twoWayUseCases } = twoWayHandlers(
+      config,
+      store,
+      clock,
+      authenticate,
+      delivery.applyReceipt,
+      tw,
+    );
+    app = buildServer({
+      options: {
+        errorFormat: config.errorFormat,
+        maxUrlBytes: config.server.maxUrlBytes,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        trustProxy: config.server.trustProxy,
+      },
+      logger,
+      handlers: {
+        sendMessage,
+        ...twoWayUseCases,
+        inbound: {
+          webhooks: makeWebhooks(config.inbound.carriers),
+          publicUrl: config.inbound.publicUrl,
+          receiveInbound: tw.receiveInbound,
+          handleReceipt,
+        },
+      },
+      isReady: () => true,
+    });
     const url = await app.listen({ host: config.server.host, port: config.server.port });
     logger.info({ url, store: db.where }, 'textbridge listening');
+    const running = app;
+    const runningDelivery = delivery;
     return {
-      app,
+      app: running,
       db,
       url,
+      delivery: runningDelivery,
       close: async () => {
-        await app.close();
+        await running.close();
+        await runningDelivery.close();
         await db.close();
       },
     };
   } catch (e) {
-    await app.close().catch(() => {});
+    await app?.close().catch(() => {});
+    await delivery?.close().catch(() => {});
     await db.close().catch(() => {});
     throw e;
   }
+}
+
+/** A worker alone (`textbridge worker`): the dispatcher and the carriers, no HTTP. */
+export async function startWorker(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<{ delivery: DeliveryRuntime; close(): Promise<void> }> {
+  const db = await openStore(config);
+  try {
+    const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);
+    const delivery = await startDelivery(config, db, logger, clock, {
+      ...twoWayDeliveryOptions(tw, logger),
+      runWorker: true,
+    });
+    return {
+      delivery,
+      close: async () => {
+        await delivery.close();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await db.close().catch(() => {});
+    throw e;
+  }
+}
+
+/** What two-way messaging hands the delivery engine: SMPP MO storage, push jobs, bounce pushes. */
+function twoWayDeliveryOptions(tw: TwoWay, logger: Logger): Partial<DeliveryOptions> {
+  return {
+    onInbound: (m) => {
+      tw.receiveInbound(m).catch((err: unknown) =>
+        logger.error({ err, carrier: m.carrier, ref: m.carrierRef }, 'storing an inbound SMS failed'),
+      );
+    },
+    handlers: tw.jobHandlers,
+    bounceJobs: tw.inboxJobs,
+  };
 }

@@ -127,7 +127,13 @@ export interface MessageAcceptor {
    * only after the commit is on disk. Rejects with `notEnoughCredit()` when the charge does not fit.
    * Returns the new message id (the app's sms_id).
    */
-  accept(message: NewMessage, jobs: readonly JobKind[]): Promise<number>;
+  accept(message: NewMessage, jobs: readonly JobKind[], lease?: JobLease): Promise<number>;
+}
+
+/** A lease taken on jobs as they are inserted: `owner` may run them for `ms` before anyone else may. */
+export interface JobLease {
+  owner: string;
+  ms: number;
 }
 
 /** A claimed job, as the dispatcher hands it to the handler for its kind. */

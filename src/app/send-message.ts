@@ -6,13 +6,23 @@
  * their inbox at once; anything else waits in the outbox as `queued` for the delivery engine.
  */
 import { type Address, formatAddress, parseAddress } from '../domain/address.js';
-import { CONTENT_TYPE_TEXT } from '../domain/message.js';
+import { CONTENT_TYPE_DISPOSITION, CONTENT_TYPE_TEXT } from '../domain/message.js';
 import { type RateTable, segmentPriceMicros, toMicros } from '../domain/rates.js';
 import { countSegments } from '../domain/segments.js';
-import { badRequest, emptyBody, invalidRecipient, noRoute, tooLarge } from '../errors.js';
+import {
+  badRequest,
+  blocked,
+  emptyBody,
+  invalidRecipient,
+  noRoute,
+  rejected,
+  SmsError,
+  tooLarge,
+} from '../errors.js';
 import type { SendRequest } from '../protocol/acrobits/send-message.js';
 import type { Authenticate, Credentials } from './authenticate.js';
-import type { Account, AccountLookup, JobKind, MessageAcceptor } from './ports.js';
+import type { FirstAttempt } from './first-attempt.js';
+import type { Account, AccountLookup, JobKind, JobLease, MessageAcceptor, RefusalKind } from './ports.js';
 
 export interface SendOptions {
   rates: RateTable;
@@ -22,11 +32,57 @@ export interface SendOptions {
   onNetJobs: readonly JobKind[];
 }
 
+/**
+ * Off-net delivery as the send path sees it (issue #3). Without it, off-net messages are only queued
+ * (the lead's original behaviour, kept for tests of the HTTP edge alone).
+ */
+export interface SendDelivery {
+  /** Is there a route to this off-net recipient for this sender? No: 406 `No route to …`, nothing stored. */
+  canRoute(to: string, sender: Account): boolean;
+  /** The deliver job is inserted leased to this process, which makes the first attempt itself. */
+  lease: JobLease;
+  firstAttempt: FirstAttempt;
+  /** How long the phone waits for the first attempt before it gets 200 anyway. */
+  waitMs: number;
+}
+
 export interface SendDeps {
   authenticate: Authenticate;
   accounts: AccountLookup;
   messages: MessageAcceptor;
   options: SendOptions;
+  delivery?: SendDelivery;
+}
+
+/** A carrier's permanent refusal as the error the phone shows, with the carrier's own reason. */
+export function refusalError(kind: RefusalKind, reason: string): SmsError {
+  switch (kind) {
+    case 'invalid_recipient':
+      return new SmsError('SMS_ERR_INVALID_RECIPIENT', reason);
+    case 'blocked':
+      return blocked(reason);
+    case 'no_route':
+      return new SmsError('SMS_ERR_NO_ROUTE', reason);
+    case 'rejected':
+      return rejected(reason);
+  }
+}
+
+/** Wait for `p` at most `ms`; undefined on timeout (`p` goes on). */
+function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise<T | undefined>((resolve, reject) => {
+    const t = setTimeout(() => resolve(undefined), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
 }
 
 export interface SendResult {
@@ -45,7 +101,13 @@ type Destination = { onNet: true; account: Account; to: string } | { onNet: fals
  */
 export type SendMessage = (credentials: Credentials, readRequest: () => SendRequest) => Promise<SendResult>;
 
-export function makeSendMessage({ authenticate, accounts, messages, options }: SendDeps): SendMessage {
+export function makeSendMessage({
+  authenticate,
+  accounts,
+  messages,
+  options,
+  delivery,
+}: SendDeps): SendMessage {
   const resolve = async (addr: Address): Promise<Destination | undefined> => {
     switch (addr.kind) {
       case 'phone': {
@@ -90,6 +152,12 @@ export function makeSendMessage({ authenticate, accounts, messages, options }: S
     const dest = addr && (await resolve(addr));
     if (!dest) throw invalidRecipient();
 
+    // A read receipt cannot travel as SMS: off-net it is stored as `sent` with no carrier, no job and
+    // no charge, so the app gets its sms_id and the carrier never sees it (docs/delivery.md).
+    const dropped = !dest.onNet && req.contentType === CONTENT_TYPE_DISPOSITION;
+    const deliver = !dest.onNet && !dropped && delivery;
+    if (deliver && !deliver.canRoute(dest.to, sender)) throw noRoute(dest.to);
+
     // Only text is split into SMS segments; file transfers and receipts count as one unit on-net.
     const segments = req.contentType === CONTENT_TYPE_TEXT ? countSegments(req.body).segments : 1;
     const price = dest.onNet ? toMicros(options.rates.onNet) : segmentPriceMicros(options.rates, dest.to);
@@ -104,12 +172,22 @@ export function makeSendMessage({ authenticate, accounts, messages, options }: S
         contentType: req.contentType,
         dispositionNotification: req.dispositionNotification,
         smart: req.smart,
-        status: dest.onNet ? 'delivered' : 'queued',
+        status: dest.onNet ? 'delivered' : dropped ? 'sent' : 'queued',
         segments,
-        chargeMicros: price * segments,
+        chargeMicros: dropped ? 0 : price * segments,
       },
-      dest.onNet ? options.onNetJobs : ['deliver'],
+      dest.onNet ? options.onNetJobs : dropped ? [] : ['deliver'],
+      ...(deliver ? [deliver.lease] : []),
     );
+    if (deliver) {
+      // A failing first attempt (a database hiccup) is not the phone's problem: the message is stored
+      // and its lease runs out, then a worker tries again.
+      const first = await within(
+        deliver.firstAttempt(smsId).catch((): Awaited<ReturnType<FirstAttempt>> => ({})),
+        deliver.waitMs,
+      );
+      if (first?.refusal) throw refusalError(first.refusal.kind, first.refusal.reason);
+    }
     return { smsId, onNet: dest.onNet, sender };
   };
 }

@@ -8,10 +8,11 @@ import { systemClock } from '../app/ports.js';
 import { type Config, type ConfigOverrides, loadConfig } from '../config.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
 import { fromMicros } from '../domain/rates.js';
-import { makeLogger, openStore, startService } from '../main.js';
+import { makeLogger, openStore, startService, startWorker } from '../main.js';
 import { makeAdminStore } from '../store/admin.js';
 import { copyStore } from '../store/copy.js';
 import { openDb, SQLITE_FILE } from '../store/db.js';
+import { makeDeliveryStore } from '../store/delivery-store.js';
 
 interface CommonOpts {
   dataDir?: string;
@@ -63,6 +64,19 @@ export function buildProgram(): Command {
         if (err) logger.error({ err }, 'shutting down after an error');
         else logger.info({ signal }, 'shutting down');
         await service.close();
+      });
+    });
+
+  common(program.command('worker'))
+    .description('run only the delivery worker (carriers and the outbox), no HTTP')
+    .action(async (o: CommonOpts) => {
+      const config = configFrom(o);
+      const logger = makeLogger(config);
+      const worker = await startWorker(config, logger);
+      closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+        if (err) logger.error({ err }, 'shutting down after an error');
+        else logger.info({ signal }, 'shutting down');
+        await worker.close();
       });
     });
 
@@ -200,6 +214,26 @@ export function buildProgram(): Command {
         await from.close();
         await to.close();
       }
+    });
+
+  common(messages.command('retry <sms_id>'))
+    .description(
+      'send a failed message again (it goes back to queued; its refunded charge is not taken again)',
+    )
+    .option('--json', 'print JSON')
+    .action(async (smsId: string, o: CommonOpts) => {
+      const id = Number(smsId);
+      if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`not an sms_id: ${smsId}`);
+      const db = await openStore(configFrom(o));
+      let requeued: boolean;
+      try {
+        requeued = await makeDeliveryStore(db, systemClock).requeue(id);
+      } finally {
+        await db.close();
+      }
+      if (o.json) out(JSON.stringify({ sms_id: smsId, requeued }));
+      else out(requeued ? `${smsId} queued again` : `${smsId} is not a failed message`);
+      if (!requeued) process.exitCode = 1;
     });
 
   return program;

@@ -5,7 +5,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { methodNotAllowed } from '../errors.js';
+import { fetchResponse, readFetchRequest } from '../protocol/acrobits/fetch-messages.js';
 import { credentials } from '../protocol/acrobits/fields.js';
+import { readRemovalReport, readTokenReport } from '../protocol/acrobits/push-token.js';
 import { readSendRequest, sendResponse } from '../protocol/acrobits/send-message.js';
 import type { AppHandlers } from './handlers.js';
 import { requestFields } from './request.js';
@@ -34,5 +36,29 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
     const { username, password } = credentials(fields);
     const result = await h.sendMessage({ username, password, ip: req.ip }, () => readSendRequest(fields));
     return reply.type('application/json; charset=utf-8').send(sendResponse(result.smsId));
+  });
+
+  // Same field merging and authentication as Send Message (issue #4): only the reader differs.
+  route('/fetch_messages', async (req, reply) => {
+    const fields = requestFields(req);
+    const { username, password } = credentials(fields);
+    const r = await h.fetchMessages({ username, password, ip: req.ip }, () => readFetchRequest(fields));
+    return reply.type('application/json; charset=utf-8').send(fetchResponse(r.now, r.received, r.sent));
+  });
+
+  // Any 2xx will do (protocol notes §3); matrix2acrobits answers `{}`.
+  route('/push_token', async (req, reply) => {
+    const fields = requestFields(req);
+    const { username, password } = credentials(fields);
+    await h.reportPushToken({ username, password, ip: req.ip }, () => readTokenReport(fields));
+    return reply.type('application/json; charset=utf-8').send('{}');
+  });
+
+  // 2xx even when nothing matched (protocol notes §4).
+  route('/account_removal', async (req, reply) => {
+    const fields = requestFields(req);
+    const { username, password } = credentials(fields);
+    await h.reportAccountRemoval({ username, password, ip: req.ip }, () => readRemovalReport(fields));
+    return reply.type('application/json; charset=utf-8').send('{}');
   });
 }

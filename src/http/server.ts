@@ -16,6 +16,7 @@ import { jsonError, prefersXml, xmlError } from '../protocol/acrobits/errors.js'
 import { registerAcrobitsRoutes } from './acrobits.routes.js';
 import { mapError } from './error-map.js';
 import type { AppHandlers } from './handlers.js';
+import { registerInboundRoutes } from './inbound.routes.js';
 import { pathOnly, serializers } from './logging.js';
 
 export interface ServerOptions {
@@ -93,6 +94,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   registerAcrobitsRoutes(app, deps.handlers, sendError);
+  registerInboundRoutes(app, deps.handlers.inbound, sendError);
   return app;
 }
 

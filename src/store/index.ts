@@ -3,7 +3,7 @@
  * On SQLite, writes on the send path go through group commit; on PostgreSQL each accept is its own
  * transaction (the server groups concurrent commits itself, and instances share the pool load).
  */
-import type { AccountLookup, Clock, JobKind, MessageAcceptor, NewMessage } from '../app/ports.js';
+import type { AccountLookup, Clock, JobKind, JobLease, MessageAcceptor, NewMessage } from '../app/ports.js';
 import { notEnoughCredit } from '../errors.js';
 import { chargeCredit, findAccountByNumber, findAccountByUsername, type Q } from './accounts.js';
 import type { Db } from './db.js';
@@ -12,6 +12,8 @@ import { insertJobs, insertMessage } from './messages.js';
 
 export interface Store extends AccountLookup, MessageAcceptor {
   db: Db;
+  /** Run writes in one transaction: the group commit on SQLite, a plain transaction on PostgreSQL. */
+  inTransaction<T>(work: (q: Q) => Promise<T>): Promise<T>;
 }
 
 export function makeStore(db: Db, clock: Clock): Store {
@@ -22,9 +24,10 @@ export function makeStore(db: Db, clock: Clock): Store {
 
   return {
     db,
+    inTransaction,
     byUsername: (username) => findAccountByUsername(k, username),
     byNumber: (number) => findAccountByNumber(k, number),
-    accept: (m: NewMessage, jobs: readonly JobKind[]) =>
+    accept: (m: NewMessage, jobs: readonly JobKind[], lease?: JobLease) =>
       inTransaction(async (q) => {
         // The charge comes first: a refusal must happen before this unit's first write (group-commit.ts).
         if (m.chargeMicros > 0 && m.senderAccountId !== null) {
@@ -32,7 +35,7 @@ export function makeStore(db: Db, clock: Clock): Store {
         }
         const now = clock.now();
         const id = await insertMessage(q, m, now);
-        await insertJobs(q, jobs, id, now);
+        await insertJobs(q, jobs, id, now, lease);
         return id;
       }),
   };

@@ -1,5 +1,5 @@
 /** Message statements, one per function. */
-import type { JobKind, NewMessage } from '../app/ports.js';
+import type { JobKind, JobLease, NewMessage } from '../app/ports.js';
 import type { Message, MessageStatus } from '../domain/message.js';
 import type { Q } from './accounts.js';
 import { prepare } from './prepared.js';
@@ -52,12 +52,31 @@ export async function insertMessage(q: Q, m: NewMessage, now: number): Promise<n
   return Number(rows[0]!.id);
 }
 
-/** insert into jobs (kind, ref_id, run_at, …) values … (one row per kind) */
-export async function insertJobs(q: Q, kinds: readonly JobKind[], refId: number, now: number): Promise<void> {
+/**
+ * insert into jobs (kind, ref_id, run_at, …) values … (one row per kind). With `lease`, the rows are
+ * born claimed by that worker (attempts = 1, as a claim would leave them): the send fast path makes the
+ * first attempt itself and no other worker may take the job meanwhile (delivery, issue #3).
+ */
+export async function insertJobs(
+  q: Q,
+  kinds: readonly JobKind[],
+  refId: number,
+  now: number,
+  lease?: JobLease,
+): Promise<void> {
   if (kinds.length === 0) return;
   await q
     .insertInto('jobs')
-    .values(kinds.map((kind) => ({ kind, ref_id: refId, run_at: now, attempts: 0, created_at: now })))
+    .values(
+      kinds.map((kind) => ({
+        kind,
+        ref_id: refId,
+        run_at: now,
+        attempts: lease ? 1 : 0,
+        created_at: now,
+        ...(lease ? { locked_by: lease.owner, locked_until: now + lease.ms } : {}),
+      })),
+    )
     .execute();
 }
 

@@ -44,6 +44,8 @@ export interface MessagesTable {
   displayed: number;
   created_at: number;
   updated_at: number;
+  /** `<carrier>|<ref>` for carrier-inbound messages (dedupe), `dn|<id>|<kind>` for relayed notifications. */
+  inbound_key: string | null;
 }
 
 export interface JobsTable {
@@ -76,7 +78,26 @@ export interface AuthFailuresTable {
   window_until: number;
 }
 
+/** One app installation's push tokens for one account (push_token_reporter doc, protocol notes §3). */
+export interface PushTokensTable {
+  account_id: number;
+  /** The app's per-account, per-installation id; PNM wants it back as `Selector`. */
+  selector: string;
+  installid: string | null;
+  /** Legacy single pair (`pushToken` / `pushappid`). */
+  token: string | null;
+  appid: string | null;
+  /** iOS PushKit pair, incoming calls only (`pushTokenIncomingCall` / `pushappid_incoming_call`). */
+  token_calls: string | null;
+  appid_calls: string | null;
+  /** iOS 13+ remote-notification pair, the one for messages (`pushTokenOther` / `pushappid_other`). */
+  token_other: string | null;
+  appid_other: string | null;
+  updated_at: number;
+}
+
 export interface DB {
+  push_tokens: PushTokensTable;
   auth_failures: AuthFailuresTable;
   carrier_refs: CarrierRefsTable;
   accounts: AccountsTable;

@@ -6,11 +6,15 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { Db, Dialect } from '../db.js';
 import * as m0001 from './0001_init.js';
+import * as m0002 from './0002_delivery.js';
+import * as m0003 from './0003_two_way.js';
 import * as m0004 from './0004_scale.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
   '0001_init': m0001,
+  '0002_delivery': m0002,
+  '0003_two_way': m0003,
   '0004_scale': m0004,
 };
 

@@ -1,0 +1,149 @@
+/**
+ * The `deliver` job: load the message → route it → carrier.send, trying failover carriers in order on
+ * a transient failure → record the outcome.
+ *
+ * - accepted: `sent`, with the carrier's id for every part (carrier_refs), so receipts find it.
+ * - refused for good (bad number, blocked, no route, rejected): `failed` with the carrier's reason, the
+ *   charge refunded and a bounce notice in the sender's inbox, all in one transaction. Failover is not
+ *   tried: a number that does not exist does not exist on the next carrier either.
+ * - transient on every carrier: back to `queued` with `last_error` and a retry time from
+ *   `domain/retry.ts`; past the attempt or age limit it fails like a refusal (refund, bounce).
+ *
+ * `attempt` returns the refusal too, so the Send Message fast path can tell the phone why.
+ */
+import { CONTENT_TYPE_FILE_TRANSFER, type Message } from '../domain/message.js';
+import { nextAttempt, type RetryPolicy } from '../domain/retry.js';
+import { type Route, route } from '../domain/routing.js';
+import type { DeliveryStore, FailedSend } from './delivery-ports.js';
+import type { CarrierAdapter, Clock, Job, JobHandler, JobKind, JobOutcome, RefusalKind } from './ports.js';
+
+/** What the deliver job needs, wired in `main.ts`. */
+export interface DeliverDeps {
+  store: DeliveryStore;
+  carriers: ReadonlyMap<string, CarrierAdapter>;
+  routes: readonly Route[];
+  retry: RetryPolicy;
+  clock: Clock;
+  /** Jobs enqueued with a bounce notice (a push to the sender's devices, when push is on). */
+  bounceJobs: readonly JobKind[];
+  random?: () => number;
+}
+
+/** One attempt's result: the job outcome, and the refusal when a carrier (or routing) said no for good. */
+export interface Attempt {
+  outcome: JobOutcome;
+  refusal?: { kind: RefusalKind; reason: string };
+  /** The carrier that accepted it. */
+  carrier?: string;
+}
+
+/** The deliver use-case. */
+export interface Deliver {
+  attempt(job: Job, signal: AbortSignal): Promise<Attempt>;
+  /** The same, as the dispatcher's handler for `deliver` jobs. */
+  handler: JobHandler;
+  /** Builds the sender's bounce notice for a failed message (also used for failure receipts). */
+  bounce(m: Message, error: string): FailedSend['bounce'] | undefined;
+}
+
+/** Build the deliver use-case. */
+export function makeDeliver(deps: DeliverDeps): Deliver {
+  const { store, carriers, clock } = deps;
+
+  const bounce = (m: Message, error: string): FailedSend['bounce'] | undefined => {
+    if (m.senderAccountId === null) return undefined;
+    return {
+      // The notice comes "from" the number that could not be reached, so it lands in that conversation.
+      message: {
+        senderAccountId: null,
+        recipientAccountId: m.senderAccountId,
+        from: m.to,
+        to: m.from,
+        toRaw: m.from,
+        body: `Message to ${m.to} could not be delivered: ${error}`,
+        contentType: 'text/plain',
+        dispositionNotification: null,
+        smart: false,
+        status: 'received',
+        segments: 1,
+        chargeMicros: 0,
+      },
+      jobs: deps.bounceJobs,
+    };
+  };
+
+  const fail = async (m: Message, error: string, carrier: string | null, counted: number) => {
+    const b = bounce(m, error);
+    await store.recordFailed({ messageId: m.id, error, carrier, counted, ...(b ? { bounce: b } : {}) });
+  };
+
+  async function attempt(job: Job, signal: AbortSignal): Promise<Attempt> {
+    const m = await store.startSending(job.refId);
+    if (!m) return { outcome: { done: true } }; // already sent, failed or retried by someone else
+    const sender = m.senderAccountId === null ? undefined : await store.senderOf(m.senderAccountId);
+    const choice = route(deps.routes, m.to, sender ?? { username: '', numbers: [m.from] });
+    if (!choice) {
+      const reason = `No route to ${m.to}`;
+      await fail(m, reason, null, 1);
+      return { outcome: { done: false, failed: true, error: reason }, refusal: { kind: 'no_route', reason } };
+    }
+    const sms = { smsId: String(m.id), from: choice.from, to: m.to, body: carrierText(m) };
+    let lastReason = 'no carrier available';
+    for (const name of choice.carriers) {
+      const carrier = carriers.get(name);
+      if (!carrier) continue; // config validation makes this unreachable; never throw on the send path
+      const r = await carrier.send(sms, signal);
+      if (r.ok) {
+        await store.recordSent(m.id, name, r.carrierRefs);
+        return { outcome: { done: true }, carrier: name };
+      }
+      if (!r.retryable) {
+        await fail(m, r.reason, name, 1);
+        return {
+          outcome: { done: false, failed: true, error: r.reason },
+          refusal: { kind: r.kind, reason: r.reason },
+        };
+      }
+      lastReason = `${name}: ${r.reason}`;
+      if (signal.aborted) break;
+    }
+    const now = clock.now();
+    if (signal.aborted) {
+      // Stopping or out of lease: hand the job back at once, it was not the message's fault.
+      await store.recordRetry(m.id, lastReason);
+      return { outcome: { done: false, retryAt: now, error: lastReason } };
+    }
+    const next = nextAttempt(deps.retry, job.attempts + 1, m.createdAt, now, deps.random);
+    if ('giveUp' in next) {
+      const error = `${lastReason} (${next.giveUp})`;
+      await fail(m, error, null, 1);
+      return { outcome: { done: false, failed: true, error } };
+    }
+    await store.recordRetry(m.id, lastReason);
+    return { outcome: { done: false, retryAt: next.retryAt, error: lastReason } };
+  }
+
+  return { attempt, handler: async (job, signal) => (await attempt(job, signal)).outcome, bounce };
+}
+
+/**
+ * What an SMS carries for each content type. A file transfer (Acrobits
+ * `application/x-acro-filetransfer+json`: `{"body": caption, "attachments": [{"content-url": …}]}`)
+ * becomes its caption and the attachment links, one per line; SMS has no other way to carry a file.
+ */
+export function carrierText(m: Pick<Message, 'body' | 'contentType'>): string {
+  if (m.contentType !== CONTENT_TYPE_FILE_TRANSFER) return m.body;
+  try {
+    const doc = JSON.parse(m.body) as { body?: unknown; text?: unknown; attachments?: unknown };
+    const caption = typeof doc.body === 'string' ? doc.body : typeof doc.text === 'string' ? doc.text : '';
+    const links = Array.isArray(doc.attachments)
+      ? doc.attachments
+          .map((a) => (a as Record<string, unknown> | null)?.['content-url'])
+          .filter((u): u is string => typeof u === 'string')
+      : [];
+    const text = [caption, ...links].filter((s) => s !== '').join('\n');
+    return text || m.body;
+  } catch {
+    return m.body;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Ports of the delivery engine (issue #3), kept beside `ports.ts` rather than in it so the two-way
+ * branch (issue #4), which also extends `ports.ts`, merges without conflicts.
+ */
+import type { Message } from '../domain/message.js';
+import type { DeliveryReceipt, Job, JobKind, JobOutcome, NewMessage } from './ports.js';
+
+/**
+ * The outbox as a worker sees it. Claims are leases (see `store/outbox.ts`); outcomes are written in
+ * batches and `finish` resolves only when its outcome is durable.
+ */
+export interface JobQueue {
+  /** Lease up to `limit` due jobs of these kinds to `owner` for `leaseMs`. */
+  claim(kinds: readonly JobKind[], limit: number, owner: string, leaseMs: number): Promise<Job[]>;
+  /** Record an outcome: done and failed remove the job, retry frees it until `retryAt`. */
+  finish(job: Job, outcome: JobOutcome): Promise<void>;
+  /** The job of this kind for message `refId` that `owner` holds (a job inserted already leased). */
+  findLeased(refId: number, kind: JobKind, owner: string): Promise<Job | undefined>;
+}
+
+/** The sender of a message as routing sees it (`domain/routing.ts`). */
+export interface SenderInfo {
+  username: string;
+  numbers: string[];
+}
+
+/** A message that failed for good before any carrier took it. */
+export interface FailedSend {
+  messageId: number;
+  /** The carrier's reason (or ours: no route, gave up). Stored in `last_error`. */
+  error: string;
+  carrier: string | null;
+  /** Attempts to add to the message's count (1 for a refusal, 0 when giving up after retries). */
+  counted: number;
+  /** A bounce notice for the sender's inbox, with the jobs it needs (push). */
+  bounce?: { message: NewMessage; jobs: readonly JobKind[] };
+}
+
+/**
+ * What the deliver handler and receipts need from the store. Writes are batched: each promise
+ * resolves when its change is durable. `refund` and the bounce notice share the failure's transaction.
+ */
+export interface DeliveryStore {
+  /** Load a message to send and mark it `sending`; undefined when it is no longer queued/sending. */
+  startSending(messageId: number): Promise<Message | undefined>;
+  senderOf(accountId: number): Promise<SenderInfo | undefined>;
+  /** Accepted by `carrier`: status `sent`, one carrier_refs row per part. */
+  recordSent(messageId: number, carrier: string, refs: readonly string[]): Promise<void>;
+  /** Transient failure: back to `queued` with `last_error`. */
+  recordRetry(messageId: number, error: string): Promise<void>;
+  /** Failed for good: `failed`, charge refunded, optional bounce notice. False = it was not ours to fail. */
+  recordFailed(f: FailedSend): Promise<boolean>;
+  /**
+   * Apply a receipt: update its part, then the message (delivered once every part is, failed as soon
+   * as one fails). `bounce` builds the sender's notice when the message fails.
+   */
+  applyReceipt(
+    r: DeliveryReceipt,
+    bounce: (m: Message, error: string) => FailedSend['bounce'] | undefined,
+  ): Promise<{ matched: boolean }>;
+  /** Operator's retry: a failed message goes back to `queued` with a new job. */
+  requeue(messageId: number): Promise<boolean>;
+}

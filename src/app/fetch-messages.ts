@@ -1,0 +1,89 @@
+/**
+ * Fetch Messages use-case (issue #4): authenticate exactly as Send Message does, then one page of
+ * each side of the account's history after the app's cursor.
+ *
+ * Cursor rules (protocol notes §2 "Selection semantics", §8.12):
+ * - received: messages to the account with id > last_known_sms_id; sent: messages the account sent,
+ *   from any device, with id > last_known_sent_sms_id (so a second device stays in sync).
+ * - no usable id (empty, not ours, or above the account's newest on that side, i.e. from another
+ *   backend) → the newest page, so the app never waits forever on an id we never issued.
+ * - each side holds at most `pageSize` items; the app asks again with the last id it got.
+ *
+ * Displayed rule: a received message counts as displayed once any device of the account has fetched
+ * it. A fetch answers each item's flag as it was *before* this fetch, then marks the page displayed:
+ * the first device to fetch sees `displayed: false` (and notifies), every later fetch, from any
+ * device, sees `true`.
+ */
+import type { Message } from '../domain/message.js';
+import type { FetchRequest } from '../protocol/acrobits/fetch-messages.js';
+import type { Authenticate, Credentials } from './authenticate.js';
+import type { Account, Clock } from './ports.js';
+
+/** Received (the account is the recipient) or sent (the account is the sender). */
+export type Side = 'received' | 'sent';
+
+/** What Fetch Messages needs from the store. */
+export interface FetchStore {
+  /** At most `limit` messages on `side` with id > `afterId`, oldest first. */
+  after(side: Side, accountId: number, afterId: number, limit: number): Promise<Message[]>;
+  /** The newest `limit` messages on `side`, oldest first. */
+  newest(side: Side, accountId: number, limit: number): Promise<Message[]>;
+  /** The largest id on `side`, or undefined when there is none. */
+  newestId(side: Side, accountId: number): Promise<number | undefined>;
+  /** Mark received messages with ids in [fromId, toId] displayed. */
+  markDisplayed(accountId: number, fromId: number, toId: number): Promise<void>;
+}
+
+export interface FetchOptions {
+  /** Most items per array in one answer. */
+  pageSize: number;
+}
+
+export interface FetchDeps {
+  authenticate: Authenticate;
+  store: FetchStore;
+  clock: Clock;
+  options: FetchOptions;
+}
+
+/** One page of each side, plus the server time for the `date` field. */
+export interface FetchResult {
+  now: number;
+  account: Account;
+  received: Message[];
+  sent: Message[];
+}
+
+/** Same shape as SendMessage: the request is read only after authentication. */
+export type FetchMessages = (
+  credentials: Credentials,
+  readRequest: () => FetchRequest,
+) => Promise<FetchResult>;
+
+export function makeFetchMessages({ authenticate, store, clock, options }: FetchDeps): FetchMessages {
+  const page = async (side: Side, accountId: number, lastId: number | undefined): Promise<Message[]> => {
+    if (lastId === undefined) return store.newest(side, accountId, options.pageSize);
+    const rows = await store.after(side, accountId, lastId, options.pageSize);
+    if (rows.length > 0) return rows;
+    // Nothing after it: caught up, or an id we never gave this account (from another backend).
+    const newest = await store.newestId(side, accountId);
+    return newest !== undefined && lastId > newest ? store.newest(side, accountId, options.pageSize) : rows;
+  };
+
+  return async (credentials, readRequest) => {
+    const account = await authenticate(credentials);
+    const req = readRequest();
+    const [received, sent] = await Promise.all([
+      page('received', account.id, req.lastReceivedId),
+      page('sent', account.id, req.lastSentId),
+    ]);
+    const now = clock.now();
+    // Write only when something in the page is still unread: a caught-up poll stays read-only.
+    const first = received[0];
+    const last = received[received.length - 1];
+    if (first && last && received.some((m) => !m.displayed)) {
+      await store.markDisplayed(account.id, first.id, last.id);
+    }
+    return { now, account, received, sent };
+  };
+}

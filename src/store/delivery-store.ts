@@ -1,0 +1,146 @@
+/**
+ * The `DeliveryStore` port over `delivery.ts` statements. Three batchers:
+ * - loads: every message a worker starts within one tick is loaded (and marked `sending`) by one
+ *   statement;
+ * - outcomes: sent / retry / failed changes of one tick go into one transaction, the accepted ones as
+ *   one insert into carrier_refs plus one update per carrier;
+ * - receipts: one transaction per batch of receipts.
+ * Sender accounts are cached for a few seconds: 10,000 messages a second come from few accounts.
+ */
+import type { DeliveryStore, FailedSend, SenderInfo } from '../app/delivery-ports.js';
+import type { Clock, DeliveryReceipt } from '../app/ports.js';
+import type { Message } from '../domain/message.js';
+import { listNumbers, type Q } from './accounts.js';
+import { Batcher, chunks } from './batcher.js';
+import type { Db } from './db.js';
+import {
+  type CarrierRefRow,
+  countUndeliveredParts,
+  findUsername,
+  finishByReceipt,
+  insertCarrierRefs,
+  markFailedBeforeSend,
+  markRetrying,
+  markSent,
+  refundCharge,
+  requeueFailed,
+  setPartStatus,
+  startSending,
+} from './delivery.js';
+import { insertJobs, insertMessage } from './messages.js';
+import { insertJob } from './outbox.js';
+
+type Outcome =
+  | { kind: 'sent'; messageId: number; carrier: string; refs: readonly string[] }
+  | { kind: 'retry'; messageId: number; error: string }
+  | { kind: 'failed'; f: FailedSend };
+
+type Bounce = (m: Message, error: string) => FailedSend['bounce'] | undefined;
+
+const SENDER_TTL_MS = 5_000;
+
+/** Build the delivery store for `db`. */
+export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
+  const k = db.kysely;
+
+  const loads = new Batcher<number, Message | undefined>(async (ids) => {
+    const found = new Map<number, Message>();
+    for (const part of chunks(ids, 500)) {
+      for (const m of await startSending(k, part, clock.now())) found.set(m.id, m);
+    }
+    return ids.map((id) => found.get(id));
+  });
+
+  const writeFailure = async (q: Q, f: FailedSend, now: number): Promise<boolean> => {
+    await refundCharge(q, f.messageId);
+    const moved = await markFailedBeforeSend(q, { ...f, id: f.messageId, now });
+    if (moved && f.bounce) await insertBounce(q, f.bounce, now);
+    return moved;
+  };
+
+  const outcomes = new Batcher<Outcome, boolean>((items) =>
+    k.transaction().execute(async (trx) => {
+      const now = clock.now();
+      const refs: CarrierRefRow[] = [];
+      const sent = new Map<string, Array<{ id: number; ref: string }>>();
+      const results: boolean[] = [];
+      for (const o of items) {
+        results.push(true);
+        if (o.kind !== 'sent') continue;
+        o.refs.forEach((ref, i) => {
+          if (ref !== '') refs.push({ carrier: o.carrier, ref, messageId: o.messageId, part: i + 1 });
+        });
+        const list = sent.get(o.carrier) ?? [];
+        list.push({ id: o.messageId, ref: o.refs[0] ?? '' });
+        sent.set(o.carrier, list);
+      }
+      for (const part of chunks(refs, 200)) await insertCarrierRefs(trx, part);
+      for (const [carrier, list] of sent) {
+        for (const part of chunks(list, 400)) await markSent(trx, carrier, part, now);
+      }
+      for (const [i, o] of items.entries()) {
+        if (o.kind === 'retry') await markRetrying(trx, o.messageId, o.error, now);
+        else if (o.kind === 'failed') results[i] = await writeFailure(trx, o.f, now);
+      }
+      return results;
+    }),
+  );
+
+  const receipts = new Batcher<{ r: DeliveryReceipt; bounce: Bounce }, { matched: boolean }>((items) =>
+    k.transaction().execute(async (trx) => {
+      const now = clock.now();
+      const results: Array<{ matched: boolean }> = [];
+      for (const { r, bounce } of items) {
+        const messageId = await setPartStatus(trx, r.carrier, r.carrierRef, r.status);
+        results.push({ matched: messageId !== undefined });
+        if (messageId === undefined) continue;
+        if (r.status === 'failed') {
+          const error = r.error ?? 'failed';
+          const m = await finishByReceipt(trx, messageId, 'failed', error, now);
+          const b = m && bounce(m, error);
+          if (b) await insertBounce(trx, b, now);
+        } else if ((await countUndeliveredParts(trx, messageId, r.carrier)) === 0) {
+          await finishByReceipt(trx, messageId, 'delivered', null, now);
+        }
+      }
+      return results;
+    }),
+  );
+
+  const senders = new Map<number, { at: number; info: SenderInfo | undefined }>();
+
+  return {
+    startSending: (id) => loads.add(id),
+    async senderOf(accountId) {
+      const now = clock.now();
+      const hit = senders.get(accountId);
+      if (hit && now - hit.at < SENDER_TTL_MS) return hit.info;
+      const username = await findUsername(k, accountId);
+      const info =
+        username === undefined ? undefined : { username, numbers: await listNumbers(k, accountId) };
+      if (senders.size > 10_000) senders.clear();
+      senders.set(accountId, { at: now, info });
+      return info;
+    },
+    recordSent: async (messageId, carrier, refs) => {
+      await outcomes.add({ kind: 'sent', messageId, carrier, refs });
+    },
+    recordRetry: async (messageId, error) => {
+      await outcomes.add({ kind: 'retry', messageId, error });
+    },
+    recordFailed: (f) => outcomes.add({ kind: 'failed', f }),
+    applyReceipt: (r, bounce) => receipts.add({ r, bounce }),
+    requeue: (messageId) =>
+      k.transaction().execute(async (trx) => {
+        const now = clock.now();
+        if (!(await requeueFailed(trx, messageId, now))) return false;
+        await insertJob(trx, 'deliver', messageId, now);
+        return true;
+      }),
+  };
+}
+
+async function insertBounce(q: Q, b: NonNullable<FailedSend['bounce']>, now: number): Promise<void> {
+  const id = await insertMessage(q, b.message, now);
+  await insertJobs(q, b.jobs, id, now);
+}

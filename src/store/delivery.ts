@@ -1,0 +1,221 @@
+/**
+ * Delivery statements, one per function (STYLE.md habit 1). The bulk ones take many messages at once:
+ * the delivery path writes in batches (`batcher.ts`), and one set-based statement per batch is what
+ * makes 10,000 status updates a second affordable. Every status change names the states it may leave
+ * (`domain/message.ts` transitions), so a late or repeated event changes nothing.
+ */
+import { sql } from 'kysely';
+import type { Message } from '../domain/message.js';
+import type { Q } from './accounts.js';
+import { messageColumns, toMessage } from './messages.js';
+
+/**
+ * update messages set status = 'sending', updated_at = :now where id in (:ids)
+ * and status in ('queued', 'sending') returning … — loads the messages to send and marks them in one
+ * statement. A message in any other state (sent, failed by an operator) is not returned: its job is
+ * stale and is dropped, which is also what makes a repeated job harmless.
+ */
+export async function startSending(q: Q, ids: readonly number[], now: number): Promise<Message[]> {
+  if (ids.length === 0) return [];
+  const rows = await q
+    .updateTable('messages')
+    .set({ status: 'sending', updated_at: now })
+    .where('id', 'in', ids)
+    .where('status', 'in', ['queued', 'sending'])
+    .returning(messageColumns)
+    .execute();
+  return rows.map(toMessage);
+}
+
+/** One carrier_refs row: a carrier's id for one part of a message. */
+export interface CarrierRefRow {
+  carrier: string;
+  ref: string;
+  messageId: number;
+  part: number;
+}
+
+/**
+ * insert into carrier_refs (carrier, ref, message_id, part) values … on conflict do nothing.
+ * A carrier that reuses ids (or answers without one) must not roll back a whole batch.
+ */
+export async function insertCarrierRefs(q: Q, rows: readonly CarrierRefRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await q
+    .insertInto('carrier_refs')
+    .values(rows.map((r) => ({ carrier: r.carrier, ref: r.ref, message_id: r.messageId, part: r.part })))
+    .onConflict((oc) => oc.columns(['carrier', 'ref']).doNothing())
+    .execute();
+}
+
+/**
+ * update messages set status = 'sent', carrier = :carrier, carrier_ref = case id when … end,
+ * attempts = attempts + 1, last_error = null, updated_at = :now
+ * where id in (:ids) and status in ('queued', 'sending') — one carrier's accepted messages.
+ */
+export async function markSent(
+  q: Q,
+  carrier: string,
+  items: ReadonlyArray<{ id: number; ref: string }>,
+  now: number,
+): Promise<void> {
+  if (items.length === 0) return;
+  const refCase = sql<string>`case id ${sql.join(
+    items.map((i) => sql`when ${i.id} then ${i.ref}`),
+    sql` `,
+  )} end`;
+  await q
+    .updateTable('messages')
+    .set((eb) => ({
+      status: 'sent',
+      carrier,
+      carrier_ref: refCase,
+      attempts: eb('attempts', '+', 1),
+      last_error: null,
+      updated_at: now,
+    }))
+    .where(
+      'id',
+      'in',
+      items.map((i) => i.id),
+    )
+    .where('status', 'in', ['queued', 'sending'])
+    .execute();
+}
+
+/**
+ * update messages set status = 'queued', attempts = attempts + 1, last_error = :error, updated_at = :now
+ * where id = :id and status in ('queued', 'sending') — a transient failure; the job is rescheduled.
+ */
+export async function markRetrying(q: Q, id: number, error: string, now: number): Promise<void> {
+  await q
+    .updateTable('messages')
+    .set((eb) => ({ status: 'queued', attempts: eb('attempts', '+', 1), last_error: error, updated_at: now }))
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'sending'])
+    .execute();
+}
+
+/**
+ * update accounts set credit_micros = credit_micros + (select charge_micros from messages where id = :id)
+ * where id = (select sender_account_id from messages where id = :id) and credit_micros is not null.
+ * Run before `markFailedBeforeSend`, which zeroes the charge: a message is refunded at most once.
+ */
+export async function refundCharge(q: Q, messageId: number): Promise<void> {
+  await q
+    .updateTable('accounts')
+    .set((eb) => ({
+      credit_micros: eb(
+        'credit_micros',
+        '+',
+        eb.selectFrom('messages').select('charge_micros').where('id', '=', messageId),
+      ),
+    }))
+    .where('id', '=', (eb) =>
+      eb.selectFrom('messages').select('sender_account_id').where('id', '=', messageId),
+    )
+    .where('credit_micros', 'is not', null)
+    .execute();
+}
+
+/**
+ * update messages set status = 'failed', attempts = attempts + :counted, charge_micros = 0,
+ * carrier = :carrier, last_error = :error, updated_at = :now
+ * where id = :id and status in ('queued', 'sending') — refused for good, or given up, before a carrier
+ * accepted it. Returns whether the message moved (false: someone else finished it first).
+ */
+export async function markFailedBeforeSend(
+  q: Q,
+  f: { id: number; error: string; carrier: string | null; counted: number; now: number },
+): Promise<boolean> {
+  const r = await q
+    .updateTable('messages')
+    .set((eb) => ({
+      status: 'failed',
+      attempts: eb('attempts', '+', f.counted),
+      charge_micros: 0,
+      carrier: f.carrier,
+      last_error: f.error,
+      updated_at: f.now,
+    }))
+    .where('id', '=', f.id)
+    .where('status', 'in', ['queued', 'sending'])
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** select username from accounts where id = :id (the sender, for routing and the bounce notice) */
+export async function findUsername(q: Q, accountId: number): Promise<string | undefined> {
+  const r = await q.selectFrom('accounts').select('username').where('id', '=', accountId).executeTakeFirst();
+  return r?.username;
+}
+
+/**
+ * update carrier_refs set status = :status where carrier = :carrier and ref = :ref returning message_id
+ * (a receipt for one part).
+ */
+export async function setPartStatus(
+  q: Q,
+  carrier: string,
+  ref: string,
+  status: 'delivered' | 'failed',
+): Promise<number | undefined> {
+  const r = await q
+    .updateTable('carrier_refs')
+    .set({ status })
+    .where('carrier', '=', carrier)
+    .where('ref', '=', ref)
+    .returning('message_id')
+    .executeTakeFirst();
+  return r && Number(r.message_id);
+}
+
+/**
+ * select count(*) from carrier_refs where message_id = :id and carrier = :carrier
+ * and (status is null or status <> 'delivered') — parts still waiting for their receipt.
+ */
+export async function countUndeliveredParts(q: Q, messageId: number, carrier: string): Promise<number> {
+  const r = await q
+    .selectFrom('carrier_refs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('message_id', '=', messageId)
+    .where('carrier', '=', carrier)
+    .where((eb) => eb.or([eb('status', 'is', null), eb('status', '<>', 'delivered')]))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * update messages set status = :status, last_error = :error, updated_at = :now
+ * where id = :id and status in ('sending', 'sent') returning … — a receipt's final word.
+ */
+export async function finishByReceipt(
+  q: Q,
+  id: number,
+  status: 'delivered' | 'failed',
+  error: string | null,
+  now: number,
+): Promise<Message | undefined> {
+  const r = await q
+    .updateTable('messages')
+    .set({ status, last_error: error, updated_at: now })
+    .where('id', '=', id)
+    .where('status', 'in', ['sending', 'sent'])
+    .returning(messageColumns)
+    .executeTakeFirst();
+  return r && toMessage(r);
+}
+
+/**
+ * update messages set status = 'queued', last_error = null, updated_at = :now where id = :id
+ * and status = 'failed' — an operator's `messages retry`. The refunded charge is not taken again.
+ */
+export async function requeueFailed(q: Q, id: number, now: number): Promise<boolean> {
+  const r = await q
+    .updateTable('messages')
+    .set({ status: 'queued', updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'failed')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

@@ -1,0 +1,60 @@
+/** Statements for messages that arrive from outside a Send Message call (carriers, receipts). */
+import type { NewMessage } from '../app/ports.js';
+import type { Message } from '../domain/message.js';
+import type { Q } from './accounts.js';
+import { messageColumns, toMessage } from './messages.js';
+
+/**
+ * insert into messages (…, inbound_key) values (…) on conflict (inbound_key) do nothing returning id.
+ * Undefined when a message with that key is already stored (a carrier's retry).
+ */
+export async function insertKeyedMessage(
+  q: Q,
+  m: NewMessage,
+  key: string,
+  now: number,
+): Promise<number | undefined> {
+  const row = await q
+    .insertInto('messages')
+    .values({
+      sender_account_id: m.senderAccountId,
+      recipient_account_id: m.recipientAccountId,
+      from_addr: m.from,
+      to_addr: m.to,
+      to_raw: m.toRaw,
+      body: m.body,
+      content_type: m.contentType,
+      disposition_notification: m.dispositionNotification,
+      smart: m.smart ? 1 : 0,
+      status: m.status,
+      segments: m.segments,
+      charge_micros: m.chargeMicros,
+      attempts: 0,
+      displayed: 0,
+      created_at: now,
+      updated_at: now,
+      inbound_key: key,
+    })
+    .onConflict((oc) => oc.column('inbound_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row === undefined ? undefined : Number(row.id);
+}
+
+/** select id from messages where inbound_key = ? */
+export async function findIdByInboundKey(q: Q, key: string): Promise<number | undefined> {
+  const row = await q.selectFrom('messages').select('id').where('inbound_key', '=', key).executeTakeFirst();
+  return row === undefined ? undefined : Number(row.id);
+}
+
+/** select … from messages join carrier_refs … where carrier = ? and ref = ? */
+export async function findByCarrierRef(q: Q, carrier: string, ref: string): Promise<Message | undefined> {
+  const r = await q
+    .selectFrom('carrier_refs as c')
+    .innerJoin('messages', 'messages.id', 'c.message_id')
+    .select(messageColumns.map((col) => `messages.${col}` as const))
+    .where('c.carrier', '=', carrier)
+    .where('c.ref', '=', ref)
+    .executeTakeFirst();
+  return r && toMessage(r);
+}

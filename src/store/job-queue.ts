@@ -1,0 +1,32 @@
+/**
+ * The `JobQueue` port over the outbox statements. Claims run at once (one statement per batch of
+ * jobs); outcomes are batched (`Batcher`): one transaction deletes every finished job and reschedules
+ * the retries, so a worker at 10,000 jobs/s commits a few hundred times a second, not 10,000.
+ */
+import type { JobQueue } from '../app/delivery-ports.js';
+import type { Clock, Job, JobOutcome } from '../app/ports.js';
+import { Batcher, chunks } from './batcher.js';
+import type { Db } from './db.js';
+import { claimDue, deleteJobs, findLeasedJob, rescheduleJob } from './outbox.js';
+
+/** Build the job queue for `db`. */
+export function makeJobQueue(db: Db, clock: Clock): JobQueue {
+  const k = db.kysely;
+  const outcomes = new Batcher<{ job: Job; outcome: JobOutcome }>((items) =>
+    k.transaction().execute(async (trx) => {
+      const gone: number[] = [];
+      for (const { job, outcome } of items) {
+        if ('retryAt' in outcome) await rescheduleJob(trx, job.id, outcome.retryAt);
+        else gone.push(job.id);
+      }
+      for (const ids of chunks(gone, 500)) await deleteJobs(trx, ids);
+      return undefined;
+    }),
+  );
+  return {
+    claim: (kinds, limit, owner, leaseMs) =>
+      claimDue(k, db.dialect, { kinds, limit, leaseMs, owner, now: clock.now() }),
+    finish: (job, outcome) => outcomes.add({ job, outcome }),
+    findLeased: (refId, kind, owner) => findLeasedJob(k, refId, kind, owner),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The store side of two-way messaging: Kysely statements composed into the ports of Fetch Messages,
+ * the push token reporters, inbound messages, the push handler and the receipt relay.
+ */
+import type { FetchStore, Side } from '../app/fetch-messages.js';
+import type { InboxStore } from '../app/inbound.js';
+import type { Clock } from '../app/ports.js';
+import type { PushStore } from '../app/push.js';
+import type { PushTokenStore } from '../app/push-tokens.js';
+import type { ReceiptLookup } from '../app/receipts-relay.js';
+import {
+  countUnread,
+  markDisplayed,
+  type SideColumn,
+  selectAfter,
+  selectNewest,
+  selectNewestId,
+} from './fetch.js';
+import { findByCarrierRef, findIdByInboundKey, insertKeyedMessage } from './inbox.js';
+import type { Store } from './index.js';
+import { findMessage, insertJobs } from './messages.js';
+import {
+  deleteBySelector,
+  deleteByToken,
+  deleteDeadToken,
+  selectPushTokens,
+  upsertPushToken,
+} from './push-tokens.js';
+
+export interface TwoWayStore extends FetchStore, PushTokenStore, InboxStore, PushStore, ReceiptLookup {}
+
+const COLUMN: Record<Side, SideColumn> = { received: 'recipient_account_id', sent: 'sender_account_id' };
+
+export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
+  const k = store.db.kysely;
+  return {
+    after: (side, accountId, afterId, limit) => selectAfter(k, COLUMN[side], accountId, afterId, limit),
+    newest: async (side, accountId, limit) =>
+      (await selectNewest(k, COLUMN[side], accountId, limit)).reverse(),
+    newestId: (side, accountId) => selectNewestId(k, COLUMN[side], accountId),
+    // Through the group commit on SQLite: concurrent fetches share one fsync.
+    markDisplayed: async (accountId, fromId, toId) => {
+      await store.inTransaction((q) => markDisplayed(q, accountId, fromId, toId));
+    },
+
+    saveTokens: (accountId, r, now) => upsertPushToken(k, { accountId, ...r }, now),
+    removeTokens: async (accountId, removal) => {
+      if (removal.selector !== null) return deleteBySelector(k, accountId, removal.selector);
+      let n = 0;
+      for (const t of removal.tokens) n += await deleteByToken(k, accountId, t);
+      return n;
+    },
+
+    storeKeyed: (m, key, jobs) =>
+      store.inTransaction(async (q) => {
+        const now = clock.now();
+        const id = await insertKeyedMessage(q, m, key, now);
+        if (id === undefined) {
+          const existing = await findIdByInboundKey(q, key);
+          if (existing === undefined) throw new Error(`inbound key ${key} conflicted but is not stored`);
+          return { id: existing, duplicate: true };
+        }
+        await insertJobs(q, jobs, id, now);
+        return { id, duplicate: false };
+      }),
+
+    message: (id) => findMessage(k, id),
+    devices: (accountId) => selectPushTokens(k, accountId),
+    unreadCount: (accountId) => countUnread(k, accountId),
+    forgetToken: async (accountId, selector, token) => {
+      await deleteDeadToken(k, accountId, selector, token);
+    },
+
+    byCarrierRef: (carrier, ref) => findByCarrierRef(k, carrier, ref),
+  };
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { makeAccountAdmin } from '../../src/app/accounts.js';
+import { systemClock } from '../../src/app/ports.js';
+import { type ApplyReceipt, makeHandleReceipt } from '../../src/app/receipts-relay.js';
+import { makeAdminStore } from '../../src/store/admin.js';
+import { makeStore } from '../../src/store/index.js';
+import { insertMessage } from '../../src/store/messages.js';
+import { makeTwoWayStore } from '../../src/store/two-way.js';
+import { freshDb } from '../helpers/db.js';
+
+const closers: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const c of closers) await c();
+});
+
+test('a delivered receipt for a message that asked for positive-delivery reaches the sender once', async () => {
+  const db = await freshDb();
+  closers.push(() => db.close());
+  await makeAccountAdmin(makeAdminStore(db), systemClock).add({
+    username: 'alice',
+    password: 'pw',
+    numbers: ['+15550000001'],
+    region: 'US',
+  });
+  const aliceId = Number((await db.kysely.selectFrom('accounts').select('id').executeTakeFirstOrThrow()).id);
+  const msgId = await insertMessage(
+    db.kysely,
+    {
+      senderAccountId: aliceId,
+      recipientAccountId: null,
+      from: '+15550000001',
+      to: '+442071838750',
+      toRaw: '+44 20 7183 8750',
+      body: 'hi',
+      contentType: 'text/plain',
+      dispositionNotification: 'm-42:positive-delivery, display',
+      smart: false,
+      status: 'sent',
+      segments: 2,
+      chargeMicros: 0,
+    },
+    Date.now(),
+  );
+  await db.kysely
+    .insertInto('carrier_refs')
+    .values([
+      { carrier: 'twilio', ref: 'SMa', message_id: msgId, part: 1, status: null },
+      { carrier: 'twilio', ref: 'SMb', message_id: msgId, part: 2, status: null },
+    ])
+    .execute();
+  const calls: string[] = [];
+  // Stands in for the delivery engine's app/receipts.ts (same signature).
+  const applyReceipt: ApplyReceipt = async (r) => {
+    calls.push(r.carrierRef);
+    return { matched: r.carrierRef.startsWith('SM') };
+  };
+  const store = makeStore(db, systemClock);
+  const twoWay = makeTwoWayStore(store, systemClock);
+  const handle = makeHandleReceipt({
+    applyReceipt,
+    lookup: twoWay,
+    inbox: twoWay,
+    jobs: ['push'],
+    clock: systemClock,
+  });
+
+  const at = Date.parse('2025-01-01T12:00:00Z');
+  assert.deepEqual(await handle({ carrier: 'twilio', carrierRef: 'SMa', status: 'delivered', at }), {
+    matched: true,
+    relayed: true,
+  });
+  assert.deepEqual(await handle({ carrier: 'twilio', carrierRef: 'SMb', status: 'delivered', at }), {
+    matched: true,
+    relayed: false,
+  });
+  assert.deepEqual(await handle({ carrier: 'twilio', carrierRef: 'nope', status: 'delivered' }), {
+    matched: false,
+    relayed: false,
+  });
+  assert.deepEqual(calls, ['SMa', 'SMb', 'nope']);
+
+  const inbox = await twoWay.after('received', aliceId, 0, 10);
+  assert.equal(inbox.length, 1);
+  const n = inbox[0]!;
+  assert.equal(n.contentType, 'application/x-acro-disposition-notification');
+  assert.equal(n.from, '+442071838750', 'in the same stream as the message it is about');
+  assert.deepEqual(JSON.parse(n.body), {
+    'message-id': 'm-42',
+    'delivery-notification': { datetime: '2025-01-01T12:00:00Z', status: 'delivered' },
+  });
+  const jobs = await db.kysely.selectFrom('jobs').select(['kind', 'ref_id']).execute();
+  assert.deepEqual(
+    jobs.map((j) => [j.kind, Number(j.ref_id)]),
+    [['push', n.id]],
+  );
+  assert.equal(await twoWay.unreadCount(aliceId), 0, 'a notification is not an unread message for the badge');
+});
