@@ -12,6 +12,7 @@
  * - Stop with the AbortSignal: no more claims, running jobs finish (or, after `stopGraceMs`, are aborted
  *   and report a retry, which releases their lease), and `done` resolves when every outcome is written.
  */
+import { setMaxListeners } from 'node:events';
 import type { JobQueue } from '../app/delivery-ports.js';
 import type { Job, JobHandler, JobKind, JobOutcome } from '../app/ports.js';
 
@@ -105,6 +106,8 @@ export function startDispatcher(opts: DispatcherOptions, signal: AbortSignal): D
 
   function launch(jobs: Job[]): void {
     const ac = new AbortController();
+    // Every send of the batch listens on this one signal (undici adds a listener per request).
+    setMaxListeners(0, ac.signal);
     controllers.add(ac);
     const timer = setTimeout(() => ac.abort(), Math.max(0, opts.leaseMs - margin));
     let left = jobs.length;

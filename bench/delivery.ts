@@ -1,0 +1,135 @@
+/**
+ * Delivery throughput (issue #3): 20,000 queued messages on the embedded store drained by one worker
+ * to the fake SMSC and, separately, to the fake HTTP carrier (each fake in its own process). Every
+ * status update is written durably (SQLite synchronous=FULL), in batches.
+ * Usage: node --import tsx bench/delivery.ts [messages=20000] [runs=3] [smpp,http]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import pino from 'pino';
+import { systemClock } from '../src/app/ports.js';
+import { buildConfig } from '../src/config.js';
+import { startDelivery } from '../src/main-delivery.js';
+import { insertAccount, insertNumbers } from '../src/store/accounts.js';
+import { openDb } from '../src/store/db.js';
+import { insertJobs, insertMessage } from '../src/store/messages.js';
+import { migrate } from '../src/store/migrations/index.js';
+
+const total = Number(process.argv[2] ?? 20_000);
+const runs = Number(process.argv[3] ?? 3);
+const kinds = (process.argv[4] ?? 'smpp,http').split(',');
+
+async function startFake(kind: string): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-carrier-process.ts', kind], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const first = await new Promise<string>((resolve) =>
+    createInterface({ input: child.stdout! }).once('line', resolve),
+  );
+  return { port: (JSON.parse(first) as { port: number }).port, child };
+}
+
+function carrierFor(kind: string, port: number) {
+  return kind === 'smpp'
+    ? {
+        name: 'c',
+        type: 'smpp',
+        host: '127.0.0.1',
+        port,
+        systemId: 'textbridge',
+        password: 'secret',
+        window: Number(process.env['BENCH_WINDOW'] ?? 10),
+      }
+    : {
+        name: 'c',
+        type: 'http',
+        method: 'POST',
+        url: `http://127.0.0.1:${port}/send`,
+        body: '{"from":"%from%","to":"%to%","text":"%body%"}',
+        messageId: 'id',
+      };
+}
+
+async function once(kind: string): Promise<number> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'tb-bench-'));
+  const fake = await startFake(kind);
+  const config = buildConfig({
+    dataDir,
+    carriers: [carrierFor(kind, fake.port)],
+    routes: [{ carrier: 'c' }],
+    delivery: { concurrency: Number(process.env['BENCH_CONCURRENCY'] ?? 400), pollMs: 50 },
+  });
+  const db = openDb({ dataDir });
+  await migrate(db);
+  const now = Date.now();
+  await db.kysely.transaction().execute(async (trx) => {
+    const account = await insertAccount(trx, {
+      username: 'bench',
+      passwordHash: 'x',
+      region: 'US',
+      creditMicros: null,
+      now,
+    });
+    await insertNumbers(trx, account, ['+15550001111']);
+    for (let i = 0; i < total; i++) {
+      const id = await insertMessage(
+        trx,
+        {
+          senderAccountId: account,
+          recipientAccountId: null,
+          from: '+15550001111',
+          to: `+1555${String(i).padStart(7, '0')}`,
+          toRaw: '',
+          body: `bench message ${i}`,
+          contentType: 'text/plain',
+          dispositionNotification: null,
+          smart: false,
+          status: 'queued',
+          segments: 1,
+          chargeMicros: 0,
+        },
+        now,
+      );
+      await insertJobs(trx, ['deliver'], id, now);
+    }
+  });
+  const t0 = performance.now();
+  const delivery = await startDelivery(config, db, pino({ level: 'silent' }), systemClock, {
+    runWorker: true,
+  });
+  for (;;) {
+    const left = await db.kysely
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    if (Number(left.n) === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const sent = await db.kysely
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'sent')
+    .executeTakeFirstOrThrow();
+  await delivery.close();
+  await db.close();
+  fake.child.kill();
+  rmSync(dataDir, { recursive: true, force: true });
+  if (Number(sent.n) !== total) throw new Error(`${kind}: only ${sent.n} of ${total} sent`);
+  return total / seconds;
+}
+
+console.log(`delivery bench: ${total} messages, ${cpus().length} cores, Node ${process.version}`);
+for (const kind of kinds) {
+  const rates: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const rate = await once(kind);
+    rates.push(rate);
+    console.log(`${kind} run ${r + 1}: ${Math.round(rate)} msg/s`);
+  }
+  rates.sort((a, b) => a - b);
+  console.log(`${kind} median: ${Math.round(rates[Math.floor(rates.length / 2)]!)} msg/s`);
+}
