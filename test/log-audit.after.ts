@@ -10,6 +10,9 @@ import { test } from 'node:test';
 import { BODY_MARKER, SECRET_MARKER } from './helpers/secrets.js';
 import { LOG_DIR } from './helpers/service.js';
 
+/** `password=…`, `"pass":…`, `cloud_password%3D…` as a URL, form or JSON would carry it. */
+const PASSWORD_FIELD = /\b(password|pass|cloud_password)(=|\\?"\s*:)/i;
+
 test('no log line of the test suite contains a password or a message body', () => {
   const files = readdirSync(LOG_DIR).filter((f) => f.endsWith('.log'));
   assert.ok(files.length > 0, `the suite wrote logs to ${LOG_DIR}`);
@@ -27,6 +30,8 @@ test('no log line of the test suite contains a password or a message body', () =
       for (const needle of [SECRET_MARKER, '12345678', BODY_MARKER]) {
         if (line.includes(needle) || decoded.includes(needle)) leaks.push(`${f}: ${line.slice(0, 200)}`);
       }
+      // Whatever its value, a password field in a logged URL or body is a leak.
+      if (PASSWORD_FIELD.test(decoded)) leaks.push(`${f}: ${line.slice(0, 200)}`);
     }
   }
   assert.ok(lines > 20, `expected a real amount of logging, read ${lines} lines`);

@@ -5,34 +5,41 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type ChildInstance, spawnTextbridge } from '../helpers/child-service.js';
+import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
+
+const PW1 = password('race-1');
+const PW2 = password('race-2');
 
 const PRICE = 0.01; // rates.default, per segment: every send below is one segment
 const START_CREDIT = '0.50';
 const ATTEMPTS_PER_INSTANCE = 40; // 80 attempts for 50 sends' worth of credit
 const RATES = { default: PRICE, onNet: 0 };
+// Off-net sends need a route since the delivery engine: the log carrier accepts everything.
+const DELIVERY = { carriers: [{ name: 'log', type: 'log' }], routes: [{ carrier: 'log' }] };
 
 let a: TestService;
 let b: ChildInstance;
 let urlB: string;
 
 before(async () => {
-  a = await startTestService({ rates: RATES });
+  a = await startTestService({ rates: RATES, ...DELIVERY });
   b = await spawnTextbridge(['serve'], {
     dataDir: a.config.dataDir,
     databaseUrl: a.config.databaseUrl,
     rates: RATES,
+    ...DELIVERY,
     server: { host: '127.0.0.1', port: 0 },
   });
   urlB = String(b.readyLine['url']);
   await a.admin.add({
     username: 'payer',
-    password: 'pw-race-1',
+    password: PW1,
     numbers: ['+12025550100'],
     region: 'US',
     credit: START_CREDIT,
   });
-  await a.admin.add({ username: 'friend', password: 'pw-race-2', numbers: ['+12025550101'], region: 'US' });
+  await a.admin.add({ username: 'friend', password: PW2, numbers: ['+12025550101'], region: 'US' });
 });
 
 after(async () => {
@@ -44,7 +51,7 @@ const send = async (base: string, to: string, body: string): Promise<number> => 
   const res = await fetch(`${base}/send_message`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'payer', password: 'pw-race-1', to, body }),
+    body: JSON.stringify({ username: 'payer', password: PW1, to, body }),
   });
   await res.arrayBuffer();
   return res.status;
