@@ -10,19 +10,19 @@ import type { Q } from './accounts.js';
 import { messageColumns, toMessage } from './messages.js';
 
 /**
- * update messages set status = 'sending', updated_at = :now where id in (:ids)
- * and status in ('queued', 'sending') returning … — loads the messages to send and marks them in one
- * statement. A message in any other state (sent, failed by an operator) is not returned: its job is
- * stale and is dropped, which is also what makes a repeated job harmless.
+ * select … from messages where id in (:ids) and status in ('queued', 'sending') — the messages a
+ * worker is about to send. A read: the job's lease keeps other workers away, so no `sending` write (and
+ * no commit) is needed. A message in any other state (sent, failed by an operator) is not returned:
+ * its job is stale and is dropped, which is also what makes a repeated job harmless. (`sending` is
+ * still accepted for rows written by versions that marked it.)
  */
-export async function startSending(q: Q, ids: readonly number[], now: number): Promise<Message[]> {
+export async function selectQueued(q: Q, ids: readonly number[]): Promise<Message[]> {
   if (ids.length === 0) return [];
   const rows = await q
-    .updateTable('messages')
-    .set({ status: 'sending', updated_at: now })
+    .selectFrom('messages')
+    .select(messageColumns)
     .where('id', 'in', ids)
     .where('status', 'in', ['queued', 'sending'])
-    .returning(messageColumns)
     .execute();
   return rows.map(toMessage);
 }
