@@ -108,7 +108,10 @@ test('a SIGKILL mid-delivery loses nothing and resends at most the SMPP window',
         .execute();
     const deadline = Date.now() + 30_000;
     for (let left = await undelivered(); left.length > 0; left = await undelivered()) {
-      assert.ok(Date.now() < deadline, `${left.length} messages not delivered, e.g. ${JSON.stringify(left[0])}`);
+      assert.ok(
+        Date.now() < deadline,
+        `${left.length} messages not delivered, e.g. ${JSON.stringify(left[0])}`,
+      );
       for (const m of left) if (m.status === 'sent' && m.ref) smsc.sendReceipt(m.ref, 'DELIVRD');
       await new Promise((r) => setTimeout(r, 300));
     }
