@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import type { Message } from '../domain/message.js';
 import type { Q } from './accounts.js';
+import { countRows } from './count.js';
 import { messageColumns, toMessage } from './messages.js';
 
 /**
@@ -175,14 +176,13 @@ export async function setPartStatus(
  * and (status is null or status <> 'delivered') — parts still waiting for their receipt.
  */
 export async function countUndeliveredParts(q: Q, messageId: number, carrier: string): Promise<number> {
-  const r = await q
-    .selectFrom('carrier_refs')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('message_id', '=', messageId)
-    .where('carrier', '=', carrier)
-    .where((eb) => eb.or([eb('status', 'is', null), eb('status', '<>', 'delivered')]))
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return countRows(
+    q
+      .selectFrom('carrier_refs')
+      .where('message_id', '=', messageId)
+      .where('carrier', '=', carrier)
+      .where((eb) => eb.or([eb('status', 'is', null), eb('status', '<>', 'delivered')])),
+  );
 }
 
 /**
