@@ -97,6 +97,7 @@ async function once(kind: string): Promise<number> {
     }
   });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const delivery = await startDelivery(config, db, pino({ level: 'silent' }), systemClock, {
     runWorker: true,
   });
@@ -109,6 +110,10 @@ async function once(kind: string): Promise<number> {
     await new Promise((r) => setTimeout(r, 20));
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  console.log(
+    `${kind}: ${Math.round((cpu.user + cpu.system) / total)} µs CPU per message (user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms) in ${seconds.toFixed(2)} s`,
+  );
   const sent = await db.kysely
     .selectFrom('messages')
     .select((eb) => eb.fn.countAll<number>().as('n'))

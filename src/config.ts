@@ -9,11 +9,25 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  arr,
+  bool,
+  ConfigError,
+  deepFreeze,
+  int,
+  isObject,
+  type Json,
+  obj,
+  oneOf,
+  str,
+} from './config-check.js';
+import {
   type InboundConfig,
   type PushConfig,
   resolveInboundConfig,
   resolvePushConfig,
 } from './two-way-config.js';
+
+export { ConfigError } from './config-check.js';
 
 export type ErrorFormat = 'json' | 'xml' | 'auto';
 
@@ -75,10 +89,6 @@ export interface ConfigOverrides {
   databaseUrl?: string | undefined;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 const DEFAULTS = {
   server: { host: '0.0.0.0', port: 8080, maxUrlBytes: 128 * 1024, trustProxy: false },
   dataDir: './data',
@@ -89,8 +99,6 @@ const DEFAULTS = {
   auth: { cacheTtlMs: 5 * 60_000, maxFailures: 10, maxFailuresPerAddress: 100, failureWindowMs: 5 * 60_000 },
   log: { level: 'info' },
 };
-
-type Json = Record<string, unknown>;
 
 /** Load, merge, validate and freeze. Throws ConfigError naming the bad key. */
 export function loadConfig(
@@ -222,58 +230,10 @@ function readJsonFile(file: string): Json {
   }
 }
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function obj(o: Json, key: string): Json {
-  const v = o[key];
-  if (v === undefined) return {};
-  if (!isObject(v)) throw new ConfigError(`${key} must be an object`);
-  return v;
-}
-function arr(o: Json, key: string): unknown[] {
-  const v = o[key];
-  if (v === undefined) return [];
-  if (!Array.isArray(v)) throw new ConfigError(`${key} must be an array`);
-  return v;
-}
-function str(o: Json, name: string, def: string): string {
-  const v = o[name.split('.').pop()!];
-  if (v === undefined) return def;
-  if (typeof v !== 'string') throw new ConfigError(`${name} must be a string`);
-  return v;
-}
-function bool(o: Json, name: string, def: boolean): boolean {
-  const v = o[name.split('.').pop()!];
-  if (v === undefined) return def;
-  if (typeof v !== 'boolean') throw new ConfigError(`${name} must be true or false`);
-  return v;
-}
-function int(o: Json, name: string, def: number, min: number, max: number): number {
-  const v = o[name.split('.').pop()!];
-  if (v === undefined) return def;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}`);
-  }
-  return v;
-}
-function oneOf<T extends string>(o: Json, name: string, allowed: readonly T[], def: T): T {
-  const v = o[name];
-  if (v === undefined) return def;
-  if (!allowed.includes(v as T)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}`);
-  return v as T;
-}
 function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const v = env[name];
   if (v === undefined || v === '') return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a port number`);
   return n;
-}
-
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
 }

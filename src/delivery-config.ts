@@ -7,7 +7,7 @@
  */
 import { resolveSecret } from './carriers/http-template.js';
 import type { Config } from './config.js';
-import { ConfigError } from './config.js';
+import { ConfigError, deepFreeze, int, isObject, type Json } from './config-check.js';
 import type { Route } from './domain/routing.js';
 
 /** Carrier types and the keys each one requires. */
@@ -68,8 +68,6 @@ export const DELIVERY_DEFAULTS: DeliverySettings = {
   worker: true,
 };
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const fail = (key: string, why: string): never => {
   throw new ConfigError(`${key} ${why}`);
 };
@@ -181,40 +179,24 @@ function parseSettings(d: Readonly<Json>): DeliverySettings {
     'worker',
   ];
   for (const k of Object.keys(d)) if (!known.includes(k)) fail(`delivery.${k}`, 'is not a delivery key');
-  const int = (o: Readonly<Json>, k: string, key: string, def: number, min: number, max: number) => {
-    const v = o[k];
-    if (v === undefined) return def;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      return fail(key, `must be a whole number from ${min} to ${max}`);
-    }
-    return v;
-  };
   const b = d['backoff'] ?? {};
   if (!isObject(b)) return fail('delivery.backoff', 'must be an object');
   const worker = d['worker'] ?? D.worker;
   if (typeof worker !== 'boolean') fail('delivery.worker', 'must be true or false');
   const s: DeliverySettings = {
-    waitMs: int(d, 'waitMs', 'delivery.waitMs', D.waitMs, 0, 60_000),
-    maxAttempts: int(d, 'maxAttempts', 'delivery.maxAttempts', D.maxAttempts, 1, 1000),
-    maxAgeMs: int(d, 'maxAgeMs', 'delivery.maxAgeMs', D.maxAgeMs, 1000, 30 * 86_400_000),
+    waitMs: int(d, 'delivery.waitMs', D.waitMs, 0, 60_000),
+    maxAttempts: int(d, 'delivery.maxAttempts', D.maxAttempts, 1, 1000),
+    maxAgeMs: int(d, 'delivery.maxAgeMs', D.maxAgeMs, 1000, 30 * 86_400_000),
     backoff: {
-      baseMs: int(b, 'baseMs', 'delivery.backoff.baseMs', D.backoff.baseMs, 1, 86_400_000),
-      maxMs: int(b, 'maxMs', 'delivery.backoff.maxMs', D.backoff.maxMs, 1, 86_400_000),
+      baseMs: int(b, 'delivery.backoff.baseMs', D.backoff.baseMs, 1, 86_400_000),
+      maxMs: int(b, 'delivery.backoff.maxMs', D.backoff.maxMs, 1, 86_400_000),
     },
-    leaseMs: int(d, 'leaseMs', 'delivery.leaseMs', D.leaseMs, 1000, 3_600_000),
-    concurrency: int(d, 'concurrency', 'delivery.concurrency', D.concurrency, 1, 10_000),
-    pollMs: int(d, 'pollMs', 'delivery.pollMs', D.pollMs, 1, 60_000),
+    leaseMs: int(d, 'delivery.leaseMs', D.leaseMs, 1000, 3_600_000),
+    concurrency: int(d, 'delivery.concurrency', D.concurrency, 1, 10_000),
+    pollMs: int(d, 'delivery.pollMs', D.pollMs, 1, 60_000),
     worker: worker as boolean,
   };
   if (s.backoff.baseMs > s.backoff.maxMs)
     fail('delivery.backoff.baseMs', 'must not exceed delivery.backoff.maxMs');
   return s;
-}
-
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
 }

@@ -6,7 +6,7 @@
 import { resolveSecret } from './carriers/http-template.js';
 import type { GenericWebhookAuth, GenericWebhookConfig } from './carriers/webhooks/generic.js';
 import type { VonageSignatureMethod } from './carriers/webhooks/vonage.js';
-import { ConfigError } from './config.js';
+import { ConfigError, isObject, type Json } from './config-check.js';
 
 /** Push to the Acrobits push service. On by default: only devices that reported tokens get pushes. */
 export interface PushConfig {
@@ -34,9 +34,7 @@ export interface InboundConfig {
 
 export const DEFAULT_PNM_URL = 'https://pnm.cloudsoftphone.com/pnm2/send';
 
-type Json = Record<string, unknown>;
 type Env = Record<string, string | undefined>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function get<T>(o: Json, key: string, name: string, check: (v: unknown) => v is T, what: string, def?: T): T {
   const v = o[key];

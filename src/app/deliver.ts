@@ -9,6 +9,10 @@
  * - transient on every carrier: back to `queued` with `last_error` and a retry time from
  *   `domain/retry.ts`; past the attempt or age limit it fails like a refusal (refund, bounce).
  *
+ * Every outcome is written with its job's deletion or new run time in one transaction (`recorded`).
+ * A carrier with `maxInFlight` (SMPP: its window) has at most that many messages between the send and
+ * the committed outcome; the slot is held until then.
+ *
  * `attempt` returns the refusal too, so the Send Message fast path can tell the phone why.
  */
 import { CONTENT_TYPE_FILE_TRANSFER, type Message } from '../domain/message.js';
@@ -16,6 +20,7 @@ import { nextAttempt, type RetryPolicy } from '../domain/retry.js';
 import { type Route, route } from '../domain/routing.js';
 import type { DeliveryStore, FailedSend } from './delivery-ports.js';
 import type { CarrierAdapter, Clock, Job, JobHandler, JobKind, JobOutcome, RefusalKind } from './ports.js';
+import { Slots } from './slots.js';
 
 /** What the deliver job needs, wired in `main.ts`. */
 export interface DeliverDeps {
@@ -72,55 +77,79 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     };
   };
 
-  const fail = async (m: Message, error: string, carrier: string | null, counted: number) => {
+  const fail = async (m: Message, jobId: number, error: string, carrier: string | null, counted: number) => {
     const b = bounce(m, error);
-    await store.recordFailed({ messageId: m.id, error, carrier, counted, ...(b ? { bounce: b } : {}) });
+    await store.recordFailed({
+      messageId: m.id,
+      jobId,
+      error,
+      carrier,
+      counted,
+      ...(b ? { bounce: b } : {}),
+    });
   };
 
+  // A carrier's in-flight slots (its window): taken before the send, given back once the outcome is
+  // committed, so at most `maxInFlight` messages per carrier are sent but not yet recorded (the crash
+  // bound, docs/delivery.md).
+  const gates = new Map<string, Slots>();
+  for (const [name, c] of carriers)
+    if (c.maxInFlight !== undefined) gates.set(name, new Slots(c.maxInFlight));
+
   async function attempt(job: Job, signal: AbortSignal): Promise<Attempt> {
-    const m = await store.startSending(job.refId);
+    const m = await store.loadQueued(job.refId);
     if (!m) return { outcome: { done: true } }; // already sent, failed or retried by someone else
     const sender = m.senderAccountId === null ? undefined : await store.senderOf(m.senderAccountId);
     const choice = route(deps.routes, m.to, sender ?? { username: '', numbers: [m.from] });
     if (!choice) {
       const reason = `No route to ${m.to}`;
-      await fail(m, reason, null, 1);
-      return { outcome: { done: false, failed: true, error: reason }, refusal: { kind: 'no_route', reason } };
+      await fail(m, job.id, reason, null, 1);
+      return {
+        outcome: { done: false, failed: true, error: reason, recorded: true },
+        refusal: { kind: 'no_route', reason },
+      };
     }
     const sms = { smsId: String(m.id), from: choice.from, to: m.to, body: carrierText(m) };
     let lastReason = 'no carrier available';
     for (const name of choice.carriers) {
       const carrier = carriers.get(name);
       if (!carrier) continue; // config validation makes this unreachable; never throw on the send path
-      const r = await carrier.send(sms, signal);
-      if (r.ok) {
-        await store.recordSent(m.id, name, r.carrierRefs);
-        return { outcome: { done: true }, carrier: name };
+      const gate = gates.get(name);
+      if (gate && !(await gate.acquire(signal))) {
+        lastReason = `${name}: aborted waiting for a free slot`;
+        break;
       }
-      if (!r.retryable) {
-        await fail(m, r.reason, name, 1);
-        return {
-          outcome: { done: false, failed: true, error: r.reason },
-          refusal: { kind: r.kind, reason: r.reason },
-        };
+      try {
+        const r = await carrier.send(sms, signal);
+        if (r.ok) {
+          await store.recordSent({ messageId: m.id, jobId: job.id, carrier: name, refs: r.carrierRefs });
+          return { outcome: { done: true, recorded: true }, carrier: name };
+        }
+        if (!r.retryable) {
+          await fail(m, job.id, r.reason, name, 1);
+          return {
+            outcome: { done: false, failed: true, error: r.reason, recorded: true },
+            refusal: { kind: r.kind, reason: r.reason },
+          };
+        }
+        lastReason = `${name}: ${r.reason}`;
+      } finally {
+        gate?.release();
       }
-      lastReason = `${name}: ${r.reason}`;
       if (signal.aborted) break;
     }
     const now = clock.now();
-    if (signal.aborted) {
-      // Stopping or out of lease: hand the job back at once, it was not the message's fault.
-      await store.recordRetry(m.id, lastReason);
-      return { outcome: { done: false, retryAt: now, error: lastReason } };
-    }
-    const next = nextAttempt(deps.retry, job.attempts + 1, m.createdAt, now, deps.random);
+    // Stopping or out of lease: hand the job back at once, it was not the message's fault.
+    const next = signal.aborted
+      ? { retryAt: now }
+      : nextAttempt(deps.retry, job.attempts + 1, m.createdAt, now, deps.random);
     if ('giveUp' in next) {
       const error = `${lastReason} (${next.giveUp})`;
-      await fail(m, error, null, 1);
-      return { outcome: { done: false, failed: true, error } };
+      await fail(m, job.id, error, null, 1);
+      return { outcome: { done: false, failed: true, error, recorded: true } };
     }
-    await store.recordRetry(m.id, lastReason);
-    return { outcome: { done: false, retryAt: next.retryAt, error: lastReason } };
+    await store.recordRetry({ messageId: m.id, jobId: job.id, error: lastReason, retryAt: next.retryAt });
+    return { outcome: { done: false, retryAt: next.retryAt, error: lastReason, recorded: true } };
   }
 
   return { attempt, handler: async (job, signal) => (await attempt(job, signal)).outcome, bounce };

@@ -38,18 +38,30 @@ export interface FailedSend {
 
 /**
  * What the deliver handler and receipts need from the store. Writes are batched: each promise
- * resolves when its change is durable. `refund` and the bounce notice share the failure's transaction.
+ * resolves when its change is durable. An outcome and its job's deletion (or new run time) share one
+ * transaction, as do a failure, its refund and its bounce notice.
  */
 export interface DeliveryStore {
-  /** Load a message to send and mark it `sending`; undefined when it is no longer queued/sending. */
-  startSending(messageId: number): Promise<Message | undefined>;
+  /**
+   * Load a message to send; undefined when it is no longer `queued` (sent, failed or retried by
+   * someone else: a stale job). A read: the job's lease, not a status write, keeps other workers away.
+   */
+  loadQueued(messageId: number): Promise<Message | undefined>;
   senderOf(accountId: number): Promise<SenderInfo | undefined>;
-  /** Accepted by `carrier`: status `sent`, one carrier_refs row per part. */
-  recordSent(messageId: number, carrier: string, refs: readonly string[]): Promise<void>;
-  /** Transient failure: back to `queued` with `last_error`. */
-  recordRetry(messageId: number, error: string): Promise<void>;
-  /** Failed for good: `failed`, charge refunded, optional bounce notice. False = it was not ours to fail. */
-  recordFailed(f: FailedSend): Promise<boolean>;
+  /** Accepted by `carrier`: status `sent`, one carrier_refs row per part, and job `jobId` deleted. */
+  recordSent(s: {
+    messageId: number;
+    jobId: number;
+    carrier: string;
+    refs: readonly string[];
+  }): Promise<void>;
+  /** Transient failure: back to `queued` with `last_error`; job `jobId` due again at `retryAt`. */
+  recordRetry(r: { messageId: number; jobId: number; error: string; retryAt: number }): Promise<void>;
+  /**
+   * Failed for good: `failed`, charge refunded, optional bounce notice, job `jobId` deleted.
+   * False = it was not ours to fail.
+   */
+  recordFailed(f: FailedSend & { jobId: number }): Promise<boolean>;
   /**
    * Apply a receipt: update its part, then the message (delivered once every part is, failed as soon
    * as one fails). `bounce` builds the sender's notice when the message fails.

@@ -73,6 +73,12 @@ export interface CarrierEvents {
  */
 export interface CarrierAdapter {
   readonly name: string;
+  /**
+   * Most messages this carrier may have between `send` and a durable outcome (SMPP: the window).
+   * The deliver job holds one of these slots from the send until the outcome is committed, so a crash
+   * resends at most this many messages through this carrier. Undefined: bounded by the worker only.
+   */
+  readonly maxInFlight?: number;
   send(msg: OutboundSms, signal: AbortSignal): Promise<SendOutcome>;
   /** Connect (SMPP bind) and start reporting receipts and inbound messages. Optional. */
   start?(events: CarrierEvents): Promise<void>;
@@ -152,11 +158,13 @@ export interface Job {
  * - done: remove the job.
  * - retry: run again at `at` (epoch ms); `error` is recorded.
  * - failed: give up for good; `error` is recorded.
+ * - `recorded`: the handler already wrote this outcome for its job in the same transaction as its own
+ *   changes (the deliver job does: one commit per batch instead of two); the queue writes nothing more.
  */
 export type JobOutcome =
-  | { done: true }
-  | { done: false; retryAt: number; error: string }
-  | { done: false; failed: true; error: string };
+  | { done: true; recorded?: true }
+  | { done: false; retryAt: number; error: string; recorded?: true }
+  | { done: false; failed: true; error: string; recorded?: true };
 
 /** Runs one kind of job (`deliver`, `push`); registered with the dispatcher by kind in `main.ts`. */
 export type JobHandler = (job: Job, signal: AbortSignal) => Promise<JobOutcome>;

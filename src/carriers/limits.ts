@@ -4,6 +4,7 @@
  * honours the AbortSignal and ends in a retryable outcome, never a throw (STYLE.md habit 3).
  */
 import type { CarrierAdapter, SendOutcome } from '../app/ports.js';
+import { Slots } from '../app/slots.js';
 
 /** Limits for one carrier; omitted means unlimited. */
 export interface CarrierLimits {
@@ -40,41 +41,6 @@ export const realLimitClock: LimitClock = {
 
 const aborted = (where: string): SendOutcome => ({ ok: false, retryable: true, reason: `aborted ${where}` });
 
-/** A FIFO counting semaphore whose waiters can leave when their signal aborts. */
-class Semaphore {
-  private free: number;
-  private readonly waiters: Array<() => void> = [];
-  constructor(size: number) {
-    this.free = size;
-  }
-  acquire(signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted) return Promise.resolve(false);
-    if (this.free > 0) {
-      this.free--;
-      return Promise.resolve(true);
-    }
-    return new Promise<boolean>((resolve) => {
-      const wake = () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      };
-      const onAbort = () => {
-        const i = this.waiters.indexOf(wake);
-        if (i >= 0) this.waiters.splice(i, 1);
-        resolve(false);
-      };
-      this.waiters.push(wake);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-  release(): void {
-    const next = this.waiters.shift();
-    if (next)
-      next(); // hand the slot over directly: `free` stays the same
-    else this.free++;
-  }
-}
-
 /**
  * GCRA (the "virtual scheduling" token bucket of ITU-T I.371): each start books the next slot in time,
  * so concurrent callers get distinct, evenly spaced start times without a queue or a timer loop.
@@ -103,12 +69,16 @@ export function withLimits(
   if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
     throw new Error('concurrency must be a positive integer');
   }
-  const sem = concurrency === undefined ? undefined : new Semaphore(concurrency);
+  const sem = concurrency === undefined ? undefined : new Slots(concurrency);
   const burst = Math.max(1, limits.burst ?? Math.ceil((ratePerSecond ?? 0) / 10));
   const gate = ratePerSecond === undefined ? undefined : makeRateGate(ratePerSecond, burst, clock);
 
+  // The deliver job's in-flight bound: the tighter of the carrier's own (SMPP window) and ours.
+  const inner = adapter.maxInFlight;
+  const maxInFlight = concurrency === undefined ? inner : Math.min(concurrency, inner ?? concurrency);
   const wrapped: CarrierAdapter = {
     name: adapter.name,
+    ...(maxInFlight === undefined ? {} : { maxInFlight }),
     async send(msg, signal) {
       if (sem && !(await sem.acquire(signal))) return aborted('waiting for a free carrier slot');
       try {

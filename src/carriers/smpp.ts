@@ -35,6 +35,8 @@ const toE164 = (addr: string, ton: number) => (ton === 1 && /^\d+$/.test(addr) ?
 
 class SmppCarrier implements CarrierAdapter {
   readonly name: string;
+  /** The window: deliver holds a slot per message until its outcome is committed (the crash bound). */
+  readonly maxInFlight: number;
   #session: smpp.Session | undefined;
   #bound = false;
   #closing = false;
@@ -51,6 +53,7 @@ class SmppCarrier implements CarrierAdapter {
 
   constructor(private readonly cfg: ResolvedSmppConfig) {
     this.name = cfg.name;
+    this.maxInFlight = cfg.window;
     this.#window = new SubmitWindow(cfg.window);
     this.#mo = new MoAssembler(cfg.moReassemblyMs, cfg.moDefaultAlphabet, ({ from, to, body }) =>
       // SMPP 3.4 deliver_sm has no message id: the ref is ours, unique, so a message is never dropped as

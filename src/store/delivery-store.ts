@@ -1,9 +1,9 @@
 /**
  * The `DeliveryStore` port over `delivery.ts` statements. Three batchers:
- * - loads: every message a worker starts within one tick is loaded (and marked `sending`) by one
- *   statement;
- * - outcomes: sent / retry / failed changes of one tick go into one transaction, the accepted ones as
- *   one insert into carrier_refs plus one update per carrier;
+ * - loads: every message a worker starts within one tick is loaded by one select (no write);
+ * - outcomes: sent / retry / failed changes of one tick go into one transaction (one commit, one fsync
+ *   on SQLite) with their jobs: the accepted ones as one insert into carrier_refs, one update per
+ *   carrier and one delete of their jobs;
  * - receipts: one transaction per batch of receipts.
  * Sender accounts are cached for a few seconds: 10,000 messages a second come from few accounts.
  */
@@ -24,16 +24,16 @@ import {
   markSent,
   refundCharge,
   requeueFailed,
+  selectQueued,
   setPartStatus,
-  startSending,
 } from './delivery.js';
 import { insertJobs, insertMessage } from './messages.js';
-import { insertJob } from './outbox.js';
+import { deleteJobs, insertJob, rescheduleJob } from './outbox.js';
 
 type Outcome =
-  | { kind: 'sent'; messageId: number; carrier: string; refs: readonly string[] }
-  | { kind: 'retry'; messageId: number; error: string }
-  | { kind: 'failed'; f: FailedSend };
+  | { kind: 'sent'; messageId: number; jobId: number; carrier: string; refs: readonly string[] }
+  | { kind: 'retry'; messageId: number; jobId: number; error: string; retryAt: number }
+  | { kind: 'failed'; f: FailedSend & { jobId: number } };
 
 type Bounce = (m: Message, error: string) => FailedSend['bounce'] | undefined;
 
@@ -46,7 +46,7 @@ export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
   const loads = new Batcher<number, Message | undefined>(async (ids) => {
     const found = new Map<number, Message>();
     for (const part of chunks(ids, 500)) {
-      for (const m of await startSending(k, part, clock.now())) found.set(m.id, m);
+      for (const m of await selectQueued(k, part)) found.set(m.id, m);
     }
     return ids.map((id) => found.get(id));
   });
@@ -64,9 +64,12 @@ export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
       const refs: CarrierRefRow[] = [];
       const sent = new Map<string, Array<{ id: number; ref: string }>>();
       const results: boolean[] = [];
+      const doneJobs: number[] = [];
       for (const o of items) {
         results.push(true);
+        if (o.kind === 'failed') doneJobs.push(o.f.jobId);
         if (o.kind !== 'sent') continue;
+        doneJobs.push(o.jobId);
         o.refs.forEach((ref, i) => {
           if (ref !== '') refs.push({ carrier: o.carrier, ref, messageId: o.messageId, part: i + 1 });
         });
@@ -79,9 +82,12 @@ export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
         for (const part of chunks(list, 400)) await markSent(trx, carrier, part, now);
       }
       for (const [i, o] of items.entries()) {
-        if (o.kind === 'retry') await markRetrying(trx, o.messageId, o.error, now);
-        else if (o.kind === 'failed') results[i] = await writeFailure(trx, o.f, now);
+        if (o.kind === 'retry') {
+          await markRetrying(trx, o.messageId, o.error, now);
+          await rescheduleJob(trx, o.jobId, o.retryAt);
+        } else if (o.kind === 'failed') results[i] = await writeFailure(trx, o.f, now);
       }
+      for (const part of chunks(doneJobs, 500)) await deleteJobs(trx, part);
       return results;
     }),
   );
@@ -110,7 +116,7 @@ export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
   const senders = new Map<number, { at: number; info: SenderInfo | undefined }>();
 
   return {
-    startSending: (id) => loads.add(id),
+    loadQueued: (id) => loads.add(id),
     async senderOf(accountId) {
       const now = clock.now();
       const hit = senders.get(accountId);
@@ -122,11 +128,11 @@ export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
       senders.set(accountId, { at: now, info });
       return info;
     },
-    recordSent: async (messageId, carrier, refs) => {
-      await outcomes.add({ kind: 'sent', messageId, carrier, refs });
+    recordSent: async (o) => {
+      await outcomes.add({ kind: 'sent', ...o });
     },
-    recordRetry: async (messageId, error) => {
-      await outcomes.add({ kind: 'retry', messageId, error });
+    recordRetry: async (o) => {
+      await outcomes.add({ kind: 'retry', ...o });
     },
     recordFailed: (f) => outcomes.add({ kind: 'failed', f }),
     applyReceipt: (r, bounce) => receipts.add({ r, bounce }),

@@ -7,22 +7,23 @@
 import { sql } from 'kysely';
 import type { Message } from '../domain/message.js';
 import type { Q } from './accounts.js';
+import { countRows } from './count.js';
 import { messageColumns, toMessage } from './messages.js';
 
 /**
- * update messages set status = 'sending', updated_at = :now where id in (:ids)
- * and status in ('queued', 'sending') returning … — loads the messages to send and marks them in one
- * statement. A message in any other state (sent, failed by an operator) is not returned: its job is
- * stale and is dropped, which is also what makes a repeated job harmless.
+ * select … from messages where id in (:ids) and status in ('queued', 'sending') — the messages a
+ * worker is about to send. A read: the job's lease keeps other workers away, so no `sending` write (and
+ * no commit) is needed. A message in any other state (sent, failed by an operator) is not returned:
+ * its job is stale and is dropped, which is also what makes a repeated job harmless. (`sending` is
+ * still accepted for rows written by versions that marked it.)
  */
-export async function startSending(q: Q, ids: readonly number[], now: number): Promise<Message[]> {
+export async function selectQueued(q: Q, ids: readonly number[]): Promise<Message[]> {
   if (ids.length === 0) return [];
   const rows = await q
-    .updateTable('messages')
-    .set({ status: 'sending', updated_at: now })
+    .selectFrom('messages')
+    .select(messageColumns)
     .where('id', 'in', ids)
     .where('status', 'in', ['queued', 'sending'])
-    .returning(messageColumns)
     .execute();
   return rows.map(toMessage);
 }
@@ -175,14 +176,13 @@ export async function setPartStatus(
  * and (status is null or status <> 'delivered') — parts still waiting for their receipt.
  */
 export async function countUndeliveredParts(q: Q, messageId: number, carrier: string): Promise<number> {
-  const r = await q
-    .selectFrom('carrier_refs')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('message_id', '=', messageId)
-    .where('carrier', '=', carrier)
-    .where((eb) => eb.or([eb('status', 'is', null), eb('status', '<>', 'delivered')]))
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return countRows(
+    q
+      .selectFrom('carrier_refs')
+      .where('message_id', '=', messageId)
+      .where('carrier', '=', carrier)
+      .where((eb) => eb.or([eb('status', 'is', null), eb('status', '<>', 'delivered')])),
+  );
 }
 
 /**

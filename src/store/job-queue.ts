@@ -26,7 +26,8 @@ export function makeJobQueue(db: Db, clock: Clock): JobQueue {
   return {
     claim: (kinds, limit, owner, leaseMs) =>
       claimDue(k, db.dialect, { kinds, limit, leaseMs, owner, now: clock.now() }),
-    finish: (job, outcome) => outcomes.add({ job, outcome }),
+    // A `recorded` outcome was written with the handler's own changes (deliver): nothing left to do.
+    finish: (job, outcome) => (outcome.recorded ? Promise.resolve() : outcomes.add({ job, outcome })),
     findLeased: (refId, kind, owner) => findLeasedJob(k, refId, kind, owner),
   };
 }

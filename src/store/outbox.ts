@@ -13,6 +13,7 @@
  */
 import type { Job, JobKind } from '../app/ports.js';
 import type { Q } from './accounts.js';
+import { countRows } from './count.js';
 import type { Dialect } from './db.js';
 
 const jobColumns = ['id', 'kind', 'ref_id as refId', 'attempts', 'created_at as createdAt'] as const;
@@ -92,13 +93,7 @@ export async function findLeasedJob(
 
 /** select count(*) from jobs where ref_id = :refId and kind = :kind (is a job still pending?) */
 export async function countJobsFor(q: Q, refId: number, kind: JobKind): Promise<number> {
-  const r = await q
-    .selectFrom('jobs')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('ref_id', '=', refId)
-    .where('kind', '=', kind)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return countRows(q.selectFrom('jobs').where('ref_id', '=', refId).where('kind', '=', kind));
 }
 
 /** delete from jobs where id in (:ids): the job is done, or gave up for good. */

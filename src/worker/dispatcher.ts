@@ -2,7 +2,9 @@
  * The dispatcher: a lease loop that claims due jobs and runs the handler registered for each kind.
  *
  * - At most `concurrency` jobs run at once. A slot is freed only after the job's outcome is durable, so
- *   a crash can only repeat jobs that were running: at most `concurrency` (the crash test's bound).
+ *   a crash can only repeat jobs that were running: at most `concurrency`. The deliver job bounds its
+ *   carriers tighter (`app/deliver.ts`: at most a carrier's `maxInFlight`, the SMPP window, sent but
+ *   not yet recorded), which is the crash test's bound.
  * - Claims come in batches: when the last claim filled every free slot there is a backlog, and the loop
  *   claims again as soon as a quarter of the slots are free (one claim statement per many jobs, not per
  *   job); otherwise it sleeps `pollMs`, or until `wake()` (a producer in the same process).

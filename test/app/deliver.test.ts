@@ -1,0 +1,202 @@
+/**
+ * The deliver job against a real store (SQLite, or PostgreSQL in the second run) and real HTTP carriers
+ * on loopback fakes: what each carrier answer leaves in the messages, carrier_refs, jobs and accounts.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { type Deliver, makeDeliver } from '../../src/app/deliver.js';
+import type { CarrierAdapter, Clock, Job } from '../../src/app/ports.js';
+import { makeHttpGenericCarrier } from '../../src/carriers/http-generic.js';
+import { insertAccount, insertNumbers } from '../../src/store/accounts.js';
+import type { Db } from '../../src/store/db.js';
+import { makeDeliveryStore } from '../../src/store/delivery-store.js';
+import { insertJobs, insertMessage } from '../../src/store/messages.js';
+import { freshDb } from '../helpers/db.js';
+import { type FakeHttpCarrier, reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
+
+const closers: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const c of closers.reverse()) await c();
+});
+
+const NOW = 1_700_000_000_000;
+const clock: Clock = { now: () => NOW };
+const CHARGE = 50_000;
+
+async function fake(behaviour?: Parameters<typeof startFakeHttpCarrier>[0]): Promise<FakeHttpCarrier> {
+  const c = await startFakeHttpCarrier(behaviour);
+  closers.push(() => c.close());
+  return c;
+}
+
+const carrier = (name: string, c: FakeHttpCarrier): CarrierAdapter =>
+  makeHttpGenericCarrier({
+    name,
+    method: 'POST',
+    url: `${c.url}/send`,
+    body: '{"to":"%to%","text":"%body%"}',
+    messageId: 'id',
+    timeoutMs: 2_000,
+  });
+
+interface World {
+  db: Db;
+  deliver: Deliver;
+  job: Job;
+  messageId: number;
+  accountId: number;
+}
+
+/** A store with alice (credit 1.00, charged 0.05 for one queued message) and its deliver job. */
+async function world(
+  carriers: CarrierAdapter[],
+  route: { carrier: string; failover?: string[] },
+): Promise<World> {
+  const db = await freshDb();
+  closers.push(() => db.close());
+  const k = db.kysely;
+  const accountId = await insertAccount(k, {
+    username: 'alice',
+    passwordHash: 'x',
+    region: 'US',
+    creditMicros: 1_000_000 - CHARGE,
+    now: NOW,
+  });
+  await insertNumbers(k, accountId, ['+15550001111']);
+  const messageId = await insertMessage(
+    k,
+    {
+      senderAccountId: accountId,
+      recipientAccountId: null,
+      from: '+15550001111',
+      to: '+15557654321',
+      toRaw: '+15557654321',
+      body: 'hello',
+      contentType: 'text/plain',
+      dispositionNotification: null,
+      smart: false,
+      status: 'queued',
+      segments: 1,
+      chargeMicros: CHARGE,
+    },
+    NOW,
+  );
+  await insertJobs(k, ['deliver'], messageId, NOW, { owner: 'test', ms: 60_000 });
+  const row = await k.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+  const job: Job = { id: Number(row.id), kind: 'deliver', refId: messageId, attempts: 0, createdAt: NOW };
+  const deliver = makeDeliver({
+    store: makeDeliveryStore(db, clock),
+    carriers: new Map(carriers.map((c) => [c.name, c])),
+    routes: [{ prefixes: [], accounts: [], failover: [], ...route }],
+    retry: { maxAttempts: 5, maxAgeMs: 86_400_000, baseMs: 1_000, maxMs: 60_000 },
+    clock,
+    bounceJobs: [],
+    random: () => 0.5,
+  });
+  return { db, deliver, job, messageId, accountId };
+}
+
+const messageRow = (w: World) =>
+  w.db.kysely.selectFrom('messages').selectAll().where('id', '=', w.messageId).executeTakeFirstOrThrow();
+const jobs = (w: World) => w.db.kysely.selectFrom('jobs').selectAll().execute();
+const credit = async (w: World) =>
+  Number(
+    (await w.db.kysely.selectFrom('accounts').select('credit_micros').executeTakeFirstOrThrow())
+      .credit_micros,
+  );
+
+test('an accepted message is stored as sent with its carrier id, and its job is gone', async () => {
+  const c = await fake();
+  const w = await world([carrier('main', c)], { carrier: 'main' });
+  const a = await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
+  assert.deepEqual(a.outcome, { done: true, recorded: true });
+  assert.equal(a.carrier, 'main');
+  const m = await messageRow(w);
+  assert.equal(m.status, 'sent');
+  assert.equal(m.carrier, 'main');
+  assert.equal(m.carrier_ref, 'fake-0');
+  assert.equal(Number(m.attempts), 1);
+  const refs = await w.db.kysely.selectFrom('carrier_refs').selectAll().execute();
+  assert.deepEqual(
+    refs.map((r) => [r.carrier, r.ref, Number(r.message_id), Number(r.part)]),
+    [['main', 'fake-0', w.messageId, 1]],
+  );
+  assert.deepEqual(await jobs(w), []);
+});
+
+test('a transient failure puts the message back in the queue with a backoff and the reason', async () => {
+  const c = await fake({ behaviour: () => reply.text(503, 'maintenance') });
+  const w = await world([carrier('main', c)], { carrier: 'main' });
+  const a = await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
+  // First retry: full jitter over [0, baseMs), the dice fixed at 0.5.
+  assert.deepEqual(a.outcome, {
+    done: false,
+    retryAt: NOW + 500,
+    error: a.outcome.done ? '' : a.outcome.error,
+    recorded: true,
+  });
+  const m = await messageRow(w);
+  assert.equal(m.status, 'queued');
+  assert.match(m.last_error!, /^main: /);
+  assert.equal(Number(m.attempts), 1);
+  const [job] = await jobs(w);
+  assert.equal(Number(job!.run_at), NOW + 500);
+  assert.equal(job!.locked_by, null, 'the lease is released');
+  assert.equal(await credit(w), 1_000_000 - CHARGE, 'nothing refunded: it is still being delivered');
+});
+
+test('a permanent refusal fails the message, refunds its charge and bounces a notice to the sender', async () => {
+  const c = await fake({ behaviour: () => reply.json(400, { message: 'Invalid destination number' }) });
+  const w = await world([carrier('main', c)], { carrier: 'main' });
+  const a = await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
+  assert.equal(a.refusal?.kind !== undefined, true);
+  assert.match(a.refusal!.reason, /Invalid destination number/);
+  const m = await messageRow(w);
+  assert.equal(m.status, 'failed');
+  assert.equal(Number(m.charge_micros), 0);
+  assert.equal(await credit(w), 1_000_000, 'the charge came back');
+  const bounce = await w.db.kysely
+    .selectFrom('messages')
+    .selectAll()
+    .where('recipient_account_id', '=', w.accountId)
+    .executeTakeFirstOrThrow();
+  assert.equal(bounce.status, 'received');
+  assert.equal(bounce.from_addr, '+15557654321');
+  assert.match(bounce.body, /^Message to \+15557654321 could not be delivered: .*Invalid destination number/);
+  assert.deepEqual(await jobs(w), []);
+});
+
+test('transient failures try the failover carriers in their configured order', async () => {
+  const order: string[] = [];
+  const down = (name: string) => () => {
+    order.push(name);
+    return reply.text(503, 'down');
+  };
+  const a = await fake({ behaviour: down('a') });
+  const b = await fake({ behaviour: down('b') });
+  const c = await fake({
+    behaviour: (_r, n) => {
+      order.push('c');
+      return reply.ok(`c-${n}`);
+    },
+  });
+  const w = await world([carrier('c', c), carrier('a', a), carrier('b', b)], {
+    carrier: 'a',
+    failover: ['b', 'c'],
+  });
+  const r = await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
+  assert.equal(r.carrier, 'c');
+  assert.deepEqual(order, ['a', 'b', 'c']);
+  const m = await messageRow(w);
+  assert.equal(m.status, 'sent');
+  assert.equal(m.carrier, 'c');
+});
+
+test('a job whose message is no longer queued is dropped without a send', async () => {
+  const c = await fake();
+  const w = await world([carrier('main', c)], { carrier: 'main' });
+  await w.db.kysely.updateTable('messages').set({ status: 'sent' }).execute();
+  const a = await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
+  assert.deepEqual(a.outcome, { done: true });
+  assert.equal(c.count(), 0);
+});
