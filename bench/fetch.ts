@@ -79,10 +79,19 @@ for (let start = 0; start < total; start += 5_000) {
 console.log(
   `stored ${total} messages in ${((performance.now() - t0) / 1000).toFixed(1)} s (${svc.db.dialect})`,
 );
-const newest = await svc.db.kysely
-  .selectFrom('messages')
-  .select((eb) => eb.fn.max('id').as('id'))
-  .executeTakeFirstOrThrow();
+// The app's cursors are per side: the newest received id and the newest sent id.
+const newestOn = async (side: 'recipient_account_id' | 'sender_account_id') =>
+  String(
+    (
+      await svc.db.kysely
+        .selectFrom('messages')
+        .select((eb) => eb.fn.max('id').as('id'))
+        .where(side, '=', alice)
+        .executeTakeFirstOrThrow()
+    ).id,
+  );
+const lastId = await newestOn('recipient_account_id');
+const lastSentId = await newestOn('sender_account_id');
 
 async function run(name: string, body: object) {
   const result = await autocannon({
@@ -99,7 +108,7 @@ async function run(name: string, body: object) {
 }
 
 const creds = { username: 'alice', password: 'bench-pw' };
-await run('warm-up', { ...creds, last_id: String(newest.id), last_sent_id: String(newest.id) });
-await run('caught-up', { ...creds, last_id: String(newest.id), last_sent_id: String(newest.id) });
+await run('warm-up', { ...creds, last_id: lastId, last_sent_id: lastSentId });
+await run('caught-up', { ...creds, last_id: lastId, last_sent_id: lastSentId });
 await run('page', { ...creds, last_id: '', last_sent_id: '' });
 await svc.close();
