@@ -61,13 +61,15 @@ export type FetchMessages = (
 ) => Promise<FetchResult>;
 
 export function makeFetchMessages({ authenticate, store, clock, options }: FetchDeps): FetchMessages {
+  // The side's newest id first: one probe at the end of an index. It tells the usual poll (caught
+  // up: nothing more to read) and an id we never gave this account (from another backend: the newest
+  // page, so the app never waits forever) from a cursor with messages after it.
   const page = async (side: Side, accountId: number, lastId: number | undefined): Promise<Message[]> => {
     if (lastId === undefined) return store.newest(side, accountId, options.pageSize);
-    const rows = await store.after(side, accountId, lastId, options.pageSize);
-    if (rows.length > 0) return rows;
-    // Nothing after it: caught up, or an id we never gave this account (from another backend).
     const newest = await store.newestId(side, accountId);
-    return newest !== undefined && lastId > newest ? store.newest(side, accountId, options.pageSize) : rows;
+    if (newest === undefined || lastId === newest) return [];
+    if (lastId > newest) return store.newest(side, accountId, options.pageSize);
+    return store.after(side, accountId, lastId, options.pageSize);
   };
 
   return async (credentials, readRequest) => {

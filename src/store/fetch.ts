@@ -4,11 +4,57 @@
  * indexed together with `id` (migration 0001), so each statement is one index range scan.
  */
 import { CONTENT_TYPE_DISPOSITION, type Message } from '../domain/message.js';
+import type { Compilable, Kysely } from 'kysely';
 import type { Q } from './accounts.js';
 import { messageColumns, toMessage } from './messages.js';
+import { type Prepared, prepare } from './prepared.js';
+import type { DB } from './schema.js';
 
 /** Which column holds the account on each side of a message. */
 export type SideColumn = 'recipient_account_id' | 'sender_account_id';
+
+/**
+ * One prepared statement per side (the column is part of the SQL, the values are parameters).
+ * Fetch is the app's most frequent request, so its statements are compiled once (prepared.ts).
+ */
+function perSide<A, R>(
+  build: (q: Kysely<DB>, side: SideColumn) => Compilable<R>,
+  params: (args: A) => readonly unknown[],
+): Record<SideColumn, Prepared<A, R>> {
+  return {
+    recipient_account_id: prepare((q) => build(q, 'recipient_account_id'), params),
+    sender_account_id: prepare((q) => build(q, 'sender_account_id'), params),
+  };
+}
+
+/** select … from messages where <side> = ? (the part both page statements share) */
+const sideMessages = (q: Kysely<DB>, side: SideColumn) =>
+  q.selectFrom('messages').select(messageColumns).where(side, '=', 0);
+
+interface PageArgs {
+  accountId: number;
+  afterId?: number;
+  limit: number;
+}
+
+const after = perSide(
+  (q, side) => sideMessages(q, side).where('id', '>', 0).orderBy('id').limit(1),
+  (a: PageArgs) => [a.accountId, a.afterId, a.limit],
+);
+
+const newest = perSide(
+  (q, side) => sideMessages(q, side).orderBy('id', 'desc').limit(1),
+  (a: PageArgs) => [a.accountId, a.limit],
+);
+
+const newestId = perSide(
+  (q, side) =>
+    q
+      .selectFrom('messages')
+      .select((eb) => eb.fn.max('id').as('id'))
+      .where(side, '=', 0),
+  (accountId: number) => [accountId],
+);
 
 /** select … from messages where <side> = ? and id > ? order by id limit ? */
 export async function selectAfter(
@@ -18,15 +64,7 @@ export async function selectAfter(
   afterId: number,
   limit: number,
 ): Promise<Message[]> {
-  const rows = await q
-    .selectFrom('messages')
-    .select(messageColumns)
-    .where(side, '=', accountId)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map(toMessage);
+  return (await after[side].run(q, { accountId, afterId, limit })).rows.map(toMessage);
 }
 
 /** select … from messages where <side> = ? order by id desc limit ? (newest first) */
@@ -36,24 +74,13 @@ export async function selectNewest(
   accountId: number,
   limit: number,
 ): Promise<Message[]> {
-  const rows = await q
-    .selectFrom('messages')
-    .select(messageColumns)
-    .where(side, '=', accountId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map(toMessage);
+  return (await newest[side].run(q, { accountId, limit })).rows.map(toMessage);
 }
 
-/** select max(id) from messages where <side> = ? */
+/** select max(id) from messages where <side> = ? (one probe at the end of the side's index) */
 export async function selectNewestId(q: Q, side: SideColumn, accountId: number): Promise<number | undefined> {
-  const row = await q
-    .selectFrom('messages')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .where(side, '=', accountId)
-    .executeTakeFirst();
-  return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
+  const id = (await newestId[side].run(q, accountId)).rows[0]?.id;
+  return id === null || id === undefined ? undefined : Number(id);
 }
 
 /** update messages set displayed = 1 where recipient_account_id = ? and id between ? and ? and displayed = 0 */
