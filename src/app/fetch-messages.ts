@@ -14,7 +14,7 @@
  * the first device to fetch sees `displayed: false` (and notifies), every later fetch, from any
  * device, sees `true`.
  */
-import type { Message } from '../domain/message.js';
+import type { FetchedMessage } from '../domain/message.js';
 import type { FetchRequest } from '../protocol/acrobits/fetch-messages.js';
 import type { Authenticate, Credentials } from './authenticate.js';
 import type { Account, Clock } from './ports.js';
@@ -25,9 +25,9 @@ export type Side = 'received' | 'sent';
 /** What Fetch Messages needs from the store. */
 export interface FetchStore {
   /** At most `limit` messages on `side` with id > `afterId`, oldest first. */
-  after(side: Side, accountId: number, afterId: number, limit: number): Promise<Message[]>;
+  after(side: Side, accountId: number, afterId: number, limit: number): Promise<FetchedMessage[]>;
   /** The newest `limit` messages on `side`, oldest first. */
-  newest(side: Side, accountId: number, limit: number): Promise<Message[]>;
+  newest(side: Side, accountId: number, limit: number): Promise<FetchedMessage[]>;
   /** The largest id on `side`, or undefined when there is none. */
   newestId(side: Side, accountId: number): Promise<number | undefined>;
   /** Mark received messages with ids in [fromId, toId] displayed. */
@@ -50,8 +50,8 @@ export interface FetchDeps {
 export interface FetchResult {
   now: number;
   account: Account;
-  received: Message[];
-  sent: Message[];
+  received: FetchedMessage[];
+  sent: FetchedMessage[];
 }
 
 /** Same shape as SendMessage: the request is read only after authentication. */
@@ -64,7 +64,7 @@ export function makeFetchMessages({ authenticate, store, clock, options }: Fetch
   // The side's newest id first: one probe at the end of an index. It tells the usual poll (caught
   // up: nothing more to read) and an id we never gave this account (from another backend: the newest
   // page, so the app never waits forever) from a cursor with messages after it.
-  const page = async (side: Side, accountId: number, lastId: number | undefined): Promise<Message[]> => {
+  const page = async (side: Side, accountId: number, lastId: number | undefined): Promise<FetchedMessage[]> => {
     if (lastId === undefined) return store.newest(side, accountId, options.pageSize);
     const newest = await store.newestId(side, accountId);
     if (newest === undefined || lastId === newest) return [];

@@ -3,10 +3,9 @@
  * the account: `recipient_account_id` for received_smss, `sender_account_id` for sent_smss; both are
  * indexed together with `id` (migration 0001), so each statement is one index range scan.
  */
-import { CONTENT_TYPE_DISPOSITION, type Message } from '../domain/message.js';
+import { CONTENT_TYPE_DISPOSITION, type FetchedMessage } from '../domain/message.js';
 import type { Compilable, Kysely } from 'kysely';
 import type { Q } from './accounts.js';
-import { messageColumns, toMessage } from './messages.js';
 import { type Prepared, prepare } from './prepared.js';
 import type { DB } from './schema.js';
 
@@ -27,9 +26,36 @@ function perSide<A, R>(
   };
 }
 
-/** select … from messages where <side> = ? (the part both page statements share) */
+/** The columns of a `FetchedMessage` (only those: see its comment). */
+const fetchedColumns = [
+  'id',
+  'sender_account_id as senderAccountId',
+  'from_addr as from',
+  'to_addr as to',
+  'body',
+  'content_type as contentType',
+  'disposition_notification as dispositionNotification',
+  'displayed',
+  'created_at as createdAt',
+] as const;
+
+type FetchedRow = Omit<FetchedMessage, 'displayed'> & { displayed: number };
+
+const toFetched = (r: FetchedRow): FetchedMessage => ({
+  id: Number(r.id),
+  senderAccountId: r.senderAccountId === null ? null : Number(r.senderAccountId),
+  from: r.from,
+  to: r.to,
+  body: r.body,
+  contentType: r.contentType,
+  dispositionNotification: r.dispositionNotification,
+  displayed: r.displayed === 1,
+  createdAt: Number(r.createdAt),
+});
+
+/** select <fetched columns> from messages where <side> = ? (the part both page statements share) */
 const sideMessages = (q: Kysely<DB>, side: SideColumn) =>
-  q.selectFrom('messages').select(messageColumns).where(side, '=', 0);
+  q.selectFrom('messages').select(fetchedColumns).where(side, '=', 0);
 
 interface PageArgs {
   accountId: number;
@@ -63,8 +89,8 @@ export async function selectAfter(
   accountId: number,
   afterId: number,
   limit: number,
-): Promise<Message[]> {
-  return (await after[side].run(q, { accountId, afterId, limit })).rows.map(toMessage);
+): Promise<FetchedMessage[]> {
+  return (await after[side].run(q, { accountId, afterId, limit })).rows.map(toFetched);
 }
 
 /** select … from messages where <side> = ? order by id desc limit ? (newest first) */
@@ -73,8 +99,8 @@ export async function selectNewest(
   side: SideColumn,
   accountId: number,
   limit: number,
-): Promise<Message[]> {
-  return (await newest[side].run(q, { accountId, limit })).rows.map(toMessage);
+): Promise<FetchedMessage[]> {
+  return (await newest[side].run(q, { accountId, limit })).rows.map(toFetched);
 }
 
 /** select max(id) from messages where <side> = ? (one probe at the end of the side's index) */

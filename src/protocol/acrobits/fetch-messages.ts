@@ -2,7 +2,7 @@
  * Fetch Messages, modern API (fetch_messages_modern doc; protocol notes §2): template fields → a
  * cursor, stored messages → the JSON body the app reads.
  */
-import { CONTENT_TYPE_TEXT, type Message } from '../../domain/message.js';
+import { CONTENT_TYPE_TEXT, type FetchedMessage } from '../../domain/message.js';
 import { type Fields, pick } from './fields.js';
 
 export const FETCH_ALIASES = {
@@ -82,8 +82,8 @@ export function rfc3339(ms: number): string {
  */
 export function fetchResponse(
   now: number,
-  received: readonly Message[],
-  sent: readonly Message[],
+  received: readonly FetchedMessage[],
+  sent: readonly FetchedMessage[],
 ): FetchResponse {
   return {
     date: rfc3339(now),
