@@ -3,8 +3,9 @@
  * the account: `recipient_account_id` for received_smss, `sender_account_id` for sent_smss; both are
  * indexed together with `id` (migration 0001), so each statement is one index range scan.
  */
-import { CONTENT_TYPE_DISPOSITION, type FetchedMessage } from '../domain/message.js';
+
 import type { Compilable, Kysely } from 'kysely';
+import { CONTENT_TYPE_DISPOSITION, type FetchedMessage } from '../domain/message.js';
 import type { Q } from './accounts.js';
 import { type Prepared, prepare } from './prepared.js';
 import type { DB } from './schema.js';
