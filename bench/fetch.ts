@@ -7,8 +7,9 @@
  * Figures are medians over rounds, each round a fresh server process.
  *
  * Run: `node --import tsx bench/fetch.ts [messages] [seconds] [connections]` (also `npm run bench:fetch`).
- * Env, as bench/send.ts: BENCH_ROUNDS (3), BENCH_DURATION (10 s), BENCH_CONNECTIONS (64), and
- * TEXTBRIDGE_BENCH_DATABASE_URL (or DATABASE_URL) = postgres://… to run it on PostgreSQL instead,
+ * Env, as bench/send.ts: BENCH_ROUNDS (3), BENCH_DURATION (10 s), BENCH_CONNECTIONS (64),
+ * TEXTBRIDGE_BENCH_DATABASE_URL = postgres://… to run it on PostgreSQL too (DATABASE_URL: instead of
+ * SQLite),
  * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. `--cpu-prof`).
  */
 import { mkdtempSync } from 'node:fs';
@@ -175,12 +176,17 @@ export function fetchTable(o: FetchBenchOptions, rows: readonly FetchBenchRow[])
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const o: FetchBenchOptions = {
-    messages: Number(process.argv[2] ?? 100_000),
-    seconds: Number(process.argv[3] ?? process.env['BENCH_DURATION'] ?? 10),
-    connections: Number(process.argv[4] ?? process.env['BENCH_CONNECTIONS'] ?? 64),
-    rounds: Number(process.env['BENCH_ROUNDS'] ?? 3),
-    databaseUrl: process.env['TEXTBRIDGE_BENCH_DATABASE_URL'] || process.env['DATABASE_URL'] || '',
-  };
-  console.log(fetchTable(o, await benchFetch(o)));
+  // As bench/send.ts: the embedded store (or DATABASE_URL), then PostgreSQL when
+  // TEXTBRIDGE_BENCH_DATABASE_URL is set.
+  const urls = [process.env['DATABASE_URL'] ?? '', process.env['TEXTBRIDGE_BENCH_DATABASE_URL'] ?? ''];
+  for (const databaseUrl of [...new Set(urls)].filter((u, i) => i === 0 || u)) {
+    const o: FetchBenchOptions = {
+      messages: Number(process.argv[2] ?? 100_000),
+      seconds: Number(process.argv[3] ?? process.env['BENCH_DURATION'] ?? 10),
+      connections: Number(process.argv[4] ?? process.env['BENCH_CONNECTIONS'] ?? 64),
+      rounds: Number(process.env['BENCH_ROUNDS'] ?? 3),
+      databaseUrl,
+    };
+    console.log(fetchTable(o, await benchFetch(o)));
+  }
 }
