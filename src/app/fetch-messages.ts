@@ -30,8 +30,8 @@ export interface FetchStore {
   after(side: Side, accountId: number, afterId: number, limit: number): Promise<FetchedMessage[]>;
   /** The newest `limit` messages on `side`, oldest first. */
   newest(side: Side, accountId: number, limit: number): Promise<FetchedMessage[]>;
-  /** The largest id on `side`, or undefined when there is none. */
-  newestId(side: Side, accountId: number): Promise<number | undefined>;
+  /** The largest id on each side, undefined on a side with none (one statement: one round trip). */
+  newestIds(accountId: number): Promise<Record<Side, number | undefined>>;
   /**
    * Mark received messages with ids in [fromId, toId] displayed and, in the same transaction, store
    * the display notifications that earns (each once by its key, with `jobs`). Returns how many were
@@ -77,27 +77,28 @@ export type FetchMessages = (
 ) => Promise<FetchResult>;
 
 export function makeFetchMessages({ authenticate, store, clock, options, jobs }: FetchDeps): FetchMessages {
-  // The side's newest id first: one probe at the end of an index. It tells the usual poll (caught
-  // up: nothing more to read) and an id we never gave this account (from another backend: the newest
-  // page, so the app never waits forever) from a cursor with messages after it.
-  const page = async (
+  // Each side's newest id first: one statement, a probe at the end of each side's index. It tells
+  // the usual poll (caught up: nothing more to read, so one statement answers it) and an id we never
+  // gave this account (from another backend: the newest page, so the app never waits forever) from a
+  // cursor with messages after it.
+  const page = (
     side: Side,
     accountId: number,
     lastId: number | undefined,
-  ): Promise<FetchedMessage[]> => {
-    if (lastId === undefined) return store.newest(side, accountId, options.pageSize);
-    const newest = await store.newestId(side, accountId);
+    newest: number | undefined,
+  ): Promise<FetchedMessage[]> | FetchedMessage[] => {
     if (newest === undefined || lastId === newest) return [];
-    if (lastId > newest) return store.newest(side, accountId, options.pageSize);
+    if (lastId === undefined || lastId > newest) return store.newest(side, accountId, options.pageSize);
     return store.after(side, accountId, lastId, options.pageSize);
   };
 
   return async (credentials, readRequest) => {
     const account = await authenticate(credentials);
     const req = readRequest();
+    const newest = await store.newestIds(account.id);
     const [received, sent] = await Promise.all([
-      page('received', account.id, req.lastReceivedId),
-      page('sent', account.id, req.lastSentId),
+      page('received', account.id, req.lastReceivedId, newest.received),
+      page('sent', account.id, req.lastSentId, newest.sent),
     ]);
     const now = clock.now();
     // Write only when something in the page is still unread: a caught-up poll stays read-only. The

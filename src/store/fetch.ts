@@ -74,13 +74,22 @@ const newest = perSide(
   (a: PageArgs) => [a.accountId, a.limit],
 );
 
-const newestId = perSide(
-  (q, side) =>
-    q
-      .selectFrom('messages')
-      .select((eb) => eb.fn.max('id').as('id'))
-      .where(side, '=', 0),
-  (accountId: number) => [accountId],
+/** Both sides' newest ids in one statement (one round trip on PostgreSQL). */
+const newestIds = prepare(
+  (q) =>
+    q.selectNoFrom((eb) => [
+      eb
+        .selectFrom('messages')
+        .select((m) => m.fn.max('id').as('id'))
+        .where('recipient_account_id', '=', 0)
+        .as('received'),
+      eb
+        .selectFrom('messages')
+        .select((m) => m.fn.max('id').as('id'))
+        .where('sender_account_id', '=', 0)
+        .as('sent'),
+    ]),
+  (accountId: number) => [accountId, accountId],
 );
 
 /** select … from messages where <side> = ? and id > ? order by id limit ? */
@@ -104,10 +113,18 @@ export async function selectNewest(
   return (await newest[side].run(q, { accountId, limit })).rows.map(toFetched);
 }
 
-/** select max(id) from messages where <side> = ? (one probe at the end of the side's index) */
-export async function selectNewestId(q: Q, side: SideColumn, accountId: number): Promise<number | undefined> {
-  const id = (await newestId[side].run(q, accountId)).rows[0]?.id;
-  return id === null || id === undefined ? undefined : Number(id);
+/**
+ * select (select max(id) from messages where recipient_account_id = ?) as received,
+ *        (select max(id) from messages where sender_account_id = ?) as sent
+ * Each is one probe at the end of its side's index (min/max optimisation on both engines).
+ */
+export async function selectNewestIds(
+  q: Q,
+  accountId: number,
+): Promise<{ received: number | undefined; sent: number | undefined }> {
+  const row = (await newestIds.run(q, accountId)).rows[0];
+  const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+  return { received: num(row?.received), sent: num(row?.sent) };
 }
 
 /** update messages set displayed = 1 where recipient_account_id = ? and id between ? and ? and displayed = 0 */

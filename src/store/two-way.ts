@@ -15,7 +15,7 @@ import {
   type SideColumn,
   selectAfter,
   selectNewest,
-  selectNewestId,
+  selectNewestIds,
 } from './fetch.js';
 import { findByCarrierRef, findIdByInboundKey, insertKeyedMessage } from './inbox.js';
 import type { Store } from './index.js';
@@ -56,7 +56,7 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
     after: (side, accountId, afterId, limit) => selectAfter(k, COLUMN[side], accountId, afterId, limit),
     newest: async (side, accountId, limit) =>
       (await selectNewest(k, COLUMN[side], accountId, limit)).reverse(),
-    newestId: (side, accountId) => selectNewestId(k, COLUMN[side], accountId),
+    newestIds: (accountId) => selectNewestIds(k, accountId),
     // Through the group commit on SQLite: concurrent fetches share one fsync. The display
     // notifications the page earns are stored in the same transaction as the mark.
     markDisplayed: (accountId, fromId, toId, notices, jobs) =>
