@@ -4,9 +4,10 @@
  */
 import type { Logger } from 'pino';
 import type { Authenticate } from './app/authenticate.js';
+import { dispositionNotice } from './app/dispositions.js';
 import { type FetchMessages, makeFetchMessages } from './app/fetch-messages.js';
 import { makeReceiveInbound, type ReceiveInbound } from './app/inbound.js';
-import type { Clock, JobHandler, JobKind } from './app/ports.js';
+import type { Clock, JobHandler, JobKind, NewMessage } from './app/ports.js';
 import { makePushHandler } from './app/push.js';
 import {
   makeReportAccountRemoval,
@@ -29,6 +30,12 @@ export interface TwoWay {
   receiveInbound: ReceiveInbound;
   /** Set by the composition root once the dispatcher runs: a new inbox message wakes it. */
   wake: () => void;
+  /**
+   * After an on-net Send Message: the message is in the recipient's inbox, so a sender who asked for
+   * `positive-delivery` gets the delivery notification now. Never throws (the message is stored;
+   * failing the send would make the app send it twice): a failure is logged.
+   */
+  onNetSent: (sent: { smsId: number; message: NewMessage }) => Promise<void>;
 }
 
 /** The parts that need no HTTP: used by both `serve` and `worker`. */
@@ -56,6 +63,16 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
     inboxJobs,
     jobHandlers,
     wake: () => {},
+    onNetSent: async ({ smsId, message }) => {
+      const notice = dispositionNotice({ id: smsId, ...message }, 'delivered', clock.now());
+      if (!notice) return;
+      try {
+        const { duplicate } = await twoWay.storeKeyed(notice.message, notice.key, inboxJobs);
+        if (!duplicate) tw.wake();
+      } catch (err) {
+        logger.error({ err, smsId }, 'storing an on-net delivery notification failed');
+      }
+    },
     receiveInbound: async (m, media) => {
       const r = await storeInbound(m, media);
       if (r.stored) tw.wake();
@@ -87,13 +104,19 @@ export function twoWayHandlers(
     jobs: tw.inboxJobs,
     clock,
   });
+  const fetchMessages = makeFetchMessages({
+    authenticate,
+    store: twoWay,
+    clock,
+    options: { pageSize: config.limits.fetchPageSize },
+    jobs: tw.inboxJobs,
+  });
   return {
-    fetchMessages: makeFetchMessages({
-      authenticate,
-      store: twoWay,
-      clock,
-      options: { pageSize: config.limits.fetchPageSize },
-    }),
+    fetchMessages: async (credentials, readRequest) => {
+      const r = await fetchMessages(credentials, readRequest);
+      if (r.relayed > 0) tw.wake();
+      return r;
+    },
     reportPushToken: makeReportPushToken({ authenticate, store: twoWay, clock }),
     reportAccountRemoval: makeReportAccountRemoval({ authenticate, store: twoWay, clock }),
     handleReceipt: async (r) => {

@@ -85,7 +85,10 @@ export async function startService(
     // An on-net message carries a push job: wake the dispatcher so it leaves now, not at the poll.
     const sendMessage: SendMessage = async (credentials, readRequest) => {
       const r = await sendOnce(credentials, readRequest);
-      if (r.onNet) tw.wake();
+      if (r.onNet) {
+        await tw.onNetSent(r);
+        tw.wake();
+      }
       return r;
     };
     const { handleReceipt, ...twoWayUseCases } = twoWayHandlers(

@@ -12,12 +12,14 @@
  * Displayed rule: a received message counts as displayed once any device of the account has fetched
  * it. A fetch answers each item's flag as it was *before* this fetch, then marks the page displayed:
  * the first device to fetch sees `displayed: false` (and notifies), every later fetch, from any
- * device, sees `true`.
+ * device, sees `true`. That first fetch is also when a sender who asked for `display` is told
+ * (`dispositions.ts`).
  */
-import type { Message } from '../domain/message.js';
+import type { FetchedMessage } from '../domain/message.js';
 import type { FetchRequest } from '../protocol/acrobits/fetch-messages.js';
 import type { Authenticate, Credentials } from './authenticate.js';
-import type { Account, Clock } from './ports.js';
+import { dispositionNotice, type Notification } from './dispositions.js';
+import type { Account, Clock, JobKind } from './ports.js';
 
 /** Received (the account is the recipient) or sent (the account is the sender). */
 export type Side = 'received' | 'sent';
@@ -25,13 +27,23 @@ export type Side = 'received' | 'sent';
 /** What Fetch Messages needs from the store. */
 export interface FetchStore {
   /** At most `limit` messages on `side` with id > `afterId`, oldest first. */
-  after(side: Side, accountId: number, afterId: number, limit: number): Promise<Message[]>;
+  after(side: Side, accountId: number, afterId: number, limit: number): Promise<FetchedMessage[]>;
   /** The newest `limit` messages on `side`, oldest first. */
-  newest(side: Side, accountId: number, limit: number): Promise<Message[]>;
-  /** The largest id on `side`, or undefined when there is none. */
-  newestId(side: Side, accountId: number): Promise<number | undefined>;
-  /** Mark received messages with ids in [fromId, toId] displayed. */
-  markDisplayed(accountId: number, fromId: number, toId: number): Promise<void>;
+  newest(side: Side, accountId: number, limit: number): Promise<FetchedMessage[]>;
+  /** The largest id on each side, undefined on a side with none (one statement: one round trip). */
+  newestIds(accountId: number): Promise<Record<Side, number | undefined>>;
+  /**
+   * Mark received messages with ids in [fromId, toId] displayed and, in the same transaction, store
+   * the display notifications that earns (each once by its key, with `jobs`). Returns how many were
+   * newly stored.
+   */
+  markDisplayed(
+    accountId: number,
+    fromId: number,
+    toId: number,
+    notices: readonly Notification[],
+    jobs: readonly JobKind[],
+  ): Promise<number>;
 }
 
 export interface FetchOptions {
@@ -44,14 +56,18 @@ export interface FetchDeps {
   store: FetchStore;
   clock: Clock;
   options: FetchOptions;
+  /** Jobs for a relayed display notification (`['push']` when push is on). */
+  jobs: readonly JobKind[];
 }
 
 /** One page of each side, plus the server time for the `date` field. */
 export interface FetchResult {
   now: number;
   account: Account;
-  received: Message[];
-  sent: Message[];
+  received: FetchedMessage[];
+  sent: FetchedMessage[];
+  /** Display notifications this fetch stored for the senders (wake the push worker when > 0). */
+  relayed: number;
 }
 
 /** Same shape as SendMessage: the request is read only after authentication. */
@@ -60,30 +76,43 @@ export type FetchMessages = (
   readRequest: () => FetchRequest,
 ) => Promise<FetchResult>;
 
-export function makeFetchMessages({ authenticate, store, clock, options }: FetchDeps): FetchMessages {
-  const page = async (side: Side, accountId: number, lastId: number | undefined): Promise<Message[]> => {
-    if (lastId === undefined) return store.newest(side, accountId, options.pageSize);
-    const rows = await store.after(side, accountId, lastId, options.pageSize);
-    if (rows.length > 0) return rows;
-    // Nothing after it: caught up, or an id we never gave this account (from another backend).
-    const newest = await store.newestId(side, accountId);
-    return newest !== undefined && lastId > newest ? store.newest(side, accountId, options.pageSize) : rows;
+export function makeFetchMessages({ authenticate, store, clock, options, jobs }: FetchDeps): FetchMessages {
+  // Each side's newest id first: one statement, a probe at the end of each side's index. It tells
+  // the usual poll (caught up: nothing more to read, so one statement answers it) and an id we never
+  // gave this account (from another backend: the newest page, so the app never waits forever) from a
+  // cursor with messages after it.
+  const page = (
+    side: Side,
+    accountId: number,
+    lastId: number | undefined,
+    newest: number | undefined,
+  ): Promise<FetchedMessage[]> | FetchedMessage[] => {
+    if (newest === undefined || lastId === newest) return [];
+    if (lastId === undefined || lastId > newest) return store.newest(side, accountId, options.pageSize);
+    return store.after(side, accountId, lastId, options.pageSize);
   };
 
   return async (credentials, readRequest) => {
     const account = await authenticate(credentials);
     const req = readRequest();
+    const newest = await store.newestIds(account.id);
     const [received, sent] = await Promise.all([
-      page('received', account.id, req.lastReceivedId),
-      page('sent', account.id, req.lastSentId),
+      page('received', account.id, req.lastReceivedId, newest.received),
+      page('sent', account.id, req.lastSentId, newest.sent),
     ]);
     const now = clock.now();
-    // Write only when something in the page is still unread: a caught-up poll stays read-only.
+    // Write only when something in the page is still unread: a caught-up poll stays read-only. The
+    // first fetch of an unread message is its display: tell a sender who asked (protocol notes §6).
     const first = received[0];
     const last = received[received.length - 1];
+    let relayed = 0;
     if (first && last && received.some((m) => !m.displayed)) {
-      await store.markDisplayed(account.id, first.id, last.id);
+      const notices = received.flatMap((m) => {
+        const n = m.displayed ? undefined : dispositionNotice(m, 'displayed', now);
+        return n ? [n] : [];
+      });
+      relayed = await store.markDisplayed(account.id, first.id, last.id, notices, jobs);
     }
-    return { now, account, received, sent };
+    return { now, account, received, sent, relayed };
   };
 }

@@ -3,10 +3,10 @@
  * sent message's status; after it matched, a sender who asked for `positive-delivery` gets an
  * `application/x-acro-disposition-notification` message in its Fetch stream (protocol notes §6),
  * stored once per message however many receipts arrive (one per part of a split text, carrier retries).
+ * The notification itself is built in `dispositions.ts`, shared with on-net sends and the displayed rule.
  */
-import { CONTENT_TYPE_DISPOSITION, type Message } from '../domain/message.js';
-import { deliveryNotificationBody, parseDispositionRequest } from '../protocol/acrobits/disposition.js';
-import { rfc3339 } from '../protocol/acrobits/fetch-messages.js';
+import type { Message } from '../domain/message.js';
+import { dispositionNotice } from './dispositions.js';
 import type { InboxStore } from './inbound.js';
 import type { Clock, DeliveryReceipt, JobKind } from './ports.js';
 
@@ -34,27 +34,9 @@ export function makeHandleReceipt({ applyReceipt, lookup, inbox, jobs, clock }: 
     const { matched } = await applyReceipt(r);
     if (!matched || r.status !== 'delivered') return { matched, relayed: false };
     const m = await lookup.byCarrierRef(r.carrier, r.carrierRef);
-    const ask = parseDispositionRequest(m?.dispositionNotification);
-    if (!m || !ask?.positiveDelivery || m.senderAccountId === null) return { matched, relayed: false };
-    const { duplicate } = await inbox.storeKeyed(
-      {
-        senderAccountId: null,
-        recipientAccountId: m.senderAccountId,
-        // From the peer, so the notification sits in the same stream as the message it is about.
-        from: m.to,
-        to: m.from,
-        toRaw: m.from,
-        body: deliveryNotificationBody(ask.messageId, rfc3339(r.at ?? clock.now())),
-        contentType: CONTENT_TYPE_DISPOSITION,
-        dispositionNotification: null,
-        smart: false,
-        status: 'received',
-        segments: 1,
-        chargeMicros: 0,
-      },
-      `dn|${m.id}|delivered`,
-      jobs,
-    );
+    const notice = m && dispositionNotice(m, 'delivered', r.at ?? clock.now());
+    if (!notice) return { matched, relayed: false };
+    const { duplicate } = await inbox.storeKeyed(notice.message, notice.key, jobs);
     return { matched, relayed: !duplicate };
   };
 }

@@ -22,7 +22,15 @@ import {
 import type { SendRequest } from '../protocol/acrobits/send-message.js';
 import type { Authenticate, Credentials } from './authenticate.js';
 import type { FirstAttempt } from './first-attempt.js';
-import type { Account, AccountLookup, JobKind, JobLease, MessageAcceptor, RefusalKind } from './ports.js';
+import type {
+  Account,
+  AccountLookup,
+  JobKind,
+  JobLease,
+  MessageAcceptor,
+  NewMessage,
+  RefusalKind,
+} from './ports.js';
 
 export interface SendOptions {
   rates: RateTable;
@@ -90,6 +98,8 @@ export interface SendResult {
   /** Where it went: another local account's inbox, or the outbox for a carrier. */
   onNet: boolean;
   sender: Account;
+  /** The message as stored (an on-net one is delivered already: its delivery notification is due). */
+  message: NewMessage;
 }
 
 /** Where a recipient lives. */
@@ -161,21 +171,22 @@ export function makeSendMessage({
     // Only text is split into SMS segments; file transfers and receipts count as one unit on-net.
     const segments = req.contentType === CONTENT_TYPE_TEXT ? countSegments(req.body).segments : 1;
     const price = dest.onNet ? toMicros(options.rates.onNet) : segmentPriceMicros(options.rates, dest.to);
+    const message: NewMessage = {
+      senderAccountId: sender.id,
+      recipientAccountId: dest.onNet ? dest.account.id : null,
+      from: sender.numbers[0] ?? sender.username,
+      to: dest.to,
+      toRaw: req.to,
+      body: req.body,
+      contentType: req.contentType,
+      dispositionNotification: req.dispositionNotification,
+      smart: req.smart,
+      status: dest.onNet ? 'delivered' : dropped ? 'sent' : 'queued',
+      segments,
+      chargeMicros: dropped ? 0 : price * segments,
+    };
     const smsId = await messages.accept(
-      {
-        senderAccountId: sender.id,
-        recipientAccountId: dest.onNet ? dest.account.id : null,
-        from: sender.numbers[0] ?? sender.username,
-        to: dest.to,
-        toRaw: req.to,
-        body: req.body,
-        contentType: req.contentType,
-        dispositionNotification: req.dispositionNotification,
-        smart: req.smart,
-        status: dest.onNet ? 'delivered' : dropped ? 'sent' : 'queued',
-        segments,
-        chargeMicros: dropped ? 0 : price * segments,
-      },
+      message,
       dest.onNet ? options.onNetJobs : dropped ? [] : ['deliver'],
       ...(deliver ? [deliver.lease] : []),
     );
@@ -188,6 +199,6 @@ export function makeSendMessage({
       );
       if (first?.refusal) throw refusalError(first.refusal.kind, first.refusal.reason);
     }
-    return { smsId, onNet: dest.onNet, sender };
+    return { smsId, onNet: dest.onNet, sender, message };
   };
 }

@@ -74,3 +74,20 @@ export interface Message {
   createdAt: number;
   updatedAt: number;
 }
+
+/**
+ * The fields of a message Fetch Messages reads. A page is 200 rows, and turning SQLite values into
+ * JavaScript is most of its cost: 9 columns instead of 19 halve it (measured, docs/benchmarks.md).
+ */
+export type FetchedMessage = Pick<
+  Message,
+  | 'id'
+  | 'senderAccountId'
+  | 'from'
+  | 'to'
+  | 'body'
+  | 'contentType'
+  | 'dispositionNotification'
+  | 'displayed'
+  | 'createdAt'
+>;

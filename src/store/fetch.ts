@@ -3,12 +3,94 @@
  * the account: `recipient_account_id` for received_smss, `sender_account_id` for sent_smss; both are
  * indexed together with `id` (migration 0001), so each statement is one index range scan.
  */
-import { CONTENT_TYPE_DISPOSITION, type Message } from '../domain/message.js';
+
+import type { Compilable, Kysely } from 'kysely';
+import { CONTENT_TYPE_DISPOSITION, type FetchedMessage } from '../domain/message.js';
 import type { Q } from './accounts.js';
-import { messageColumns, toMessage } from './messages.js';
+import { type Prepared, prepare } from './prepared.js';
+import type { DB } from './schema.js';
 
 /** Which column holds the account on each side of a message. */
 export type SideColumn = 'recipient_account_id' | 'sender_account_id';
+
+/**
+ * One prepared statement per side (the column is part of the SQL, the values are parameters).
+ * Fetch is the app's most frequent request, so its statements are compiled once (prepared.ts).
+ */
+function perSide<A, R>(
+  build: (q: Kysely<DB>, side: SideColumn) => Compilable<R>,
+  params: (args: A) => readonly unknown[],
+): Record<SideColumn, Prepared<A, R>> {
+  return {
+    recipient_account_id: prepare((q) => build(q, 'recipient_account_id'), params),
+    sender_account_id: prepare((q) => build(q, 'sender_account_id'), params),
+  };
+}
+
+/** The columns of a `FetchedMessage` (only those: see its comment). */
+const fetchedColumns = [
+  'id',
+  'sender_account_id as senderAccountId',
+  'from_addr as from',
+  'to_addr as to',
+  'body',
+  'content_type as contentType',
+  'disposition_notification as dispositionNotification',
+  'displayed',
+  'created_at as createdAt',
+] as const;
+
+type FetchedRow = Omit<FetchedMessage, 'displayed'> & { displayed: number };
+
+const toFetched = (r: FetchedRow): FetchedMessage => ({
+  id: Number(r.id),
+  senderAccountId: r.senderAccountId === null ? null : Number(r.senderAccountId),
+  from: r.from,
+  to: r.to,
+  body: r.body,
+  contentType: r.contentType,
+  dispositionNotification: r.dispositionNotification,
+  displayed: r.displayed === 1,
+  createdAt: Number(r.createdAt),
+});
+
+/** select <fetched columns> from messages where <side> = ? (the part both page statements share) */
+const sideMessages = (q: Kysely<DB>, side: SideColumn) =>
+  q.selectFrom('messages').select(fetchedColumns).where(side, '=', 0);
+
+interface PageArgs {
+  accountId: number;
+  afterId?: number;
+  limit: number;
+}
+
+const after = perSide(
+  (q, side) => sideMessages(q, side).where('id', '>', 0).orderBy('id').limit(1),
+  (a: PageArgs) => [a.accountId, a.afterId, a.limit],
+);
+
+const newest = perSide(
+  (q, side) => sideMessages(q, side).orderBy('id', 'desc').limit(1),
+  (a: PageArgs) => [a.accountId, a.limit],
+);
+
+/** Both sides' newest ids in one statement (one round trip on PostgreSQL). */
+const newestIds = prepare(
+  (q) =>
+    q.selectNoFrom((eb) => [
+      eb
+        .selectFrom('messages')
+        .select((m) => m.fn.max('id').as('id'))
+        .where('recipient_account_id', '=', 0)
+        .as('received'),
+      eb
+        .selectFrom('messages')
+        .select((m) => m.fn.max('id').as('id'))
+        .where('sender_account_id', '=', 0)
+        .as('sent'),
+    ]),
+  (accountId: number) => [accountId, accountId],
+);
 
 /** select … from messages where <side> = ? and id > ? order by id limit ? */
 export async function selectAfter(
@@ -17,16 +99,8 @@ export async function selectAfter(
   accountId: number,
   afterId: number,
   limit: number,
-): Promise<Message[]> {
-  const rows = await q
-    .selectFrom('messages')
-    .select(messageColumns)
-    .where(side, '=', accountId)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map(toMessage);
+): Promise<FetchedMessage[]> {
+  return (await after[side].run(q, { accountId, afterId, limit })).rows.map(toFetched);
 }
 
 /** select … from messages where <side> = ? order by id desc limit ? (newest first) */
@@ -35,25 +109,22 @@ export async function selectNewest(
   side: SideColumn,
   accountId: number,
   limit: number,
-): Promise<Message[]> {
-  const rows = await q
-    .selectFrom('messages')
-    .select(messageColumns)
-    .where(side, '=', accountId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map(toMessage);
+): Promise<FetchedMessage[]> {
+  return (await newest[side].run(q, { accountId, limit })).rows.map(toFetched);
 }
 
-/** select max(id) from messages where <side> = ? */
-export async function selectNewestId(q: Q, side: SideColumn, accountId: number): Promise<number | undefined> {
-  const row = await q
-    .selectFrom('messages')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .where(side, '=', accountId)
-    .executeTakeFirst();
-  return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
+/**
+ * select (select max(id) from messages where recipient_account_id = ?) as received,
+ *        (select max(id) from messages where sender_account_id = ?) as sent
+ * Each is one probe at the end of its side's index (min/max optimisation on both engines).
+ */
+export async function selectNewestIds(
+  q: Q,
+  accountId: number,
+): Promise<{ received: number | undefined; sent: number | undefined }> {
+  const row = (await newestIds.run(q, accountId)).rows[0];
+  const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+  return { received: num(row?.received), sent: num(row?.sent) };
 }
 
 /** update messages set displayed = 1 where recipient_account_id = ? and id between ? and ? and displayed = 0 */

@@ -2,7 +2,7 @@
 import type { NewMessage } from '../app/ports.js';
 import type { Message } from '../domain/message.js';
 import type { Q } from './accounts.js';
-import { messageColumns, toMessage } from './messages.js';
+import { messageColumns, messageRow, toMessage } from './messages.js';
 
 /**
  * insert into messages (…, inbound_key) values (…) on conflict (inbound_key) do nothing returning id.
@@ -16,25 +16,7 @@ export async function insertKeyedMessage(
 ): Promise<number | undefined> {
   const row = await q
     .insertInto('messages')
-    .values({
-      sender_account_id: m.senderAccountId,
-      recipient_account_id: m.recipientAccountId,
-      from_addr: m.from,
-      to_addr: m.to,
-      to_raw: m.toRaw,
-      body: m.body,
-      content_type: m.contentType,
-      disposition_notification: m.dispositionNotification,
-      smart: m.smart ? 1 : 0,
-      status: m.status,
-      segments: m.segments,
-      charge_micros: m.chargeMicros,
-      attempts: 0,
-      displayed: 0,
-      created_at: now,
-      updated_at: now,
-      inbound_key: key,
-    })
+    .values({ ...messageRow(m, now), inbound_key: key })
     .onConflict((oc) => oc.column('inbound_key').doNothing())
     .returning('id')
     .executeTakeFirst();

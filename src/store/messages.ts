@@ -4,8 +4,11 @@ import type { Message, MessageStatus } from '../domain/message.js';
 import type { Q } from './accounts.js';
 import { prepare } from './prepared.js';
 
-/** A message row's values in one fixed key order (prepared.ts binds parameters in this order). */
-function messageRow(m: NewMessage, now: number) {
+/**
+ * A new message's row, in one fixed key order (prepared.ts binds parameters in this order). Every
+ * insert of a message builds its values here (Send Message's `insertMessage`, keyed inbound ones).
+ */
+export function messageRow(m: NewMessage, now: number) {
   return {
     sender_account_id: m.senderAccountId,
     recipient_account_id: m.recipientAccountId,

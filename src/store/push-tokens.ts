@@ -1,17 +1,10 @@
 /** Push token statements, one per function (STYLE.md habit 1). */
+import type { TokenReport } from '../protocol/acrobits/push-token.js';
 import type { Q } from './accounts.js';
 
-/** One installation's token pairs, as the Push Token Reporter sends them (protocol notes §3). */
-export interface PushTokenRow {
+/** One installation's token pairs, as the Push Token Reporter sends them (protocol notes §3), for an account. */
+export interface PushTokenRow extends TokenReport {
   accountId: number;
-  selector: string;
-  installid: string | null;
-  token: string | null;
-  appid: string | null;
-  tokenCalls: string | null;
-  appidCalls: string | null;
-  tokenOther: string | null;
-  appidOther: string | null;
 }
 
 /** insert into push_tokens … on conflict (account_id, selector) do update set … */

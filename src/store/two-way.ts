@@ -4,17 +4,18 @@
  */
 import type { FetchStore, Side } from '../app/fetch-messages.js';
 import type { InboxStore } from '../app/inbound.js';
-import type { Clock } from '../app/ports.js';
+import type { Clock, JobKind, NewMessage } from '../app/ports.js';
 import type { PushStore } from '../app/push.js';
 import type { PushTokenStore } from '../app/push-tokens.js';
 import type { ReceiptLookup } from '../app/receipts-relay.js';
+import type { Q } from './accounts.js';
 import {
   countUnread,
   markDisplayed,
   type SideColumn,
   selectAfter,
   selectNewest,
-  selectNewestId,
+  selectNewestIds,
 } from './fetch.js';
 import { findByCarrierRef, findIdByInboundKey, insertKeyedMessage } from './inbox.js';
 import type { Store } from './index.js';
@@ -29,6 +30,24 @@ import {
 
 export interface TwoWayStore extends FetchStore, PushTokenStore, InboxStore, PushStore, ReceiptLookup {}
 
+/** Store `m` under `key` with its jobs, inside the caller's transaction; the existing id if it is already stored. */
+async function storeKeyedIn(
+  q: Q,
+  m: NewMessage,
+  key: string,
+  jobs: readonly JobKind[],
+  now: number,
+): Promise<{ id: number; duplicate: boolean }> {
+  const id = await insertKeyedMessage(q, m, key, now);
+  if (id === undefined) {
+    const existing = await findIdByInboundKey(q, key);
+    if (existing === undefined) throw new Error(`inbound key ${key} conflicted but is not stored`);
+    return { id: existing, duplicate: true };
+  }
+  await insertJobs(q, jobs, id, now);
+  return { id, duplicate: false };
+}
+
 const COLUMN: Record<Side, SideColumn> = { received: 'recipient_account_id', sent: 'sender_account_id' };
 
 export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
@@ -37,11 +56,18 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
     after: (side, accountId, afterId, limit) => selectAfter(k, COLUMN[side], accountId, afterId, limit),
     newest: async (side, accountId, limit) =>
       (await selectNewest(k, COLUMN[side], accountId, limit)).reverse(),
-    newestId: (side, accountId) => selectNewestId(k, COLUMN[side], accountId),
-    // Through the group commit on SQLite: concurrent fetches share one fsync.
-    markDisplayed: async (accountId, fromId, toId) => {
-      await store.inTransaction((q) => markDisplayed(q, accountId, fromId, toId));
-    },
+    newestIds: (accountId) => selectNewestIds(k, accountId),
+    // Through the group commit on SQLite: concurrent fetches share one fsync. The display
+    // notifications the page earns are stored in the same transaction as the mark.
+    markDisplayed: (accountId, fromId, toId, notices, jobs) =>
+      store.inTransaction(async (q) => {
+        await markDisplayed(q, accountId, fromId, toId);
+        let stored = 0;
+        for (const n of notices) {
+          if (!(await storeKeyedIn(q, n.message, n.key, jobs, clock.now())).duplicate) stored++;
+        }
+        return stored;
+      }),
 
     saveTokens: (accountId, r, now) => upsertPushToken(k, { accountId, ...r }, now),
     removeTokens: async (accountId, removal) => {
@@ -51,18 +77,7 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
       return n;
     },
 
-    storeKeyed: (m, key, jobs) =>
-      store.inTransaction(async (q) => {
-        const now = clock.now();
-        const id = await insertKeyedMessage(q, m, key, now);
-        if (id === undefined) {
-          const existing = await findIdByInboundKey(q, key);
-          if (existing === undefined) throw new Error(`inbound key ${key} conflicted but is not stored`);
-          return { id: existing, duplicate: true };
-        }
-        await insertJobs(q, jobs, id, now);
-        return { id, duplicate: false };
-      }),
+    storeKeyed: (m, key, jobs) => store.inTransaction((q) => storeKeyedIn(q, m, key, jobs, clock.now())),
 
     message: (id) => findMessage(k, id),
     devices: (accountId) => selectPushTokens(k, accountId),

@@ -8,6 +8,7 @@ import { makeStore } from '../../src/store/index.js';
 import { insertMessage } from '../../src/store/messages.js';
 import { makeTwoWayStore } from '../../src/store/two-way.js';
 import { freshDb } from '../helpers/db.js';
+import { password } from '../helpers/secrets.js';
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => {
@@ -19,7 +20,7 @@ test('a delivered receipt for a message that asked for positive-delivery reaches
   closers.push(() => db.close());
   await makeAccountAdmin(makeAdminStore(db), systemClock).add({
     username: 'alice',
-    password: 'pw',
+    password: password('alice'),
     numbers: ['+15550000001'],
     region: 'US',
   });

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { insertMessage } from '../../src/store/messages.js';
+import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 let svc: TestService;
 let aliceId = 0;
 let bobId = 0;
-const PW = 'p&ss+w=rd"#%';
+const PW = password('fetch');
 
 before(async () => {
   svc = await startTestService({ limits: { fetchPageSize: 100 }, push: { enabled: false } });
@@ -52,7 +53,7 @@ test('a new account fetches the date and two empty arrays, by GET, POST, PUT and
 });
 
 test('fetch authenticates like send: wrong or missing password is 401 with a message', async () => {
-  const bad = await call('/fetch_messages', { username: 'carol', password: 'nope' });
+  const bad = await call('/fetch_messages', { username: 'carol', password: password('wrong') });
   assert.equal(bad.status, 401);
   assert.equal(typeof bad.json.message, 'string');
   assert.equal((await call('/fetch_messages', { username: 'carol' })).status, 401);

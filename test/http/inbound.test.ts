@@ -3,9 +3,11 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { twilioSignature } from '../../src/carriers/webhooks/twilio.js';
 import { vonageSignature } from '../../src/carriers/webhooks/vonage.js';
+import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const PUBLIC = 'https://sms.example.com';
+const ALICE_PW = password('alice');
 const TWILIO_TOKEN = 'twilio-auth-token';
 const VONAGE_SECRET = 'vonage-secret';
 const GENERIC_SECRET = 'generic-secret';
@@ -32,7 +34,12 @@ before(async () => {
       },
     },
   });
-  await svc.admin.add({ username: 'alice', password: 'pw', numbers: ['+15550000001'], region: 'US' });
+  await svc.admin.add({
+    username: 'alice',
+    password: ALICE_PW,
+    numbers: ['+15550000001'],
+    region: 'US',
+  });
 });
 after(() => svc.close());
 
@@ -68,7 +75,9 @@ test('a signed Twilio message posted twice is stored once and alice fetches it',
   assert.match(first.headers.get('content-type')!, /xml/);
   assert.equal((await twilioPost(fields)).status, 200, "the carrier's retry is acknowledged too");
   assert.equal(await count(), 1);
-  const res = await fetch(`${svc.url}/fetch_messages?username=alice&password=pw`);
+  const res = await fetch(
+    `${svc.url}/fetch_messages?${new URLSearchParams({ username: 'alice', password: ALICE_PW })}`,
+  );
   const json = (await res.json()) as { received_smss: Array<Record<string, unknown>> };
   assert.deepEqual(
     json.received_smss.map((m) => [m['sender'], m['sms_text'], m['stream_id']]),

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 let svc: TestService;
-const PW = 'secret pw';
+const PW = password('push-token');
 
 before(async () => {
   svc = await startTestService({ push: { enabled: false } });

@@ -170,7 +170,10 @@ describe('aliases and encodings', () => {
       disposition_notification: 'abc123:positive-delivery, display',
     });
     assert.equal(res.status, 200);
-    const m = await last();
+    // By id: the on-net recipient has it at once, so alice's delivery notification is stored after it.
+    const smsId = Number((res.json() as { sms_id: string }).sms_id);
+    const m = (await svc.admin.messages({ limit: 5 })).find((x) => x.id === smsId);
+    assert.ok(m, 'the message was stored');
     assert.equal(m.body, ft);
     assert.equal(m.contentType, 'application/x-acro-filetransfer+json');
     assert.equal(m.dispositionNotification, 'abc123:positive-delivery, display');

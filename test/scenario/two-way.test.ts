@@ -3,10 +3,13 @@ import { after, before, test } from 'node:test';
 import { twilioSignature } from '../../src/carriers/webhooks/twilio.js';
 import { type FakeHttpCarrier, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 import { type FakePush, startFakePush } from '../helpers/fake-push.js';
+import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const PUBLIC = 'https://sms.example.com';
 const TOKEN = 'twilio-token';
+const ALICE_PW = password('alice');
+const BOB_PW = password('bob');
 let svc: TestService;
 let push: FakePush;
 let carrier: FakeHttpCarrier;
@@ -32,8 +35,8 @@ before(async () => {
     push: { url: push.url, retryDelaysMs: [50], maxAttempts: 3 },
     inbound: { publicUrl: PUBLIC, carriers: { twilio: { type: 'twilio', authToken: TOKEN } } },
   });
-  await svc.admin.add({ username: 'alice', password: 'alice-pw', numbers: ['+15550000001'], region: 'US' });
-  await svc.admin.add({ username: 'bob', password: 'bob-pw', numbers: ['+15550000002'], region: 'US' });
+  await svc.admin.add({ username: 'alice', password: ALICE_PW, numbers: ['+15550000001'], region: 'US' });
+  await svc.admin.add({ username: 'bob', password: BOB_PW, numbers: ['+15550000002'], region: 'US' });
 });
 after(async () => {
   await svc.close();
@@ -56,7 +59,7 @@ const report = (username: string, password: string, selector: string, extra: obj
   call('/push_token', { username, password, selector, ...extra });
 
 test('alice writes to bob: one push to bob whose Id is the sms_id he fetches; her second device sees it sent', async () => {
-  await report('bob', 'bob-pw', 'BOB:1', {
+  await report('bob', BOB_PW, 'BOB:1', {
     pushToken: 'bob-legacy',
     pushappid: 'com.example.legacy',
     pushTokenOther: 'bob-other',
@@ -64,7 +67,7 @@ test('alice writes to bob: one push to bob whose Id is the sms_id he fetches; he
   });
   const { sms_id: smsId } = await call('/send_message', {
     from: 'alice',
-    password: 'alice-pw',
+    password: ALICE_PW,
     to: '+15550000002',
     body: 'lunch?',
   });
@@ -75,12 +78,12 @@ test('alice writes to bob: one push to bob whose Id is the sms_id he fetches; he
     [p['verb'], p['AppId'], p['DeviceToken'], p['Selector'], p['Id'], p['Badge'], p['ThreadId']],
     ['NotifyTextMessage', 'com.example.msgs', 'bob-other', 'BOB:1', smsId, 1, '+15550000001'],
   );
-  const bob = await call('/fetch_messages', { username: 'bob', password: 'bob-pw', last_id: '' });
+  const bob = await call('/fetch_messages', { username: 'bob', password: BOB_PW, last_id: '' });
   assert.deepEqual(
     bob.received_smss.map((m) => [m['sms_id'], m['sms_text'], m['sender']]),
     [[smsId, 'lunch?', '+15550000001']],
   );
-  const tablet = await call('/fetch_messages', { username: 'alice', password: 'alice-pw', device: 'tablet' });
+  const tablet = await call('/fetch_messages', { username: 'alice', password: ALICE_PW, device: 'tablet' });
   assert.deepEqual(
     tablet.sent_smss.map((m) => [m['sms_id'], m['recipient'], m['stream_id']]),
     [[smsId, '+15550000002', '+15550000002']],
@@ -88,7 +91,7 @@ test('alice writes to bob: one push to bob whose Id is the sms_id he fetches; he
 });
 
 test('a carrier delivers an outside message to alice by webhook: she gets a push and fetches it', async () => {
-  await report('alice', 'alice-pw', 'ALICE:1', {
+  await report('alice', ALICE_PW, 'ALICE:1', {
     pushToken: 'alice-legacy',
     pushappid: 'com.example.legacy',
   });
@@ -104,7 +107,7 @@ test('a carrier delivers an outside message to alice by webhook: she gets a push
   assert.equal((await post()).status, 200);
   assert.equal((await post()).status, 200);
   await push.waitFor(() => push.pushes.some((p) => p['DeviceToken'] === 'alice-legacy'));
-  const alice = await call('/fetch_messages', { username: 'alice', password: 'alice-pw' });
+  const alice = await call('/fetch_messages', { username: 'alice', password: ALICE_PW });
   const got = alice.received_smss.filter((m) => m['sender'] === '+442071838750');
   assert.equal(got.length, 1, 'the carrier retry was stored once');
   assert.equal(got[0]!['sms_text'], 'hello alice');
@@ -118,7 +121,7 @@ test('a push the service refuses for a while is retried, and a token it calls un
   const before = push.pushes.length;
   const { sms_id: first } = await call('/send_message', {
     from: 'alice',
-    password: 'alice-pw',
+    password: ALICE_PW,
     to: '+15550000002',
     body: 'again',
   });
@@ -127,7 +130,7 @@ test('a push the service refuses for a while is retried, and a token it calls un
   push.dead.add('bob-other');
   const { sms_id: second } = await call('/send_message', {
     from: 'alice',
-    password: 'alice-pw',
+    password: ALICE_PW,
     to: '+15550000002',
     body: 'gone?',
   });
@@ -145,7 +148,7 @@ test('a push the service refuses for a while is retried, and a token it calls un
     if (rows > 0) await new Promise((r) => setTimeout(r, 20));
   }
   assert.equal(rows, 0, "bob's dead token is gone");
-  const bob = await call('/fetch_messages', { username: 'bob', password: 'bob-pw' });
+  const bob = await call('/fetch_messages', { username: 'bob', password: BOB_PW });
   assert.ok(
     bob.received_smss.some((m) => m['sms_id'] === second),
     'the message itself is never lost to a push failure',
@@ -155,7 +158,7 @@ test('a push the service refuses for a while is retried, and a token it calls un
 test('alice writes back to the outside number; the carrier receipt marks it delivered and reaches her stream', async () => {
   const { sms_id: smsId } = await call('/send_message', {
     from: 'alice',
-    password: 'alice-pw',
+    password: ALICE_PW,
     to: '+442071838750',
     body: 'hi from alice',
     disposition_notification: 'reply-1:positive-delivery',
@@ -187,7 +190,7 @@ test('alice writes back to the outside number; the carrier receipt marks it deli
   });
   assert.equal(res.status, 200);
   await waitStatus('delivered');
-  const alice = await call('/fetch_messages', { username: 'alice', password: 'alice-pw' });
+  const alice = await call('/fetch_messages', { username: 'alice', password: ALICE_PW });
   const note = alice.received_smss.find(
     (m) => m['content_type'] === 'application/x-acro-disposition-notification',
   );

@@ -32,10 +32,20 @@ export function parseDispositionRequest(marker: string | null | undefined): Disp
   };
 }
 
-/** The body of a delivery notification for `messageId`, delivered at `datetime` (RFC 3339). */
-export function deliveryNotificationBody(messageId: string, datetime: string): string {
-  return JSON.stringify({
-    'message-id': messageId,
-    'delivery-notification': { datetime, status: 'delivered' },
-  });
+/** The two notifications the app asks for: `positive-delivery` → delivered, `display` → displayed. */
+export type DispositionKind = 'delivered' | 'displayed';
+
+/** Does the marker ask for a notification of this kind? */
+export function asksFor(ask: DispositionRequest, kind: DispositionKind): boolean {
+  return kind === 'delivered' ? ask.positiveDelivery : ask.display;
+}
+
+/**
+ * The body of a notification for `messageId` at `datetime` (RFC 3339), as the doc shows it:
+ * `{"message-id", "delivery-notification": {"datetime", "status": "delivered"}}` or the same with
+ * `display-notification` and `displayed`.
+ */
+export function notificationBody(messageId: string, kind: DispositionKind, datetime: string): string {
+  const field = kind === 'delivered' ? 'delivery-notification' : 'display-notification';
+  return JSON.stringify({ 'message-id': messageId, [field]: { datetime, status: kind } });
 }

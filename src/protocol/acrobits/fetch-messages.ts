@@ -2,7 +2,7 @@
  * Fetch Messages, modern API (fetch_messages_modern doc; protocol notes §2): template fields → a
  * cursor, stored messages → the JSON body the app reads.
  */
-import { CONTENT_TYPE_TEXT, type Message } from '../../domain/message.js';
+import { CONTENT_TYPE_TEXT, type FetchedMessage } from '../../domain/message.js';
 import { type Fields, pick } from './fields.js';
 
 export const FETCH_ALIASES = {
@@ -70,7 +70,9 @@ export interface FetchResponse {
 
 /** RFC 3339 in UTC without fractions, the shape of every example in the docs (`2025-01-01T12:00:00Z`). */
 export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString is always `YYYY-MM-DDTHH:MM:SS.mmmZ` for years 0-9999; slicing is ~4x cheaper than a
+  // regex replace, and a page renders 200 of these.
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 /**
@@ -80,8 +82,8 @@ export function rfc3339(ms: number): string {
  */
 export function fetchResponse(
   now: number,
-  received: readonly Message[],
-  sent: readonly Message[],
+  received: readonly FetchedMessage[],
+  sent: readonly FetchedMessage[],
 ): FetchResponse {
   return {
     date: rfc3339(now),

@@ -1,0 +1,62 @@
+/**
+ * Disposition notifications back to the sender (issue #4; protocol notes §6,
+ * x-acro-disposition-notification doc). A message whose `disposition_notification` marker asks for
+ * `positive-delivery` and/or `display` earns its sender an `application/x-acro-disposition-notification`
+ * message in their Fetch stream when that happens:
+ * - delivered: a carrier's `delivered` receipt (`receipts-relay.ts`), or at once for an on-net message,
+ *   which is in the recipient's inbox the moment Send Message answers;
+ * - displayed: when a device of the recipient first fetches it (the displayed rule, `fetch-messages.ts`).
+ * The notification comes from the peer, so it sits in the stream of the message it is about, and is
+ * keyed `dn|<message id>|<kind>` so however many receipts or fetches race, it is stored once.
+ */
+import { CONTENT_TYPE_DISPOSITION, type Message } from '../domain/message.js';
+import {
+  asksFor,
+  type DispositionKind,
+  notificationBody,
+  parseDispositionRequest,
+} from '../protocol/acrobits/disposition.js';
+import { rfc3339 } from '../protocol/acrobits/fetch-messages.js';
+import type { NewMessage } from './ports.js';
+
+/** What a notification is built from: the message it is about. */
+export type NotifiedMessage = Pick<
+  Message,
+  'id' | 'senderAccountId' | 'from' | 'to' | 'dispositionNotification'
+>;
+
+/** A notification ready for `InboxStore.storeKeyed`. */
+export interface Notification {
+  message: NewMessage;
+  key: string;
+}
+
+/**
+ * The notification of `kind` for `m` at `at` (ms), or undefined when `m` did not ask for it, has no
+ * local sender to tell (a carrier's inbound message).
+ */
+export function dispositionNotice(
+  m: NotifiedMessage,
+  kind: DispositionKind,
+  at: number,
+): Notification | undefined {
+  const ask = parseDispositionRequest(m.dispositionNotification);
+  if (!ask || !asksFor(ask, kind) || m.senderAccountId === null) return undefined;
+  return {
+    message: {
+      senderAccountId: null,
+      recipientAccountId: m.senderAccountId,
+      from: m.to,
+      to: m.from,
+      toRaw: m.from,
+      body: notificationBody(ask.messageId, kind, rfc3339(at)),
+      contentType: CONTENT_TYPE_DISPOSITION,
+      dispositionNotification: null,
+      smart: false,
+      status: 'received',
+      segments: 1,
+      chargeMicros: 0,
+    },
+    key: `dn|${m.id}|${kind}`,
+  };
+}
