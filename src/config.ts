@@ -30,6 +30,8 @@ export interface Config {
   dataDir: string;
   /** `postgres://…` switches the store to PostgreSQL; empty = embedded SQLite in `dataDir`. */
   databaseUrl: string;
+  /** Connections each process keeps open to PostgreSQL (ignored on the embedded store). */
+  databasePoolSize: number;
   /** `auto`: XML when the request's Accept prefers XML, else JSON. */
   errorFormat: ErrorFormat;
   limits: {
@@ -83,6 +85,7 @@ const DEFAULTS = {
   server: { host: '0.0.0.0', port: 8080, maxUrlBytes: 128 * 1024, trustProxy: false },
   dataDir: './data',
   databaseUrl: '',
+  databasePoolSize: 20,
   errorFormat: 'auto' as ErrorFormat,
   limits: { maxBodyBytes: 64 * 1024, fetchPageSize: 100 },
   recipients: { allowShortCodes: false, shortCodeMinDigits: 3, shortCodeMaxDigits: 8 },
@@ -132,6 +135,7 @@ export function buildConfig(
     ),
     databaseUrl:
       overrides.databaseUrl ?? env['DATABASE_URL'] ?? str(raw, 'databaseUrl', DEFAULTS.databaseUrl),
+    databasePoolSize: int(raw, 'databasePoolSize', DEFAULTS.databasePoolSize, 1, 1000),
     errorFormat: oneOf(raw, 'errorFormat', ['json', 'xml', 'auto'] as const, DEFAULTS.errorFormat),
     limits: {
       maxBodyBytes: int(limits, 'limits.maxBodyBytes', DEFAULTS.limits.maxBodyBytes, 1, 10 * 1024 * 1024),

@@ -25,7 +25,11 @@ export function makeLogger(config: Pick<Config, 'log'>, destination?: pino.Desti
 
 /** Open the configured database and bring its schema up to date. */
 export async function openStore(config: Config): Promise<Db> {
-  const db = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const db = openDb({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+  });
   try {
     await migrate(db);
   } catch (e) {
@@ -54,7 +58,11 @@ export async function startService(
   clock: Clock = systemClock,
   opts: Partial<DeliveryOptions> = {},
 ): Promise<Service> {
-  const db = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const db = openDb({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+  });
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
   try {

@@ -24,7 +24,7 @@ export interface Db {
 export interface OpenOptions {
   dataDir: string;
   databaseUrl?: string;
-  /** PostgreSQL pool size. */
+  /** PostgreSQL pool size (config `databasePoolSize`; default 20). */
   poolSize?: number;
 }
 
@@ -32,7 +32,7 @@ export const SQLITE_FILE = 'textbridge.db';
 
 /** Open (and create) the configured database. Migrations are separate (`migrate`). */
 export function openDb(opts: OpenOptions): Db {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 20);
   return openSqlite(path.join(opts.dataDir, SQLITE_FILE));
 }
 
