@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { withNamedStatements } from './pg-named.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -82,7 +83,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 function openPostgres(url: string, max: number): Db {
   const pool = new pg.Pool({ connectionString: url, max });
-  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   const where = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return { kysely, dialect: 'postgres', where, close: () => kysely.destroy() };
 }
