@@ -6,11 +6,12 @@
  */
 import type { AccountLookup, Clock, JobKind, JobLease, MessageAcceptor, NewMessage } from '../app/ports.js';
 import { notEnoughCredit } from '../errors.js';
-import { chargeCredit, findAccountByNumber, findAccountByUsername, type Q } from './accounts.js';
 import { acceptInOneStatement } from './accept-pg.js';
+import { chargeCredit, findAccountByNumber, findAccountByUsername, type Q } from './accounts.js';
 import type { Db } from './db.js';
 import { GroupCommit } from './group-commit.js';
 import { insertJobs, insertMessage } from './messages.js';
+import { makeCoalescedLookups } from './pg-lookups.js';
 
 export interface Store extends AccountLookup, MessageAcceptor {
   db: Db;
@@ -24,11 +25,15 @@ export function makeStore(db: Db, clock: Clock): Store {
   const inTransaction = <T>(work: (q: Q) => Promise<T>): Promise<T> =>
     group ? group.run(work) : k.transaction().execute(work);
 
+  const lookups: AccountLookup = group
+    ? { byUsername: (u) => findAccountByUsername(k, u), byNumber: (n) => findAccountByNumber(k, n) }
+    : makeCoalescedLookups(k);
+
   return {
     db,
     inTransaction,
-    byUsername: (username) => findAccountByUsername(k, username),
-    byNumber: (number) => findAccountByNumber(k, number),
+    byUsername: lookups.byUsername,
+    byNumber: lookups.byNumber,
     accept: async (m: NewMessage, jobs: readonly JobKind[], lease?: JobLease) => {
       if (!group) {
         const id = await acceptInOneStatement(k, m, jobs, clock.now(), lease);
