@@ -39,6 +39,8 @@ export interface Config {
     maxBodyBytes: number;
     /** Most items in each array of one Fetch Messages answer; the app asks again for the rest. */
     fetchPageSize: number;
+    /** Messages one account may send per minute, across all instances; 0 = no limit. */
+    sendPerMinute: number;
   };
   /** Prices per SMS segment, in the account's currency: `default`, `+<prefix>`, and `onNet`. */
   rates: { default: number; onNet: number; prefixes: ReadonlyArray<readonly [string, number]> };
@@ -87,7 +89,7 @@ const DEFAULTS = {
   databaseUrl: '',
   databasePoolSize: 20,
   errorFormat: 'auto' as ErrorFormat,
-  limits: { maxBodyBytes: 64 * 1024, fetchPageSize: 100 },
+  limits: { maxBodyBytes: 64 * 1024, fetchPageSize: 100, sendPerMinute: 0 },
   recipients: { allowShortCodes: false, shortCodeMinDigits: 3, shortCodeMaxDigits: 8 },
   auth: { cacheTtlMs: 5 * 60_000, maxFailures: 10, maxFailuresPerAddress: 100, failureWindowMs: 5 * 60_000 },
   log: { level: 'info' },
@@ -140,6 +142,7 @@ export function buildConfig(
     limits: {
       maxBodyBytes: int(limits, 'limits.maxBodyBytes', DEFAULTS.limits.maxBodyBytes, 1, 10 * 1024 * 1024),
       fetchPageSize: int(limits, 'limits.fetchPageSize', DEFAULTS.limits.fetchPageSize, 1, 1000),
+      sendPerMinute: int(limits, 'limits.sendPerMinute', DEFAULTS.limits.sendPerMinute, 0, 1_000_000),
     },
     rates: parseRates(raw['rates']),
     recipients: {
