@@ -7,7 +7,8 @@
  * account to another (on-net: acceptance only, every message fsynced before its 200).
  * Prints req/s, p50/p99 latency, the ratio to the ceiling and the server's peak RSS; medians over rounds.
  *
- * Env: BENCH_ROUNDS (3), BENCH_DURATION (10 s), BENCH_CONNECTIONS (64), TEXTBRIDGE_BENCH_DATABASE_URL.
+ * Env: BENCH_ROUNDS (3), BENCH_DURATION (10 s), BENCH_CONNECTIONS (64), TEXTBRIDGE_BENCH_DATABASE_URL
+ * (`npm run bench` runs scripts/bench.sh, which starts a throwaway PostgreSQL for it when none is given).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -44,6 +44,8 @@ export interface Config {
   dataDir: string;
   /** `postgres://…` switches the store to PostgreSQL; empty = embedded SQLite in `dataDir`. */
   databaseUrl: string;
+  /** Connections each process keeps open to PostgreSQL (ignored on the embedded store). */
+  databasePoolSize: number;
   /** `auto`: XML when the request's Accept prefers XML, else JSON. */
   errorFormat: ErrorFormat;
   limits: {
@@ -51,6 +53,8 @@ export interface Config {
     maxBodyBytes: number;
     /** Most items in each array of one Fetch Messages answer; the app asks again for the rest. */
     fetchPageSize: number;
+    /** Messages one account may send per minute, across all instances; 0 = no limit. */
+    sendPerMinute: number;
   };
   /** Prices per SMS segment, in the account's currency: `default`, `+<prefix>`, and `onNet`. */
   rates: { default: number; onNet: number; prefixes: ReadonlyArray<readonly [string, number]> };
@@ -93,8 +97,9 @@ const DEFAULTS = {
   server: { host: '0.0.0.0', port: 8080, maxUrlBytes: 128 * 1024, trustProxy: false },
   dataDir: './data',
   databaseUrl: '',
+  databasePoolSize: 20,
   errorFormat: 'auto' as ErrorFormat,
-  limits: { maxBodyBytes: 64 * 1024, fetchPageSize: 100 },
+  limits: { maxBodyBytes: 64 * 1024, fetchPageSize: 100, sendPerMinute: 0 },
   recipients: { allowShortCodes: false, shortCodeMinDigits: 3, shortCodeMaxDigits: 8 },
   auth: { cacheTtlMs: 5 * 60_000, maxFailures: 10, maxFailuresPerAddress: 100, failureWindowMs: 5 * 60_000 },
   log: { level: 'info' },
@@ -140,10 +145,12 @@ export function buildConfig(
     ),
     databaseUrl:
       overrides.databaseUrl ?? env['DATABASE_URL'] ?? str(raw, 'databaseUrl', DEFAULTS.databaseUrl),
+    databasePoolSize: int(raw, 'databasePoolSize', DEFAULTS.databasePoolSize, 1, 1000),
     errorFormat: oneOf(raw, 'errorFormat', ['json', 'xml', 'auto'] as const, DEFAULTS.errorFormat),
     limits: {
       maxBodyBytes: int(limits, 'limits.maxBodyBytes', DEFAULTS.limits.maxBodyBytes, 1, 10 * 1024 * 1024),
       fetchPageSize: int(limits, 'limits.fetchPageSize', DEFAULTS.limits.fetchPageSize, 1, 1000),
+      sendPerMinute: int(limits, 'limits.sendPerMinute', DEFAULTS.limits.sendPerMinute, 0, 1_000_000),
     },
     rates: parseRates(raw['rates']),
     recipients: {

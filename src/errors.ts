@@ -50,6 +50,9 @@ export const rejected = (reason: string) => new SmsError('SMS_ERR_REJECTED', rea
 export const tooLarge = (message = 'Message is too long') => new SmsError('SMS_ERR_TOO_LARGE', message);
 export const throttled = (message = 'Too many failed attempts, try again later') =>
   new SmsError('SMS_ERR_THROTTLED', message);
+/** Over `limits.sendPerMinute` (counted across instances in the database). */
+export const tooManyMessages = () =>
+  new SmsError('SMS_ERR_THROTTLED', 'Too many messages, try again in a minute');
 export const methodNotAllowed = (method: string) =>
   new SmsError('SMS_ERR_METHOD', `Method ${method} is not allowed here`);
 export const notFound = (message = 'Not found') => new SmsError('SMS_ERR_NOT_FOUND', message);

@@ -17,6 +17,7 @@ import { makeSharedFailures } from './store/auth-failures.js';
 import { type Db, openDb } from './store/db.js';
 import { makeStore } from './store/index.js';
 import { migrate } from './store/migrations/index.js';
+import { makeSendCounter } from './store/send-counts.js';
 
 /** The process logger: JSON lines; no request ever logs its query string or body (http/logging.ts). */
 export function makeLogger(config: Pick<Config, 'log'>, destination?: pino.DestinationStream): Logger {
@@ -25,7 +26,11 @@ export function makeLogger(config: Pick<Config, 'log'>, destination?: pino.Desti
 
 /** Open the configured database and bring its schema up to date. */
 export async function openStore(config: Config): Promise<Db> {
-  const db = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const db = openDb({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+  });
   try {
     await migrate(db);
   } catch (e) {
@@ -54,7 +59,11 @@ export async function startService(
   clock: Clock = systemClock,
   opts: Partial<DeliveryOptions> = {},
 ): Promise<Service> {
-  const db = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const db = openDb({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+  });
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
   try {
@@ -81,6 +90,15 @@ export async function startService(
         onNetJobs: tw.inboxJobs,
       },
       delivery: delivery.send,
+      // Counted in the database, so the limit holds across instances (issue #5).
+      ...(config.limits.sendPerMinute > 0
+        ? {
+            sendRate: {
+              perMinute: config.limits.sendPerMinute,
+              count: makeSendCounter(store, () => clock.now()),
+            },
+          }
+        : {}),
     });
     // An on-net message carries a push job: wake the dispatcher so it leaves now, not at the poll.
     const sendMessage: SendMessage = async (credentials, readRequest) => {

@@ -18,6 +18,7 @@ import {
   rejected,
   SmsError,
   tooLarge,
+  tooManyMessages,
 } from '../errors.js';
 import type { SendRequest } from '../protocol/acrobits/send-message.js';
 import type { Authenticate, Credentials } from './authenticate.js';
@@ -54,12 +55,17 @@ export interface SendDelivery {
   waitMs: number;
 }
 
+/** Count one send for the account in the current minute (across instances); resolves with the count. */
+export type SendCounter = (accountId: number) => Promise<number>;
+
 export interface SendDeps {
   authenticate: Authenticate;
   accounts: AccountLookup;
   messages: MessageAcceptor;
   options: SendOptions;
   delivery?: SendDelivery;
+  /** `limits.sendPerMinute`: above `perMinute` sends in a minute, 429. Absent = no limit. */
+  sendRate?: { perMinute: number; count: SendCounter };
 }
 
 /** A carrier's permanent refusal as the error the phone shows, with the carrier's own reason. */
@@ -117,6 +123,7 @@ export function makeSendMessage({
   messages,
   options,
   delivery,
+  sendRate,
 }: SendDeps): SendMessage {
   const resolve = async (addr: Address): Promise<Destination | undefined> => {
     switch (addr.kind) {
@@ -170,6 +177,8 @@ export function makeSendMessage({
 
     // Only text is split into SMS segments; file transfers and receipts count as one unit on-net.
     const segments = req.contentType === CONTENT_TYPE_TEXT ? countSegments(req.body).segments : 1;
+    // Counted only for a send that is otherwise ready to store, so typos and bad numbers cost nothing.
+    if (sendRate && (await sendRate.count(sender.id)) > sendRate.perMinute) throw tooManyMessages();
     const price = dest.onNet ? toMicros(options.rates.onNet) : segmentPriceMicros(options.rates, dest.to);
     const message: NewMessage = {
       senderAccountId: sender.id,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { withNamedStatements } from './pg-named.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -24,7 +25,7 @@ export interface Db {
 export interface OpenOptions {
   dataDir: string;
   databaseUrl?: string;
-  /** PostgreSQL pool size. */
+  /** PostgreSQL pool size (config `databasePoolSize`; default 20). */
   poolSize?: number;
 }
 
@@ -32,7 +33,7 @@ export const SQLITE_FILE = 'textbridge.db';
 
 /** Open (and create) the configured database. Migrations are separate (`migrate`). */
 export function openDb(opts: OpenOptions): Db {
-  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 20);
   return openSqlite(path.join(opts.dataDir, SQLITE_FILE));
 }
 
@@ -82,7 +83,7 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 function openPostgres(url: string, max: number): Db {
   const pool = new pg.Pool({ connectionString: url, max });
-  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   const where = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return { kysely, dialect: 'postgres', where, close: () => kysely.destroy() };
 }

@@ -70,6 +70,14 @@ export interface CarrierRefsTable {
   status: string | null;
 }
 
+export interface SendCountsTable {
+  account_id: number;
+  /** Messages sent (or attempted past the limit) in the window. */
+  sent: number;
+  /** End of the fixed window the count belongs to (epoch ms). */
+  window_until: number;
+}
+
 export interface AuthFailuresTable {
   /** `u:<username>` or `ip:<client address>`. */
   key: string;
@@ -99,6 +107,7 @@ export interface PushTokensTable {
 export interface DB {
   push_tokens: PushTokensTable;
   auth_failures: AuthFailuresTable;
+  send_counts: SendCountsTable;
   carrier_refs: CarrierRefsTable;
   accounts: AccountsTable;
   account_numbers: AccountNumbersTable;

@@ -1,0 +1,190 @@
+/**
+ * Issue #5, the scale test: three textbridge processes (two `serve`, one `worker`) on one PostgreSQL
+ * database deliver 10,000 queued messages to one fake HTTP carrier; one `serve` is SIGKILLed when about
+ * half are delivered. Every message must still be delivered (status `sent`, seen by the carrier), and
+ * the carrier may see a message twice only for jobs the killed process was running: at most its
+ * `delivery.concurrency`. Leases are short here so the dead process's jobs are taken over quickly.
+ *
+ * Runs in the PostgreSQL pass of scripts/test.sh only: on the embedded store several processes share
+ * one SQLite writer, which is not the deployment this test is about.
+ */
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { makeAccountAdmin } from '../../src/app/accounts.js';
+import { systemClock } from '../../src/app/ports.js';
+import { buildConfig } from '../../src/config.js';
+import { CONTENT_TYPE_TEXT } from '../../src/domain/message.js';
+import { openStore } from '../../src/main.js';
+import { makeAdminStore } from '../../src/store/admin.js';
+import type { Db } from '../../src/store/db.js';
+import { type Child, startChild } from '../helpers/child.js';
+import { reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
+import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
+import { password } from '../helpers/secrets.js';
+import { tempDir } from '../helpers/service.js';
+
+const MESSAGES = 10_000;
+/** Jobs each process runs at once: the bound on what a SIGKILL can make the carrier see twice. */
+const CONCURRENCY = 16;
+const SENDER = '+12025550199';
+
+const skip = TEST_PG_URL
+  ? false
+  : 'needs PostgreSQL: set TEXTBRIDGE_TEST_DATABASE_URL, or install PostgreSQL and run scripts/test.sh';
+
+/** Queue `n` messages from `senderId`, each with its deliver job (not leased: any worker may claim it). */
+async function queueMessages(db: Db, senderId: number, n: number): Promise<void> {
+  const now = Date.now();
+  for (let start = 0; start < n; start += 1000) {
+    await db.kysely.transaction().execute(async (trx) => {
+      const rows = Array.from({ length: Math.min(1000, n - start) }, (_, j) => {
+        const to = `+1303555${String(start + j).padStart(4, '0')}`;
+        return {
+          sender_account_id: senderId,
+          recipient_account_id: null,
+          from_addr: SENDER,
+          to_addr: to,
+          to_raw: to,
+          body: `scale ${start + j}`,
+          content_type: CONTENT_TYPE_TEXT,
+          disposition_notification: null,
+          smart: 0,
+          status: 'queued',
+          segments: 1,
+          charge_micros: 0,
+          attempts: 0,
+          displayed: 0,
+          created_at: now,
+          updated_at: now,
+        };
+      });
+      const ids = await trx.insertInto('messages').values(rows).returning('id').execute();
+      await trx
+        .insertInto('jobs')
+        .values(
+          ids.map(({ id }) => ({ kind: 'deliver', ref_id: id, run_at: now, attempts: 0, created_at: now })),
+        )
+        .execute();
+    });
+  }
+}
+
+const countSent = async (db: Db): Promise<number> =>
+  Number(
+    (
+      await db.kysely
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'sent')
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+const until = async (what: string, ok: () => Promise<boolean> | boolean, ms: number) => {
+  const deadline = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+test('three instances deliver 10,000 messages once each, apart from the jobs a killed instance was running', {
+  skip,
+  timeout: 110_000,
+}, async () => {
+  // The carrier answers 200 with an id after a small delay, like a real HTTP API on a good day.
+  const fake = await startFakeHttpCarrier({ behaviour: (_r, n) => reply.slow(5, reply.ok(`c-${n}`)) });
+  const dataDir = tempDir('tb-scale-');
+  const databaseUrl = await freshDatabaseUrl();
+  const configFile = path.join(dataDir, 'config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      carriers: [
+        {
+          name: 'fake',
+          type: 'http',
+          method: 'POST',
+          url: `${fake.url}/send`,
+          body: '{"sms_id":"%sms_id%","to":"%to%","text":"%body%"}',
+          messageId: 'id',
+          timeoutMs: 1000,
+        },
+      ],
+      routes: [{ carrier: 'fake' }],
+      // Short leases: the killed instance's jobs are due again after 3 s, not the default minute.
+      delivery: { concurrency: CONCURRENCY, leaseMs: 3000, pollMs: 50, waitMs: 0 },
+    }),
+  );
+  const env = {
+    TEXTBRIDGE_CONFIG: configFile,
+    TEXTBRIDGE_DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+  };
+
+  const db = await openStore(buildConfig({ dataDir, databaseUrl }));
+  const children: Child[] = [];
+  try {
+    const admin = makeAccountAdmin(makeAdminStore(db), systemClock);
+    await admin.add({ username: 'bulk', password: password('bulk'), numbers: [SENDER], region: 'US' });
+    const sender = await db.kysely
+      .selectFrom('accounts')
+      .select('id')
+      .where('username', '=', 'bulk')
+      .executeTakeFirstOrThrow();
+    await queueMessages(db, Number(sender.id), MESSAGES);
+
+    children.push(
+      ...(await Promise.all([
+        startChild(['serve'], env),
+        startChild(['serve'], env),
+        startChild(['worker'], env),
+      ])),
+    );
+    const victim = children[1]!;
+    await until('half of the messages at the carrier', () => fake.count() >= MESSAGES / 2, 60_000);
+    victim.proc.kill('SIGKILL');
+    await victim.exited;
+    const atKill = fake.count();
+    // Its leases name it (`host:pid:…`): the jobs it held are the ones another process must take over.
+    const held = await db.kysely
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('locked_by', 'like', `%:${victim.proc.pid}:%`)
+      .executeTakeFirstOrThrow();
+    assert.ok(Number(held.n) > 0, 'the killed instance held no jobs: nothing was taken over');
+
+    await until('every message sent', async () => (await countSent(db)) === MESSAGES, 60_000);
+    const seen = new Map<string, number>();
+    for (const r of fake.requests) {
+      const id = String((JSON.parse(r.body) as { sms_id: string }).sms_id);
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+    }
+    const duplicates = fake.requests.length - seen.size;
+    console.log(
+      `carrier requests ${fake.requests.length} (at the kill ${atKill}), jobs held by the killed instance ${held.n}, distinct messages ${seen.size}, duplicates ${duplicates}`,
+    );
+    assert.equal(seen.size, MESSAGES, 'the carrier must have every message');
+    // A duplicate is a job the dead process had sent but not yet recorded: it still held its lease.
+    assert.ok(Number(held.n) <= CONCURRENCY, `the killed instance held ${held.n} jobs`);
+    assert.ok(
+      duplicates <= Number(held.n),
+      `${duplicates} duplicates, more than the ${held.n} jobs the killed instance had in flight`,
+    );
+    const left = await db.kysely
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(left.n), 0, 'no deliver job may be left behind');
+  } finally {
+    for (const c of children) {
+      if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGTERM');
+    }
+    await Promise.all(children.map((c) => c.exited));
+    await db.close();
+    await fake.close();
+  }
+});

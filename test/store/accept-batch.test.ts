@@ -1,0 +1,121 @@
+/**
+ * The send path's store, many accepts at once: on SQLite they share one group-commit transaction, on
+ * PostgreSQL one statement (store/pg-accept-batch.ts), and account lookups of one event-loop turn share
+ * one query (store/pg-lookups.ts). Each caller must still get exactly its own answer.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { NewMessage } from '../../src/app/ports.js';
+import { systemClock } from '../../src/app/ports.js';
+import { CONTENT_TYPE_TEXT } from '../../src/domain/message.js';
+import { SmsError } from '../../src/errors.js';
+import { insertAccount, insertNumbers } from '../../src/store/accounts.js';
+import { makeStore, type Store } from '../../src/store/index.js';
+import { freshDb } from '../helpers/db.js';
+
+let db: Awaited<ReturnType<typeof freshDb>>;
+let store: Store;
+const ids: Record<string, number> = {};
+
+before(async () => {
+  db = await freshDb();
+  store = makeStore(db, systemClock);
+  const accounts: Array<[string, number | null, string[]]> = [
+    ['poor', 5_000, ['+12025550301']],
+    ['rich', 1_000_000, ['+12025550302', '+12025550303']],
+    ['unlimited', null, []],
+  ];
+  for (const [username, creditMicros, numbers] of accounts) {
+    ids[username] = await insertAccount(db.kysely, {
+      username,
+      passwordHash: 'x',
+      region: 'US',
+      creditMicros,
+      now: 1,
+    });
+    await insertNumbers(db.kysely, ids[username]!, numbers);
+  }
+});
+
+after(async () => {
+  await db?.close();
+});
+
+const message = (sender: string, chargeMicros: number, body: string): NewMessage => ({
+  senderAccountId: ids[sender]!,
+  recipientAccountId: null,
+  from: '+12025550300',
+  to: '+12025550399',
+  toRaw: '+12025550399',
+  body,
+  contentType: CONTENT_TYPE_TEXT,
+  dispositionNotification: null,
+  smart: false,
+  status: 'queued',
+  segments: 1,
+  chargeMicros,
+});
+
+const credit = async (username: string) =>
+  (
+    await db.kysely
+      .selectFrom('accounts')
+      .select('credit_micros')
+      .where('username', '=', username)
+      .executeTakeFirstOrThrow()
+  ).credit_micros;
+
+test('accepts made at once charge each sender message by message and never below zero', async () => {
+  // 12 messages at 1,000 each for an account holding 5,000, mixed with paying and free senders.
+  const results = await Promise.allSettled([
+    ...Array.from({ length: 12 }, (_, i) => store.accept(message('poor', 1_000, `poor ${i}`), ['deliver'])),
+    ...Array.from({ length: 5 }, (_, i) => store.accept(message('rich', 1_000, `rich ${i}`), ['deliver'])),
+    ...Array.from({ length: 5 }, (_, i) => store.accept(message('unlimited', 1_000, `free ${i}`), [])),
+  ]);
+  const poor = results.slice(0, 12);
+  assert.equal(poor.filter((r) => r.status === 'fulfilled').length, 5);
+  for (const r of poor.filter((r) => r.status === 'rejected')) {
+    assert.ok(r.reason instanceof SmsError && r.reason.code === 'SMS_ERR_NO_CREDIT');
+  }
+  assert.ok(results.slice(12).every((r) => r.status === 'fulfilled'));
+  assert.equal(await credit('poor'), 0);
+  assert.equal(await credit('rich'), 995_000);
+  assert.equal(await credit('unlimited'), null);
+
+  // Every accepted id is its own message, with one deliver job for the ones that asked for it.
+  const accepted = results.flatMap((r, i) => (r.status === 'fulfilled' ? [{ id: r.value, i }] : []));
+  assert.equal(new Set(accepted.map((a) => a.id)).size, accepted.length);
+  const rows = await db.kysely
+    .selectFrom('messages')
+    .select(['id', 'body', 'charge_micros'])
+    .where(
+      'id',
+      'in',
+      accepted.map((a) => a.id),
+    )
+    .execute();
+  const body = new Map(rows.map((r) => [Number(r.id), r.body]));
+  for (const { id, i } of accepted) {
+    const expected = i < 12 ? /^poor / : i < 17 ? /^rich / : /^free /;
+    assert.match(body.get(id) ?? '', expected);
+  }
+  const jobs = await db.kysely.selectFrom('jobs').select(['ref_id', 'kind']).execute();
+  assert.equal(jobs.length, 10);
+  assert.ok(jobs.every((j) => j.kind === 'deliver' && body.has(Number(j.ref_id))));
+});
+
+test('lookups made at once each get their own account with all its numbers', async () => {
+  const [rich, byNumber, poor, nobody, unknownNumber] = await Promise.all([
+    store.byUsername('rich'),
+    store.byNumber('+12025550303'),
+    store.byUsername('poor'),
+    store.byUsername('nobody'),
+    store.byNumber('+19999999999'),
+  ]);
+  assert.deepEqual(rich?.numbers, ['+12025550302', '+12025550303']);
+  assert.equal(byNumber?.username, 'rich');
+  assert.deepEqual(byNumber?.numbers, ['+12025550302', '+12025550303']);
+  assert.equal(poor?.id, ids['poor']);
+  assert.equal(nobody, undefined);
+  assert.equal(unknownNumber, undefined);
+});
