@@ -8,6 +8,10 @@
  * - no usable id (empty, not ours, or above the account's newest on that side, i.e. from another
  *   backend) → the newest page, so the app never waits forever on an id we never issued.
  * - each side holds at most `pageSize` items; the app asks again with the last id it got.
+ * - received messages nobody has fetched yet are returned even when their id is at or below the
+ *   cursor. On PostgreSQL ids are taken from a sequence before commit, so a message can become
+ *   visible after a fetch already returned a higher id; without this rule the app's cursor would
+ *   have passed it for good. (Unread = not yet fetched by any device: the displayed rule below.)
  *
  * Displayed rule: a received message counts as displayed once any device of the account has fetched
  * it. A fetch answers each item's flag as it was *before* this fetch, then marks the page displayed:
@@ -30,17 +34,21 @@ export interface FetchStore {
   after(side: Side, accountId: number, afterId: number, limit: number): Promise<FetchedMessage[]>;
   /** The newest `limit` messages on `side`, oldest first. */
   newest(side: Side, accountId: number, limit: number): Promise<FetchedMessage[]>;
-  /** The largest id on each side, undefined on a side with none (one statement: one round trip). */
-  newestIds(accountId: number): Promise<Record<Side, number | undefined>>;
   /**
-   * Mark received messages with ids in [fromId, toId] displayed and, in the same transaction, store
+   * The largest id on each side, undefined on a side with none, and the oldest unread received id
+   * (one statement: one round trip).
+   */
+  newestIds(accountId: number): Promise<Record<Side | 'oldestUnread', number | undefined>>;
+  /** At most `limit` unread received messages with id <= `upToId`, oldest first. */
+  unreadUpTo(accountId: number, upToId: number, limit: number): Promise<FetchedMessage[]>;
+  /**
+   * Mark these received messages displayed and, in the same transaction, store
    * the display notifications that earns (each once by its key, with `jobs`). Returns how many were
    * newly stored.
    */
   markDisplayed(
     accountId: number,
-    fromId: number,
-    toId: number,
+    ids: readonly number[],
     notices: readonly Notification[],
     jobs: readonly JobKind[],
   ): Promise<number>;
@@ -92,26 +100,48 @@ export function makeFetchMessages({ authenticate, store, clock, options, jobs }:
     return store.after(side, accountId, lastId, options.pageSize);
   };
 
+  // Received messages below a valid cursor that no device has fetched yet (late commits), then the
+  // page after the cursor; the late ones all have smaller ids, so the result stays in id order.
+  const receivedPage = async (
+    accountId: number,
+    lastId: number | undefined,
+    ids: Record<string, number | undefined>,
+  ) => {
+    const newest = ids['received'];
+    const unread = ids['oldestUnread'];
+    const cursorValid = lastId !== undefined && newest !== undefined && lastId <= newest;
+    const late =
+      cursorValid && unread !== undefined && unread <= lastId
+        ? await store.unreadUpTo(accountId, lastId, options.pageSize)
+        : [];
+    const fresh = await page('received', accountId, lastId, newest);
+    return late.length === 0 ? fresh : [...late, ...fresh].slice(0, options.pageSize);
+  };
+
   return async (credentials, readRequest) => {
     const account = await authenticate(credentials);
     const req = readRequest();
     const newest = await store.newestIds(account.id);
     const [received, sent] = await Promise.all([
-      page('received', account.id, req.lastReceivedId, newest.received),
+      receivedPage(account.id, req.lastReceivedId, newest),
       page('sent', account.id, req.lastSentId, newest.sent),
     ]);
     const now = clock.now();
     // Write only when something in the page is still unread: a caught-up poll stays read-only. The
     // first fetch of an unread message is its display: tell a sender who asked (protocol notes §6).
-    const first = received[0];
-    const last = received[received.length - 1];
     let relayed = 0;
-    if (first && last && received.some((m) => !m.displayed)) {
+    const unread = received.filter((m) => !m.displayed);
+    if (unread.length > 0) {
       const notices = received.flatMap((m) => {
         const n = m.displayed ? undefined : dispositionNotice(m, 'displayed', now);
         return n ? [n] : [];
       });
-      relayed = await store.markDisplayed(account.id, first.id, last.id, notices, jobs);
+      relayed = await store.markDisplayed(
+        account.id,
+        unread.map((m) => m.id),
+        notices,
+        jobs,
+      );
     }
     return { now, account, received, sent, relayed };
   };

@@ -74,10 +74,16 @@ const newest = perSide(
   (a: PageArgs) => [a.accountId, a.limit],
 );
 
-/** Both sides' newest ids in one statement (one round trip on PostgreSQL). */
+/** Both sides' newest ids and the oldest unread received id in one statement (one round trip). */
 const newestIds = prepare(
   (q) =>
     q.selectNoFrom((eb) => [
+      eb
+        .selectFrom('messages')
+        .select((m) => m.fn.min('id').as('id'))
+        .where('recipient_account_id', '=', 0)
+        .where('displayed', '=', 0)
+        .as('unread'),
       eb
         .selectFrom('messages')
         .select((m) => m.fn.max('id').as('id'))
@@ -89,7 +95,23 @@ const newestIds = prepare(
         .where('sender_account_id', '=', 0)
         .as('sent'),
     ]),
-  (accountId: number) => [accountId, accountId],
+  // `displayed = 0` is bound too: [account, 0, account, account].
+  (accountId: number) => [accountId, 0, accountId, accountId],
+);
+
+/** Unread received messages at or below an id, oldest first (partial index messages_unread). */
+const unreadUpTo = prepare(
+  (q) =>
+    q
+      .selectFrom('messages')
+      .select(fetchedColumns)
+      .where('recipient_account_id', '=', 0)
+      .where('displayed', '=', 0)
+      .where('id', '<=', 0)
+      .orderBy('id')
+      .limit(1),
+  // `displayed = 0` is bound too.
+  (a: PageArgs) => [a.accountId, 0, a.afterId, a.limit],
 );
 
 /** select … from messages where <side> = ? and id > ? order by id limit ? */
@@ -114,27 +136,44 @@ export async function selectNewest(
 }
 
 /**
- * select (select max(id) from messages where recipient_account_id = ?) as received,
+ * select (select min(id) from messages where recipient_account_id = ? and displayed = 0) as unread,
+ *        (select max(id) from messages where recipient_account_id = ?) as received,
  *        (select max(id) from messages where sender_account_id = ?) as sent
- * Each is one probe at the end of its side's index (min/max optimisation on both engines).
+ * Each is one probe at the end of an index (min/max optimisation on both engines; the unread one on
+ * the partial index).
  */
 export async function selectNewestIds(
   q: Q,
   accountId: number,
-): Promise<{ received: number | undefined; sent: number | undefined }> {
+): Promise<{ received: number | undefined; sent: number | undefined; oldestUnread: number | undefined }> {
   const row = (await newestIds.run(q, accountId)).rows[0];
   const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
-  return { received: num(row?.received), sent: num(row?.sent) };
+  return { received: num(row?.received), sent: num(row?.sent), oldestUnread: num(row?.unread) };
 }
 
-/** update messages set displayed = 1 where recipient_account_id = ? and id between ? and ? and displayed = 0 */
-export async function markDisplayed(q: Q, accountId: number, fromId: number, toId: number): Promise<number> {
+/** select … from messages where recipient_account_id = ? and displayed = 0 and id <= ? order by id limit ? */
+export async function selectUnreadUpTo(
+  q: Q,
+  accountId: number,
+  upToId: number,
+  limit: number,
+): Promise<FetchedMessage[]> {
+  return (await unreadUpTo.run(q, { accountId, afterId: upToId, limit })).rows.map(toFetched);
+}
+
+/**
+ * update messages set displayed = 1 where recipient_account_id = ? and id in (…) and displayed = 0.
+ * By the ids returned, not an id range: a message that committed inside the range after the page was
+ * read (possible on PostgreSQL, whose ids are taken before commit) must stay unread, so the next
+ * fetch still returns it.
+ */
+export async function markDisplayed(q: Q, accountId: number, ids: readonly number[]): Promise<number> {
+  if (ids.length === 0) return 0;
   const r = await q
     .updateTable('messages')
     .set({ displayed: 1 })
     .where('recipient_account_id', '=', accountId)
-    .where('id', '>=', fromId)
-    .where('id', '<=', toId)
+    .where('id', 'in', ids)
     .where('displayed', '=', 0)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);

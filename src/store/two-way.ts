@@ -16,6 +16,7 @@ import {
   selectAfter,
   selectNewest,
   selectNewestIds,
+  selectUnreadUpTo,
 } from './fetch.js';
 import { findByCarrierRef, findIdByInboundKey, insertKeyedMessage } from './inbox.js';
 import type { Store } from './index.js';
@@ -59,9 +60,10 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
     newestIds: (accountId) => selectNewestIds(k, accountId),
     // Through the group commit on SQLite: concurrent fetches share one fsync. The display
     // notifications the page earns are stored in the same transaction as the mark.
-    markDisplayed: (accountId, fromId, toId, notices, jobs) =>
+    unreadUpTo: (accountId, upToId, limit) => selectUnreadUpTo(k, accountId, upToId, limit),
+    markDisplayed: (accountId, ids, notices, jobs) =>
       store.inTransaction(async (q) => {
-        await markDisplayed(q, accountId, fromId, toId);
+        await markDisplayed(q, accountId, ids);
         let stored = 0;
         for (const n of notices) {
           if (!(await storeKeyedIn(q, n.message, n.key, jobs, clock.now())).duplicate) stored++;
