@@ -24,6 +24,14 @@ import { makeTwoWayStore } from './store/two-way.js';
 export interface TwoWay {
   /** Jobs enqueued with every message that lands in an inbox: `['push']` when push is on. */
   inboxJobs: readonly JobKind[];
+  /**
+   * The same for one on-net recipient, on the Send Message hot path: `['push']` only when push is on
+   * and the account has a device with a token. A push job for an account without devices would cost
+   * a claim, a load and a delete (about half the work of an on-net send) to push nothing. A device
+   * that reports its first token while the message is being sent misses that one push; the app
+   * fetches when it comes to the foreground anyway.
+   */
+  inboxJobsFor: (accountId: number) => Promise<readonly JobKind[]>;
   /** Handlers for the dispatcher. */
   jobHandlers: Partial<Record<JobKind, JobHandler>>;
   /** Stores a carrier's inbound message (webhooks, and SMPP MO via CarrierEvents.inbound). */
@@ -61,6 +69,8 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
   });
   const tw: TwoWay = {
     inboxJobs,
+    inboxJobsFor: async (accountId) =>
+      inboxJobs.length > 0 && (await twoWay.hasDevices(accountId)) ? inboxJobs : [],
     jobHandlers,
     wake: () => {},
     onNetSent: async ({ smsId, message }) => {

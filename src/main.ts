@@ -87,7 +87,7 @@ export async function startService(
         rates: config.rates,
         maxBodyBytes: config.limits.maxBodyBytes,
         recipients: config.recipients,
-        onNetJobs: tw.inboxJobs,
+        onNetJobs: tw.inboxJobsFor,
       },
       delivery: delivery.send,
       // Counted in the database, so the limit holds across instances (issue #5).

@@ -12,6 +12,8 @@ export interface PushTokenStore {
   saveTokens(accountId: number, report: TokenReport, now: number): Promise<void>;
   /** Delete by selector, or by token when there is no selector; returns rows deleted. */
   removeTokens(accountId: number, removal: RemovalReport): Promise<number>;
+  /** True when the account has at least one device that reported a push token. */
+  hasDevices(accountId: number): Promise<boolean>;
 }
 
 export interface PushTokenDeps {

@@ -38,7 +38,7 @@ export interface SendOptions {
   maxBodyBytes: number;
   recipients: { allowShortCodes: boolean; shortCodeMinDigits: number; shortCodeMaxDigits: number };
   /** Jobs to enqueue with an on-net message (a push to the recipient's devices, when push is on). */
-  onNetJobs: readonly JobKind[];
+  onNetJobs: (recipientAccountId: number) => readonly JobKind[] | Promise<readonly JobKind[]>;
 }
 
 /**
@@ -196,7 +196,7 @@ export function makeSendMessage({
     };
     const smsId = await messages.accept(
       message,
-      dest.onNet ? options.onNetJobs : dropped ? [] : ['deliver'],
+      dest.onNet ? await options.onNetJobs(dest.account.id) : dropped ? [] : ['deliver'],
       ...(deliver ? [deliver.lease] : []),
     );
     if (deliver) {

@@ -1,6 +1,7 @@
 /** Push token statements, one per function (STYLE.md habit 1). */
 import type { TokenReport } from '../protocol/acrobits/push-token.js';
 import type { Q } from './accounts.js';
+import { prepare } from './prepared.js';
 
 /** One installation's token pairs, as the Push Token Reporter sends them (protocol notes §3), for an account. */
 export interface PushTokenRow extends TokenReport {
@@ -66,6 +67,19 @@ export async function deleteDeadToken(
     .where((eb) => eb.or([eb('token', '=', token), eb('token_other', '=', token)]))
     .executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/**
+ * select account_id from push_tokens where account_id = ? limit 1. On every on-net send (a push job
+ * is enqueued only for an account with devices), so compiled once.
+ */
+const anyToken = prepare(
+  (q) => q.selectFrom('push_tokens').select('account_id').where('account_id', '=', 0).limit(1),
+  (accountId: number) => [accountId, 1],
+);
+
+export async function hasPushTokens(q: Q, accountId: number): Promise<boolean> {
+  return (await anyToken.run(q, accountId)).rows.length > 0;
 }
 
 /** select … from push_tokens where account_id = ? order by selector */

@@ -26,6 +26,7 @@ import {
   deleteByToken,
   deleteDeadToken,
   selectPushTokens,
+  hasPushTokens,
   upsertPushToken,
 } from './push-tokens.js';
 
@@ -72,6 +73,7 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
       }),
 
     saveTokens: (accountId, r, now) => upsertPushToken(k, { accountId, ...r }, now),
+    hasDevices: (accountId) => hasPushTokens(k, accountId),
     removeTokens: async (accountId, removal) => {
       if (removal.selector !== null) return deleteBySelector(k, accountId, removal.selector);
       let n = 0;
