@@ -16,7 +16,10 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { throttled, unauthorized } from '../errors.js';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.js';
 import type { Account, AccountLookup, Clock } from './ports.js';
+import { Slots } from './slots.js';
 import { FailureThrottle, type SharedFailures } from './throttle.js';
+
+const NEVER = new AbortController().signal;
 
 export interface AuthOptions {
   cacheTtlMs: number;
@@ -24,6 +27,8 @@ export interface AuthOptions {
   /** Failures allowed per client address (higher: many phones share a carrier NAT). */
   maxFailuresPerAddress: number;
   failureWindowMs: number;
+  /** Password checks (scrypt) running at once; default 2. */
+  maxConcurrentChecks?: number;
   /** Most remembered logins; the oldest go first. */
   maxCacheEntries?: number;
 }
@@ -50,6 +55,30 @@ export function makeAuthenticate(
   const perAccount = new FailureThrottle(opts.maxFailures, opts.failureWindowMs, now);
   const perAddress = new FailureThrottle(opts.maxFailuresPerAddress, opts.failureWindowMs, now);
 
+  // One scrypt check holds 16 MB (N=16384, r=8) on a libuv thread, and glibc keeps such blocks after
+  // they are freed: 64 connections logging in at once grew the process by 100+ MB that it never gave
+  // back. So at most two checks run at a time (scrypt is CPU-bound: two cores), and concurrent
+  // requests with the same credentials (a burst of sends from one phone) share one check.
+  const slots = new Slots(opts.maxConcurrentChecks ?? 2);
+  const limited = async (password: string, hash: string): Promise<boolean> => {
+    await slots.acquire(NEVER);
+    try {
+      return await verifyPassword(password, hash);
+    } finally {
+      slots.release();
+    }
+  };
+  const inflight = new Map<string, Promise<boolean>>();
+  const checkOnce = (key: string, password: string, hash: string): Promise<boolean> => {
+    const k = `${key}\u0000${hash}`;
+    let p = inflight.get(k);
+    if (!p) {
+      p = limited(password, hash).finally(() => inflight.delete(k));
+      inflight.set(k, p);
+    }
+    return p;
+  };
+
   return async ({ username, password, ip }) => {
     if (!username || !password) throw unauthorized('Missing username or password');
     const userKey = `u:${username}`;
@@ -74,8 +103,8 @@ export function makeAuthenticate(
       if (user || address) throw throttled();
     }
     const ok = account
-      ? await verifyPassword(password, account.passwordHash)
-      : (await verifyPassword(password, await DUMMY_HASH_PROMISE)) && false;
+      ? await checkOnce(key, password, account.passwordHash)
+      : (await limited(password, await DUMMY_HASH_PROMISE)) && false;
     if (!account || !ok) {
       perAccount.fail(userKey);
       perAddress.fail(ipKey);

@@ -25,8 +25,8 @@ import {
   deleteBySelector,
   deleteByToken,
   deleteDeadToken,
-  selectPushTokens,
   hasPushTokens,
+  selectPushTokens,
   upsertPushToken,
 } from './push-tokens.js';
 
