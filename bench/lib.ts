@@ -3,12 +3,18 @@
  * autocannon in this process, figures as medians over rounds.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import { freePort } from '../test/helpers/child.js';
 
 export { freePort };
+
+/**
+ * The textbridge entry point the benchmarks run: the build (`npm run build`, as `npm start` runs it)
+ * when it exists, else the TypeScript source through tsx.
+ */
+export const TEXTBRIDGE = existsSync('dist/cli/bin.js') ? 'dist/cli/bin.js' : 'src/cli/bin.ts';
 
 export interface Server {
   proc: ChildProcess;
@@ -23,7 +29,9 @@ export async function spawnServer(
   readyPath: string,
 ): Promise<Server> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  // Built JavaScript (dist/) runs as production runs it, without the TypeScript loader.
+  const loader = args.some((a) => a.endsWith('.ts')) ? ['--import', 'tsx'] : [];
+  const proc = spawn(process.execPath, [...loader, ...args], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -16,7 +16,7 @@ import { systemClock } from '../src/app/ports.js';
 import { buildConfig } from '../src/config.js';
 import { openStore } from '../src/main.js';
 import { makeAdminStore } from '../src/store/admin.js';
-import { load, spawnServer } from './lib.js';
+import { load, spawnServer, TEXTBRIDGE } from './lib.js';
 
 const URL = process.env['DATABASE_URL'] ?? '';
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 6);
@@ -71,7 +71,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'tb-bench-cpu-'));
 }
 
 const server = await spawnServer(
-  ['src/cli/bin.ts', 'serve'],
+  [TEXTBRIDGE, 'serve'],
   { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: URL },
   '/readyz',
 );

@@ -18,7 +18,7 @@ import { systemClock } from '../src/app/ports.js';
 import { buildConfig } from '../src/config.js';
 import { openStore } from '../src/main.js';
 import { makeAdminStore } from '../src/store/admin.js';
-import { type Load, load, machine, median, peakRssMb, spawnServer } from './lib.js';
+import { type Load, load, machine, median, peakRssMb, spawnServer, TEXTBRIDGE } from './lib.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 10);
@@ -89,7 +89,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   const hello = await measure(['bench/hello.ts'], {}, '/hello', '/hello');
   add('hello-world ceiling', hello);
   for (const t of targets) {
-    const r = await measure(['src/cli/bin.ts', 'serve'], t.env, '/readyz', '/send_message', sendOpts);
+    const r = await measure([TEXTBRIDGE, 'serve'], t.env, '/readyz', '/send_message', sendOpts);
     add(t.name, r);
     if (r.non2xx > 0 || r.errors > 0)
       console.error(`warning: ${t.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);

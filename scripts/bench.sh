@@ -17,5 +17,7 @@ if [ "${TEXTBRIDGE_BENCH_PG:-auto}" != 0 ] && [ -z "${TEXTBRIDGE_BENCH_DATABASE_
     echo "bench: no PostgreSQL server; measuring the embedded store only" >&2
   fi
 fi
+# The server runs from the build, as `npm start` runs it.
+npm run --silent build || exit 1
 node --import tsx bench/send.ts "$@" || exit 1
 node --import tsx bench/fetch.ts
