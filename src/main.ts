@@ -100,13 +100,11 @@ export async function startService(
           }
         : {}),
     });
-    // An on-net message carries a push job: wake the dispatcher so it leaves now, not at the poll.
+    // An on-net message with a push job: wake the dispatcher so the push leaves now, not at the poll.
     const sendMessage: SendMessage = async (credentials, readRequest) => {
       const r = await sendOnce(credentials, readRequest);
-      if (r.onNet) {
-        await tw.onNetSent(r);
-        tw.wake();
-      }
+      if (r.onNet) await tw.onNetSent(r);
+      if (r.jobs.includes('push')) tw.wake();
       return r;
     };
     const { handleReceipt, ...twoWayUseCases } = twoWayHandlers(

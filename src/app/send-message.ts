@@ -106,6 +106,8 @@ export interface SendResult {
   sender: Account;
   /** The message as stored (an on-net one is delivered already: its delivery notification is due). */
   message: NewMessage;
+  /** The jobs stored with it (`push` for a recipient with devices, `deliver` off-net). */
+  jobs: readonly JobKind[];
 }
 
 /** Where a recipient lives. */
@@ -194,11 +196,12 @@ export function makeSendMessage({
       segments,
       chargeMicros: dropped ? 0 : price * segments,
     };
-    const smsId = await messages.accept(
-      message,
-      dest.onNet ? await options.onNetJobs(dest.account.id) : dropped ? [] : ['deliver'],
-      ...(deliver ? [deliver.lease] : []),
-    );
+    const jobs: readonly JobKind[] = dest.onNet
+      ? await options.onNetJobs(dest.account.id)
+      : dropped
+        ? []
+        : ['deliver'];
+    const smsId = await messages.accept(message, jobs, ...(deliver ? [deliver.lease] : []));
     if (deliver) {
       // A failing first attempt (a database hiccup) is not the phone's problem: the message is stored
       // and its lease runs out, then a worker tries again.
@@ -208,6 +211,6 @@ export function makeSendMessage({
       );
       if (first?.refusal) throw refusalError(first.refusal.kind, first.refusal.reason);
     }
-    return { smsId, onNet: dest.onNet, sender, message };
+    return { smsId, onNet: dest.onNet, sender, message, jobs };
   };
 }
