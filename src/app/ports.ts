@@ -106,22 +106,24 @@ export interface AccountLookup {
   byNumber(number: string): Promise<Account | undefined>;
 }
 
-/** Everything an accepted message is stored with. */
-export interface NewMessage {
-  senderAccountId: number | null;
-  recipientAccountId: number | null;
-  from: string;
-  to: string;
-  toRaw: string;
-  body: string;
-  contentType: string;
-  dispositionNotification: string | null;
+/** Everything an accepted message is stored with: a `Message` before it has an id and a history. */
+export type NewMessage = Pick<
+  import('../domain/message.js').Message,
+  | 'senderAccountId'
+  | 'recipientAccountId'
+  | 'from'
+  | 'to'
+  | 'toRaw'
+  | 'body'
+  | 'contentType'
+  | 'dispositionNotification'
+  | 'status'
+  | 'segments'
+  | 'chargeMicros'
+> & {
+  /** The app's Smart Contacts flag, stored as sent. */
   smart: boolean;
-  status: import('../domain/message.js').MessageStatus;
-  segments: number;
-  /** Charged to the sender in the same transaction; 0 = free. */
-  chargeMicros: number;
-}
+};
 
 /** Kinds of background job in the outbox table. */
 export type JobKind = 'deliver' | 'push';

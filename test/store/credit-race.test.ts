@@ -3,8 +3,10 @@
  * PostgreSQL database, or the same SQLite file) charge one account at once over real HTTP.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { type ChildInstance, spawnTextbridge } from '../helpers/child-service.js';
+import { type Child, startChild } from '../helpers/child.js';
 import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -19,19 +21,20 @@ const RATES = { default: PRICE, onNet: 0 };
 const DELIVERY = { carriers: [{ name: 'log', type: 'log' }], routes: [{ carrier: 'log' }] };
 
 let a: TestService;
-let b: ChildInstance;
+let b: Child;
 let urlB: string;
 
 before(async () => {
   a = await startTestService({ rates: RATES, ...DELIVERY });
-  b = await spawnTextbridge(['serve'], {
-    dataDir: a.config.dataDir,
-    databaseUrl: a.config.databaseUrl,
-    rates: RATES,
-    ...DELIVERY,
-    server: { host: '127.0.0.1', port: 0 },
+  // The second instance: a real `textbridge serve` process on the same store, same configuration.
+  const configFile = path.join(a.config.dataDir, 'instance-b.json');
+  writeFileSync(configFile, JSON.stringify({ rates: RATES, ...DELIVERY }));
+  b = await startChild(['serve'], {
+    TEXTBRIDGE_CONFIG: configFile,
+    TEXTBRIDGE_DATA_DIR: a.config.dataDir,
+    DATABASE_URL: a.config.databaseUrl,
   });
-  urlB = String(b.readyLine['url']);
+  urlB = b.url;
   await a.admin.add({
     username: 'payer',
     password: PW1,
@@ -43,7 +46,8 @@ before(async () => {
 });
 
 after(async () => {
-  await b?.stop();
+  b?.proc.kill('SIGTERM');
+  await b?.exited;
   await a?.close();
 });
 
