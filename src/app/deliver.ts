@@ -20,6 +20,7 @@ import { nextAttempt, type RetryPolicy } from '../domain/retry.js';
 import { type Route, route } from '../domain/routing.js';
 import type { DeliveryStore, FailedSend } from './delivery-ports.js';
 import type { CarrierAdapter, Clock, Job, JobHandler, JobKind, JobOutcome, RefusalKind } from './ports.js';
+import { noticeToSender } from './sender-notice.js';
 import { Slots } from './slots.js';
 
 /** What the deliver job needs, wired in `main.ts`. */
@@ -58,21 +59,11 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
   const bounce = (m: Message, error: string): FailedSend['bounce'] | undefined => {
     if (m.senderAccountId === null) return undefined;
     return {
-      // The notice comes "from" the number that could not be reached, so it lands in that conversation.
-      message: {
-        senderAccountId: null,
-        recipientAccountId: m.senderAccountId,
-        from: m.to,
-        to: m.from,
-        toRaw: m.from,
-        body: `Message to ${m.to} could not be delivered: ${error}`,
-        contentType: 'text/plain',
-        dispositionNotification: null,
-        smart: false,
-        status: 'received',
-        segments: 1,
-        chargeMicros: 0,
-      },
+      message: noticeToSender(
+        { senderAccountId: m.senderAccountId, from: m.from, to: m.to },
+        `Message to ${m.to} could not be delivered: ${error}`,
+        'text/plain',
+      ),
       jobs: deps.bounceJobs,
     };
   };

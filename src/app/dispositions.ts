@@ -18,6 +18,7 @@ import {
 } from '../protocol/acrobits/disposition.js';
 import { rfc3339 } from '../protocol/acrobits/fetch-messages.js';
 import type { NewMessage } from './ports.js';
+import { noticeToSender } from './sender-notice.js';
 
 /** What a notification is built from: the message it is about. */
 export type NotifiedMessage = Pick<
@@ -43,20 +44,11 @@ export function dispositionNotice(
   const ask = parseDispositionRequest(m.dispositionNotification);
   if (!ask || !asksFor(ask, kind) || m.senderAccountId === null) return undefined;
   return {
-    message: {
-      senderAccountId: null,
-      recipientAccountId: m.senderAccountId,
-      from: m.to,
-      to: m.from,
-      toRaw: m.from,
-      body: notificationBody(ask.messageId, kind, rfc3339(at)),
-      contentType: CONTENT_TYPE_DISPOSITION,
-      dispositionNotification: null,
-      smart: false,
-      status: 'received',
-      segments: 1,
-      chargeMicros: 0,
-    },
+    message: noticeToSender(
+      { senderAccountId: m.senderAccountId, from: m.from, to: m.to },
+      notificationBody(ask.messageId, kind, rfc3339(at)),
+      CONTENT_TYPE_DISPOSITION,
+    ),
     key: `dn|${m.id}|${kind}`,
   };
 }
