@@ -22,7 +22,7 @@ import { buildConfig } from '../src/config.js';
 import { openStore } from '../src/main.js';
 import { makeAdminStore } from '../src/store/admin.js';
 import type { Db } from '../src/store/db.js';
-import type { MessagesTable } from '../src/store/schema.js';
+import { messageRow } from '../src/store/messages.js';
 import { type Load, load, machine, median, spawnServer, TEXTBRIDGE } from './lib.js';
 
 const PASSWORD = 'bench-password-not-a-secret';
@@ -66,31 +66,28 @@ async function seed(db: Db, total: number): Promise<{ lastId: string; lastSentId
   // Already displayed, so every fetch is read-only (as a steady state is).
   const now = Date.now() - total;
   for (let start = 0; start < total; start += 5_000) {
-    const rows: Array<Omit<MessagesTable, 'id'>> = [];
+    const rows: Array<ReturnType<typeof messageRow>> = [];
     for (let i = start; i < Math.min(total, start + 5_000); i++) {
       const incoming = i % 2 === 0;
-      rows.push({
-        sender_account_id: incoming ? bob : alice,
-        recipient_account_id: incoming ? alice : bob,
-        from_addr: incoming ? '+15550000002' : '+15550000001',
-        to_addr: incoming ? '+15550000001' : '+15550000002',
-        to_raw: '',
-        body: `message number ${i} with a little text to look like a real one`,
-        content_type: 'text/plain',
-        disposition_notification: null,
-        smart: 0,
-        status: 'delivered',
-        segments: 1,
-        charge_micros: 0,
-        carrier: null,
-        carrier_ref: null,
-        attempts: 0,
-        last_error: null,
-        displayed: 1,
-        created_at: now + i,
-        updated_at: now + i,
-        inbound_key: null,
-      });
+      const row = messageRow(
+        {
+          senderAccountId: incoming ? bob : alice,
+          recipientAccountId: incoming ? alice : bob,
+          from: incoming ? '+15550000002' : '+15550000001',
+          to: incoming ? '+15550000001' : '+15550000002',
+          toRaw: '',
+          body: `message number ${i} with a little text to look like a real one`,
+          contentType: 'text/plain',
+          dispositionNotification: null,
+          smart: false,
+          status: 'delivered',
+          segments: 1,
+          chargeMicros: 0,
+        },
+        now + i,
+      );
+      // Already displayed: the steady state of a caught-up account is read-only.
+      rows.push({ ...row, displayed: 1 });
     }
     await db.kysely.transaction().execute(async (trx) => {
       for (let j = 0; j < rows.length; j += 500)

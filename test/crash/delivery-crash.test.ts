@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { buildConfig } from '../../src/config.js';
 import { openStore } from '../../src/main.js';
 import { chunks } from '../../src/store/batcher.js';
+import { messageRow } from '../../src/store/messages.js';
 import { startChild } from '../helpers/child.js';
 import { startFakeSmsc } from '../helpers/fake-smsc.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
@@ -54,24 +55,25 @@ test('a SIGKILL mid-delivery loses nothing and resends at most the SMPP window',
     const now = Date.now();
     const ids = await db.kysely.transaction().execute(async (trx) => {
       const out: number[] = [];
-      const rows = Array.from({ length: TOTAL }, (_, i) => ({
-        sender_account_id: null,
-        recipient_account_id: null,
-        from_addr: '+15550001111',
-        to_addr: `+${dest(i)}`,
-        to_raw: '',
-        body: `crash test ${i}`,
-        content_type: 'text/plain',
-        disposition_notification: null,
-        smart: 0,
-        status: 'queued',
-        segments: 1,
-        charge_micros: 0,
-        attempts: 0,
-        displayed: 0,
-        created_at: now,
-        updated_at: now,
-      }));
+      const rows = Array.from({ length: TOTAL }, (_, i) =>
+        messageRow(
+          {
+            senderAccountId: null,
+            recipientAccountId: null,
+            from: '+15550001111',
+            to: `+${dest(i)}`,
+            toRaw: '',
+            body: `crash test ${i}`,
+            contentType: 'text/plain',
+            dispositionNotification: null,
+            smart: false,
+            status: 'queued',
+            segments: 1,
+            chargeMicros: 0,
+          },
+          now,
+        ),
+      );
       for (const part of chunks(rows, 500)) {
         const got = await trx.insertInto('messages').values(part).returning('id').execute();
         out.push(...got.map((r) => Number(r.id)));

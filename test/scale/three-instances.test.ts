@@ -19,6 +19,7 @@ import { CONTENT_TYPE_TEXT } from '../../src/domain/message.js';
 import { openStore } from '../../src/main.js';
 import { makeAdminStore } from '../../src/store/admin.js';
 import type { Db } from '../../src/store/db.js';
+import { messageRow } from '../../src/store/messages.js';
 import { type Child, startChild } from '../helpers/child.js';
 import { reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
@@ -41,24 +42,23 @@ async function queueMessages(db: Db, senderId: number, n: number): Promise<void>
     await db.kysely.transaction().execute(async (trx) => {
       const rows = Array.from({ length: Math.min(1000, n - start) }, (_, j) => {
         const to = `+1303555${String(start + j).padStart(4, '0')}`;
-        return {
-          sender_account_id: senderId,
-          recipient_account_id: null,
-          from_addr: SENDER,
-          to_addr: to,
-          to_raw: to,
-          body: `scale ${start + j}`,
-          content_type: CONTENT_TYPE_TEXT,
-          disposition_notification: null,
-          smart: 0,
-          status: 'queued',
-          segments: 1,
-          charge_micros: 0,
-          attempts: 0,
-          displayed: 0,
-          created_at: now,
-          updated_at: now,
-        };
+        return messageRow(
+          {
+            senderAccountId: senderId,
+            recipientAccountId: null,
+            from: SENDER,
+            to,
+            toRaw: to,
+            body: `scale ${start + j}`,
+            contentType: CONTENT_TYPE_TEXT,
+            dispositionNotification: null,
+            smart: false,
+            status: 'queued',
+            segments: 1,
+            chargeMicros: 0,
+          },
+          now,
+        );
       });
       const ids = await trx.insertInto('messages').values(rows).returning('id').execute();
       await trx
