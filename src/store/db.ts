@@ -6,10 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { withNamedStatements } from './pg-named.js';
 import type { DB } from './schema.js';
+import { DurableSqliteDialect, GroupSync } from './sqlite-durable.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -37,16 +38,23 @@ export function openDb(opts: OpenOptions): Db {
   return openSqlite(path.join(opts.dataDir, SQLITE_FILE));
 }
 
-function openSqlite(file: string): Db {
+/** The embedded store in `file`; `syncFd` replaces the WAL's fdatasync (tests hold it to watch the wait). */
+export function openSqlite(file: string, syncFd?: (fd: number) => Promise<void>): Db {
   mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
-  // WAL lets the CLI read and write beside the server; FULL makes every commit durable before we
-  // answer 2xx ("a 2xx means the message is on disk"); busy_timeout covers the CLI's short writes.
+  // WAL lets the CLI read and write beside the server; busy_timeout covers the CLI's short writes.
+  // Every commit is durable before its promise resolves ("a 2xx means the message is on disk"), as with
+  // `synchronous=FULL`, but the fsync runs off the event loop and is shared by concurrent commits:
+  // NORMAL here, and sqlite-durable.ts fdatasyncs the WAL after each commit.
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const dialect = new DurableSqliteDialect(
+    { database: withStatementCache(sqlite) },
+    new GroupSync(`${file}-wal`, syncFd),
+  );
+  const kysely = new Kysely<DB>({ dialect });
   return { kysely, dialect: 'sqlite', where: file, close: () => kysely.destroy() };
 }
 

@@ -1,0 +1,210 @@
+/**
+ * Durable commits on SQLite without blocking the event loop.
+ *
+ * better-sqlite3 is synchronous: with `synchronous=FULL` every commit's fsync (250-450 µs here) stops
+ * the whole process, HTTP parsing and SMPP windows included; it was the largest single cost of a send.
+ * So the connection runs with `synchronous=NORMAL`, where a WAL commit only write()s its frames, and
+ * this module makes each commit durable itself before anyone learns of it:
+ *
+ * - After any writing statement that leaves the connection outside a transaction (a COMMIT, or a write
+ *   in autocommit mode), the connection is marked "needs sync".
+ * - When Kysely releases the connection, the connection is unlocked first (other queries may run), and
+ *   the release then waits for an `fdatasync` of the WAL file that *started after* that commit. Kysely
+ *   awaits the release before it resolves the query or `transaction().execute()`, so every write
+ *   through Kysely resolves only once it is on disk: the same promise callers had with FULL.
+ * - The fdatasync runs on libuv's thread pool, and fsyncs are grouped: one in flight at a time, and
+ *   every commit made meanwhile shares the next one.
+ *
+ * Why this equals FULL: in WAL mode a transaction is durable once its WAL frames (the commit frame
+ * included) are on stable storage; FULL gets there with an fsync of the WAL inside COMMIT, we get there
+ * with an fdatasync of the same inode after COMMIT and before the caller's promise resolves. NORMAL
+ * still syncs the WAL before each checkpoint, the database after it, and the WAL header when the WAL
+ * is reused (sqlite.org/pragma.html#pragma_synchronous), so checkpoints keep their own guarantees.
+ * The difference: between the COMMIT and the fdatasync, other queries of this process can read the
+ * rows (e.g. the dispatcher may claim the job); a power cut in that window loses a message that was
+ * never acknowledged. docs/architecture.md ("Durability") has the argument in full.
+ */
+import { closeSync, fdatasync, fsync, openSync } from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryCompiler,
+  type QueryResult,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  type TransactionSettings,
+} from 'kysely';
+
+/** fdatasync of one file, grouped: at most one in flight; callers arriving meanwhile share the next. */
+export class GroupSync {
+  private fd: number | undefined;
+  private inFlight: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  /** How many fdatasync calls were made (for tests and benchmarks). */
+  syncs = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly syncFd: (fd: number) => Promise<void> = datasync,
+  ) {}
+
+  /** Resolves after an fdatasync that started after this call. */
+  sync(): Promise<void> {
+    if (!this.inFlight) {
+      this.inFlight = this.start();
+      return this.inFlight;
+    }
+    // The one in flight may have started before the caller's commit: wait for the next one.
+    this.queued ??= this.inFlight
+      .catch(() => {})
+      .then(() => {
+        this.queued = undefined;
+        this.inFlight = this.start();
+        return this.inFlight;
+      });
+    return this.queued;
+  }
+
+  private async start(): Promise<void> {
+    try {
+      if (this.fd === undefined) {
+        this.fd = openSync(this.file, 'r');
+        // The WAL file's directory entry must be durable too, once (SQLite's own DIRSYNC does this in FULL).
+        await syncDirectory(path.dirname(this.file));
+      }
+      this.syncs++;
+      await this.syncFd(this.fd);
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+function datasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const fd = openSync(dir, 'r');
+  try {
+    await new Promise<void>((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Kysely's SQLite dialect with durable, non-blocking commits (above). `database` must be the
+ * better-sqlite3 handle (or a proxy of it) opened with `synchronous=NORMAL` in WAL mode.
+ */
+export class DurableSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly config: SqliteDialectConfig & { database: Database.Database },
+    private readonly group: GroupSync,
+  ) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new DurableDriver(super.createDriver(), this.config.database, this.group);
+  }
+}
+
+class DurableDriver implements Driver {
+  private readonly connections = new WeakMap<DatabaseConnection, DurableConnection>();
+
+  constructor(
+    private readonly inner: Driver,
+    private readonly sqlite: Database.Database,
+    private readonly group: GroupSync,
+  ) {}
+
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const conn = await this.inner.acquireConnection();
+    let wrapped = this.connections.get(conn);
+    if (!wrapped) {
+      wrapped = new DurableConnection(conn, this.sqlite);
+      this.connections.set(conn, wrapped);
+    }
+    return wrapped;
+  }
+
+  beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.inner.beginTransaction(conn, settings);
+  }
+
+  commitTransaction(conn: DatabaseConnection): Promise<void> {
+    return this.inner.commitTransaction(conn);
+  }
+
+  rollbackTransaction(conn: DatabaseConnection): Promise<void> {
+    return this.inner.rollbackTransaction(conn);
+  }
+
+  savepoint(conn: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
+    return this.inner.savepoint!(conn, name, compile);
+  }
+
+  rollbackToSavepoint(
+    conn: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    return this.inner.rollbackToSavepoint!(conn, name, compile);
+  }
+
+  releaseSavepoint(
+    conn: DatabaseConnection,
+    name: string,
+    compile: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    return this.inner.releaseSavepoint!(conn, name, compile);
+  }
+
+  async releaseConnection(conn: DatabaseConnection): Promise<void> {
+    const c = conn as DurableConnection;
+    const needsSync = c.needsSync;
+    c.needsSync = false;
+    await this.inner.releaseConnection(c.inner);
+    if (needsSync) await this.group.sync();
+  }
+
+  destroy(): Promise<void> {
+    this.group.close();
+    return this.inner.destroy();
+  }
+}
+
+class DurableConnection implements DatabaseConnection {
+  /** A write was committed since the connection was acquired: its release waits for an fdatasync. */
+  needsSync = false;
+
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly sqlite: Database.Database,
+  ) {}
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.inner.executeQuery<R>(query);
+    // A statement that ran (not a reader) and left us outside a transaction committed something:
+    // a COMMIT, or a write in autocommit mode. A ROLLBACK also lands here: one harmless extra sync.
+    if (result.numAffectedRows !== undefined && !this.sqlite.inTransaction) this.needsSync = true;
+    return result;
+  }
+
+  streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(query, chunkSize);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Durable commits on SQLite (store/sqlite-durable.ts): a write resolves only after an fdatasync of the
+ * WAL that started after its commit, the connection is free while that fdatasync runs, and concurrent
+ * commits share fdatasyncs. The fdatasync is held by the test to watch the waiting; the file is real.
+ */
+import assert from 'node:assert/strict';
+import { fdatasync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import { openSqlite } from '../../src/store/db.js';
+import { tempDir } from '../helpers/service.js';
+
+/** An fdatasync the test releases by hand, one call at a time. */
+function heldSync() {
+  const waiting: Array<() => void> = [];
+  let calls = 0;
+  const syncFd = (fd: number) =>
+    new Promise<void>((resolve, reject) => {
+      calls++;
+      waiting.push(() => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+    });
+  return {
+    syncFd,
+    calls: () => calls,
+    pending: () => waiting.length,
+    releaseOne: () => waiting.shift()?.(),
+  };
+}
+
+const settled = async (p: Promise<unknown>) => {
+  let done = false;
+  p.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  return done;
+};
+
+/** Wait until `cond()` holds (the fdatasync request goes through the thread pool's open first). */
+async function until(cond: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+async function openHeld() {
+  const held = heldSync();
+  const db = openSqlite(path.join(tempDir(), 'durable.db'), held.syncFd);
+  // The table's own creation waits for its fdatasync too.
+  const created = sql`create table t (id integer primary key, v text)`.execute(db.kysely);
+  await until(() => held.pending() === 1);
+  held.releaseOne();
+  await created;
+  return { db, held };
+}
+
+test('a committed write resolves only after an fdatasync that started after it', async () => {
+  const { db, held } = await openHeld();
+  try {
+    const before = held.calls();
+    const write = db.kysely.transaction().execute((trx) =>
+      trx
+        .insertInto('t' as never)
+        .values({ v: 'a' } as never)
+        .execute(),
+    );
+    await until(() => held.calls() === before + 1);
+    assert.equal(await settled(write), false, 'the transaction must wait for its fdatasync');
+    // The connection is free meanwhile: a read runs and sees the committed row.
+    const rows = await sql<{ n: number }>`select count(*) as n from t`.execute(db.kysely);
+    assert.equal(rows.rows[0]?.n, 1);
+    held.releaseOne();
+    await write;
+    // An autocommit write waits the same way.
+    const auto = sql`insert into t (v) values ('b')`.execute(db.kysely);
+    await until(() => held.pending() === 1);
+    assert.equal(await settled(auto), false);
+    held.releaseOne();
+    await auto;
+    // A read alone never waits for a sync.
+    const n = held.calls();
+    await sql`select * from t`.execute(db.kysely);
+    assert.equal(held.calls(), n);
+  } finally {
+    while (held.pending() > 0) held.releaseOne();
+    await db.close();
+  }
+});
+
+test('commits made while an fdatasync runs share the next one, which starts after them', async () => {
+  const { db, held } = await openHeld();
+  try {
+    const base = held.calls();
+    const first = sql`insert into t (v) values ('1')`.execute(db.kysely);
+    await until(() => held.pending() === 1);
+    assert.equal(await settled(first), false);
+    // Three more commits while the first fdatasync is held: they cannot ride on it (it may have started
+    // before them), and they need only one more.
+    const more = ['2', '3', '4'].map((v) => sql`insert into t (v) values (${v})`.execute(db.kysely));
+    assert.equal(await settled(Promise.all(more)), false);
+    assert.equal(held.calls(), base + 1, 'the next fdatasync waits for the one in flight');
+    held.releaseOne();
+    await first;
+    await until(() => held.pending() === 1);
+    assert.equal(await settled(Promise.all(more)), false, 'still waiting for their own fdatasync');
+    assert.equal(held.calls(), base + 2);
+    held.releaseOne();
+    await Promise.all(more);
+    assert.equal(held.calls(), base + 2);
+  } finally {
+    while (held.pending() > 0) held.releaseOne();
+    await db.close();
+  }
+});
+
+test('a failed fdatasync fails the write it was meant to make durable', async () => {
+  const db = openSqlite(path.join(tempDir(), 'failing.db'), () => Promise.reject(new Error('EIO')));
+  try {
+    await assert.rejects(sql`create table t (id integer primary key)`.execute(db.kysely), /EIO/);
+  } finally {
+    await db.close();
+  }
+});
