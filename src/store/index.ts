@@ -1,22 +1,27 @@
 /**
  * The store: Kysely statements composed into the ports the use-cases need (`app/ports.ts`).
- * On SQLite, writes on the send path go through group commit. On PostgreSQL the accepts of one
+ * On SQLite, writes on the send path go through group commit, and account and device lookups are
+ * cached (lookup-cache.ts). On PostgreSQL the accepts of one
  * event-loop turn are one statement in autocommit (pg-accept-batch.ts; a lone one is accept-pg.ts):
  * one round trip instead of five per message. Account lookups are coalesced the same way (pg-lookups.ts).
  */
 import type { AccountLookup, Clock, MessageAcceptor } from '../app/ports.js';
 import { notEnoughCredit } from '../errors.js';
-import { chargeCredit, findAccountByNumber, findAccountByUsername, type Q } from './accounts.js';
+import { chargeCredit, type Q } from './accounts.js';
 import type { Db } from './db.js';
 import { GroupCommit } from './group-commit.js';
+import { makeCachedLookups } from './lookup-cache.js';
 import { insertJobs, insertMessage } from './messages.js';
 import { makeBatchedAccept } from './pg-accept-batch.js';
 import { makeCoalescedLookups } from './pg-lookups.js';
+import { hasPushTokens } from './push-tokens.js';
 
 export interface Store extends AccountLookup, MessageAcceptor {
   db: Db;
   /** Run writes in one transaction: the group commit on SQLite, a plain transaction on PostgreSQL. */
   inTransaction<T>(work: (q: Q) => Promise<T>): Promise<T>;
+  /** Has the account a device with a push token? (Asked on every on-net send.) */
+  hasDevices(accountId: number): Promise<boolean>;
 }
 
 export function makeStore(db: Db, clock: Clock): Store {
@@ -39,15 +44,16 @@ export function makeStore(db: Db, clock: Clock): Store {
           return id;
         })
     : makeBatchedAccept(k, () => clock.now());
-  const lookups: AccountLookup = group
-    ? { byUsername: (u) => findAccountByUsername(k, u), byNumber: (n) => findAccountByNumber(k, n) }
-    : makeCoalescedLookups(k);
+  // SQLite: remembered between requests, dropped when a trigger says something changed (lookup-cache.ts).
+  const cached = group ? makeCachedLookups(k) : undefined;
+  const lookups: AccountLookup = cached ?? makeCoalescedLookups(k);
 
   return {
     db,
     inTransaction,
     byUsername: lookups.byUsername,
     byNumber: lookups.byNumber,
+    hasDevices: cached ? cached.hasDevices : (id) => hasPushTokens(k, id),
     accept,
   };
 }

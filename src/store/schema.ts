@@ -104,7 +104,14 @@ export interface PushTokensTable {
   updated_at: number;
 }
 
+/** One row (id 1) whose value SQLite triggers raise on changes the lookup cache depends on (0007). */
+export interface LookupGenerationTable {
+  id: number;
+  value: number;
+}
+
 export interface DB {
+  lookup_generation: LookupGenerationTable;
   push_tokens: PushTokensTable;
   auth_failures: AuthFailuresTable;
   send_counts: SendCountsTable;

@@ -25,7 +25,6 @@ import {
   deleteBySelector,
   deleteByToken,
   deleteDeadToken,
-  hasPushTokens,
   selectPushTokens,
   upsertPushToken,
 } from './push-tokens.js';
@@ -73,7 +72,7 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
       }),
 
     saveTokens: (accountId, r, now) => upsertPushToken(k, { accountId, ...r }, now),
-    hasDevices: (accountId) => hasPushTokens(k, accountId),
+    hasDevices: (accountId) => store.hasDevices(accountId),
     removeTokens: async (accountId, removal) => {
       if (removal.selector !== null) return deleteBySelector(k, accountId, removal.selector);
       let n = 0;
