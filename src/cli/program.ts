@@ -13,7 +13,6 @@ import { makeAdminStore } from '../store/admin.js';
 import { copyStore } from '../store/copy.js';
 import { openDb, SQLITE_FILE } from '../store/db.js';
 import { makeDeliveryStore } from '../store/delivery-store.js';
-import { tuneHeap } from './heap.js';
 
 interface CommonOpts {
   dataDir?: string;
@@ -60,7 +59,6 @@ export function buildProgram(): Command {
     .action(async (o: CommonOpts & { port?: number; host?: string }) => {
       const config = configFrom(o);
       const logger = makeLogger(config);
-      tuneHeap();
       const service = await startService(config, logger);
       closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
         if (err) logger.error({ err }, 'shutting down after an error');
@@ -74,7 +72,6 @@ export function buildProgram(): Command {
     .action(async (o: CommonOpts) => {
       const config = configFrom(o);
       const logger = makeLogger(config);
-      tuneHeap();
       const worker = await startWorker(config, logger);
       closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
         if (err) logger.error({ err }, 'shutting down after an error');
