@@ -50,6 +50,8 @@ class SmppCarrier implements CarrierAdapter {
   readonly #inflight = new Set<() => void>();
   readonly #boundWaiters = new Set<() => void>();
   readonly #mo: MoAssembler;
+  /** The socket corked for this turn of the event loop (see #corkTurn), if any. */
+  #corked: smpp.Session['socket'] | undefined;
 
   constructor(private readonly cfg: ResolvedSmppConfig) {
     this.name = cfg.name;
@@ -174,6 +176,7 @@ class SmppCarrier implements CarrierAdapter {
         const onLost = () => finish({ ok: false, outcome: retry('SMPP link lost before submit_sm_resp') });
         signal.addEventListener('abort', onAbort, { once: true });
         this.#inflight.add(onLost);
+        this.#corkTurn(session);
         const sent = session.submit_sm(fields, (resp) => {
           if (resp.command_status === 0) return finish({ ok: true, id: String(resp['message_id'] ?? '') });
           const r = submitRefusal(resp.command_status);
@@ -186,11 +189,34 @@ class SmppCarrier implements CarrierAdapter {
     }
   }
 
+  /**
+   * smpp 0.5 writes each PDU with its own socket.write (one syscall each: 14% of the CPU at 7,000
+   * submits a second). The submits started in one turn of the event loop (a batch of outcomes frees
+   * several window slots at once) are corked and go out together in one writev when the turn ends.
+   * Only submit_sm corks, so a lone enquire_link or deliver_sm_resp is never held back; anything else
+   * written meanwhile simply rides along. One cork per socket and turn: cork() counts, and every
+   * cork() must be matched by exactly one uncork() or the socket stays shut.
+   */
+  #corkTurn(session: smpp.Session): void {
+    const socket = session.socket;
+    if (this.#corked === socket) return;
+    this.#corked = socket;
+    socket.cork();
+    setImmediate(() => {
+      if (this.#corked === socket) this.#corked = undefined;
+      socket.uncork();
+    });
+  }
+
   #connect(first?: { resolve: () => void; reject: (e: Error) => void }): void {
     const c = this.cfg;
     const session = smpp.connect({ host: c.host, port: c.port });
     this.#session = session;
     const tap = tapPduBodies(session.socket);
+    // We coalesce our own writes (#corkTurn). Nagle would hold a submit back until the SMSC ACKs the one
+    // before, and the ACK rides on its response: the window test (20 ms answers, window 2) never saw
+    // more than one submit outstanding without this.
+    session.socket.setNoDelay(true);
     session.on('error', () => {}); // a 'close' always follows; the reconnect loop handles it
     session.on('connect', () => {
       const bind = { system_id: c.systemId, password: c.password, system_type: c.systemType };
