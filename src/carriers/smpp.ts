@@ -14,7 +14,7 @@ import type { CarrierAdapter, CarrierEvents, OutboundSms, SendOutcome } from '..
 import { concatUdh, countSegments, encodeGsm7, encodeUcs2, splitText } from '../domain/segments.js';
 import { type ResolvedSmppConfig, resolveSmppConfig, type SmppCarrierConfig } from './smpp-config.js';
 import { MoAssembler } from './smpp-mo.js';
-import { rawUserData, tapPduBodies } from './smpp-pdu.js';
+import { rawUserData, type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './smpp-pdu.js';
 import { parseReceipt } from './smpp-receipt.js';
 import { isCredentialRefusal, statusLabel, submitRefusal } from './smpp-status.js';
 import { SubmitWindow } from './smpp-window.js';
@@ -107,7 +107,7 @@ class SmppCarrier implements CarrierAdapter {
     }
   }
 
-  #buildPdus(msg: OutboundSms, encoding: 'gsm7' | 'ucs2'): Record<string, unknown>[] {
+  #buildPdus(msg: OutboundSms, encoding: 'gsm7' | 'ucs2'): SubmitSmFields[] {
     const c = this.cfg;
     const encode = encoding === 'gsm7' ? encodeGsm7 : encodeUcs2;
     // An alphanumeric sender goes as TON 5 / NPI 0 (§5.2.5, §5.2.6); a number without its '+'.
@@ -120,11 +120,10 @@ class SmppCarrier implements CarrierAdapter {
       dest_addr_npi: c.destNpi,
       destination_addr: msg.to.replace(/^\+/, ''),
       registered_delivery: c.registeredDelivery,
-      // Always explicit: smpp 0.5 would pick a coding itself (1 for GSM text), many SMSCs want 0.
+      // From config: many SMSCs want 0 for GSM text, some 1.
       data_coding: encoding === 'gsm7' ? c.dataCoding.gsm7 : c.dataCoding.ucs2,
       esm_class: 0,
     };
-    // short_message is always a Buffer: smpp 0.5 passes Buffers through untouched (defs.js filters.message).
     if (!c.split) return [{ ...base, short_message: Buffer.alloc(0), message_payload: encode(msg.body) }];
     const { parts } = splitText(msg.body, { encoding });
     if (parts.length === 1) return [{ ...base, short_message: encode(parts[0]!) }];
@@ -153,7 +152,7 @@ class SmppCarrier implements CarrierAdapter {
     });
   }
 
-  async #submit(fields: Record<string, unknown>, signal: AbortSignal): Promise<Submitted> {
+  async #submit(fields: SubmitSmFields, signal: AbortSignal): Promise<Submitted> {
     if (!(await this.#window.acquire(signal))) return { ok: false, outcome: retry('aborted') };
     try {
       const session = this.#session;
@@ -177,7 +176,7 @@ class SmppCarrier implements CarrierAdapter {
         signal.addEventListener('abort', onAbort, { once: true });
         this.#inflight.add(onLost);
         this.#corkTurn(session);
-        const sent = session.submit_sm(fields, (resp) => {
+        const sent = session.send(new SubmitSmPdu(fields), (resp) => {
           if (resp.command_status === 0) return finish({ ok: true, id: String(resp['message_id'] ?? '') });
           const r = submitRefusal(resp.command_status);
           finish({ ok: false, outcome: r.retryable ? retry(r.reason) : { ok: false, ...r } });
