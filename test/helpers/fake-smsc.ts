@@ -129,6 +129,10 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
 
   const server = smpp.createServer({}, (session) => {
     const tap = tapPduBodies(session.socket);
+    // Answer at once: with Nagle the fake held every answer after the first of a burst until our side
+    // ACKed, and our ACK rides on our next submit, i.e. after a commit and fdatasync. That measured
+    // the fake's socket options, not the SMSC round trip (bench:delivery: 6.8k vs 7.7k msg/s).
+    session.socket.setNoDelay(true);
     session.on('error', () => {});
     session.on('close', () => {
       bound.delete(session);
