@@ -23,6 +23,19 @@ declare module 'smpp' {
       isResponse(): boolean;
     }
 
+    /** What `Session.send` needs of a request it did not build itself (see carriers/smpp-pdu.ts). */
+    export interface OutgoingPdu {
+      sequence_number: number;
+      isResponse(): boolean;
+      toBuffer(): Buffer;
+    }
+
+    /** The library's own PDU builder (the tests compare our submit_sm bytes with it). */
+    export class PDU {
+      constructor(command: string, options?: Record<string, unknown>);
+      toBuffer(): Buffer;
+    }
+
     /** Called with the response PDU (matched by sequence number). */
     export type ResponseCallback = (pdu: Pdu) => void;
     /** Every SMPP command is a method: build the PDU from `options`, send it, return false if not writable. */
@@ -35,7 +48,11 @@ declare module 'smpp' {
     /** One SMPP connection, either side. Emits 'connect', 'close', 'error', 'pdu' and each command name. */
     export class Session extends EventEmitter {
       socket: Socket;
-      send(pdu: Pdu, responseCallback?: ResponseCallback, sendCallback?: ResponseCallback): boolean;
+      send(
+        pdu: Pdu | OutgoingPdu,
+        responseCallback?: ResponseCallback,
+        sendCallback?: ResponseCallback,
+      ): boolean;
       bind_transceiver: Command;
       submit_sm: Command;
       deliver_sm: Command;

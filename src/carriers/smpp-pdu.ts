@@ -1,5 +1,12 @@
 /**
- * Raw user data of submit_sm / deliver_sm, read from the PDU bytes ourselves.
+ * submit_sm bytes written, and raw user data of submit_sm / deliver_sm read, by ourselves.
+ *
+ * Writing: smpp 0.5 builds a PDU object, runs filters over every key and sizes each field in loops
+ * (`PDU.toBuffer`): 13% of the CPU of a submit at 7,000 a second. `SubmitSmPdu` encodes the few fields
+ * we set straight into one buffer and goes through the library's own `Session.send`, which numbers it,
+ * keeps the response callback and writes `toBuffer()`. The bytes equal the library's (tested).
+ *
+ * Reading: raw user data of submit_sm / deliver_sm, read from the PDU bytes ourselves.
  *
  * Why: smpp 0.5 decodes short_message on receipt with its own idea of the coding (data_coding 0 and 1
  * both through its GSM table, unknown bytes turned into spaces), so the original bytes are gone by the
@@ -19,6 +26,82 @@ export function tapPduBodies(socket: Socket): { last(): Buffer | undefined } {
     return chunk;
   };
   return { last: () => last };
+}
+
+/** The submit_sm fields textbridge sets; every other one goes as its SMPP 3.4 default (empty, 0). */
+export interface SubmitSmFields {
+  source_addr_ton: number;
+  source_addr_npi: number;
+  source_addr: string;
+  dest_addr_ton: number;
+  dest_addr_npi: number;
+  destination_addr: string;
+  esm_class: number;
+  registered_delivery: number;
+  data_coding: number;
+  short_message: Buffer;
+  message_payload?: Buffer;
+}
+
+const SUBMIT_SM = 0x00000004;
+const TAG_MESSAGE_PAYLOAD = 0x0424;
+
+/** The whole submit_sm PDU (§4.4.1), header included, as smpp 0.5 would write it. */
+export function encodeSubmitSm(f: SubmitSmFields, sequence: number): Buffer {
+  const src = Buffer.from(f.source_addr, 'ascii');
+  const dst = Buffer.from(f.destination_addr, 'ascii');
+  const sm = f.short_message;
+  const mp = f.message_payload;
+  if (sm.length > 255) throw new RangeError('short_message is longer than 255 octets');
+  const length = 16 + 1 + 2 + src.length + 1 + 2 + dst.length + 1 + 3 + 2 + 4 + 1 + sm.length;
+  const total = length + (mp ? 4 + mp.length : 0);
+  const b = Buffer.allocUnsafe(total);
+  b.writeUInt32BE(total, 0);
+  b.writeUInt32BE(SUBMIT_SM, 4);
+  b.writeUInt32BE(0, 8); // command_status
+  b.writeUInt32BE(sequence, 12);
+  let o = 16;
+  b[o++] = 0; // service_type ""
+  o = b.writeUInt8(f.source_addr_ton, o);
+  o = b.writeUInt8(f.source_addr_npi, o);
+  o += src.copy(b, o);
+  b[o++] = 0;
+  o = b.writeUInt8(f.dest_addr_ton, o);
+  o = b.writeUInt8(f.dest_addr_npi, o);
+  o += dst.copy(b, o);
+  b[o++] = 0;
+  o = b.writeUInt8(f.esm_class, o);
+  b[o++] = 0; // protocol_id
+  b[o++] = 0; // priority_flag
+  b[o++] = 0; // schedule_delivery_time ""
+  b[o++] = 0; // validity_period ""
+  o = b.writeUInt8(f.registered_delivery, o);
+  b[o++] = 0; // replace_if_present_flag
+  o = b.writeUInt8(f.data_coding, o);
+  b[o++] = 0; // sm_default_msg_id
+  b[o++] = sm.length;
+  o += sm.copy(b, o);
+  if (mp) {
+    o = b.writeUInt16BE(TAG_MESSAGE_PAYLOAD, o);
+    o = b.writeUInt16BE(mp.length, o);
+    mp.copy(b, o);
+  }
+  return b;
+}
+
+/**
+ * A submit_sm for smpp 0.5's `Session.send`: it sets `sequence_number`, remembers the response callback
+ * under it, then writes `toBuffer()`. Only what `send` touches is here.
+ */
+export class SubmitSmPdu {
+  sequence_number = 0;
+  constructor(private readonly fields: SubmitSmFields) {}
+  isResponse(): boolean {
+    return false;
+  }
+  toBuffer(): Buffer {
+    return encodeSubmitSm(this.fields, this.sequence_number);
+  }
 }
 
 /** short_message and the message_payload TLV (0x0424), as sent. */

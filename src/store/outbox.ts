@@ -15,6 +15,7 @@ import type { Job, JobKind } from '../app/ports.js';
 import type { Q } from './accounts.js';
 import { countRows } from './count.js';
 import type { Dialect } from './db.js';
+import { prepareSized } from './prepared.js';
 
 const jobColumns = ['id', 'kind', 'ref_id as refId', 'attempts', 'created_at as createdAt'] as const;
 
@@ -99,8 +100,14 @@ export async function countJobsFor(q: Q, refId: number, kind: JobKind): Promise<
 /** delete from jobs where id in (:ids): the job is done, or gave up for good. */
 export async function deleteJobs(q: Q, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
-  await q.deleteFrom('jobs').where('id', 'in', ids).execute();
+  await deleteById.run(q, ids);
 }
+
+const deleteById = prepareSized(
+  (q, ids: readonly number[]) => q.deleteFrom('jobs').where('id', 'in', ids),
+  (ids) => ids,
+  (ids) => ids.length,
+);
 
 /**
  * update jobs set run_at = :runAt, locked_by = null, locked_until = null where id = :id

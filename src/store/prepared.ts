@@ -41,3 +41,47 @@ export function prepare<A, R>(
     },
   };
 }
+
+/**
+ * A bulk statement whose SQL depends on how many items it carries (`in (?, ?, …)`, a multi-row insert,
+ * a `case` with one branch per row): compiled once per `size(args)` from the first arguments of that
+ * size, then reused with new values. The delivery path writes a batch of outcomes a few hundred
+ * times a second with a handful of sizes, so rebuilding these was most of its Kysely cost.
+ *
+ * The first compile of each size checks that `params(args)` gives exactly the values Kysely bound, in
+ * order, and rejects if not: a wrong order fails on first use instead of writing the wrong rows.
+ * At most `maxSizes` forms are kept per database; past that the cache starts again.
+ */
+export function prepareSized<A, R>(
+  build: (q: Kysely<DB>, args: A) => Compilable<R>,
+  params: (args: A) => readonly unknown[],
+  size: (args: A) => number,
+  maxSizes = 512,
+): Prepared<A, R> {
+  const compiled = new WeakMap<object, Map<number, CompiledQuery<R>>>();
+  return {
+    run(q, args) {
+      const key = q.getExecutor().adapter;
+      let bySize = compiled.get(key);
+      if (!bySize) {
+        bySize = new Map();
+        compiled.set(key, bySize);
+      }
+      const n = size(args);
+      const values = params(args);
+      let c = bySize.get(n);
+      if (!c) {
+        c = build(q as Kysely<DB>, args).compile();
+        const bound = c.parameters;
+        if (bound.length !== values.length || bound.some((v, i) => !Object.is(v, values[i]))) {
+          return Promise.reject(
+            new Error(`prepareSized: params() do not match the bound values of: ${c.sql}`),
+          );
+        }
+        if (bySize.size >= maxSizes) bySize.clear();
+        bySize.set(n, c);
+      }
+      return q.executeQuery<R>({ ...c, parameters: values });
+    },
+  };
+}

@@ -12,8 +12,8 @@
  *   the release then waits for an `fdatasync` of the WAL file that *started after* that commit. Kysely
  *   awaits the release before it resolves the query or `transaction().execute()`, so every write
  *   through Kysely resolves only once it is on disk: the same promise callers had with FULL.
- * - The fdatasync runs on libuv's thread pool, and fsyncs are grouped: one in flight at a time, and
- *   every commit made meanwhile shares the next one.
+ * - The fdatasync runs on libuv's thread pool, and fsyncs are grouped: two in flight at most, and
+ *   every commit made while two run shares the next one.
  *
  * Why this equals FULL: in WAL mode a transaction is durable once its WAL frames (the commit frame
  * included) are on stable storage; FULL gets there with an fsync of the WAL inside COMMIT, we get there
@@ -38,37 +38,49 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
-/** fdatasync of one file, grouped: at most one in flight; callers arriving meanwhile share the next. */
+/**
+ * fdatasync of one file, grouped: at most `parallel` in flight (default 2); callers arriving while that
+ * many run share the next one, which starts as soon as one of them ends.
+ *
+ * Why two: a commit made while an fdatasync runs cannot ride on it (it may have started before the
+ * commit), so with one in flight it waits for the rest of that one and then a whole one of its own.
+ * The delivery path holds an SMPP window slot over exactly this wait (docs/delivery.md, crash bound);
+ * a second fdatasync starting at once cuts it to one fdatasync. The kernel serves both (measured:
+ * each takes a little longer, the wait is shorter). Beyond two, commits stop sharing.
+ */
 export class GroupSync {
   private fd: number | undefined;
-  private inFlight: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
+  private running = 0;
+  private next: { promise: Promise<void>; resolve(): void; reject(e: unknown): void } | undefined;
   /** How many fdatasync calls were made (for tests and benchmarks). */
   syncs = 0;
 
   constructor(
     private readonly file: string,
     private readonly syncFd: (fd: number) => Promise<void> = datasync,
+    private readonly parallel = 2,
   ) {}
 
   /** Resolves after an fdatasync that started after this call. */
   sync(): Promise<void> {
-    if (!this.inFlight) {
-      this.inFlight = this.start();
-      return this.inFlight;
+    if (this.running < this.parallel) {
+      this.running++;
+      return this.run();
     }
-    // The one in flight may have started before the caller's commit: wait for the next one.
-    this.queued ??= this.inFlight
-      .catch(() => {})
-      .then(() => {
-        this.queued = undefined;
-        this.inFlight = this.start();
-        return this.inFlight;
+    if (!this.next) {
+      let resolve!: () => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
       });
-    return this.queued;
+      this.next = { promise, resolve, reject };
+    }
+    return this.next.promise;
   }
 
-  private async start(): Promise<void> {
+  /** One fdatasync in a slot already counted in `running`; the slot goes to the waiters next. */
+  private async run(): Promise<void> {
     try {
       if (this.fd === undefined) {
         this.fd = openSync(this.file, 'r');
@@ -78,7 +90,13 @@ export class GroupSync {
       this.syncs++;
       await this.syncFd(this.fd);
     } finally {
-      this.inFlight = undefined;
+      const waiting = this.next;
+      if (waiting) {
+        this.next = undefined;
+        this.run().then(waiting.resolve, waiting.reject);
+      } else {
+        this.running--;
+      }
     }
   }
 

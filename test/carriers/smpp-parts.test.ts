@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import smpp from 'smpp';
 import { resolveSmppConfig } from '../../src/carriers/smpp-config.js';
+import { encodeSubmitSm, type SubmitSmFields } from '../../src/carriers/smpp-pdu.js';
 import { parseReceipt } from '../../src/carriers/smpp-receipt.js';
 import { submitRefusal } from '../../src/carriers/smpp-status.js';
+import { concatUdh, encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
 
 describe('receipt text', () => {
   test('a DELIVRD receipt is delivered with its done date', () => {
@@ -67,4 +70,43 @@ describe('SMPP config', () => {
     assert.throws(() => resolveSmppConfig({ ...base, window: 0 }), /smsc1: window/);
     assert.throws(() => resolveSmppConfig({ ...base, reconnect: { minMs: 10, maxMs: 5 } }), /reconnect/);
   });
+});
+
+describe('submit_sm encoding', () => {
+  const base: SubmitSmFields = {
+    source_addr_ton: 1,
+    source_addr_npi: 1,
+    source_addr: '420777000000',
+    dest_addr_ton: 1,
+    dest_addr_npi: 1,
+    destination_addr: '420601000001',
+    esm_class: 0,
+    registered_delivery: 1,
+    data_coding: 0,
+    short_message: encodeGsm7('hello'),
+  };
+  const cases: Array<[string, SubmitSmFields]> = [
+    ['a GSM text', base],
+    ['an alphanumeric sender', { ...base, source_addr_ton: 5, source_addr_npi: 0, source_addr: 'Shop' }],
+    [
+      'a UCS-2 part with a UDH',
+      {
+        ...base,
+        esm_class: 0x40,
+        data_coding: 8,
+        short_message: Buffer.concat([concatUdh(7, 2, 1), encodeUcs2('dobrý den 👋')]),
+      },
+    ],
+    [
+      'message_payload with an empty short_message',
+      { ...base, short_message: Buffer.alloc(0), message_payload: encodeGsm7('x'.repeat(300)) },
+    ],
+  ];
+  for (const [name, fields] of cases) {
+    test(`${name}: the same bytes as smpp 0.5 builds`, () => {
+      const seq = 0x01020304;
+      const theirs = new smpp.PDU('submit_sm', { ...fields, sequence_number: seq }).toBuffer();
+      assert.deepEqual(encodeSubmitSm(fields, seq), theirs);
+    });
+  }
 });

@@ -1,7 +1,7 @@
 /**
  * Durable commits on SQLite (store/sqlite-durable.ts): a write resolves only after an fdatasync of the
- * WAL that started after its commit, the connection is free while that fdatasync runs, and concurrent
- * commits share fdatasyncs. The fdatasync is held by the test to watch the waiting; the file is real.
+ * WAL that started after its commit, the connection is free while that fdatasync runs, at most two run
+ * at once, and commits made meanwhile share the next one. The fdatasync is held by the test to watch the waiting; the file is real.
  */
 import assert from 'node:assert/strict';
 import { fdatasync } from 'node:fs';
@@ -91,26 +91,33 @@ test('a committed write resolves only after an fdatasync that started after it',
   }
 });
 
-test('commits made while an fdatasync runs share the next one, which starts after them', async () => {
+test('two fdatasyncs run at once; commits made while two run share the next one, which starts after them', async () => {
   const { db, held } = await openHeld();
   try {
     const base = held.calls();
     const first = sql`insert into t (v) values ('1')`.execute(db.kysely);
     await until(() => held.pending() === 1);
+    // A commit while one fdatasync runs does not wait for it: it gets the second one at once.
+    const second = sql`insert into t (v) values ('2')`.execute(db.kysely);
+    await until(() => held.pending() === 2);
     assert.equal(await settled(first), false);
-    // Three more commits while the first fdatasync is held: they cannot ride on it (it may have started
-    // before them), and they need only one more.
-    const more = ['2', '3', '4'].map((v) => sql`insert into t (v) values (${v})`.execute(db.kysely));
+    assert.equal(await settled(second), false);
+    // Three more commits while both are held: they cannot ride on either (both may have started
+    // before them), and they need only one more, once a slot is free.
+    const more = ['3', '4', '5'].map((v) => sql`insert into t (v) values (${v})`.execute(db.kysely));
     assert.equal(await settled(Promise.all(more)), false);
-    assert.equal(held.calls(), base + 1, 'the next fdatasync waits for the one in flight');
+    assert.equal(held.calls(), base + 2, 'never more than two in flight');
     held.releaseOne();
     await first;
-    await until(() => held.pending() === 1);
+    await until(() => held.calls() === base + 3);
     assert.equal(await settled(Promise.all(more)), false, 'still waiting for their own fdatasync');
-    assert.equal(held.calls(), base + 2);
+    assert.equal(await settled(second), false);
+    held.releaseOne();
+    await second;
+    assert.equal(await settled(Promise.all(more)), false);
     held.releaseOne();
     await Promise.all(more);
-    assert.equal(held.calls(), base + 2);
+    assert.equal(held.calls(), base + 3);
   } finally {
     while (held.pending() > 0) held.releaseOne();
     await db.close();

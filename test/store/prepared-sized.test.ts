@@ -1,0 +1,48 @@
+/**
+ * Statements compiled once per size (store/prepared.ts `prepareSized`): a reused form binds the new
+ * values, each size gets its own form, and a `params` in the wrong order fails on first use.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { deleteJobs } from '../../src/store/outbox.js';
+import { prepareSized } from '../../src/store/prepared.js';
+import { freshDb } from '../helpers/db.js';
+
+const db = await freshDb();
+after(() => db.close());
+
+async function addJobs(n: number): Promise<number[]> {
+  const rows = Array.from({ length: n }, (_, i) => ({
+    kind: 'deliver',
+    ref_id: 1000 + i,
+    run_at: 0,
+    attempts: 0,
+    created_at: 0,
+  }));
+  const out = await db.kysely.insertInto('jobs').values(rows).returning('id').execute();
+  return out.map((r) => Number(r.id));
+}
+
+const left = async () =>
+  (await db.kysely.selectFrom('jobs').select('id').orderBy('id').execute()).map((r) => Number(r.id));
+
+test('a form compiled for one size deletes exactly the ids of each later call of that size', async () => {
+  const ids = await addJobs(7);
+  await deleteJobs(db.kysely, [ids[0]!, ids[1]!]);
+  await deleteJobs(db.kysely, [ids[3]!, ids[5]!]); // same size: the compiled form with new values
+  await deleteJobs(db.kysely, [ids[6]!]); // another size
+  assert.deepEqual(await left(), [ids[2], ids[4]]);
+  await deleteJobs(db.kysely, [ids[2]!, ids[4]!]);
+});
+
+test('params in another order than the bound values fail on first use and change nothing', async () => {
+  const ids = await addJobs(2);
+  const wrong = prepareSized(
+    (q, a: { ids: number[]; kind: string }) =>
+      q.deleteFrom('jobs').where('id', 'in', a.ids).where('kind', '=', a.kind),
+    (a) => [a.kind, ...a.ids],
+    (a) => a.ids.length,
+  );
+  await assert.rejects(wrong.run(db.kysely, { ids, kind: 'deliver' }), /do not match the bound values/);
+  assert.deepEqual(await left(), ids);
+});
