@@ -15,8 +15,11 @@ import { migrate } from './migrations/index.js';
 
 /** Parents first, so foreign keys hold row by row; tables not named here follow in name order. */
 const FIRST = ['accounts', 'account_numbers', 'messages'];
-/** The migrator's own bookkeeping: the target has its own, written by `migrate`. */
-const SKIP = /^(kysely_|sqlite_)/;
+/**
+ * Bookkeeping the target has its own of, written by `migrate`: the migrator's tables, SQLite's, and the
+ * lookup cache's generation row (migration 0007).
+ */
+const SKIP = /^(kysely_|sqlite_|lookup_generation$)/;
 const BATCH = 500;
 
 export interface CopyOptions {

@@ -5,7 +5,8 @@ import type { Q } from './accounts.js';
 import { messageColumns, messageRow, toMessage } from './messages.js';
 
 /**
- * insert into messages (…, inbound_key) values (…) on conflict (inbound_key) do nothing returning id.
+ * insert into messages (…, inbound_key) values (…) on conflict (inbound_key) where inbound_key is not
+ * null do nothing returning id (the unique index is partial: migration 0008).
  * Undefined when a message with that key is already stored (a carrier's retry).
  */
 export async function insertKeyedMessage(
@@ -17,7 +18,7 @@ export async function insertKeyedMessage(
   const row = await q
     .insertInto('messages')
     .values({ ...messageRow(m, now), inbound_key: key })
-    .onConflict((oc) => oc.column('inbound_key').doNothing())
+    .onConflict((oc) => oc.column('inbound_key').where('inbound_key', 'is not', null).doNothing())
     .returning('id')
     .executeTakeFirst();
   return row === undefined ? undefined : Number(row.id);

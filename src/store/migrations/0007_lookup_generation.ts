@@ -6,8 +6,9 @@
  * not count. Triggers fire for every writer, this process or another one (the CLI beside the server),
  * so the cache needs one read of this row per event-loop turn to know it is current.
  *
- * PostgreSQL gets the table (so `store copy` finds the same tables on both) but no triggers: its
- * lookups are not cached (several instances; store/pg-lookups.ts batches them instead).
+ * PostgreSQL gets the table too (one schema on both engines) but no triggers: its lookups are not
+ * cached (several instances; store/pg-lookups.ts batches them instead). `store copy` leaves the row
+ * alone: each store has its own.
  */
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from '../db.js';

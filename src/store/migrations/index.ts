@@ -12,6 +12,7 @@ import * as m0004 from './0004_scale.js';
 import * as m0005 from './0005_send_rate.js';
 import * as m0006 from './0006_unread_index.js';
 import * as m0007 from './0007_lookup_generation.js';
+import * as m0008 from './0008_lean_message_indexes.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
@@ -22,6 +23,7 @@ const STEPS: Record<string, Step> = {
   '0005_send_rate': m0005,
   '0006_unread_index': m0006,
   '0007_lookup_generation': m0007,
+  '0008_lean_message_indexes': m0008,
 };
 
 /** Bring the schema up to date. Throws with the failing migration's name. */

@@ -1,0 +1,73 @@
+/**
+ * Migration 0008's partial indexes: the CLI's status listing still finds every status (and on SQLite
+ * reads the open ones through messages_status), and keyed inbound messages are still stored once.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { CompiledQuery } from 'kysely';
+import type { NewMessage } from '../../src/app/ports.js';
+import type { MessageStatus } from '../../src/domain/message.js';
+import type { Db } from '../../src/store/db.js';
+import { insertKeyedMessage } from '../../src/store/inbox.js';
+import { insertMessage, listMessages, listMessagesQuery } from '../../src/store/messages.js';
+import { freshDb } from '../helpers/db.js';
+
+let db: Db;
+before(async () => {
+  db = await freshDb();
+});
+after(async () => {
+  await db?.close();
+});
+
+const message = (status: MessageStatus, body: string): NewMessage => ({
+  senderAccountId: null,
+  recipientAccountId: null,
+  from: '+12025550801',
+  to: '+12025550802',
+  toRaw: '+12025550802',
+  body,
+  contentType: 'text/plain',
+  dispositionNotification: null,
+  smart: false,
+  status,
+  segments: 1,
+  chargeMicros: 0,
+});
+
+test('messages list --status finds open and final statuses alike', async () => {
+  const statuses: MessageStatus[] = ['queued', 'sending', 'sent', 'delivered', 'failed', 'received'];
+  for (const status of statuses) {
+    for (let i = 0; i < 3; i++) await insertMessage(db.kysely, message(status, `${status} ${i}`), Date.now());
+  }
+  for (const status of statuses) {
+    const rows = await listMessages(db.kysely, { status, limit: 10 });
+    assert.deepEqual(
+      rows.map((r) => r.body),
+      [`${status} 2`, `${status} 1`, `${status} 0`],
+      `listing ${status}`,
+    );
+  }
+});
+
+test('on SQLite the open statuses are read through the partial index', async (t) => {
+  if (db.dialect !== 'sqlite') return t.skip('the plan is checked on SQLite');
+  const c = listMessagesQuery(db.kysely, { status: 'failed', limit: 10 }).compile();
+  const plan = await db.kysely.executeQuery<{ detail: string }>(
+    CompiledQuery.raw(`explain query plan ${c.sql}`, [...c.parameters]),
+  );
+  assert.match(plan.rows.map((r) => r.detail).join(' | '), /messages_status/);
+});
+
+test('an inbound message with a key already stored is not stored again', async () => {
+  const m = message('received', 'inbound once');
+  const first = await insertKeyedMessage(db.kysely, m, 'carrier:ref-1', Date.now());
+  assert.ok(first);
+  assert.equal(await insertKeyedMessage(db.kysely, m, 'carrier:ref-1', Date.now()), undefined);
+  const n = await db.kysely
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('body', '=', 'inbound once')
+    .executeTakeFirstOrThrow();
+  assert.equal(Number(n.n), 1);
+});
