@@ -86,7 +86,7 @@ export function makeAuthenticate(
     if (perAccount.isBlocked(userKey) || perAddress.isBlocked(ipKey)) throw throttled();
 
     const account = await accounts.byUsername(username);
-    const key = createHmac('sha256', secret).update(username).update('\0').update(password).digest('base64');
+    const key = createHmac('sha256', secret).update(`${username}\0${password}`).digest('base64');
     const hit = cache.get(key);
     if (account && hit && hit.accountId === account.id && hit.passwordHash === account.passwordHash) {
       if (hit.expires > now()) return account;

@@ -1,6 +1,6 @@
 /** Message statements, one per function. */
 
-import { sql } from 'kysely';
+import { SqliteAdapter, sql } from 'kysely';
 import type { JobKind, JobLease, NewMessage } from '../app/ports.js';
 import type { Message, MessageStatus } from '../domain/message.js';
 import type { Q } from './accounts.js';
@@ -46,15 +46,22 @@ const SAMPLE: NewMessage = {
   chargeMicros: 0,
 };
 
+/**
+ * SQLite reports the new rowid with every insert, so there it goes without `returning id`, which made
+ * better-sqlite3 step the statement as a query (about 1 µs of a send's 7 µs insert, measured).
+ */
 const insertMessageStmt = prepare<{ m: NewMessage; now: number }, { id: number }>(
-  (q) => q.insertInto('messages').values(messageRow(SAMPLE, 0)).returning('id'),
+  (q) => {
+    const insert = q.insertInto('messages').values(messageRow(SAMPLE, 0));
+    return q.getExecutor().adapter instanceof SqliteAdapter ? insert : insert.returning('id');
+  },
   ({ m, now }) => Object.values(messageRow(m, now)),
 );
 
-/** insert into messages … returning id (on the Send Message hot path: compiled once). */
+/** insert into messages … [returning id] (on the Send Message hot path: compiled once). */
 export async function insertMessage(q: Q, m: NewMessage, now: number): Promise<number> {
-  const { rows } = await insertMessageStmt.run(q, { m, now });
-  return Number(rows[0]!.id);
+  const r = await insertMessageStmt.run(q, { m, now });
+  return Number(r.rows[0]?.id ?? r.insertId);
 }
 
 /**
