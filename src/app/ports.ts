@@ -44,6 +44,11 @@ export interface DeliveryReceipt {
   carrier: string;
   /** The carrier's id for the message (or for one part of it). */
   carrierRef: string;
+  /**
+   * Other spellings of `carrierRef`, tried in order when it matches nothing: many SMSCs answer
+   * submit_sm with a hex id and put the same number in decimal in the receipt, or the reverse.
+   */
+  otherRefs?: readonly string[];
   status: 'delivered' | 'failed';
   /** Carrier's wording for a failure, or its stat/err fields. */
   error?: string;

@@ -63,3 +63,21 @@ export function parseReceipt(
   if (doneAt !== undefined) out.doneAt = doneAt;
   return out;
 }
+
+/**
+ * The same receipt id in the other base: SMPP 3.4 leaves the id's format to the SMSC, and many send
+ * submit_sm_resp ids in hex and the receipt's `id:` in decimal (Appendix B even suggests decimal), or
+ * the reverse. A decimal-looking id is tried as hex of its value (upper and lower case); a hex-looking
+ * id as the decimal of its value. Only tried when the id as given matches nothing (store side).
+ */
+export function otherIdSpellings(id: string): string[] {
+  const out = new Set<string>();
+  if (/^\d{1,30}$/.test(id)) {
+    const hex = BigInt(id).toString(16);
+    out.add(hex.toUpperCase());
+    out.add(hex);
+  }
+  if (/^[0-9a-f]{1,25}$/i.test(id)) out.add(BigInt(`0x${id}`).toString(10));
+  out.delete(id);
+  return [...out];
+}

@@ -15,7 +15,7 @@ import { concatUdh, countSegments, encodeGsm7, encodeUcs2, splitText } from '../
 import { type ResolvedSmppConfig, resolveSmppConfig, type SmppCarrierConfig } from './smpp-config.js';
 import { MoAssembler } from './smpp-mo.js';
 import { rawUserData, type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './smpp-pdu.js';
-import { parseReceipt } from './smpp-receipt.js';
+import { otherIdSpellings, parseReceipt } from './smpp-receipt.js';
 import { isCredentialRefusal, statusLabel, submitRefusal } from './smpp-status.js';
 import { SubmitWindow } from './smpp-window.js';
 
@@ -287,9 +287,11 @@ class SmppCarrier implements CarrierAdapter {
         messageState: typeof tlvState === 'number' ? tlvState : undefined,
       });
       if (!r || r.status === null) return;
+      const otherRefs = otherIdSpellings(r.messageId);
       this.#events?.receipt({
         carrier: this.name,
         carrierRef: r.messageId,
+        ...(otherRefs.length > 0 ? { otherRefs } : {}),
         status: r.status,
         ...(r.status === 'failed' ? { error: `stat:${r.stat} err:${r.err}` } : {}),
         ...(r.doneAt !== undefined ? { at: r.doneAt } : {}),

@@ -97,7 +97,11 @@ export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
       const now = clock.now();
       const results: Array<{ matched: boolean }> = [];
       for (const { r, bounce } of items) {
-        const messageId = await setPartStatus(trx, r.carrier, r.carrierRef, r.status);
+        let messageId = await setPartStatus(trx, r.carrier, r.carrierRef, r.status);
+        for (const ref of r.otherRefs ?? []) {
+          if (messageId !== undefined) break;
+          messageId = await setPartStatus(trx, r.carrier, ref, r.status);
+        }
         results.push({ matched: messageId !== undefined });
         if (messageId === undefined) continue;
         if (r.status === 'failed') {

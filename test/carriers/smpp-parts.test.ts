@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import smpp from 'smpp';
 import { resolveSmppConfig } from '../../src/carriers/smpp-config.js';
 import { encodeSubmitSm, type SubmitSmFields } from '../../src/carriers/smpp-pdu.js';
-import { parseReceipt } from '../../src/carriers/smpp-receipt.js';
+import { otherIdSpellings, parseReceipt } from '../../src/carriers/smpp-receipt.js';
 import { submitRefusal } from '../../src/carriers/smpp-status.js';
 import { concatUdh, encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
 
@@ -109,4 +109,14 @@ describe('submit_sm encoding', () => {
       assert.deepEqual(encodeSubmitSm(fields, seq), theirs);
     });
   }
+});
+
+test('a receipt id is also tried in the other base: decimal as hex, hex as decimal', () => {
+  assert.deepEqual(otherIdSpellings('1715968'), ['1A2F00', '1a2f00', '24205672']);
+  assert.deepEqual(otherIdSpellings('1A2F00'), ['1715968']);
+  assert.deepEqual(otherIdSpellings('00ff'), ['255']);
+  // Far beyond 2^53: still exact.
+  assert.deepEqual(otherIdSpellings('FFFFFFFFFFFFFFFFFF'), ['4722366482869645213695']);
+  assert.deepEqual(otherIdSpellings('msg-7'), []);
+  assert.deepEqual(otherIdSpellings(''), []);
 });

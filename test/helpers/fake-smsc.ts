@@ -35,6 +35,11 @@ export interface FakeSmscOptions {
   password?: string;
   /** Send this receipt stat automatically after each accepted submit_sm. */
   autoReceipt?: string;
+  /**
+   * `hex-then-decimal`: message ids in submit_sm_resp are upper-case hex, and automatic receipts
+   * carry the same number in decimal (a quirk of many SMSCs). Default: `msg-N` in both.
+   */
+  idQuirk?: 'hex-then-decimal';
 }
 
 /** An MO message to inject as deliver_sm. */
@@ -166,7 +171,12 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
       const index = fake.submits.push(rec) - 1;
       const answer = responder(rec, index) ?? {};
       const status = answer.status ?? 0;
-      if (status === 0) rec.messageId = `msg-${nextId++}`;
+      if (status === 0) {
+        rec.messageId =
+          opts.idQuirk === 'hex-then-decimal'
+            ? (0x1a2b00 + nextId++).toString(16).toUpperCase()
+            : `msg-${nextId++}`;
+      }
       const now = (outstanding.get(session) ?? 0) + 1;
       outstanding.set(session, now);
       fake.maxOutstanding = Math.max(fake.maxOutstanding, now);
@@ -175,7 +185,9 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
         if (left !== undefined) outstanding.set(session, left - 1);
         const resp = status === 0 ? { message_id: rec.messageId } : { command_status: status };
         session.send(pdu.response(resp));
-        if (status === 0 && opts.autoReceipt) fake.sendReceipt(rec.messageId, opts.autoReceipt);
+        const receiptId =
+          opts.idQuirk === 'hex-then-decimal' ? String(Number.parseInt(rec.messageId, 16)) : rec.messageId;
+        if (status === 0 && opts.autoReceipt) fake.sendReceipt(receiptId, opts.autoReceipt);
       };
       if (answer.delayMs) setTimeout(reply, answer.delayMs);
       else reply();

@@ -27,6 +27,16 @@ const httpCarrier = (name: string, c: FakeHttpCarrier) => ({
   timeoutMs: 2_000,
 });
 
+/** The fake SMSC as the carrier `smsc`. */
+const smppCarrier = (smsc: FakeSmsc) => ({
+  name: 'smsc',
+  type: 'smpp',
+  host: '127.0.0.1',
+  port: smsc.port,
+  systemId: 'textbridge',
+  password: 'secret',
+});
+
 const fastRetries = { backoff: { baseMs: 20, maxMs: 100 }, pollMs: 20, waitMs: 2_000 };
 
 async function service(raw: Record<string, unknown>): Promise<TestService> {
@@ -111,16 +121,7 @@ test('a carrier that is down gets 200, and the message is delivered once it is b
   let down = true;
   smsc.setResponder(() => (down ? { status: 0x58 } : undefined)); // ESME_RTHROTTLED: transient
   const s = await service({
-    carriers: [
-      {
-        name: 'smsc',
-        type: 'smpp',
-        host: '127.0.0.1',
-        port: smsc.port,
-        systemId: 'textbridge',
-        password: 'secret',
-      },
-    ],
+    carriers: [smppCarrier(smsc)],
     routes: [{ carrier: 'smsc' }],
     delivery: fastRetries,
   });
@@ -136,6 +137,23 @@ test('a carrier that is down gets 200, and the message is delivered once it is b
   );
   assert.ok(m.attempts >= 2);
   assert.equal(m.lastError, null);
+});
+
+test('an SMSC that answers with a hex id and receipts in decimal still gets its message delivered', async () => {
+  const smsc: FakeSmsc = await startFakeSmsc({ autoReceipt: 'DELIVRD', idQuirk: 'hex-then-decimal' });
+  cleanup.push(() => smsc.close());
+  const s = await service({
+    carriers: [smppCarrier(smsc)],
+    routes: [{ carrier: 'smsc' }],
+    delivery: fastRetries,
+  });
+  const r = await send(s, '+15557654321');
+  assert.equal(r.status, 200);
+  const m = await until(
+    () => message(s, r.json.sms_id!),
+    (m) => m.status === 'delivered',
+  );
+  assert.match(m.carrierRef!, /^[0-9A-F]+$/, 'the submit_sm_resp id, in hex, is the one kept');
 });
 
 test('a transient failure on the first carrier fails over to the next one', async () => {
