@@ -211,6 +211,21 @@ describe('window and link', () => {
     await smsc.waitFor(() => smsc.binds === binds + 1);
     assert.equal((await a.send(sms('again'), never)).ok, true);
   });
+
+  test('an SMSC that stops answering enquire_link is dropped and bound again', async () => {
+    const { a } = await adapter({ enquireLinkMs: 50 });
+    const binds = smsc.binds;
+    const links = smsc.enquireLinks;
+    smsc.ignoreEnquireLink = true;
+    try {
+      // One unanswered period, then the next tick finds it still outstanding and drops the link.
+      await smsc.waitFor(() => smsc.binds === binds + 1);
+      assert.ok(smsc.enquireLinks > links, 'keep-alives were sent');
+    } finally {
+      smsc.ignoreEnquireLink = false;
+    }
+    assert.equal((await a.send(sms('after the hang'), never)).ok, true);
+  });
 });
 
 describe('deliver_sm', () => {

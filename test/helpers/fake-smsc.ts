@@ -58,6 +58,10 @@ export interface FakeSmsc {
   submits: RecordedSubmit[];
   /** Successful binds so far. */
   binds: number;
+  /** enquire_link PDUs received so far. */
+  enquireLinks: number;
+  /** While true, enquire_link goes unanswered: a hung SMSC whose TCP connection stays up. */
+  ignoreEnquireLink: boolean;
   /** Largest number of submit_sm seen awaiting our answer at once on one session (bind). */
   maxOutstanding: number;
   setResponder(fn: Responder): void;
@@ -84,6 +88,8 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
     port: 0,
     submits: [],
     binds: 0,
+    enquireLinks: 0,
+    ignoreEnquireLink: false,
     maxOutstanding: 0,
     setResponder: (fn) => {
       responder = fn;
@@ -152,7 +158,10 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
       fake.binds++;
       bound.add(session);
     });
-    session.on('enquire_link', (pdu) => session.send(pdu.response()));
+    session.on('enquire_link', (pdu) => {
+      fake.enquireLinks++;
+      if (!fake.ignoreEnquireLink) session.send(pdu.response());
+    });
     session.on('unbind', (pdu) => session.send(pdu.response(), () => session.close()));
     session.on('submit_sm', (pdu) => {
       const raw = rawUserData(tap.last()!)!;
