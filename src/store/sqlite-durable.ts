@@ -52,8 +52,6 @@ export class GroupSync {
   private fd: number | undefined;
   private running = 0;
   private next: { promise: Promise<void>; resolve(): void; reject(e: unknown): void } | undefined;
-  /** How many fdatasync calls were made (for tests and benchmarks). */
-  syncs = 0;
 
   constructor(
     private readonly file: string,
@@ -87,7 +85,6 @@ export class GroupSync {
         // The WAL file's directory entry must be durable too, once (SQLite's own DIRSYNC does this in FULL).
         await syncDirectory(path.dirname(this.file));
       }
-      this.syncs++;
       await this.syncFd(this.fd);
     } finally {
       const waiting = this.next;

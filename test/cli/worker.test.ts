@@ -3,15 +3,14 @@
  * (SQLite, or PostgreSQL in the second run) and a loopback fake HTTP carrier in the test process.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { buildConfig } from '../../src/config.js';
 import { openStore } from '../../src/main.js';
 import { insertAccount, insertNumbers } from '../../src/store/accounts.js';
 import type { Db } from '../../src/store/db.js';
 import { insertJobs, insertMessage } from '../../src/store/messages.js';
-import { type Child, startChild } from '../helpers/child.js';
+import { type Child, startChild, writeConfigFile } from '../helpers/child.js';
 import { type FakeHttpCarrier, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { tempDir } from '../helpers/service.js';
@@ -27,24 +26,20 @@ before(async () => {
   carrier = await startFakeHttpCarrier();
   const dataDir = tempDir('tb-cli-');
   const databaseUrl = await freshDatabaseUrl();
-  const configFile = path.join(dataDir, 'config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      carriers: [
-        {
-          name: 'main',
-          type: 'http',
-          method: 'POST',
-          url: `${carrier.url}/send`,
-          body: '{"to":"%to%","text":"%body%"}',
-          messageId: 'id',
-        },
-      ],
-      routes: [{ carrier: 'main' }],
-      delivery: { pollMs: 50 },
-    }),
-  );
+  const configFile = writeConfigFile(dataDir, {
+    carriers: [
+      {
+        name: 'main',
+        type: 'http',
+        method: 'POST',
+        url: `${carrier.url}/send`,
+        body: '{"to":"%to%","text":"%body%"}',
+        messageId: 'id',
+      },
+    ],
+    routes: [{ carrier: 'main' }],
+    delivery: { pollMs: 50 },
+  });
   args = ['--config', configFile];
   env = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
   db = await openStore(buildConfig({ dataDir, databaseUrl }));

@@ -6,14 +6,12 @@
  * SMSC runs here, in the test process.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import { buildConfig } from '../../src/config.js';
 import { openStore } from '../../src/main.js';
 import { chunks } from '../../src/store/batcher.js';
 import { messageRow } from '../../src/store/messages.js';
-import { startChild } from '../helpers/child.js';
+import { startChild, writeConfigFile } from '../helpers/child.js';
 import { startFakeSmsc } from '../helpers/fake-smsc.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { tempDir } from '../helpers/service.js';
@@ -26,26 +24,12 @@ test('a SIGKILL mid-delivery loses nothing and resends at most the SMPP window',
   const smsc = await startFakeSmsc({ autoReceipt: 'DELIVRD' });
   const dataDir = tempDir('tb-dcrash-');
   const databaseUrl = await freshDatabaseUrl();
-  const configFile = path.join(dataDir, 'config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      carriers: [
-        {
-          name: 'smsc',
-          type: 'smpp',
-          host: '127.0.0.1',
-          port: smsc.port,
-          systemId: 'textbridge',
-          password: 'secret',
-          window: WINDOW,
-        },
-      ],
-      routes: [{ carrier: 'smsc' }],
-      // A short lease: the killed worker's claims come free 2 s after the kill, not a minute.
-      delivery: { leaseMs: 2_000, pollMs: 50, waitMs: 0 },
-    }),
-  );
+  const configFile = writeConfigFile(dataDir, {
+    carriers: [smsc.carrier({ window: WINDOW })],
+    routes: [{ carrier: 'smsc' }],
+    // A short lease: the killed worker's claims come free 2 s after the kill, not a minute.
+    delivery: { leaseMs: 2_000, pollMs: 50, waitMs: 0 },
+  });
   const env = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
   const args = ['serve', '--config', configFile];
   const db = await openStore(buildConfig({ dataDir, databaseUrl }));

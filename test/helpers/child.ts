@@ -3,9 +3,17 @@
  * to a file in the log audit folder, readiness by polling /readyz.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { auditLogFile } from './service.js';
+
+/** Write `config` as `config.json` in `dir`, for a child's `--config` or TEXTBRIDGE_CONFIG; its path. */
+export function writeConfigFile(dir: string, config: Record<string, unknown>): string {
+  const file = path.join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
 
 /** A free loopback port (bind to 0, read it, release it). */
 export function freePort(): Promise<number> {

@@ -58,6 +58,8 @@ export interface FakeSmsc {
   submits: RecordedSubmit[];
   /** Successful binds so far. */
   binds: number;
+  /** This fake as a carrier entry of the service config (`smsc`, type smpp, its credentials) plus `extra`. */
+  carrier(extra?: Record<string, unknown>): Record<string, unknown>;
   /** enquire_link PDUs received so far. */
   enquireLinks: number;
   /** While true, enquire_link goes unanswered: a hung SMSC whose TCP connection stays up. */
@@ -88,6 +90,15 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
     port: 0,
     submits: [],
     binds: 0,
+    carrier: (extra = {}) => ({
+      name: 'smsc',
+      type: 'smpp',
+      host: '127.0.0.1',
+      port: fake.port,
+      systemId,
+      password,
+      ...extra,
+    }),
     enquireLinks: 0,
     ignoreEnquireLink: false,
     maxOutstanding: 0,

@@ -27,16 +27,6 @@ const httpCarrier = (name: string, c: FakeHttpCarrier) => ({
   timeoutMs: 2_000,
 });
 
-/** The fake SMSC as the carrier `smsc`. */
-const smppCarrier = (smsc: FakeSmsc) => ({
-  name: 'smsc',
-  type: 'smpp',
-  host: '127.0.0.1',
-  port: smsc.port,
-  systemId: 'textbridge',
-  password: 'secret',
-});
-
 const fastRetries = { backoff: { baseMs: 20, maxMs: 100 }, pollMs: 20, waitMs: 2_000 };
 
 async function service(raw: Record<string, unknown>): Promise<TestService> {
@@ -121,7 +111,7 @@ test('a carrier that is down gets 200, and the message is delivered once it is b
   let down = true;
   smsc.setResponder(() => (down ? { status: 0x58 } : undefined)); // ESME_RTHROTTLED: transient
   const s = await service({
-    carriers: [smppCarrier(smsc)],
+    carriers: [smsc.carrier()],
     routes: [{ carrier: 'smsc' }],
     delivery: fastRetries,
   });
@@ -143,7 +133,7 @@ test('an SMSC that answers with a hex id and receipts in decimal still gets its 
   const smsc: FakeSmsc = await startFakeSmsc({ autoReceipt: 'DELIVRD', idQuirk: 'hex-then-decimal' });
   cleanup.push(() => smsc.close());
   const s = await service({
-    carriers: [smppCarrier(smsc)],
+    carriers: [smsc.carrier()],
     routes: [{ carrier: 'smsc' }],
     delivery: fastRetries,
   });

@@ -9,8 +9,6 @@
  * one SQLite writer, which is not the deployment this test is about.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { test } from 'node:test';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
@@ -20,7 +18,7 @@ import { openStore } from '../../src/main.js';
 import { makeAdminStore } from '../../src/store/admin.js';
 import type { Db } from '../../src/store/db.js';
 import { messageRow } from '../../src/store/messages.js';
-import { type Child, startChild } from '../helpers/child.js';
+import { type Child, startChild, writeConfigFile } from '../helpers/child.js';
 import { reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
@@ -98,26 +96,22 @@ test('three instances deliver 10,000 messages once each, apart from the jobs a k
   const fake = await startFakeHttpCarrier({ behaviour: (_r, n) => reply.slow(5, reply.ok(`c-${n}`)) });
   const dataDir = tempDir('tb-scale-');
   const databaseUrl = await freshDatabaseUrl();
-  const configFile = path.join(dataDir, 'config.json');
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      carriers: [
-        {
-          name: 'fake',
-          type: 'http',
-          method: 'POST',
-          url: `${fake.url}/send`,
-          body: '{"sms_id":"%sms_id%","to":"%to%","text":"%body%"}',
-          messageId: 'id',
-          timeoutMs: 1000,
-        },
-      ],
-      routes: [{ carrier: 'fake' }],
-      // Short leases: the killed instance's jobs are due again after 3 s, not the default minute.
-      delivery: { concurrency: CONCURRENCY, leaseMs: 3000, pollMs: 50, waitMs: 0 },
-    }),
-  );
+  const configFile = writeConfigFile(dataDir, {
+    carriers: [
+      {
+        name: 'fake',
+        type: 'http',
+        method: 'POST',
+        url: `${fake.url}/send`,
+        body: '{"sms_id":"%sms_id%","to":"%to%","text":"%body%"}',
+        messageId: 'id',
+        timeoutMs: 1000,
+      },
+    ],
+    routes: [{ carrier: 'fake' }],
+    // Short leases: the killed instance's jobs are due again after 3 s, not the default minute.
+    delivery: { concurrency: CONCURRENCY, leaseMs: 3000, pollMs: 50, waitMs: 0 },
+  });
   const env = {
     TEXTBRIDGE_CONFIG: configFile,
     TEXTBRIDGE_DATA_DIR: dataDir,

@@ -18,16 +18,7 @@ before(async () => {
   smsc = await startFakeSmsc();
   push = await startFakePush();
   svc = await startTestService({
-    carriers: [
-      {
-        name: 'smsc',
-        type: 'smpp',
-        host: '127.0.0.1',
-        port: smsc.port,
-        systemId: 'textbridge',
-        password: 'secret',
-      },
-    ],
+    carriers: [smsc.carrier()],
     routes: [{ carrier: 'smsc' }],
     delivery: { pollMs: 20 },
     push: { url: push.url, retryDelaysMs: [50], maxAttempts: 3 },
