@@ -15,8 +15,8 @@ import { buildConfig } from '../src/config.js';
 import { startDelivery } from '../src/main-delivery.js';
 import { insertAccount, insertNumbers } from '../src/store/accounts.js';
 import { openDb } from '../src/store/db.js';
-import { insertJobs, insertMessage } from '../src/store/messages.js';
 import { migrate } from '../src/store/migrations/index.js';
+import { queueMessages } from '../test/helpers/db.js';
 
 const total = Number(process.argv[2] ?? 20_000);
 const runs = Number(process.argv[3] ?? 3);
@@ -65,7 +65,7 @@ async function once(kind: string): Promise<number> {
   const db = openDb({ dataDir });
   await migrate(db);
   const now = Date.now();
-  await db.kysely.transaction().execute(async (trx) => {
+  const account = await db.kysely.transaction().execute(async (trx) => {
     const account = await insertAccount(trx, {
       username: 'bench',
       passwordHash: 'x',
@@ -74,28 +74,14 @@ async function once(kind: string): Promise<number> {
       now,
     });
     await insertNumbers(trx, account, ['+15550001111']);
-    for (let i = 0; i < total; i++) {
-      const id = await insertMessage(
-        trx,
-        {
-          senderAccountId: account,
-          recipientAccountId: null,
-          from: '+15550001111',
-          to: `+1555${String(i).padStart(7, '0')}`,
-          toRaw: '',
-          body: `bench message ${i}`,
-          contentType: 'text/plain',
-          dispositionNotification: null,
-          smart: false,
-          status: 'queued',
-          segments: 1,
-          chargeMicros: 0,
-        },
-        now,
-      );
-      await insertJobs(trx, ['deliver'], id, now);
-    }
+    return account;
   });
+  await queueMessages(db, total, (i) => ({
+    senderAccountId: account,
+    from: '+15550001111',
+    to: `+1555${String(i).padStart(7, '0')}`,
+    body: `bench message ${i}`,
+  }));
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const delivery = await startDelivery(config, db, pino({ level: 'silent' }), systemClock, {

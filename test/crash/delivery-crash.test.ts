@@ -9,9 +9,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildConfig } from '../../src/config.js';
 import { openStore } from '../../src/main.js';
-import { chunks } from '../../src/store/batcher.js';
-import { messageRow } from '../../src/store/messages.js';
 import { startChild, writeConfigFile } from '../helpers/child.js';
+import { queueMessages } from '../helpers/db.js';
 import { startFakeSmsc } from '../helpers/fake-smsc.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { tempDir } from '../helpers/service.js';
@@ -36,42 +35,12 @@ test('a SIGKILL mid-delivery loses nothing and resends at most the SMPP window',
   let child = await startChild(args, env);
   try {
     // Queue 5,000 messages straight into the store, in one transaction, while the server runs.
-    const now = Date.now();
-    const ids = await db.kysely.transaction().execute(async (trx) => {
-      const out: number[] = [];
-      const rows = Array.from({ length: TOTAL }, (_, i) =>
-        messageRow(
-          {
-            senderAccountId: null,
-            recipientAccountId: null,
-            from: '+15550001111',
-            to: `+${dest(i)}`,
-            toRaw: '',
-            body: `crash test ${i}`,
-            contentType: 'text/plain',
-            dispositionNotification: null,
-            smart: false,
-            status: 'queued',
-            segments: 1,
-            chargeMicros: 0,
-          },
-          now,
-        ),
-      );
-      for (const part of chunks(rows, 500)) {
-        const got = await trx.insertInto('messages').values(part).returning('id').execute();
-        out.push(...got.map((r) => Number(r.id)));
-        const jobs = got.map((r) => ({
-          kind: 'deliver',
-          ref_id: Number(r.id),
-          run_at: now,
-          attempts: 0,
-          created_at: now,
-        }));
-        await trx.insertInto('jobs').values(jobs).execute();
-      }
-      return out;
-    });
+    const ids = await queueMessages(db, TOTAL, (i) => ({
+      senderAccountId: null,
+      from: '+15550001111',
+      to: `+${dest(i)}`,
+      body: `crash test ${i}`,
+    }));
     assert.equal(ids.length, TOTAL);
 
     // Messages are told apart at the SMSC by their destination number (one per message).

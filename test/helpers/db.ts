@@ -1,5 +1,9 @@
 /** A migrated, empty store for tests: a fresh SQLite file, or a fresh PostgreSQL database (pg.ts). */
+import type { NewMessage } from '../../src/app/ports.js';
+import { CONTENT_TYPE_TEXT } from '../../src/domain/message.js';
+import { chunks } from '../../src/store/batcher.js';
 import { type Db, openDb } from '../../src/store/db.js';
+import { messageRow } from '../../src/store/messages.js';
 import { migrate } from '../../src/store/migrations/index.js';
 import { freshDatabaseUrl } from './pg.js';
 import { tempDir } from './service.js';
@@ -10,4 +14,51 @@ export async function freshDb(dataDir = tempDir()): Promise<Db & { dataDir: stri
   const db = openDb({ dataDir, databaseUrl: url });
   await migrate(db);
   return Object.assign(db, { dataDir, url });
+}
+
+/**
+ * Queue `n` outbound text messages straight into the store, each with its deliver job (not leased: any
+ * worker may claim it), in one transaction: what the crash, scale and delivery benchmarks drain. `m(i)`
+ * gives the i-th message's sender, addresses and text. Returns the new ids.
+ */
+export async function queueMessages(
+  db: Db,
+  n: number,
+  m: (i: number) => Pick<NewMessage, 'senderAccountId' | 'from' | 'to' | 'body'>,
+): Promise<number[]> {
+  const now = Date.now();
+  return db.kysely.transaction().execute(async (trx) => {
+    const ids: number[] = [];
+    const rows = Array.from({ length: n }, (_, i) => {
+      const { senderAccountId, from, to, body } = m(i);
+      return messageRow(
+        {
+          senderAccountId,
+          recipientAccountId: null,
+          from,
+          to,
+          toRaw: to,
+          body,
+          contentType: CONTENT_TYPE_TEXT,
+          dispositionNotification: null,
+          smart: false,
+          status: 'queued',
+          segments: 1,
+          chargeMicros: 0,
+        },
+        now,
+      );
+    });
+    for (const part of chunks(rows, 500)) {
+      const got = (await trx.insertInto('messages').values(part).returning('id').execute()).map((r) =>
+        Number(r.id),
+      );
+      ids.push(...got);
+      await trx
+        .insertInto('jobs')
+        .values(got.map((id) => ({ kind: 'deliver', ref_id: id, run_at: now, attempts: 0, created_at: now })))
+        .execute();
+    }
+    return ids;
+  });
 }

@@ -13,12 +13,11 @@ import { test } from 'node:test';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
 import { buildConfig } from '../../src/config.js';
-import { CONTENT_TYPE_TEXT } from '../../src/domain/message.js';
 import { openStore } from '../../src/main.js';
 import { makeAdminStore } from '../../src/store/admin.js';
 import type { Db } from '../../src/store/db.js';
-import { messageRow } from '../../src/store/messages.js';
 import { type Child, startChild, writeConfigFile } from '../helpers/child.js';
+import { queueMessages } from '../helpers/db.js';
 import { reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
@@ -32,42 +31,6 @@ const SENDER = '+12025550199';
 const skip = TEST_PG_URL
   ? false
   : 'needs PostgreSQL: set TEXTBRIDGE_TEST_DATABASE_URL, or install PostgreSQL and run scripts/test.sh';
-
-/** Queue `n` messages from `senderId`, each with its deliver job (not leased: any worker may claim it). */
-async function queueMessages(db: Db, senderId: number, n: number): Promise<void> {
-  const now = Date.now();
-  for (let start = 0; start < n; start += 1000) {
-    await db.kysely.transaction().execute(async (trx) => {
-      const rows = Array.from({ length: Math.min(1000, n - start) }, (_, j) => {
-        const to = `+1303555${String(start + j).padStart(4, '0')}`;
-        return messageRow(
-          {
-            senderAccountId: senderId,
-            recipientAccountId: null,
-            from: SENDER,
-            to,
-            toRaw: to,
-            body: `scale ${start + j}`,
-            contentType: CONTENT_TYPE_TEXT,
-            dispositionNotification: null,
-            smart: false,
-            status: 'queued',
-            segments: 1,
-            chargeMicros: 0,
-          },
-          now,
-        );
-      });
-      const ids = await trx.insertInto('messages').values(rows).returning('id').execute();
-      await trx
-        .insertInto('jobs')
-        .values(
-          ids.map(({ id }) => ({ kind: 'deliver', ref_id: id, run_at: now, attempts: 0, created_at: now })),
-        )
-        .execute();
-    });
-  }
-}
 
 const countSent = async (db: Db): Promise<number> =>
   Number(
@@ -129,7 +92,12 @@ test('three instances deliver 10,000 messages once each, apart from the jobs a k
       .select('id')
       .where('username', '=', 'bulk')
       .executeTakeFirstOrThrow();
-    await queueMessages(db, Number(sender.id), MESSAGES);
+    await queueMessages(db, MESSAGES, (i) => ({
+      senderAccountId: Number(sender.id),
+      from: SENDER,
+      to: `+1303555${String(i).padStart(4, '0')}`,
+      body: `scale ${i}`,
+    }));
 
     children.push(
       ...(await Promise.all([
