@@ -1,4 +1,5 @@
 /** Small HTTP clients for tests: real requests over loopback sockets. */
+import assert from 'node:assert/strict';
 import net from 'node:net';
 
 export interface Answer {
@@ -51,6 +52,20 @@ export async function sendJson(
       body: JSON.stringify(body),
     }),
   );
+}
+
+/** What Send Message and Fetch Messages answer with 200, loosely typed for scenario tests. */
+export interface AppAnswer {
+  sms_id?: string;
+  received_smss: Array<Record<string, unknown>>;
+  sent_smss: Array<Record<string, unknown>>;
+}
+
+/** POST `body` as JSON to `path` (no Content-Type, as a bare template may send), assert 200, parse. */
+export async function callOk(base: string, path: string, body: object): Promise<AppAnswer> {
+  const res = await fetch(base + path, { method: 'POST', body: JSON.stringify(body) });
+  assert.equal(res.status, 200, `${path} answered ${res.status}`);
+  return (await res.json()) as AppAnswer;
 }
 
 /** Send raw bytes over a fresh TCP connection and read the whole answer (the server closes). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type FakePush, startFakePush } from '../helpers/fake-push.js';
+import { type AppAnswer as Answer, callOk } from '../helpers/http.js';
 import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -21,17 +22,7 @@ after(async () => {
   await push.close();
 });
 
-type Item = Record<string, unknown>;
-interface Answer {
-  sms_id?: string;
-  received_smss: Item[];
-  sent_smss: Item[];
-}
-async function call(path: string, body: object): Promise<Answer> {
-  const res = await fetch(svc.url + path, { method: 'POST', body: JSON.stringify(body) });
-  assert.equal(res.status, 200, `${path} answered ${res.status}`);
-  return (await res.json()) as Answer;
-}
+const call = (path: string, body: object) => callOk(svc.url, path, body);
 const notes = (a: Answer) =>
   a.received_smss
     .filter((m) => m['content_type'] === DISPOSITION)

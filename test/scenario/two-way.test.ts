@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { twilioSignature } from '../../src/carriers/webhooks/twilio.js';
 import { type FakeHttpCarrier, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 import { type FakePush, startFakePush } from '../helpers/fake-push.js';
+import { callOk } from '../helpers/http.js';
 import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -44,17 +45,7 @@ after(async () => {
   await carrier.close();
 });
 
-type Item = Record<string, unknown>;
-interface Answer {
-  sms_id?: string;
-  received_smss: Item[];
-  sent_smss: Item[];
-}
-async function call(path: string, body: object): Promise<Answer> {
-  const res = await fetch(svc.url + path, { method: 'POST', body: JSON.stringify(body) });
-  assert.equal(res.status, 200, `${path} answered ${res.status}`);
-  return (await res.json()) as Answer;
-}
+const call = (path: string, body: object) => callOk(svc.url, path, body);
 const report = (username: string, password: string, selector: string, extra: object) =>
   call('/push_token', { username, password, selector, ...extra });
 
