@@ -66,23 +66,18 @@ export function openSqlite(file: string, syncFd?: (fd: number) => Promise<void>)
 function withStatementCache(sqlite: Database.Database): Database.Database {
   const cache = new Map<string, Database.Statement>();
   const prepare = sqlite.prepare.bind(sqlite);
-  return new Proxy(sqlite, {
-    get(target, prop, receiver) {
-      if (prop !== 'prepare') {
-        const v = Reflect.get(target, prop, receiver);
-        return typeof v === 'function' ? v.bind(target) : v;
-      }
-      return (source: string) => {
-        let stmt = cache.get(source);
-        if (!stmt) {
-          stmt = prepare(source);
-          if (cache.size >= 500) cache.clear();
-          cache.set(source, stmt);
-        }
-        return stmt;
-      };
-    },
-  });
+  // An own property in front of the prototype's method: every other property stays the handle's own,
+  // with no proxy in the way (`inTransaction` is read after every statement, sqlite-durable.ts).
+  sqlite.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      stmt = prepare(source);
+      if (cache.size >= 500) cache.clear();
+      cache.set(source, stmt);
+    }
+    return stmt;
+  }) as Database.Database['prepare'];
+  return sqlite;
 }
 
 // int8 (bigint) columns hold ms timestamps, ids and micro-units: all far below 2^53. pg returns
