@@ -73,19 +73,22 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return sendError(req, reply, Object.assign(new Error('not found'), { statusCode: 404 }));
   });
 
-  // One log line per request, on completion, without the query string.
-  app.addHook('onResponse', (req, reply, done) => {
-    req.log.info(
-      {
-        method: req.method,
-        path: pathOnly(req.url),
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request',
-    );
-    done();
-  });
+  // One log line per request, on completion, without the query string. Below info (LOG_LEVEL=warn) the
+  // hook is not installed at all: Fastify then skips the hook runner on every request.
+  if (deps.logger.isLevelEnabled('info')) {
+    app.addHook('onResponse', (req, reply, done) => {
+      req.log.info(
+        {
+          method: req.method,
+          path: pathOnly(req.url),
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+      done();
+    });
+  }
 
   app.get('/livez', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {

@@ -1,7 +1,9 @@
 /** Send Message under non-default configuration, and the answer to an unexpected failure. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { sendJson } from '../helpers/http.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sendGet, sendJson } from '../helpers/http.js';
 import { password } from '../helpers/secrets.js';
 import { startTestService } from '../helpers/service.js';
 
@@ -52,5 +54,29 @@ test('an unexpected failure is a 500 whose message tells nothing of the internal
   } finally {
     // The store is already closed: closing it again may fail, the rest (server, worker) must still stop.
     await svc.close().catch(() => {});
+  }
+});
+
+test('at log level info every request gets one access line, with the path and never the query string', async () => {
+  const svc = await startTestService();
+  try {
+    const res = await sendGet(svc.url, { from: 'nobody', password: PW, to: '+15550000303', body: 'x' });
+    assert.equal(res.status, 401);
+    // The log is a file stream: give it a moment to reach the disk.
+    let lines: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 50 && lines.length === 0; i++) {
+      await sleep(20);
+      lines = readFileSync(svc.logFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => l['msg'] === 'request');
+    }
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]?.['path'], '/send_message');
+    assert.equal(lines[0]?.['status'], 401);
+    assert.equal(lines[0]?.['method'], 'GET');
+  } finally {
+    await svc.close();
   }
 });
