@@ -54,7 +54,7 @@ export async function startDelivery(
   const d = dc.delivery;
   const log = logger.child({ component: 'delivery' });
   const carriers = buildCarriers(dc.carriers, { log });
-  const store = makeDeliveryStore(db, clock);
+  const store = makeDeliveryStore(db, clock, log);
   const queue = makeJobQueue(db, clock);
   const deliver = makeDeliver({
     store,
@@ -118,6 +118,7 @@ export async function startDelivery(
     async close() {
       stop.abort();
       await dispatcher?.done;
+      await store.settle();
       await Promise.allSettled(started.map((c) => c.close?.()));
     },
   };

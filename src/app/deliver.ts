@@ -9,7 +9,8 @@
  * - transient on every carrier: back to `queued` with `last_error` and a retry time from
  *   `domain/retry.ts`; past the attempt or age limit it fails like a refusal (refund, bounce).
  *
- * Every outcome is written with its job's deletion or new run time in one transaction (`recorded`).
+ * Every outcome is written by the store (`recorded`): a retry with its job's new run time, a failure
+ * with its job's deletion, in one transaction; a sent message's job is deleted just after, in bulk.
  * A carrier with `maxInFlight` (SMPP: its window) has at most that many messages between the send and
  * the committed outcome; the slot is held until then.
  *

@@ -38,8 +38,8 @@ export interface FailedSend {
 
 /**
  * What the deliver handler and receipts need from the store. Writes are batched: each promise
- * resolves when its change is durable. An outcome and its job's deletion (or new run time) share one
- * transaction, as do a failure, its refund and its bounce notice.
+ * resolves when its change is durable. A retry and its job's new run time share one transaction, as
+ * do a failure, its refund, its bounce notice and its job's deletion.
  */
 export interface DeliveryStore {
   /**
@@ -48,7 +48,10 @@ export interface DeliveryStore {
    */
   loadQueued(messageId: number): Promise<Message | undefined>;
   senderOf(accountId: number): Promise<SenderInfo | undefined>;
-  /** Accepted by `carrier`: status `sent`, one carrier_refs row per part, and job `jobId` deleted. */
+  /**
+   * Accepted by `carrier`: status `sent` and one carrier_refs row per part. Job `jobId` is deleted
+   * after that commit, with others (a job left behind by a crash finds nothing to send).
+   */
   recordSent(s: {
     messageId: number;
     jobId: number;
@@ -70,6 +73,8 @@ export interface DeliveryStore {
     r: DeliveryReceipt,
     bounce: (m: Message, error: string) => FailedSend['bounce'] | undefined,
   ): Promise<{ matched: boolean }>;
-  /** Operator's retry: a failed message goes back to `queued` with a new job. */
+  /** Operator's retry: a failed message goes back to `queued` with a new job (its only one). */
   requeue(messageId: number): Promise<boolean>;
+  /** Delete now the jobs of sent messages still waiting to be deleted (shutdown; tests). */
+  settle(): Promise<void>;
 }

@@ -16,7 +16,8 @@ import { type ResolvedSmppConfig, resolveSmppConfig, type SmppCarrierConfig } fr
 import { MoAssembler } from './smpp-mo.js';
 import { rawUserData, type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './smpp-pdu.js';
 import { otherIdSpellings, parseReceipt } from './smpp-receipt.js';
-import { isCredentialRefusal, statusLabel, submitRefusal } from './smpp-status.js';
+import { isCredentialRefusal, statusLabel } from './smpp-status.js';
+import { PendingSubmit, retry, type Submitted } from './smpp-submit.js';
 import { SubmitWindow } from './smpp-window.js';
 
 export type { SmppCarrierConfig } from './smpp-config.js';
@@ -25,10 +26,6 @@ export type { SmppCarrierConfig } from './smpp-config.js';
 export function makeSmppAdapter(config: SmppCarrierConfig): CarrierAdapter {
   return new SmppCarrier(resolveSmppConfig(config));
 }
-
-type Retry = { ok: false; retryable: true; reason: string };
-const retry = (reason: string): Retry => ({ ok: false, retryable: true, reason });
-type Submitted = { ok: true; id: string } | { ok: false; outcome: SendOutcome };
 
 /** International TON (§5.2.5) numbers travel without '+'; we keep E.164 with '+' inside. */
 const toE164 = (addr: string, ton: number) => (ton === 1 && /^\d+$/.test(addr) ? `+${addr}` : addr);
@@ -47,7 +44,7 @@ class SmppCarrier implements CarrierAdapter {
   #enquireTimer: NodeJS.Timeout | undefined;
   #events: CarrierEvents | undefined;
   readonly #window: SubmitWindow;
-  readonly #inflight = new Set<() => void>();
+  readonly #inflight = new Set<PendingSubmit>();
   readonly #boundWaiters = new Set<() => void>();
   readonly #mo: MoAssembler;
   /** The socket corked for this turn of the event loop (see #corkTurn), if any. */
@@ -158,30 +155,10 @@ class SmppCarrier implements CarrierAdapter {
       const session = this.#session;
       if (!this.#bound || !session) return { ok: false, outcome: retry('SMPP link down') };
       return await new Promise<Submitted>((resolve) => {
-        const finish = (r: Submitted) => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', onAbort);
-          this.#inflight.delete(onLost);
-          resolve(r);
-        };
-        const ms = this.cfg.submitTimeoutMs;
-        // The window slot is freed on timeout or abort although the SMSC may still answer: better than
-        // a window that leaks shut. The late response is ignored (the library drops it after firing).
-        const timer = setTimeout(
-          () => finish({ ok: false, outcome: retry(`no submit_sm_resp in ${ms} ms`) }),
-          ms,
-        );
-        const onAbort = () => finish({ ok: false, outcome: retry('aborted') });
-        const onLost = () => finish({ ok: false, outcome: retry('SMPP link lost before submit_sm_resp') });
-        signal.addEventListener('abort', onAbort, { once: true });
-        this.#inflight.add(onLost);
+        const p = new PendingSubmit(resolve, signal, this.#inflight, this.cfg.submitTimeoutMs);
         this.#corkTurn(session);
-        const sent = session.send(new SubmitSmPdu(fields), (resp) => {
-          if (resp.command_status === 0) return finish({ ok: true, id: String(resp['message_id'] ?? '') });
-          const r = submitRefusal(resp.command_status);
-          finish({ ok: false, outcome: r.retryable ? retry(r.reason) : { ok: false, ...r } });
-        });
-        if (!sent) finish({ ok: false, outcome: retry('SMPP link down') });
+        const sent = session.send(new SubmitSmPdu(fields), p.onResponse);
+        if (!sent) p.finish({ ok: false, outcome: retry('SMPP link down') });
       });
     } finally {
       this.#window.release();
@@ -263,7 +240,8 @@ class SmppCarrier implements CarrierAdapter {
     if (session !== this.#session) return;
     this.#bound = false;
     clearInterval(this.#enquireTimer);
-    for (const lost of [...this.#inflight]) lost();
+    for (const p of [...this.#inflight])
+      p.finish({ ok: false, outcome: retry('SMPP link lost before submit_sm_resp') });
     first?.resolve(); // no-op after a resolve or reject; else: first attempt failed, keep trying
     if (this.#closing || this.#refused) return;
     // Exponential backoff with jitter (half to full delay), so many clients do not rebind in step.

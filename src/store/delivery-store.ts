@@ -2,9 +2,10 @@
  * The `DeliveryStore` port over `delivery.ts` statements. Three batchers:
  * - loads: every message a worker starts within one tick is loaded by one select (no write);
  * - outcomes: sent / retry / failed changes of one tick go into one transaction (one commit, one fsync
- *   on SQLite) with their jobs: the accepted ones as one insert into carrier_refs, one update per
- *   carrier and one delete of their jobs;
+ *   on SQLite): the accepted ones as one insert into carrier_refs and one update per carrier; retries
+ *   and failures with their job's new run time or deletion;
  * - receipts: one transaction per batch of receipts.
+ * The jobs of accepted messages are deleted after their commit, in bulk (`sweeper.ts`).
  * Sender accounts are cached for a few seconds: 10,000 messages a second come from few accounts.
  */
 import type { DeliveryStore, FailedSend, SenderInfo } from '../app/delivery-ports.js';
@@ -28,7 +29,8 @@ import {
   setPartStatus,
 } from './delivery.js';
 import { insertJobs, insertMessage } from './messages.js';
-import { deleteJobs, insertJob, rescheduleJob } from './outbox.js';
+import { deleteJobs, deleteJobsOf, insertJob, rescheduleJob } from './outbox.js';
+import { Sweeper } from './sweeper.js';
 
 type Outcome =
   | { kind: 'sent'; messageId: number; jobId: number; carrier: string; refs: readonly string[] }
@@ -39,9 +41,21 @@ type Bounce = (m: Message, error: string) => FailedSend['bounce'] | undefined;
 
 const SENDER_TTL_MS = 5_000;
 
+/** Where the store reports a failed sweep (a pino logger fits). */
+export interface DeliveryStoreLog {
+  warn(obj: object, msg: string): void;
+}
+
 /** Build the delivery store for `db`. */
-export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
+export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog): DeliveryStore {
   const k = db.kysely;
+  const sweeper = new Sweeper(
+    (ids) =>
+      k.transaction().execute(async (trx) => {
+        for (const part of chunks(ids, 500)) await deleteJobs(trx, part);
+      }),
+    (err) => log?.warn({ err }, 'deleting finished deliver jobs failed; they are claimed again later'),
+  );
 
   const loads = new Batcher<number, Message | undefined>(async (ids) => {
     const found = new Map<number, Message>();
@@ -58,8 +72,8 @@ export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
     return moved;
   };
 
-  const outcomes = new Batcher<Outcome, boolean>((items) =>
-    k.transaction().execute(async (trx) => {
+  const outcomes = new Batcher<Outcome, boolean>(async (items) => {
+    const results = await k.transaction().execute(async (trx) => {
       const now = clock.now();
       const refs: CarrierRefRow[] = [];
       const sent = new Map<string, Array<{ id: number; ref: string }>>();
@@ -69,7 +83,6 @@ export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
         results.push(true);
         if (o.kind === 'failed') doneJobs.push(o.f.jobId);
         if (o.kind !== 'sent') continue;
-        doneJobs.push(o.jobId);
         o.refs.forEach((ref, i) => {
           if (ref !== '') refs.push({ carrier: o.carrier, ref, messageId: o.messageId, part: i + 1 });
         });
@@ -89,8 +102,11 @@ export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
       }
       for (const part of chunks(doneJobs, 500)) await deleteJobs(trx, part);
       return results;
-    }),
-  );
+    });
+    // Only once the `sent` is durable: a job deleted before its message left `queued` loses it.
+    for (const o of items) if (o.kind === 'sent') sweeper.add(o.jobId);
+    return results;
+  });
 
   const receipts = new Batcher<{ r: DeliveryReceipt; bounce: Bounce }, { matched: boolean }>((items) =>
     k.transaction().execute(async (trx) => {
@@ -140,10 +156,13 @@ export function makeDeliveryStore(db: Db, clock: Clock): DeliveryStore {
     },
     recordFailed: (f) => outcomes.add({ kind: 'failed', f }),
     applyReceipt: (r, bounce) => receipts.add({ r, bounce }),
+    settle: () => sweeper.settle(),
     requeue: (messageId) =>
       k.transaction().execute(async (trx) => {
         const now = clock.now();
         if (!(await requeueFailed(trx, messageId, now))) return false;
+        // A job of its earlier send may still be here (not swept before a crash): one job per message.
+        await deleteJobsOf(trx, messageId, 'deliver');
         await insertJob(trx, 'deliver', messageId, now);
         return true;
       }),

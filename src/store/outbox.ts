@@ -109,6 +109,11 @@ const deleteById = prepareSized(
   (ids) => ids.length,
 );
 
+/** delete from jobs where ref_id = :refId and kind = :kind (every job of one message) */
+export async function deleteJobsOf(q: Q, refId: number, kind: JobKind): Promise<void> {
+  await q.deleteFrom('jobs').where('ref_id', '=', refId).where('kind', '=', kind).execute();
+}
+
 /**
  * update jobs set run_at = :runAt, locked_by = null, locked_until = null where id = :id
  * (retry later; releasing the lease also serves a stopping worker that hands its jobs back).

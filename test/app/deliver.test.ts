@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { type Deliver, makeDeliver } from '../../src/app/deliver.js';
+import type { DeliveryStore } from '../../src/app/delivery-ports.js';
 import type { CarrierAdapter, Clock, Job } from '../../src/app/ports.js';
 import { makeHttpGenericCarrier } from '../../src/carriers/http-generic.js';
 import { insertAccount, insertNumbers } from '../../src/store/accounts.js';
@@ -41,6 +42,7 @@ const carrier = (name: string, c: FakeHttpCarrier): CarrierAdapter =>
 
 interface World {
   db: Db;
+  store: DeliveryStore;
   deliver: Deliver;
   job: Job;
   messageId: number;
@@ -84,8 +86,9 @@ async function world(
   await insertJobs(k, ['deliver'], messageId, NOW, { owner: 'test', ms: 60_000 });
   const row = await k.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
   const job: Job = { id: Number(row.id), kind: 'deliver', refId: messageId, attempts: 0, createdAt: NOW };
+  const store = makeDeliveryStore(db, clock);
   const deliver = makeDeliver({
-    store: makeDeliveryStore(db, clock),
+    store,
     carriers: new Map(carriers.map((c) => [c.name, c])),
     routes: [{ prefixes: [], accounts: [], failover: [], ...route }],
     retry: { maxAttempts: 5, maxAgeMs: 86_400_000, baseMs: 1_000, maxMs: 60_000 },
@@ -93,7 +96,7 @@ async function world(
     bounceJobs: [],
     random: () => 0.5,
   });
-  return { db, deliver, job, messageId, accountId };
+  return { db, store, deliver, job, messageId, accountId };
 }
 
 const messageRow = (w: World) =>
@@ -121,7 +124,30 @@ test('an accepted message is stored as sent with its carrier id, and its job is 
     refs.map((r) => [r.carrier, r.ref, Number(r.message_id), Number(r.part)]),
     [['main', 'fake-0', w.messageId, 1]],
   );
+  await w.store.settle(); // sent messages' jobs are deleted after the outcome's commit, in bulk
   assert.deepEqual(await jobs(w), []);
+});
+
+test('a job left behind by a crash after its message was sent ends without sending it again', async () => {
+  const c = await fake();
+  const w = await world([carrier('main', c)], { carrier: 'main' });
+  await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
+  // The crash came before the sweep: the same job runs again once its lease has ended.
+  const again = await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
+  assert.deepEqual(again.outcome, { done: true });
+  assert.equal(c.count(), 1, 'the carrier saw the message once');
+});
+
+test('an operator retry leaves the message exactly one deliver job, even with one left behind', async () => {
+  const c = await fake({ behaviour: () => reply.json(400, { message: 'Invalid destination number' }) });
+  const w = await world([carrier('main', c)], { carrier: 'main' });
+  await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
+  // A row of an earlier send that a crash kept from being swept.
+  await insertJobs(w.db.kysely, ['deliver'], w.messageId, NOW, { owner: 'dead-worker', ms: 60_000 });
+  assert.equal(await w.store.requeue(w.messageId), true);
+  const left = await jobs(w);
+  assert.equal(left.length, 1);
+  assert.equal(left[0]!.locked_by, null, 'the new job, free to claim');
 });
 
 test('a transient failure puts the message back in the queue with a backoff and the reason', async () => {

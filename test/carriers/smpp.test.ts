@@ -204,6 +204,32 @@ describe('window and link', () => {
     assert.equal((await first).ok, true);
   });
 
+  test('a send awaiting its submit_sm_resp gives up when aborted, and its window slot is free again', async () => {
+    const { a } = await adapter({ window: 1 });
+    smsc.setResponder((s) => (s.shortMessage.toString('latin1') === 'slow' ? { delayMs: 300 } : {}));
+    const ac = new AbortController();
+    const before = smsc.submits.length;
+    const first = a.send(sms('slow'), ac.signal);
+    await smsc.waitFor(() => smsc.submits.length > before);
+    ac.abort();
+    assert.deepEqual(await first, { ok: false, retryable: true, reason: 'aborted' });
+    assert.equal((await a.send(sms('next'), never)).ok, true);
+  });
+
+  test('a send awaiting its submit_sm_resp when the link drops is retryable', async () => {
+    const { a } = await adapter();
+    smsc.setResponder(() => ({ delayMs: 300 }));
+    const pending = a.send(sms('lost'), never);
+    const before = smsc.submits.length;
+    await smsc.waitFor(() => smsc.submits.length > before);
+    smsc.dropClients();
+    assert.deepEqual(await pending, {
+      ok: false,
+      retryable: true,
+      reason: 'SMPP link lost before submit_sm_resp',
+    });
+  });
+
   test('after the SMSC drops the connection the adapter rebinds and the next send succeeds', async () => {
     const { a } = await adapter();
     const binds = smsc.binds;
