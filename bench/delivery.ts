@@ -2,6 +2,9 @@
  * Delivery throughput (issue #3): 20,000 queued messages on the embedded store drained by one worker
  * to the fake SMSC and, separately, to the fake HTTP carrier (each fake in its own process). Every
  * status update is written durably (SQLite synchronous=FULL), in batches.
+ * Before the measured runs of each target, one unreported warm-up drain (BENCH_WARMUP messages,
+ * default 4,000) lets V8 compile the delivery path, as the send bench warms up for 2 s: without it the
+ * first run in the process was always the slowest by about 10 % (docs/benchmarks.md).
  * Usage: node --import tsx bench/delivery.ts [messages=20000] [runs=3] [smpp,http]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -21,6 +24,7 @@ import { queueMessages } from '../test/helpers/db.js';
 const total = Number(process.argv[2] ?? 20_000);
 const runs = Number(process.argv[3] ?? 3);
 const kinds = (process.argv[4] ?? 'smpp,http').split(',');
+const warmup = Number(process.env['BENCH_WARMUP'] ?? 4_000);
 
 async function startFake(kind: string): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-carrier-process.ts', kind], {
@@ -53,7 +57,7 @@ function carrierFor(kind: string, port: number) {
       };
 }
 
-async function once(kind: string): Promise<number> {
+async function once(kind: string, count: number): Promise<number> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tb-bench-'));
   const fake = await startFake(kind);
   const config = buildConfig({
@@ -76,7 +80,7 @@ async function once(kind: string): Promise<number> {
     await insertNumbers(trx, account, ['+15550001111']);
     return account;
   });
-  await queueMessages(db, total, (i) => ({
+  await queueMessages(db, count, (i) => ({
     senderAccountId: account,
     from: '+15550001111',
     to: `+1555${String(i).padStart(7, '0')}`,
@@ -98,7 +102,7 @@ async function once(kind: string): Promise<number> {
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   console.log(
-    `${kind}: ${Math.round((cpu.user + cpu.system) / total)} µs CPU per message (user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms) in ${seconds.toFixed(2)} s`,
+    `${kind}: ${Math.round((cpu.user + cpu.system) / count)} µs CPU per message (user ${Math.round(cpu.user / 1000)} ms, system ${Math.round(cpu.system / 1000)} ms) in ${seconds.toFixed(2)} s`,
   );
   const sent = await db.kysely
     .selectFrom('messages')
@@ -109,15 +113,17 @@ async function once(kind: string): Promise<number> {
   await db.close();
   fake.child.kill();
   rmSync(dataDir, { recursive: true, force: true });
-  if (Number(sent.n) !== total) throw new Error(`${kind}: only ${sent.n} of ${total} sent`);
-  return total / seconds;
+  if (Number(sent.n) !== count) throw new Error(`${kind}: only ${sent.n} of ${count} sent`);
+  return count / seconds;
 }
 
 console.log(`delivery bench: ${total} messages, ${cpus().length} cores, Node ${process.version}`);
 for (const kind of kinds) {
+  if (warmup > 0)
+    console.log(`${kind} warm-up (${warmup} messages): ${Math.round(await once(kind, warmup))} msg/s`);
   const rates: number[] = [];
   for (let r = 0; r < runs; r++) {
-    const rate = await once(kind);
+    const rate = await once(kind, total);
     rates.push(rate);
     console.log(`${kind} run ${r + 1}: ${Math.round(rate)} msg/s`);
   }
