@@ -44,7 +44,10 @@ export class PendingSubmit {
   }
 
   readonly onResponse = (resp: smpp.Pdu): void => {
-    if (resp.command_status === 0) return this.finish({ ok: true, id: String(resp['message_id'] ?? '') });
+    if (resp.command_status === 0) {
+      this.finish({ ok: true, id: String(resp['message_id'] ?? '') });
+      return;
+    }
     const r = submitRefusal(resp.command_status);
     this.finish({ ok: false, outcome: r.retryable ? retry(r.reason) : { ok: false, ...r } });
   };

@@ -9,7 +9,6 @@
 import { sql } from 'kysely';
 import type { Message } from '../domain/message.js';
 import type { Q } from './accounts.js';
-import { countRows } from './count.js';
 import { messageColumns, toMessage } from './messages.js';
 import { prepareSized } from './prepared.js';
 
