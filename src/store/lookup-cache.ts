@@ -62,6 +62,8 @@ export function makeCachedLookups(q: Q, maxEntries = 20_000): CachedLookups {
   const devices = new Memo<number, boolean>(maxEntries);
   let known: number | undefined;
   let current: Promise<void> | undefined;
+  /** This turn's check has completed: a hit is answered without waiting for anything. */
+  let checked = false;
 
   const check = async (): Promise<void> => {
     const row = (await generation.run(q, undefined)).rows[0];
@@ -76,32 +78,49 @@ export function makeCachedLookups(q: Q, maxEntries = 20_000): CachedLookups {
   /** Once per event-loop turn: is the cache still current? */
   const fresh = (): Promise<void> => {
     if (!current) {
-      current = check();
+      const p: Promise<void> = check().then(() => {
+        if (current === p) checked = true;
+      });
+      current = p;
       const reset = () => {
+        if (current !== p) return;
         current = undefined;
+        checked = false;
       };
       // Forget the check after this turn, and after a failed check at once.
       setImmediate(reset);
-      current.catch(reset);
+      p.catch(reset);
     }
     return current;
   };
 
-  const cached = <K, V>(memo: Memo<K, V>, load: (k: K) => Promise<V>) => {
-    return async (k: K): Promise<V> => {
+  /**
+   * A lookup through `memo`, answered as `out(value)`. Once this turn's check is done, a hit returns an
+   * already resolved promise: no async function and no await of our own on every send's three lookups.
+   */
+  const cached = <K, V, R>(memo: Memo<K, V>, load: (k: K) => Promise<V>, out: (v: V) => R) => {
+    const slow = async (k: K): Promise<R> => {
       await fresh();
-      if (memo.has(k)) return memo.get(k) as V;
+      if (memo.has(k)) return out(memo.get(k) as V);
       const v = await load(k);
       memo.set(k, v);
-      return v;
+      return out(v);
     };
+    return (k: K): Promise<R> => (checked && memo.has(k) ? Promise.resolve(out(memo.get(k) as V)) : slow(k));
   };
 
-  const user = cached(byUsername, async (u: string) => (await findAccountByUsername(q, u)) ?? null);
-  const number = cached(byNumber, async (n: string) => (await findAccountByNumber(q, n)) ?? null);
+  const orUndefined = (a: Account | null) => a ?? undefined;
   return {
-    byUsername: async (u) => (await user(u)) ?? undefined,
-    byNumber: async (n) => (await number(n)) ?? undefined,
-    hasDevices: cached(devices, (id: number) => hasPushTokens(q, id)),
+    byUsername: cached(
+      byUsername,
+      async (u: string) => (await findAccountByUsername(q, u)) ?? null,
+      orUndefined,
+    ),
+    byNumber: cached(byNumber, async (n: string) => (await findAccountByNumber(q, n)) ?? null, orUndefined),
+    hasDevices: cached(
+      devices,
+      (id: number) => hasPushTokens(q, id),
+      (has: boolean) => has,
+    ),
   };
 }
