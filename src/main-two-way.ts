@@ -46,6 +46,9 @@ export interface TwoWay {
   onNetSent: (sent: { smsId: number; message: NewMessage }) => Promise<void>;
 }
 
+/** `inboxJobsFor` with push off: one resolved promise for every on-net send. */
+const NO_JOBS: Promise<readonly JobKind[]> = Promise.resolve([]);
+
 /** The parts that need no HTTP: used by both `serve` and `worker`. */
 export function composeTwoWay(config: Config, store: Store, clock: Clock, logger: Logger): TwoWay {
   const twoWay = makeTwoWayStore(store, clock);
@@ -69,8 +72,8 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
   });
   const tw: TwoWay = {
     inboxJobs,
-    inboxJobsFor: async (accountId) =>
-      inboxJobs.length > 0 && (await twoWay.hasDevices(accountId)) ? inboxJobs : [],
+    inboxJobsFor: (accountId) =>
+      inboxJobs.length === 0 ? NO_JOBS : twoWay.hasDevices(accountId).then((has) => (has ? inboxJobs : [])),
     jobHandlers,
     wake: () => {},
     onNetSent: async ({ smsId, message }) => {

@@ -22,7 +22,8 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
     app.route({
       method: [...ALL_METHODS],
       url,
-      handler: async (req, reply) => {
+      // Not async itself: the allowed methods go straight on to the handler's own promise.
+      handler: (req, reply) => {
         if (!ALLOWED.includes(req.method)) {
           reply.header('allow', ALLOWED.join(', '));
           return sendError(req, reply, methodNotAllowed(req.method));
