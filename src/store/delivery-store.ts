@@ -16,10 +16,10 @@ import { Batcher, chunks } from './batcher.js';
 import type { Db } from './db.js';
 import {
   type CarrierRefRow,
-  countUndeliveredParts,
   findUsername,
   finishByReceipt,
   insertCarrierRefs,
+  markDeliveredIfComplete,
   markFailedBeforeSend,
   markRetrying,
   markSent,
@@ -125,8 +125,8 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
           const m = await finishByReceipt(trx, messageId, 'failed', error, now);
           const b = m && bounce(m, error);
           if (b) await insertBounce(trx, b, now);
-        } else if ((await countUndeliveredParts(trx, messageId, r.carrier)) === 0) {
-          await finishByReceipt(trx, messageId, 'delivered', null, now);
+        } else {
+          await markDeliveredIfComplete(trx, messageId, r.carrier, now);
         }
       }
       return results;

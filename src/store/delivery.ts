@@ -213,29 +213,45 @@ const setPartStatusStmt = prepareSized(
 );
 
 /**
- * select count(*) from carrier_refs where message_id = :id and carrier = :carrier
- * and (status is null or status <> 'delivered') — parts still waiting for their receipt.
+ * update messages set status = 'delivered', last_error = null, updated_at = :now
+ * where id = :id and status in ('sending', 'sent') and not exists (select … from carrier_refs
+ * where message_id = messages.id and carrier = :carrier and (status is null or status <> 'delivered'))
+ * — a delivered receipt for the last part still out ends the message; one statement, not a count and
+ * an update.
  */
-export async function countUndeliveredParts(q: Q, messageId: number, carrier: string): Promise<number> {
-  const row = (await countUndeliveredStmt.run(q, { messageId, carrier })).rows[0];
-  return Number(row?.n ?? 0);
+export async function markDeliveredIfComplete(q: Q, id: number, carrier: string, now: number): Promise<void> {
+  await markDeliveredStmt.run(q, { id, carrier, now });
 }
 
-const countUndeliveredStmt = prepareSized(
-  (q, a: { messageId: number; carrier: string }) =>
+const markDeliveredStmt = prepareSized(
+  (q, a: { id: number; carrier: string; now: number }) =>
     q
-      .selectFrom('carrier_refs')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('message_id', '=', a.messageId)
-      .where('carrier', '=', a.carrier)
-      .where((eb) => eb.or([eb('status', 'is', null), eb('status', '<>', 'delivered')])),
-  (a) => [a.messageId, a.carrier, 'delivered'],
+      .updateTable('messages')
+      .set({ status: 'delivered', last_error: null, updated_at: a.now })
+      .where('id', '=', a.id)
+      .where('status', 'in', ['sending', 'sent'])
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('carrier_refs')
+              .select('carrier_refs.part')
+              .whereRef('carrier_refs.message_id', '=', 'messages.id')
+              .where('carrier_refs.carrier', '=', a.carrier)
+              .where((w) =>
+                w.or([w('carrier_refs.status', 'is', null), w('carrier_refs.status', '<>', 'delivered')]),
+              ),
+          ),
+        ),
+      ),
+  (a) => ['delivered', null, a.now, a.id, 'sending', 'sent', a.carrier, 'delivered'],
   ONE,
 );
 
 /**
  * update messages set status = :status, last_error = :error, updated_at = :now
- * where id = :id and status in ('sending', 'sent') returning … — a receipt's final word.
+ * where id = :id and status in ('sending', 'sent') returning … — a receipt's final word (a failed one:
+ * the bounce notice needs the message).
  */
 export async function finishByReceipt(
   q: Q,
