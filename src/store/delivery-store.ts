@@ -50,10 +50,7 @@ export interface DeliveryStoreLog {
 export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog): DeliveryStore {
   const k = db.kysely;
   const sweeper = new Sweeper(
-    (ids) =>
-      k.transaction().execute(async (trx) => {
-        for (const part of chunks(ids, 500)) await deleteJobs(trx, part);
-      }),
+    (ids) => k.transaction().execute((trx) => deleteJobs(trx, ids)),
     (err) => log?.warn({ err }, 'deleting finished deliver jobs failed; they are claimed again later'),
   );
 
@@ -100,7 +97,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
           await rescheduleJob(trx, o.jobId, o.retryAt);
         } else if (o.kind === 'failed') results[i] = await writeFailure(trx, o.f, now);
       }
-      for (const part of chunks(doneJobs, 500)) await deleteJobs(trx, part);
+      await deleteJobs(trx, doneJobs);
       return results;
     });
     // Only once the `sent` is durable: a job deleted before its message left `queued` loses it.

@@ -5,7 +5,7 @@
  */
 import type { JobQueue } from '../app/delivery-ports.js';
 import type { Clock, Job, JobOutcome } from '../app/ports.js';
-import { Batcher, chunks } from './batcher.js';
+import { Batcher } from './batcher.js';
 import type { Db } from './db.js';
 import { claimDue, deleteJobs, findLeasedJob, rescheduleJob } from './outbox.js';
 
@@ -19,7 +19,7 @@ export function makeJobQueue(db: Db, clock: Clock): JobQueue {
         if ('retryAt' in outcome) await rescheduleJob(trx, job.id, outcome.retryAt);
         else gone.push(job.id);
       }
-      for (const ids of chunks(gone, 500)) await deleteJobs(trx, ids);
+      await deleteJobs(trx, gone);
       return undefined;
     }),
   );

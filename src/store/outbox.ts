@@ -13,6 +13,7 @@
  */
 import type { Job, JobKind } from '../app/ports.js';
 import type { Q } from './accounts.js';
+import { chunks } from './batcher.js';
 import { countRows } from './count.js';
 import type { Dialect } from './db.js';
 import { prepareSized } from './prepared.js';
@@ -97,10 +98,12 @@ export async function countJobsFor(q: Q, refId: number, kind: JobKind): Promise<
   return countRows(q.selectFrom('jobs').where('ref_id', '=', refId).where('kind', '=', kind));
 }
 
-/** delete from jobs where id in (:ids): the job is done, or gave up for good. */
+/**
+ * delete from jobs where id in (:ids): the job is done, or gave up for good. Any number of ids: one
+ * statement per 500, so no statement binds more parameters than an engine allows.
+ */
 export async function deleteJobs(q: Q, ids: readonly number[]): Promise<void> {
-  if (ids.length === 0) return;
-  await deleteById.run(q, ids);
+  for (const part of chunks(ids, 500)) await deleteById.run(q, part);
 }
 
 const deleteById = prepareSized(
