@@ -16,8 +16,8 @@ import { Batcher, chunks } from './batcher.js';
 import type { Db } from './db.js';
 import {
   type CarrierRefRow,
+  failByReceipt,
   findUsername,
-  finishByReceipt,
   insertCarrierRefs,
   markDeliveredIfComplete,
   markFailedBeforeSend,
@@ -119,7 +119,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
         if (messageId === undefined) continue;
         if (r.status === 'failed') {
           const error = r.error ?? 'failed';
-          const m = await finishByReceipt(trx, messageId, 'failed', error, now);
+          const m = await failByReceipt(trx, messageId, error, now);
           const b = m && bounce(m, error);
           if (b) await insertBounce(trx, b, now);
         } else {

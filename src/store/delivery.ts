@@ -249,30 +249,29 @@ const markDeliveredStmt = prepareSized(
 );
 
 /**
- * update messages set status = :status, last_error = :error, updated_at = :now
- * where id = :id and status in ('sending', 'sent') returning … — a receipt's final word (a failed one:
- * the bounce notice needs the message).
+ * update messages set status = 'failed', last_error = :error, updated_at = :now
+ * where id = :id and status in ('sending', 'sent') returning … — a failed receipt's final word (the
+ * bounce notice needs the message; a delivered one is `markDeliveredIfComplete`).
  */
-export async function finishByReceipt(
+export async function failByReceipt(
   q: Q,
   id: number,
-  status: 'delivered' | 'failed',
-  error: string | null,
+  error: string,
   now: number,
 ): Promise<Message | undefined> {
-  const row = (await finishByReceiptStmt.run(q, { id, status, error, now })).rows[0];
+  const row = (await failByReceiptStmt.run(q, { id, error, now })).rows[0];
   return row && toMessage(row);
 }
 
-const finishByReceiptStmt = prepareSized(
-  (q, a: { id: number; status: 'delivered' | 'failed'; error: string | null; now: number }) =>
+const failByReceiptStmt = prepareSized(
+  (q, a: { id: number; error: string; now: number }) =>
     q
       .updateTable('messages')
-      .set({ status: a.status, last_error: a.error, updated_at: a.now })
+      .set({ status: 'failed', last_error: a.error, updated_at: a.now })
       .where('id', '=', a.id)
       .where('status', 'in', ['sending', 'sent'])
       .returning(messageColumns),
-  (a) => [a.status, a.error, a.now, a.id, 'sending', 'sent'],
+  (a) => ['failed', a.error, a.now, a.id, 'sending', 'sent'],
   ONE,
 );
 
