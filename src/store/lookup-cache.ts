@@ -57,8 +57,8 @@ class Memo<K, V> {
 }
 
 export function makeCachedLookups(q: Q, maxEntries = 20_000): CachedLookups {
-  const byUsername = new Memo<string, Account | null>(maxEntries);
-  const byNumber = new Memo<string, Account | null>(maxEntries);
+  const byUsername = new Memo<string, Account | undefined>(maxEntries);
+  const byNumber = new Memo<string, Account | undefined>(maxEntries);
   const devices = new Memo<number, boolean>(maxEntries);
   let known: number | undefined;
   let current: Promise<void> | undefined;
@@ -95,32 +95,24 @@ export function makeCachedLookups(q: Q, maxEntries = 20_000): CachedLookups {
   };
 
   /**
-   * A lookup through `memo`, answered as `out(value)`. Once this turn's check is done, a hit returns an
-   * already resolved promise: no async function and no await of our own on every send's three lookups.
+   * A lookup through `memo` (which remembers misses too: `has` tells them from what was never asked).
+   * Once this turn's check is done, a hit returns an already resolved promise: no async function and no
+   * await of our own on every send's three lookups.
    */
-  const cached = <K, V, R>(memo: Memo<K, V>, load: (k: K) => Promise<V>, out: (v: V) => R) => {
-    const slow = async (k: K): Promise<R> => {
+  const cached = <K, V>(memo: Memo<K, V>, load: (k: K) => Promise<V>) => {
+    const slow = async (k: K): Promise<V> => {
       await fresh();
-      if (memo.has(k)) return out(memo.get(k) as V);
+      if (memo.has(k)) return memo.get(k) as V;
       const v = await load(k);
       memo.set(k, v);
-      return out(v);
+      return v;
     };
-    return (k: K): Promise<R> => (checked && memo.has(k) ? Promise.resolve(out(memo.get(k) as V)) : slow(k));
+    return (k: K): Promise<V> => (checked && memo.has(k) ? Promise.resolve(memo.get(k) as V) : slow(k));
   };
 
-  const orUndefined = (a: Account | null) => a ?? undefined;
   return {
-    byUsername: cached(
-      byUsername,
-      async (u: string) => (await findAccountByUsername(q, u)) ?? null,
-      orUndefined,
-    ),
-    byNumber: cached(byNumber, async (n: string) => (await findAccountByNumber(q, n)) ?? null, orUndefined),
-    hasDevices: cached(
-      devices,
-      (id: number) => hasPushTokens(q, id),
-      (has: boolean) => has,
-    ),
+    byUsername: cached(byUsername, (u: string) => findAccountByUsername(q, u)),
+    byNumber: cached(byNumber, (n: string) => findAccountByNumber(q, n)),
+    hasDevices: cached(devices, (id: number) => hasPushTokens(q, id)),
   };
 }
