@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { type FakeHttpCarrier, reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
-import { type FakeSmsc, startFakeSmsc } from '../helpers/fake-smsc.js';
+import { type FakeSmsc, type FakeSmscOptions, startFakeSmsc } from '../helpers/fake-smsc.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -64,6 +64,18 @@ async function until<T>(fn: () => Promise<T>, pred: (v: T) => boolean, ms = 10_0
   }
 }
 
+/** A fake SMSC with `opts` (closed after the test) and a service routing everything to it. */
+async function viaSmsc(opts: FakeSmscOptions): Promise<{ smsc: FakeSmsc; s: TestService }> {
+  const smsc = await startFakeSmsc(opts);
+  cleanup.push(() => smsc.close());
+  const s = await service({
+    carriers: [smsc.carrier()],
+    routes: [{ carrier: 'smsc' }],
+    delivery: fastRetries,
+  });
+  return { smsc, s };
+}
+
 test('a message the carrier accepts answers 200 and is stored as sent with the carrier id', async () => {
   const c = await carrier();
   const s = await service({ carriers: [httpCarrier('main', c)], routes: [{ carrier: 'main' }] });
@@ -106,15 +118,9 @@ test("a permanent refusal reaches the phone with the carrier's reason; the messa
 });
 
 test('a carrier that is down gets 200, and the message is delivered once it is back', async () => {
-  const smsc: FakeSmsc = await startFakeSmsc({ autoReceipt: 'DELIVRD' });
-  cleanup.push(() => smsc.close());
+  const { smsc, s } = await viaSmsc({ autoReceipt: 'DELIVRD' });
   let down = true;
   smsc.setResponder(() => (down ? { status: 0x58 } : undefined)); // ESME_RTHROTTLED: transient
-  const s = await service({
-    carriers: [smsc.carrier()],
-    routes: [{ carrier: 'smsc' }],
-    delivery: fastRetries,
-  });
   const r = await send(s, '+15557654321');
   assert.equal(r.status, 200);
   const queued = await message(s, r.json.sms_id!);
@@ -130,13 +136,7 @@ test('a carrier that is down gets 200, and the message is delivered once it is b
 });
 
 test('an SMSC that answers with a hex id and receipts in decimal still gets its message delivered', async () => {
-  const smsc: FakeSmsc = await startFakeSmsc({ autoReceipt: 'DELIVRD', idQuirk: 'hex-then-decimal' });
-  cleanup.push(() => smsc.close());
-  const s = await service({
-    carriers: [smsc.carrier()],
-    routes: [{ carrier: 'smsc' }],
-    delivery: fastRetries,
-  });
+  const { s } = await viaSmsc({ autoReceipt: 'DELIVRD', idQuirk: 'hex-then-decimal' });
   const r = await send(s, '+15557654321');
   assert.equal(r.status, 200);
   const m = await until(
