@@ -129,8 +129,8 @@ export async function findMessage(q: Q, id: number): Promise<Message | undefined
   return r && toMessage(r);
 }
 
-/** messages_status's predicate (migration 0008), repeated so the planner can use that partial index. */
-const OPEN_STATUS = "status not in ('delivered', 'sent', 'received')";
+/** messages_status's predicate (migration 0009), repeated so the planner can use that partial index. */
+const OPEN_STATUS = "status <> 'delivered' and status <> 'sent' and status <> 'received'";
 const FINAL: readonly MessageStatus[] = ['delivered', 'sent', 'received'];
 
 /** Filter for the CLI's `messages list`. */
@@ -151,7 +151,7 @@ export function listMessagesQuery(q: Q, f: MessageFilter) {
   }
   if (f.status) {
     // Open statuses are in the partial index messages_status, used only when the query repeats its
-    // predicate word for word (migration 0008); the final ones are common enough to walk the ids for.
+    // predicate word for word (migration 0009); the final ones are common enough to walk the ids for.
     if (!FINAL.includes(f.status)) query = query.where(sql.raw<boolean>(OPEN_STATUS));
     query = query.where('status', '=', f.status);
   }

@@ -13,6 +13,7 @@ import * as m0005 from './0005_send_rate.js';
 import * as m0006 from './0006_unread_index.js';
 import * as m0007 from './0007_lookup_generation.js';
 import * as m0008 from './0008_lean_message_indexes.js';
+import * as m0009 from './0009_status_index_predicate.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
@@ -24,6 +25,7 @@ const STEPS: Record<string, Step> = {
   '0006_unread_index': m0006,
   '0007_lookup_generation': m0007,
   '0008_lean_message_indexes': m0008,
+  '0009_status_index_predicate': m0009,
 };
 
 /** Bring the schema up to date. Throws with the failing migration's name. */
