@@ -4,6 +4,7 @@ import { SqliteAdapter, sql } from 'kysely';
 import type { JobKind, JobLease, NewMessage } from '../app/ports.js';
 import type { Message, MessageStatus } from '../domain/message.js';
 import type { Q } from './accounts.js';
+import { chunks } from './batcher.js';
 import { prepare } from './prepared.js';
 
 /**
@@ -64,32 +65,50 @@ export async function insertMessage(q: Q, m: NewMessage, now: number): Promise<n
   return Number(r.rows[0]?.id ?? r.insertId);
 }
 
+/** One job to enqueue: its kind, the message it is for, and the lease it is born with, if any. */
+export interface JobRow {
+  kind: JobKind;
+  refId: number;
+  lease?: JobLease | undefined;
+}
+
 /**
  * insert into jobs (kind, ref_id, run_at, …) values … (one row per kind). With `lease`, the rows are
  * born claimed by that worker (attempts = 1, as a claim would leave them): the send fast path makes the
  * first attempt itself and no other worker may take the job meanwhile (delivery, issue #3).
  */
-export async function insertJobs(
+export function insertJobs(
   q: Q,
   kinds: readonly JobKind[],
   refId: number,
   now: number,
   lease?: JobLease,
 ): Promise<void> {
-  if (kinds.length === 0) return;
-  await q
-    .insertInto('jobs')
-    .values(
-      kinds.map((kind) => ({
-        kind,
-        ref_id: refId,
-        run_at: now,
-        attempts: lease ? 1 : 0,
-        created_at: now,
-        ...(lease ? { locked_by: lease.owner, locked_until: now + lease.ms } : {}),
-      })),
-    )
-    .execute();
+  return insertJobRows(
+    q,
+    kinds.map((kind) => ({ kind, refId, lease })),
+    now,
+  );
+}
+
+/** insert into jobs … values (…), (…), …: the rows of several messages, 500 to a statement. */
+export async function insertJobRows(q: Q, rows: readonly JobRow[], now: number): Promise<void> {
+  for (const part of chunks(rows, 500)) {
+    await q
+      .insertInto('jobs')
+      .values(
+        part.map(({ kind, refId, lease }) => ({
+          kind,
+          ref_id: refId,
+          run_at: now,
+          attempts: lease ? 1 : 0,
+          created_at: now,
+          locked_by: lease ? lease.owner : null,
+          locked_until: lease ? now + lease.ms : null,
+        })),
+      )
+      .execute();
+  }
 }
 
 export const messageColumns = [

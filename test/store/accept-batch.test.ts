@@ -96,12 +96,40 @@ test('accepts made at once charge each sender message by message and never below
     .execute();
   const body = new Map(rows.map((r) => [Number(r.id), r.body]));
   for (const { id, i } of accepted) {
-    const expected = i < 12 ? /^poor / : i < 17 ? /^rich / : /^free /;
-    assert.match(body.get(id) ?? '', expected);
+    const expected = i < 12 ? `poor ${i}` : i < 17 ? `rich ${i - 12}` : `free ${i - 17}`;
+    assert.equal(body.get(id), expected);
   }
   const jobs = await db.kysely.selectFrom('jobs').select(['ref_id', 'kind']).execute();
   assert.equal(jobs.length, 10);
-  assert.ok(jobs.every((j) => j.kind === 'deliver' && body.has(Number(j.ref_id))));
+  assert.ok(
+    jobs.every((j) => j.kind === 'deliver' && /^(poor|rich) /.test(body.get(Number(j.ref_id)) ?? '')),
+  );
+});
+
+test('a batch larger than one insert statement gives every caller its own id, and leases its jobs', async () => {
+  // 150 at once: on SQLite one group-commit batch, stored 64 rows to a statement (store/accept-sqlite.ts).
+  const lease = { owner: 'test-worker', ms: 60_000 };
+  const got = await Promise.all(
+    Array.from({ length: 150 }, (_, i) =>
+      store.accept(message('unlimited', 0, `many ${i}`), i % 3 === 0 ? ['deliver'] : [], lease),
+    ),
+  );
+  const rows = await db.kysely.selectFrom('messages').select(['id', 'body']).where('id', 'in', got).execute();
+  const body = new Map(rows.map((r) => [Number(r.id), r.body]));
+  assert.deepEqual(
+    got.map((id) => body.get(id)),
+    got.map((_, i) => `many ${i}`),
+  );
+  const jobs = await db.kysely
+    .selectFrom('jobs')
+    .select(['ref_id', 'locked_by', 'attempts'])
+    .where('ref_id', 'in', got)
+    .execute();
+  assert.deepEqual(
+    jobs.map((j) => body.get(Number(j.ref_id))).sort(),
+    got.flatMap((_, i) => (i % 3 === 0 ? [`many ${i}`] : [])).sort(),
+  );
+  assert.ok(jobs.every((j) => j.locked_by === 'test-worker' && j.attempts === 1));
 });
 
 test('lookups made at once each get their own account with all its numbers', async () => {
