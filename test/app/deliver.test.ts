@@ -12,7 +12,7 @@ import { insertAccount, insertNumbers } from '../../src/store/accounts.js';
 import type { Db } from '../../src/store/db.js';
 import { makeDeliveryStore } from '../../src/store/delivery-store.js';
 import { insertJobs, insertMessage } from '../../src/store/messages.js';
-import { freshDb } from '../helpers/db.js';
+import { freshDb, textMessage } from '../helpers/db.js';
 import { type FakeHttpCarrier, reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -67,20 +67,13 @@ async function world(
   await insertNumbers(k, accountId, ['+15550001111']);
   const messageId = await insertMessage(
     k,
-    {
+    textMessage({
       senderAccountId: accountId,
-      recipientAccountId: null,
       from: '+15550001111',
       to: '+15557654321',
-      toRaw: '+15557654321',
       body: 'hello',
-      contentType: 'text/plain',
-      dispositionNotification: null,
-      smart: false,
-      status: 'queued',
-      segments: 1,
       chargeMicros: CHARGE,
-    },
+    }),
     NOW,
   );
   await insertJobs(k, ['deliver'], messageId, NOW, { owner: 'test', ms: 60_000 });

@@ -10,6 +10,7 @@ import { buildConfig } from '../../src/config.js';
 import { openStore } from '../../src/main.js';
 import { findAccountByUsername } from '../../src/store/accounts.js';
 import { insertMessage } from '../../src/store/messages.js';
+import { textMessage } from '../helpers/db.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
 import { tempDir } from '../helpers/service.js';
@@ -163,20 +164,15 @@ test('messages list --json carries sms_id, from, to, body and status', async () 
     const ben = await findAccountByUsername(db.kysely, 'ben');
     await insertMessage(
       db.kysely,
-      {
+      textMessage({
         senderAccountId: ann!.id,
         recipientAccountId: ben!.id,
         from: '+15551230051',
         to: '+15551230052',
         toRaw: '555-123-0052',
         body: 'hello 👋',
-        contentType: 'text/plain',
-        dispositionNotification: null,
-        smart: false,
         status: 'delivered',
-        segments: 1,
-        chargeMicros: 0,
-      },
+      }),
       Date.now(),
     );
   } finally {

@@ -11,6 +11,7 @@ import { insertAccount, insertNumbers } from '../../src/store/accounts.js';
 import type { Db } from '../../src/store/db.js';
 import { insertJobs, insertMessage } from '../../src/store/messages.js';
 import { type Child, startChild, writeConfigFile } from '../helpers/child.js';
+import { textMessage } from '../helpers/db.js';
 import { type FakeHttpCarrier, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { tempDir } from '../helpers/service.js';
@@ -67,20 +68,14 @@ async function queue(status: 'queued' | 'failed', n: number): Promise<number[]> 
   for (let i = 0; i < n; i++) {
     const id = await insertMessage(
       db.kysely,
-      {
+      textMessage({
         senderAccountId: account,
-        recipientAccountId: null,
         from: '+15550001111',
         to: `+1555765${String(i).padStart(4, '0')}`,
         toRaw: '',
         body: `cli test ${i}`,
-        contentType: 'text/plain',
-        dispositionNotification: null,
-        smart: false,
         status,
-        segments: 1,
-        chargeMicros: 0,
-      },
+      }),
       now,
     );
     if (status === 'queued') await insertJobs(db.kysely, ['deliver'], id, now);

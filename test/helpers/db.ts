@@ -17,6 +17,26 @@ export async function freshDb(dataDir = tempDir()): Promise<Db & { dataDir: stri
 }
 
 /**
+ * A text message as Send Message would store it, for tests: outbound (no recipient account), `toRaw`
+ * the same as `to`, plain text, queued, one segment, free. `m` gives the rest and any of these.
+ */
+export function textMessage(
+  m: Pick<NewMessage, 'senderAccountId' | 'from' | 'to' | 'body'> & Partial<NewMessage>,
+): NewMessage {
+  return {
+    recipientAccountId: null,
+    toRaw: m.to,
+    contentType: CONTENT_TYPE_TEXT,
+    dispositionNotification: null,
+    smart: false,
+    status: 'queued',
+    segments: 1,
+    chargeMicros: 0,
+    ...m,
+  };
+}
+
+/**
  * Queue `n` outbound text messages straight into the store, each with its deliver job (not leased: any
  * worker may claim it), in one transaction: what the crash, scale and delivery benchmarks drain. `m(i)`
  * gives the i-th message's sender, addresses and text. Returns the new ids.
@@ -31,23 +51,7 @@ export async function queueMessages(
     const ids: number[] = [];
     const rows = Array.from({ length: n }, (_, i) => {
       const { senderAccountId, from, to, body } = m(i);
-      return messageRow(
-        {
-          senderAccountId,
-          recipientAccountId: null,
-          from,
-          to,
-          toRaw: to,
-          body,
-          contentType: CONTENT_TYPE_TEXT,
-          dispositionNotification: null,
-          smart: false,
-          status: 'queued',
-          segments: 1,
-          chargeMicros: 0,
-        },
-        now,
-      );
+      return messageRow(textMessage({ senderAccountId, from, to, body }), now);
     });
     for (const part of chunks(rows, 500)) {
       const got = (await trx.insertInto('messages').values(part).returning('id').execute()).map((r) =>

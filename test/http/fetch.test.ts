@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { insertMessage } from '../../src/store/messages.js';
+import { textMessage } from '../helpers/db.js';
 import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
@@ -112,20 +113,14 @@ test('a thousand stored messages come back across pages, in order, with no gaps 
     for (let i = 0; i < 1000; i++) {
       const id = await insertMessage(
         trx,
-        {
+        textMessage({
           senderAccountId: bobId,
           recipientAccountId: aliceId,
           from: '+15550000002',
           to: '+15550000001',
-          toRaw: '+15550000001',
           body: `n${i}`,
-          contentType: 'text/plain',
-          dispositionNotification: null,
-          smart: false,
           status: 'delivered',
-          segments: 1,
-          chargeMicros: 0,
-        },
+        }),
         now + i,
       );
       ids.push(id);

@@ -7,11 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { NewMessage } from '../../src/app/ports.js';
 import { systemClock } from '../../src/app/ports.js';
-import { CONTENT_TYPE_TEXT } from '../../src/domain/message.js';
 import { SmsError } from '../../src/errors.js';
 import { insertAccount, insertNumbers } from '../../src/store/accounts.js';
 import { makeStore, type Store } from '../../src/store/index.js';
-import { freshDb } from '../helpers/db.js';
+import { freshDb, textMessage } from '../helpers/db.js';
 
 let db: Awaited<ReturnType<typeof freshDb>>;
 let store: Store;
@@ -41,20 +40,14 @@ after(async () => {
   await db?.close();
 });
 
-const message = (sender: string, chargeMicros: number, body: string): NewMessage => ({
-  senderAccountId: ids[sender]!,
-  recipientAccountId: null,
-  from: '+12025550300',
-  to: '+12025550399',
-  toRaw: '+12025550399',
-  body,
-  contentType: CONTENT_TYPE_TEXT,
-  dispositionNotification: null,
-  smart: false,
-  status: 'queued',
-  segments: 1,
-  chargeMicros,
-});
+const message = (sender: string, chargeMicros: number, body: string): NewMessage =>
+  textMessage({
+    senderAccountId: ids[sender]!,
+    from: '+12025550300',
+    to: '+12025550399',
+    body,
+    chargeMicros,
+  });
 
 const credit = async (username: string) =>
   (

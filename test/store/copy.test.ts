@@ -13,6 +13,7 @@ import { copyStore, TargetNotEmpty } from '../../src/store/copy.js';
 import { type Db, openDb } from '../../src/store/db.js';
 import { makeStore } from '../../src/store/index.js';
 import { migrate } from '../../src/store/migrations/index.js';
+import { textMessage } from '../helpers/db.js';
 import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
 import { tempDir } from '../helpers/service.js';
 
@@ -21,20 +22,8 @@ const skip = TEST_PG_URL
   : 'needs PostgreSQL (TEXTBRIDGE_TEST_DATABASE_URL; scripts/test.sh starts one)';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-const message = (sender: number, to: string, body: string) => ({
-  senderAccountId: sender,
-  recipientAccountId: null,
-  from: '+12025550100',
-  to,
-  toRaw: to,
-  body,
-  contentType: 'text/plain',
-  dispositionNotification: null,
-  smart: true,
-  status: 'queued' as const,
-  segments: 1,
-  chargeMicros: 10_000,
-});
+const message = (sender: number, to: string, body: string) =>
+  textMessage({ senderAccountId: sender, from: '+12025550100', to, body, smart: true, chargeMicros: 10_000 });
 
 /** An embedded store with two accounts, three messages (one deleted, so ids have a gap) and their jobs. */
 async function seededSqlite(): Promise<{ dir: string; db: Db }> {

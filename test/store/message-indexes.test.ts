@@ -10,7 +10,7 @@ import type { MessageStatus } from '../../src/domain/message.js';
 import type { Db } from '../../src/store/db.js';
 import { insertKeyedMessage } from '../../src/store/inbox.js';
 import { insertMessage, listMessages, listMessagesQuery, messageRow } from '../../src/store/messages.js';
-import { freshDb } from '../helpers/db.js';
+import { freshDb, textMessage } from '../helpers/db.js';
 
 let db: Db;
 before(async () => {
@@ -20,20 +20,8 @@ after(async () => {
   await db?.close();
 });
 
-const message = (status: MessageStatus, body: string): NewMessage => ({
-  senderAccountId: null,
-  recipientAccountId: null,
-  from: '+12025550801',
-  to: '+12025550802',
-  toRaw: '+12025550802',
-  body,
-  contentType: 'text/plain',
-  dispositionNotification: null,
-  smart: false,
-  status,
-  segments: 1,
-  chargeMicros: 0,
-});
+const message = (status: MessageStatus, body: string): NewMessage =>
+  textMessage({ senderAccountId: null, from: '+12025550801', to: '+12025550802', body, status });
 
 test('messages list --status finds open and final statuses alike', async () => {
   const statuses: MessageStatus[] = ['queued', 'sending', 'sent', 'delivered', 'failed', 'received'];
