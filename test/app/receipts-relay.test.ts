@@ -7,7 +7,7 @@ import { makeAdminStore } from '../../src/store/admin.js';
 import { makeStore } from '../../src/store/index.js';
 import { insertMessage } from '../../src/store/messages.js';
 import { makeTwoWayStore } from '../../src/store/two-way.js';
-import { freshDb } from '../helpers/db.js';
+import { freshDb, textMessage } from '../helpers/db.js';
 import { password } from '../helpers/secrets.js';
 
 const closers: Array<() => Promise<void>> = [];
@@ -27,20 +27,16 @@ test('a delivered receipt for a message that asked for positive-delivery reaches
   const aliceId = Number((await db.kysely.selectFrom('accounts').select('id').executeTakeFirstOrThrow()).id);
   const msgId = await insertMessage(
     db.kysely,
-    {
+    textMessage({
       senderAccountId: aliceId,
-      recipientAccountId: null,
       from: '+15550000001',
       to: '+442071838750',
       toRaw: '+44 20 7183 8750',
       body: 'hi',
-      contentType: 'text/plain',
       dispositionNotification: 'm-42:positive-delivery, display',
-      smart: false,
       status: 'sent',
       segments: 2,
-      chargeMicros: 0,
-    },
+    }),
     Date.now(),
   );
   await db.kysely
