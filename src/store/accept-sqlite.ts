@@ -47,7 +47,7 @@ const insertRows = prepareSized<{ rows: readonly NewMessage[]; now: number }, ne
 );
 
 /** insert into messages … values (…), (…), …: the new ids, in the order of `rows`. */
-export async function insertMessagesInOrder(
+async function insertMessagesInOrder(
   trx: Transaction<DB>,
   rows: readonly NewMessage[],
   now: number,

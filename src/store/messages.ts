@@ -9,7 +9,8 @@ import { prepare } from './prepared.js';
 
 /**
  * A new message's row, in one fixed key order (prepared.ts binds parameters in this order). Every
- * insert of a message builds its values here (Send Message's `insertMessage`, keyed inbound ones).
+ * insert of a message builds its values here (Send Message's multi-row insert in accept-sqlite.ts,
+ * `insertMessage`, keyed inbound ones).
  */
 export function messageRow(m: NewMessage, now: number) {
   return {
@@ -59,7 +60,7 @@ const insertMessageStmt = prepare<{ m: NewMessage; now: number }, { id: number }
   ({ m, now }) => Object.values(messageRow(m, now)),
 );
 
-/** insert into messages … [returning id] (on the Send Message hot path: compiled once). */
+/** insert into messages … [returning id], compiled once (bounce notices; Send Message stores in bulk). */
 export async function insertMessage(q: Q, m: NewMessage, now: number): Promise<number> {
   const r = await insertMessageStmt.run(q, { m, now });
   return Number(r.rows[0]?.id ?? r.insertId);
