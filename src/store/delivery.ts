@@ -58,7 +58,12 @@ const insertRefs = prepareSized(
       .insertInto('carrier_refs')
       .values(rows.map((r) => ({ carrier: r.carrier, ref: r.ref, message_id: r.messageId, part: r.part })))
       .onConflict((oc) => oc.columns(['carrier', 'ref']).doNothing()),
-  (rows) => rows.flatMap((r) => [r.carrier, r.ref, r.messageId, r.part]),
+  // Loops, not `flatMap` (V8's generic flatMap costs ~0.3-1 µs a row; accept-sqlite.ts has the figures).
+  (rows) => {
+    const values: unknown[] = [];
+    for (const r of rows) values.push(r.carrier, r.ref, r.messageId, r.part);
+    return values;
+  },
   (rows) => rows.length,
 );
 
@@ -100,17 +105,14 @@ const markSentStmt = prepareSized(
         items.map((i) => i.id),
       )
       .where('status', 'in', ['queued', 'sending']),
-  ({ carrier, items, now }) => [
-    'sent',
-    carrier,
-    ...items.flatMap((i) => [i.id, i.ref]),
-    1,
-    null,
-    now,
-    ...items.map((i) => i.id),
-    'queued',
-    'sending',
-  ],
+  ({ carrier, items, now }) => {
+    const values: unknown[] = ['sent', carrier];
+    for (const i of items) values.push(i.id, i.ref);
+    values.push(1, null, now);
+    for (const i of items) values.push(i.id);
+    values.push('queued', 'sending');
+    return values;
+  },
   ({ items }) => items.length,
 );
 
