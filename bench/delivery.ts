@@ -16,11 +16,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { systemClock } from '../src/app/ports.js';
-import { buildConfig } from '../src/config.js';
-import { startDelivery } from '../src/main-delivery.js';
-import { insertAccount, insertNumbers } from '../src/store/accounts.js';
-import { openDb } from '../src/store/db.js';
+import { buildConfig } from '../src/config/index.js';
+import { startDelivery } from '../src/main/delivery.js';
+import { openDb } from '../src/store/engine/db.js';
 import { migrate } from '../src/store/migrations/index.js';
+import { insertAccount, insertNumbers } from '../src/store/sql/accounts.js';
 import { queueMessages } from '../test/helpers/db.js';
 
 const total = Number(process.argv[2] ?? 20_000);

@@ -18,11 +18,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { makeAccountAdmin } from '../src/app/accounts.js';
 import { systemClock } from '../src/app/ports.js';
-import { buildConfig } from '../src/config.js';
-import { openStore } from '../src/main.js';
-import { makeAdminStore } from '../src/store/admin.js';
-import type { Db } from '../src/store/db.js';
-import { messageRow } from '../src/store/messages.js';
+import { buildConfig } from '../src/config/index.js';
+import { openStore } from '../src/main/service.js';
+import { makeAdminStore } from '../src/store/adapters/admin.js';
+import type { Db } from '../src/store/engine/db.js';
+import { messageRow } from '../src/store/sql/messages.js';
 import { type Load, load, machine, median, spawnServer, TEXTBRIDGE } from './lib.js';
 
 const PASSWORD = 'bench-password-not-a-secret';

@@ -4,7 +4,7 @@
  * Run: node --import tsx bench/http-carrier.ts [total] [inFlight]
  */
 import { getEventListeners, setMaxListeners } from 'node:events';
-import { makeHttpGenericCarrier } from '../src/carriers/http-generic.js';
+import { makeHttpGenericCarrier } from '../src/carriers/http/generic.js';
 import { startFakeHttpCarrier } from '../test/helpers/fake-http-carrier.js';
 
 const total = Number(process.argv[2] ?? 20_000);

@@ -13,9 +13,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { makeAccountAdmin } from '../src/app/accounts.js';
 import { systemClock } from '../src/app/ports.js';
-import { buildConfig } from '../src/config.js';
-import { openStore } from '../src/main.js';
-import { makeAdminStore } from '../src/store/admin.js';
+import { buildConfig } from '../src/config/index.js';
+import { openStore } from '../src/main/service.js';
+import { makeAdminStore } from '../src/store/adapters/admin.js';
 import { load, spawnServer, TEXTBRIDGE } from './lib.js';
 
 const URL = process.env['DATABASE_URL'] ?? '';

@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeAccountAdmin } from '../src/app/accounts.js';
 import { systemClock } from '../src/app/ports.js';
-import { buildConfig } from '../src/config.js';
-import { openStore } from '../src/main.js';
-import { makeAdminStore } from '../src/store/admin.js';
+import { buildConfig } from '../src/config/index.js';
+import { openStore } from '../src/main/service.js';
+import { makeAdminStore } from '../src/store/adapters/admin.js';
 import { type Load, load, machine, median, peakRssMb, spawnServer, TEXTBRIDGE } from './lib.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);

@@ -24,7 +24,7 @@ import type { CarrierAdapter, Clock, Job, JobHandler, JobKind, JobOutcome, Refus
 import { noticeToSender } from './sender-notice.js';
 import { Slots } from './slots.js';
 
-/** What the deliver job needs, wired in `main.ts`. */
+/** What the deliver job needs, wired in `main/service.ts`. */
 export interface DeliverDeps {
   store: DeliveryStore;
   carriers: ReadonlyMap<string, CarrierAdapter>;

@@ -6,7 +6,7 @@ import type { Message } from '../domain/message.js';
 import type { DeliveryReceipt, Job, JobKind, JobOutcome, NewMessage } from './ports.js';
 
 /**
- * The outbox as a worker sees it. Claims are leases (see `store/outbox.ts`); outcomes are written in
+ * The outbox as a worker sees it. Claims are leases (see `store/sql/outbox.ts`); outcomes are written in
  * batches and `finish` resolves only when its outcome is durable.
  */
 export interface JobQueue {

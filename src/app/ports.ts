@@ -73,6 +73,25 @@ export interface CarrierEvents {
 }
 
 /**
+ * The outbox's doorbell: a use-case that stored jobs (a push, a delivery) rings it so the dispatcher
+ * claims them now instead of at its next poll. Never throws; a no-op where no dispatcher runs here
+ * (the jobs wait for a worker's poll).
+ */
+export interface OutboxSignal {
+  wake(): void;
+}
+
+/**
+ * Where a use-case reports what an operator should see (pino's method shape: fields first, then the
+ * message). Never a password or a message text.
+ */
+export interface Log {
+  error(fields: object, msg: string): void;
+  warn(fields: object, msg: string): void;
+  info(fields: object, msg: string): void;
+}
+
+/**
  * An SMS carrier. A new carrier = one file in `carriers/` + one line in `carriers/index.ts`.
  * `send` must honour `signal` (abort = give up now, report retryable).
  */
@@ -173,5 +192,5 @@ export type JobOutcome =
   | { done: false; retryAt: number; error: string; recorded?: true }
   | { done: false; failed: true; error: string; recorded?: true };
 
-/** Runs one kind of job (`deliver`, `push`); registered with the dispatcher by kind in `main.ts`. */
+/** Runs one kind of job (`deliver`, `push`); registered with the dispatcher by kind in `main/service.ts`. */
 export type JobHandler = (job: Job, signal: AbortSignal) => Promise<JobOutcome>;

@@ -52,7 +52,7 @@ export type PushAnswer =
   | { ok: false; gone: true; reason: string }
   | { ok: false; gone: false; reason: string };
 
-/** The push service (src/push/pnm.ts over HTTP; a loopback fake in tests). */
+/** The push service (src/carriers/push/pnm.ts over HTTP; a loopback fake in tests). */
 export interface PushGateway {
   send(n: PushNotification, signal: AbortSignal): Promise<PushAnswer>;
 }

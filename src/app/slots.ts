@@ -1,6 +1,6 @@
 /**
  * A FIFO counting semaphore whose waiters can leave when their AbortSignal fires. Used for the SMPP
- * window (`carriers/smpp-window.ts`), per-carrier concurrency (`carriers/limits.ts`) and the deliver
+ * window (`carriers/smpp/window.ts`), per-carrier concurrency (`carriers/limits.ts`) and the deliver
  * job's in-flight bound per carrier (`app/deliver.ts`).
  */
 export class Slots {

@@ -4,15 +4,15 @@
  * throughput (`ratePerSecond`) or `concurrency` limit.
  */
 import type { CarrierAdapter } from '../app/ports.js';
-import type { CarrierSpec, CarrierType } from '../delivery-config.js';
-import { type HttpCarrierConfig, makeHttpGenericCarrier } from './http-generic.js';
-import { makeTelnyxCarrier, type TelnyxConfig } from './http-telnyx.js';
-import { makeTwilioCarrier, type TwilioConfig } from './http-twilio.js';
-import { makeVoipmsCarrier, type VoipmsConfig } from './http-voipms.js';
-import { makeVonageCarrier, type VonageConfig } from './http-vonage.js';
+import type { CarrierSpec, CarrierType } from '../config/delivery.js';
+import { type HttpCarrierConfig, makeHttpGenericCarrier } from './http/generic.js';
 import { withLimits } from './limits.js';
 import { type LogCarrierSink, makeLogCarrier } from './log.js';
-import { makeSmppAdapter, type SmppCarrierConfig } from './smpp.js';
+import { makeSmppAdapter, type SmppCarrierConfig } from './smpp/adapter.js';
+import { makeTelnyxCarrier, type TelnyxConfig } from './telnyx/send.js';
+import { makeTwilioCarrier, type TwilioConfig } from './twilio/send.js';
+import { makeVoipmsCarrier, type VoipmsConfig } from './voipms/send.js';
+import { makeVonageCarrier, type VonageConfig } from './vonage/send.js';
 
 /** What factories may need besides their own slice. */
 export interface CarrierContext {
@@ -21,7 +21,7 @@ export interface CarrierContext {
 
 type Factory = (cfg: Record<string, unknown> & { name: string }, ctx: CarrierContext) => CarrierAdapter;
 
-// The settings were checked for their required keys in delivery-config.ts; each factory checks the rest
+// The settings were checked for their required keys in config/delivery.ts; each factory checks the rest
 // and throws naming the key.
 const FACTORIES: Record<CarrierType, Factory> = {
   http: (c) => makeHttpGenericCarrier(c as unknown as HttpCarrierConfig),

@@ -5,14 +5,14 @@ import closeWithGrace from 'close-with-grace';
 import { Command, Option } from 'commander';
 import { makeAccountAdmin } from '../app/accounts.js';
 import { systemClock } from '../app/ports.js';
-import { type Config, type ConfigOverrides, loadConfig } from '../config.js';
+import { type Config, type ConfigOverrides, loadConfig } from '../config/index.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
 import { fromMicros } from '../domain/rates.js';
-import { makeLogger, openStore, startService, startWorker } from '../main.js';
-import { makeAdminStore } from '../store/admin.js';
-import { copyStore } from '../store/copy.js';
-import { openDb, SQLITE_FILE } from '../store/db.js';
-import { makeDeliveryStore } from '../store/delivery-store.js';
+import { makeLogger, openStore, startService, startWorker } from '../main/service.js';
+import { makeAdminStore } from '../store/adapters/admin.js';
+import { makeDeliveryStore } from '../store/adapters/delivery.js';
+import { copyStore } from '../store/engine/copy.js';
+import { openDb, SQLITE_FILE } from '../store/engine/db.js';
 
 interface CommonOpts {
   dataDir?: string;

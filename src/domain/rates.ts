@@ -3,7 +3,7 @@
  * refunds are exact on both stores; configuration speaks plain decimals (`0.04`).
  */
 
-/** Rate table as configuration gives it: prefixes sorted longest first (config.ts does that). */
+/** Rate table as configuration gives it: prefixes sorted longest first (config/index.ts does that). */
 export interface RateTable {
   default: number;
   onNet: number;

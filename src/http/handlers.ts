@@ -4,7 +4,7 @@ import type { ReceiveInbound } from '../app/inbound.js';
 import type { ReportAccountRemoval, ReportPushToken } from '../app/push-tokens.js';
 import type { HandleReceipt } from '../app/receipts-relay.js';
 import type { SendMessage } from '../app/send-message.js';
-import type { Webhook } from '../carriers/webhooks/registry.js';
+import type { Webhook } from '../carriers/webhooks.js';
 
 export interface AppHandlers {
   sendMessage: SendMessage;

@@ -5,7 +5,7 @@
  * and logged. Anything else gets 2xx so the carrier stops retrying; Twilio gets an empty TwiML reply.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { WebhookRequest } from '../carriers/webhooks/common.js';
+import type { WebhookRequest } from '../carriers/http/webhook.js';
 import { forbidden, notFound } from '../errors.js';
 import type { InboundHandlers } from './handlers.js';
 

@@ -11,7 +11,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Logger } from 'pino';
-import type { ErrorFormat } from '../config.js';
+import type { ErrorFormat } from '../config/index.js';
 import { jsonError, prefersXml, xmlError } from '../protocol/acrobits/errors.js';
 import { registerAcrobitsRoutes } from './acrobits.routes.js';
 import { mapError } from './error-map.js';

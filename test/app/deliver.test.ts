@@ -7,11 +7,11 @@ import { after, test } from 'node:test';
 import { type Deliver, makeDeliver } from '../../src/app/deliver.js';
 import type { DeliveryStore } from '../../src/app/delivery-ports.js';
 import type { CarrierAdapter, Clock, Job } from '../../src/app/ports.js';
-import { makeHttpGenericCarrier } from '../../src/carriers/http-generic.js';
-import { insertAccount, insertNumbers } from '../../src/store/accounts.js';
-import type { Db } from '../../src/store/db.js';
-import { makeDeliveryStore } from '../../src/store/delivery-store.js';
-import { insertJobs, insertMessage } from '../../src/store/messages.js';
+import { makeHttpGenericCarrier } from '../../src/carriers/http/generic.js';
+import { makeDeliveryStore } from '../../src/store/adapters/delivery.js';
+import type { Db } from '../../src/store/engine/db.js';
+import { insertAccount, insertNumbers } from '../../src/store/sql/accounts.js';
+import { insertJobs, insertMessage } from '../../src/store/sql/messages.js';
 import { freshDb, textMessage } from '../helpers/db.js';
 import { type FakeHttpCarrier, reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 

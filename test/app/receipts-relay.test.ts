@@ -3,10 +3,10 @@ import { after, test } from 'node:test';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
 import { type ApplyReceipt, makeHandleReceipt } from '../../src/app/receipts-relay.js';
-import { makeAdminStore } from '../../src/store/admin.js';
-import { makeStore } from '../../src/store/index.js';
-import { insertMessage } from '../../src/store/messages.js';
-import { makeTwoWayStore } from '../../src/store/two-way.js';
+import { makeAdminStore } from '../../src/store/adapters/admin.js';
+import { makeStore } from '../../src/store/adapters/store.js';
+import { makeTwoWayStore } from '../../src/store/adapters/two-way.js';
+import { insertMessage } from '../../src/store/sql/messages.js';
 import { freshDb, textMessage } from '../helpers/db.js';
 import { password } from '../helpers/secrets.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CarrierAdapter, OutboundSms, SendOutcome } from '../../src/app/ports.js';
-import { type HttpCarrierConfig, makeHttpGenericCarrier } from '../../src/carriers/http-generic.js';
+import { type HttpCarrierConfig, makeHttpGenericCarrier } from '../../src/carriers/http/generic.js';
 import { type FakeHttpCarrier, reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 
 const tricky = 'Hi "you" & me+1 = 100% #tag 😀\\ \n end';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { OutboundSms } from '../../src/app/ports.js';
-import { expandTemplate, resolveSecret } from '../../src/carriers/http-template.js';
+import { expandTemplate, resolveSecret } from '../../src/carriers/http/template.js';
 
 const sms = (body: string): OutboundSms => ({ smsId: '1', from: '+1', to: '+2', body });
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CarrierAdapter, OutboundSms } from '../../src/app/ports.js';
-import { makeTelnyxCarrier } from '../../src/carriers/http-telnyx.js';
-import { makeTwilioCarrier } from '../../src/carriers/http-twilio.js';
-import { makeVoipmsCarrier } from '../../src/carriers/http-voipms.js';
-import { makeVonageCarrier } from '../../src/carriers/http-vonage.js';
+import { makeTelnyxCarrier } from '../../src/carriers/telnyx/send.js';
+import { makeTwilioCarrier } from '../../src/carriers/twilio/send.js';
+import { makeVoipmsCarrier } from '../../src/carriers/voipms/send.js';
+import { makeVonageCarrier } from '../../src/carriers/vonage/send.js';
 import { type FakeHttpCarrier, reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 
 const msg: OutboundSms = { smsId: '7', from: '+15550001111', to: '+15552223333', body: 'Hi & 😀' };

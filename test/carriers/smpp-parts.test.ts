@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import smpp from 'smpp';
-import { resolveSmppConfig } from '../../src/carriers/smpp-config.js';
-import { encodeSubmitSm, type SubmitSmFields } from '../../src/carriers/smpp-pdu.js';
-import { otherIdSpellings, parseReceipt } from '../../src/carriers/smpp-receipt.js';
-import { submitRefusal } from '../../src/carriers/smpp-status.js';
+import { resolveSmppConfig } from '../../src/carriers/smpp/config.js';
+import { encodeSubmitSm, type SubmitSmFields } from '../../src/carriers/smpp/pdu.js';
+import { otherIdSpellings, parseReceipt } from '../../src/carriers/smpp/receipt.js';
+import { submitRefusal } from '../../src/carriers/smpp/status.js';
 import { concatUdh, encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
 
 describe('receipt text', () => {

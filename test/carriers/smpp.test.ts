@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { CarrierAdapter, DeliveryReceipt, InboundSms, OutboundSms } from '../../src/app/ports.js';
-import { makeSmppAdapter, type SmppCarrierConfig } from '../../src/carriers/smpp.js';
+import { makeSmppAdapter, type SmppCarrierConfig } from '../../src/carriers/smpp/adapter.js';
 import { encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
 import { type FakeSmsc, startFakeSmsc } from '../helpers/fake-smsc.js';
 

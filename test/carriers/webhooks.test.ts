@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { test } from 'node:test';
-import type { WebhookRequest } from '../../src/carriers/webhooks/common.js';
-import { makeGenericWebhook } from '../../src/carriers/webhooks/generic.js';
-import { makeTelnyxWebhook } from '../../src/carriers/webhooks/telnyx.js';
-import { makeTwilioWebhook, twilioSignature } from '../../src/carriers/webhooks/twilio.js';
-import { makeVonageWebhook, vonageSignature } from '../../src/carriers/webhooks/vonage.js';
+import { makeGenericWebhook } from '../../src/carriers/http/generic-webhook.js';
+import type { WebhookRequest } from '../../src/carriers/http/webhook.js';
+import { makeTelnyxWebhook } from '../../src/carriers/telnyx/webhook.js';
+import { makeTwilioWebhook, twilioSignature } from '../../src/carriers/twilio/webhook.js';
+import { makeVonageWebhook, vonageSignature } from '../../src/carriers/vonage/webhook.js';
 
 function post(url: string, body: string, headers: Record<string, string> = {}): WebhookRequest {
   return { method: 'POST', url, headers, rawBody: Buffer.from(body) };

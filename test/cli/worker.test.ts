@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { buildConfig } from '../../src/config.js';
-import { openStore } from '../../src/main.js';
-import { insertAccount, insertNumbers } from '../../src/store/accounts.js';
-import type { Db } from '../../src/store/db.js';
-import { insertJobs, insertMessage } from '../../src/store/messages.js';
+import { buildConfig } from '../../src/config/index.js';
+import { openStore } from '../../src/main/service.js';
+import type { Db } from '../../src/store/engine/db.js';
+import { insertAccount, insertNumbers } from '../../src/store/sql/accounts.js';
+import { insertJobs, insertMessage } from '../../src/store/sql/messages.js';
 import { type Child, startChild, writeConfigFile } from '../helpers/child.js';
 import { textMessage } from '../helpers/db.js';
 import { type FakeHttpCarrier, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
@@ -113,7 +113,7 @@ test('a worker process alone drains the queue to the carrier', async () => {
   await until(async () => (await statuses(ids)).every((s) => s === 'sent'), 'all 20 sent');
   const seen = carrier.requests.map((r) => (JSON.parse(r.body) as { text: string }).text);
   for (let i = 0; i < 20; i++) assert.ok(seen.includes(`cli test ${i}`));
-  // A sent message's job is deleted just after its outcome's commit, in bulk (store/sweeper.ts).
+  // A sent message's job is deleted just after its outcome's commit, in bulk (store/engine/sweeper.ts).
   await until(
     async () => (await db.kysely.selectFrom('jobs').select('id').execute()).length === 0,
     'every job deleted',

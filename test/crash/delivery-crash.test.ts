@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildConfig } from '../../src/config.js';
-import { openStore } from '../../src/main.js';
+import { buildConfig } from '../../src/config/index.js';
+import { openStore } from '../../src/main/service.js';
 import { startChild, writeConfigFile } from '../helpers/child.js';
 import { queueMessages } from '../helpers/db.js';
 import { startFakeSmsc } from '../helpers/fake-smsc.js';

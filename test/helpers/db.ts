@@ -1,10 +1,10 @@
 /** A migrated, empty store for tests: a fresh SQLite file, or a fresh PostgreSQL database (pg.ts). */
 import type { NewMessage } from '../../src/app/ports.js';
 import { CONTENT_TYPE_TEXT } from '../../src/domain/message.js';
-import { chunks } from '../../src/store/batcher.js';
-import { type Db, openDb } from '../../src/store/db.js';
-import { messageRow } from '../../src/store/messages.js';
+import { chunks } from '../../src/store/engine/batcher.js';
+import { type Db, openDb } from '../../src/store/engine/db.js';
 import { migrate } from '../../src/store/migrations/index.js';
+import { messageRow } from '../../src/store/sql/messages.js';
 import { freshDatabaseUrl } from './pg.js';
 import { tempDir } from './service.js';
 

@@ -5,7 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import smpp from 'smpp';
-import { rawUserData, tapPduBodies } from '../../src/carriers/smpp-pdu.js';
+import { rawUserData, tapPduBodies } from '../../src/carriers/smpp/pdu.js';
 
 /** A submit_sm as the SMSC saw it on the wire. */
 export interface RecordedSubmit {

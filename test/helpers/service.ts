@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
-import { buildConfig, type Config } from '../../src/config.js';
-import { makeLogger, openStore, type Service, startService } from '../../src/main.js';
-import { makeAdminStore } from '../../src/store/admin.js';
+import { buildConfig, type Config } from '../../src/config/index.js';
+import { makeLogger, openStore, type Service, startService } from '../../src/main/service.js';
+import { makeAdminStore } from '../../src/store/adapters/admin.js';
 import { freshDatabaseUrl } from './pg.js';
 
 /** Folder where every test process writes its service logs. */

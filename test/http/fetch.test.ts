@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { insertMessage } from '../../src/store/messages.js';
+import { insertMessage } from '../../src/store/sql/messages.js';
 import { textMessage } from '../helpers/db.js';
 import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';

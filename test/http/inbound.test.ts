@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { twilioSignature } from '../../src/carriers/webhooks/twilio.js';
-import { vonageSignature } from '../../src/carriers/webhooks/vonage.js';
+import { twilioSignature } from '../../src/carriers/twilio/webhook.js';
+import { vonageSignature } from '../../src/carriers/vonage/webhook.js';
 import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 

@@ -12,10 +12,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
-import { buildConfig } from '../../src/config.js';
-import { openStore } from '../../src/main.js';
-import { makeAdminStore } from '../../src/store/admin.js';
-import type { Db } from '../../src/store/db.js';
+import { buildConfig } from '../../src/config/index.js';
+import { openStore } from '../../src/main/service.js';
+import { makeAdminStore } from '../../src/store/adapters/admin.js';
+import type { Db } from '../../src/store/engine/db.js';
 import { type Child, startChild, writeConfigFile } from '../helpers/child.js';
 import { queueMessages } from '../helpers/db.js';
 import { reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
@@ -113,7 +113,7 @@ test('three instances deliver 10,000 messages once each, apart from the jobs a k
     const atKill = fake.count();
     // Its leases name it (`host:pid:…`): the jobs it held are the ones another process must take over.
     // Only those whose message is still queued were in flight: a sent message's job may wait a few
-    // milliseconds to be swept (store/sweeper.ts), and when taken over it sends nothing.
+    // milliseconds to be swept (store/engine/sweeper.ts), and when taken over it sends nothing.
     const held = await db.kysely
       .selectFrom('jobs')
       .innerJoin('messages', 'messages.id', 'jobs.ref_id')

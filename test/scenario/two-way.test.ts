@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { twilioSignature } from '../../src/carriers/webhooks/twilio.js';
+import { twilioSignature } from '../../src/carriers/twilio/webhook.js';
 import { type FakeHttpCarrier, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 import { type FakePush, startFakePush } from '../helpers/fake-push.js';
 import { callOk } from '../helpers/http.js';

@@ -1,15 +1,15 @@
 /**
  * The send path's store, many accepts at once: on SQLite they share one group-commit transaction, on
- * PostgreSQL one statement (store/pg-accept-batch.ts), and account lookups of one event-loop turn share
- * one query (store/pg-lookups.ts). Each caller must still get exactly its own answer.
+ * PostgreSQL one statement (store/sql/accept-pg-batch.ts), and account lookups of one event-loop turn share
+ * one query (store/engine/pg-lookups.ts). Each caller must still get exactly its own answer.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { NewMessage } from '../../src/app/ports.js';
 import { systemClock } from '../../src/app/ports.js';
 import { SmsError } from '../../src/errors.js';
-import { insertAccount, insertNumbers } from '../../src/store/accounts.js';
-import { makeStore, type Store } from '../../src/store/index.js';
+import { makeStore, type Store } from '../../src/store/adapters/store.js';
+import { insertAccount, insertNumbers } from '../../src/store/sql/accounts.js';
 import { freshDb, textMessage } from '../helpers/db.js';
 
 let db: Awaited<ReturnType<typeof freshDb>>;
@@ -100,7 +100,7 @@ test('accepts made at once charge each sender message by message and never below
 });
 
 test('a batch larger than one insert statement gives every caller its own id, and leases its jobs', async () => {
-  // 150 at once: on SQLite one group-commit batch, stored 64 rows to a statement (store/accept-sqlite.ts).
+  // 150 at once: on SQLite one group-commit batch, stored 64 rows to a statement (store/sql/accept-sqlite.ts).
   const lease = { owner: 'test-worker', ms: 60_000 };
   const got = await Promise.all(
     Array.from({ length: 150 }, (_, i) =>

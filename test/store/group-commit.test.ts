@@ -1,12 +1,12 @@
 /**
- * Group commit's two kinds of unit in one transaction (store/group-commit.ts): works and lane items
+ * Group commit's two kinds of unit in one transaction (store/engine/group-commit.ts): works and lane items
  * share the batch, a lane's refusal fails only its item, and any other error rolls the whole batch back.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SmsError } from '../../src/errors.js';
-import { insertAccount } from '../../src/store/accounts.js';
-import { GroupCommit } from '../../src/store/group-commit.js';
+import { GroupCommit } from '../../src/store/engine/group-commit.js';
+import { insertAccount } from '../../src/store/sql/accounts.js';
 import { freshDb } from '../helpers/db.js';
 
 let db: Awaited<ReturnType<typeof freshDb>>;

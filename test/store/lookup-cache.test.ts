@@ -1,6 +1,6 @@
 /**
  * The store's account and device lookups stay true while another connection changes things: on SQLite
- * they are cached (store/lookup-cache.ts) and the triggers of migration 0007 must drop the cache; on
+ * they are cached (store/engine/lookup-cache.ts) and the triggers of migration 0007 must drop the cache; on
  * PostgreSQL they are not cached and the same answers must come back. The "other connection" is a
  * second open of the same store, as the CLI is beside the server.
  */
@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
-import { insertNumbers } from '../../src/store/accounts.js';
-import { makeAdminStore } from '../../src/store/admin.js';
-import { type Db, openDb } from '../../src/store/db.js';
-import { makeStore, type Store } from '../../src/store/index.js';
-import { upsertPushToken } from '../../src/store/push-tokens.js';
+import { makeAdminStore } from '../../src/store/adapters/admin.js';
+import { makeStore, type Store } from '../../src/store/adapters/store.js';
+import { type Db, openDb } from '../../src/store/engine/db.js';
+import { insertNumbers } from '../../src/store/sql/accounts.js';
+import { upsertPushToken } from '../../src/store/sql/push-tokens.js';
 import { freshDb } from '../helpers/db.js';
 import { password } from '../helpers/secrets.js';
 

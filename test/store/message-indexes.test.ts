@@ -7,9 +7,9 @@ import { after, before, test } from 'node:test';
 import { CompiledQuery } from 'kysely';
 import type { NewMessage } from '../../src/app/ports.js';
 import type { MessageStatus } from '../../src/domain/message.js';
-import type { Db } from '../../src/store/db.js';
-import { insertKeyedMessage } from '../../src/store/inbox.js';
-import { insertMessage, listMessages, listMessagesQuery, messageRow } from '../../src/store/messages.js';
+import type { Db } from '../../src/store/engine/db.js';
+import { insertKeyedMessage } from '../../src/store/sql/inbox.js';
+import { insertMessage, listMessages, listMessagesQuery, messageRow } from '../../src/store/sql/messages.js';
 import { freshDb, textMessage } from '../helpers/db.js';
 
 let db: Db;

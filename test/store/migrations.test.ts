@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { openDb } from '../../src/store/db.js';
+import { openDb } from '../../src/store/engine/db.js';
 import { migrate } from '../../src/store/migrations/index.js';
 import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
 import { tempDir } from '../helpers/service.js';

@@ -1,11 +1,11 @@
 /**
- * Statements compiled once per size (store/prepared.ts `prepareSized`): a reused form binds the new
+ * Statements compiled once per size (store/engine/prepared.ts `prepareSized`): a reused form binds the new
  * values, each size gets its own form, and a `params` in the wrong order fails on first use.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { deleteJobs } from '../../src/store/outbox.js';
-import { prepareSized } from '../../src/store/prepared.js';
+import { prepareSized } from '../../src/store/engine/prepared.js';
+import { deleteJobs } from '../../src/store/sql/outbox.js';
 import { freshDb } from '../helpers/db.js';
 
 const db = await freshDb();

@@ -1,14 +1,14 @@
 /**
- * Delivery receipts in the store (`delivery-store.ts` `applyReceipt`), on both engines: a message sent
+ * Delivery receipts in the store (`store/adapters/delivery.ts` `applyReceipt`), on both engines: a message sent
  * in parts is delivered once the receipt of its last part is in, a failed part fails it, and a receipt
  * for an unknown id matches nothing.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { systemClock } from '../../src/app/ports.js';
-import { insertAccount } from '../../src/store/accounts.js';
-import { makeDeliveryStore } from '../../src/store/delivery-store.js';
-import { findMessage } from '../../src/store/messages.js';
+import { makeDeliveryStore } from '../../src/store/adapters/delivery.js';
+import { insertAccount } from '../../src/store/sql/accounts.js';
+import { findMessage } from '../../src/store/sql/messages.js';
 import { freshDb, queueMessages } from '../helpers/db.js';
 
 const db = await freshDb();

@@ -1,5 +1,5 @@
 /**
- * Durable commits on SQLite (store/sqlite-durable.ts): a write resolves only after an fdatasync of the
+ * Durable commits on SQLite (store/engine/sqlite-durable.ts): a write resolves only after an fdatasync of the
  * WAL that started after its commit, the connection is free while that fdatasync runs, at most two run
  * at once, and commits made meanwhile share the next one. The fdatasync is held by the test to watch the waiting; the file is real.
  */
@@ -8,7 +8,7 @@ import { fdatasync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { openSqlite } from '../../src/store/db.js';
+import { openSqlite } from '../../src/store/engine/db.js';
 import { tempDir } from '../helpers/service.js';
 
 /** An fdatasync the test releases by hand, one call at a time. */

@@ -1,9 +1,9 @@
 /**
- * The sweeper deletes finished jobs in bulk after their outcome's commit (`store/sweeper.ts`).
+ * The sweeper deletes finished jobs in bulk after their outcome's commit (`store/engine/sweeper.ts`).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Sweeper } from '../../src/store/sweeper.js';
+import { Sweeper } from '../../src/store/engine/sweeper.js';
 
 function recorder(fail = false) {
   const batches: number[][] = [];

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { Job, JobHandler } from '../../src/app/ports.js';
 import { systemClock } from '../../src/app/ports.js';
-import { openDb } from '../../src/store/db.js';
-import { makeJobQueue } from '../../src/store/job-queue.js';
-import { insertJobs } from '../../src/store/messages.js';
-import { claimDue } from '../../src/store/outbox.js';
+import { makeJobQueue } from '../../src/store/adapters/job-queue.js';
+import { openDb } from '../../src/store/engine/db.js';
+import { insertJobs } from '../../src/store/sql/messages.js';
+import { claimDue } from '../../src/store/sql/outbox.js';
 import { startDispatcher } from '../../src/worker/dispatcher.js';
 import { freshDb } from '../helpers/db.js';
 

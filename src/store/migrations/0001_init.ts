@@ -1,6 +1,6 @@
 /** Accounts, their numbers, messages (one row per message, both sides) and the job outbox. */
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../db.js';
+import type { Dialect } from '../engine/db.js';
 import { idColumn } from './helpers.js';
 
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {

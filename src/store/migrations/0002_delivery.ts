@@ -4,7 +4,7 @@
  * queued job, which is 20,000 rows during a backlog.
  */
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../db.js';
+import type { Dialect } from '../engine/db.js';
 
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   await db.schema.createIndex('jobs_ref').on('jobs').columns(['ref_id', 'kind']).execute();

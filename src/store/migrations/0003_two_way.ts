@@ -3,7 +3,7 @@
  * and an index for the unread count sent as the push badge.
  */
 import { type Kysely, sql } from 'kysely';
-import type { Dialect } from '../db.js';
+import type { Dialect } from '../engine/db.js';
 
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   // One row per account and app installation (`selector`, push_token_reporter doc): the three token

@@ -4,7 +4,7 @@
  * only on a failure, so a correct login never touches this table.
  */
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../db.js';
+import type { Dialect } from '../engine/db.js';
 
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   await db.schema

@@ -8,7 +8,7 @@
  * answer is the first entry for the account, whatever the plan thinks of the statistics.
  */
 import { type Kysely, sql } from 'kysely';
-import type { Dialect } from '../db.js';
+import type { Dialect } from '../engine/db.js';
 
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   await db.schema.dropIndex('messages_unread').execute();

@@ -1,5 +1,5 @@
 /**
- * A generation number for the embedded store's lookup cache (store/lookup-cache.ts): one row whose
+ * A generation number for the embedded store's lookup cache (store/engine/lookup-cache.ts): one row whose
  * value SQLite triggers raise whenever something a cached lookup returns may have changed: an
  * account's username, password hash or region, an account added or removed, its numbers, and whether
  * it has push devices. Credit is not cached (the charge is checked in the write), so its updates do
@@ -7,11 +7,11 @@
  * so the cache needs one read of this row per event-loop turn to know it is current.
  *
  * PostgreSQL gets the table too (one schema on both engines) but no triggers: its lookups are not
- * cached (several instances; store/pg-lookups.ts batches them instead). `store copy` leaves the row
+ * cached (several instances; store/engine/pg-lookups.ts batches them instead). `store copy` leaves the row
  * alone: each store has its own.
  */
 import { type Kysely, sql } from 'kysely';
-import type { Dialect } from '../db.js';
+import type { Dialect } from '../engine/db.js';
 
 const BUMP = 'update lookup_generation set value = value + 1 where id = 1';
 

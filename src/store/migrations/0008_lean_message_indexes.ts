@@ -6,7 +6,7 @@
  * - `messages_status (status, id)` holds only messages still on their way or failed
  *   (`status not in ('delivered', 'sent', 'received')`): the CLI's `messages list --status
  *   queued|sending|failed`
- *   reads it (store/messages.ts repeats that predicate word for word, which is what lets SQLite and
+ *   reads it (store/sql/messages.ts repeats that predicate word for word, which is what lets SQLite and
  *   PostgreSQL use a partial index). Listing `delivered`, `sent` or `received` walks the primary key backwards
  *   instead, and stops at the limit: those are the common statuses. Nothing else looked messages up
  *   by status without their id.
@@ -18,9 +18,9 @@
  * temporary B-tree per insert).
  */
 import { type Kysely, sql } from 'kysely';
-import type { Dialect } from '../db.js';
+import type { Dialect } from '../engine/db.js';
 
-/** The partial index's predicate; store/messages.ts repeats it exactly (a test checks the plan). */
+/** The partial index's predicate; store/sql/messages.ts repeats it exactly (a test checks the plan). */
 const OPEN_STATUS = "status not in ('delivered', 'sent', 'received')";
 
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {

@@ -1,5 +1,5 @@
 import { type CreateTableBuilder, sql } from 'kysely';
-import type { Dialect } from '../db.js';
+import type { Dialect } from '../engine/db.js';
 
 /**
  * An auto-increment integer primary key on both engines: SQLite's `integer primary key autoincrement`

@@ -4,7 +4,7 @@
  * several instances starting at once migrate exactly once (issue #5).
  */
 import { type Kysely, type Migration, Migrator } from 'kysely';
-import type { Db, Dialect } from '../db.js';
+import type { Db, Dialect } from '../engine/db.js';
 import * as m0001 from './0001_init.js';
 import * as m0002 from './0002_delivery.js';
 import * as m0003 from './0003_two_way.js';

@@ -1,0 +1,43 @@
+/** The store side of account administration (`app/accounts.ts`). */
+import type { AccountAdminStore } from '../../app/accounts.js';
+import type { Db } from '../engine/db.js';
+import {
+  addCredit,
+  deleteAccount,
+  findAccountByUsername,
+  insertAccount,
+  insertNumbers,
+  listAccounts,
+  setCredit,
+  updatePasswordHash,
+} from '../sql/accounts.js';
+import { listMessages } from '../sql/messages.js';
+
+export function makeAdminStore(db: Db): AccountAdminStore {
+  const k = db.kysely;
+  return {
+    createAccount: (a) =>
+      k.transaction().execute(async (trx) => {
+        const id = await insertAccount(trx, a);
+        await insertNumbers(trx, id, a.numbers);
+        return id;
+      }),
+    setPasswordHash: (username, hash, now) => updatePasswordHash(k, username, hash, now),
+    removeAccount: (username) => deleteAccount(k, username),
+    addCredit: async (username, delta, now) =>
+      (await addCredit(k, username, delta, now))?.creditMicros ?? undefined,
+    setCredit: (username, micros, now) => setCredit(k, username, micros, now),
+    listAccounts: () => listAccounts(k),
+    findAccount: (username) => findAccountByUsername(k, username),
+    numberOwner: async (number) =>
+      (
+        await k
+          .selectFrom('account_numbers as n')
+          .innerJoin('accounts as a', 'a.id', 'n.account_id')
+          .select('a.username')
+          .where('n.number', '=', number)
+          .executeTakeFirst()
+      )?.username,
+    listMessages: (f) => listMessages(k, f),
+  };
+}

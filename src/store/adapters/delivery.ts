@@ -1,0 +1,172 @@
+/**
+ * The `DeliveryStore` port over `store/sql/delivery.ts` statements. Three batchers:
+ * - loads: every message a worker starts within one tick is loaded by one select (no write);
+ * - outcomes: sent / retry / failed changes of one tick go into one transaction (one commit, one fsync
+ *   on SQLite): the accepted ones as one insert into carrier_refs and one update per carrier; retries
+ *   and failures with their job's new run time or deletion;
+ * - receipts: one transaction per batch of receipts.
+ * The jobs of accepted messages are deleted after their commit, in bulk (`store/engine/sweeper.ts`).
+ * Sender accounts are cached for a few seconds: 10,000 messages a second come from few accounts.
+ */
+import type { DeliveryStore, FailedSend, SenderInfo } from '../../app/delivery-ports.js';
+import type { Clock, DeliveryReceipt } from '../../app/ports.js';
+import type { Message } from '../../domain/message.js';
+import { Batcher, chunks } from '../engine/batcher.js';
+import type { Db } from '../engine/db.js';
+import { Sweeper } from '../engine/sweeper.js';
+import { listNumbers, type Q } from '../sql/accounts.js';
+import {
+  type CarrierRefRow,
+  failByReceipt,
+  findUsername,
+  insertCarrierRefs,
+  markDeliveredIfComplete,
+  markFailedBeforeSend,
+  markRetrying,
+  markSent,
+  refundCharge,
+  requeueFailed,
+  selectQueued,
+  setPartStatus,
+} from '../sql/delivery.js';
+import { insertJobs, insertMessage } from '../sql/messages.js';
+import { deleteJobs, deleteJobsOf, insertJob, rescheduleJob } from '../sql/outbox.js';
+
+type Outcome =
+  | { kind: 'sent'; messageId: number; jobId: number; carrier: string; refs: readonly string[] }
+  | { kind: 'retry'; messageId: number; jobId: number; error: string; retryAt: number }
+  | { kind: 'failed'; f: FailedSend & { jobId: number } };
+
+type Bounce = (m: Message, error: string) => FailedSend['bounce'] | undefined;
+
+const SENDER_TTL_MS = 5_000;
+
+/** Where the store reports a failed sweep (a pino logger fits). */
+export interface DeliveryStoreLog {
+  warn(obj: object, msg: string): void;
+}
+
+/** Build the delivery store for `db`. */
+export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog): DeliveryStore {
+  const k = db.kysely;
+  const sweeper = new Sweeper(
+    (ids) => k.transaction().execute((trx) => deleteJobs(trx, ids)),
+    (err) => log?.warn({ err }, 'deleting finished deliver jobs failed; they are claimed again later'),
+  );
+
+  const loads = new Batcher<number, Message | undefined>(async (ids) => {
+    const found = new Map<number, Message>();
+    for (const part of chunks(ids, 500)) {
+      for (const m of await selectQueued(k, part)) found.set(m.id, m);
+    }
+    return ids.map((id) => found.get(id));
+  });
+
+  const writeFailure = async (q: Q, f: FailedSend, now: number): Promise<boolean> => {
+    await refundCharge(q, f.messageId);
+    const moved = await markFailedBeforeSend(q, { ...f, id: f.messageId, now });
+    if (moved && f.bounce) await insertBounce(q, f.bounce, now);
+    return moved;
+  };
+
+  const outcomes = new Batcher<Outcome, boolean>(async (items) => {
+    const results = await k.transaction().execute(async (trx) => {
+      const now = clock.now();
+      const refs: CarrierRefRow[] = [];
+      const sent = new Map<string, Array<{ id: number; ref: string }>>();
+      const results: boolean[] = [];
+      const doneJobs: number[] = [];
+      for (const o of items) {
+        results.push(true);
+        if (o.kind === 'failed') doneJobs.push(o.f.jobId);
+        if (o.kind !== 'sent') continue;
+        o.refs.forEach((ref, i) => {
+          if (ref !== '') refs.push({ carrier: o.carrier, ref, messageId: o.messageId, part: i + 1 });
+        });
+        const list = sent.get(o.carrier) ?? [];
+        list.push({ id: o.messageId, ref: o.refs[0] ?? '' });
+        sent.set(o.carrier, list);
+      }
+      for (const part of chunks(refs, 200)) await insertCarrierRefs(trx, part);
+      for (const [carrier, list] of sent) {
+        for (const part of chunks(list, 400)) await markSent(trx, carrier, part, now);
+      }
+      for (const [i, o] of items.entries()) {
+        if (o.kind === 'retry') {
+          await markRetrying(trx, o.messageId, o.error, now);
+          await rescheduleJob(trx, o.jobId, o.retryAt);
+        } else if (o.kind === 'failed') results[i] = await writeFailure(trx, o.f, now);
+      }
+      await deleteJobs(trx, doneJobs);
+      return results;
+    });
+    // Only once the `sent` is durable: a job deleted before its message left `queued` loses it.
+    for (const o of items) if (o.kind === 'sent') sweeper.add(o.jobId);
+    return results;
+  });
+
+  const receipts = new Batcher<{ r: DeliveryReceipt; bounce: Bounce }, { matched: boolean }>((items) =>
+    k.transaction().execute(async (trx) => {
+      const now = clock.now();
+      const results: Array<{ matched: boolean }> = [];
+      for (const { r, bounce } of items) {
+        let messageId = await setPartStatus(trx, r.carrier, r.carrierRef, r.status);
+        for (const ref of r.otherRefs ?? []) {
+          if (messageId !== undefined) break;
+          messageId = await setPartStatus(trx, r.carrier, ref, r.status);
+        }
+        results.push({ matched: messageId !== undefined });
+        if (messageId === undefined) continue;
+        if (r.status === 'failed') {
+          const error = r.error ?? 'failed';
+          const m = await failByReceipt(trx, messageId, error, now);
+          const b = m && bounce(m, error);
+          if (b) await insertBounce(trx, b, now);
+        } else {
+          await markDeliveredIfComplete(trx, messageId, r.carrier, now);
+        }
+      }
+      return results;
+    }),
+  );
+
+  const senders = new Map<number, { at: number; info: SenderInfo | undefined }>();
+
+  return {
+    loadQueued: (id) => loads.add(id),
+    async senderOf(accountId) {
+      const now = clock.now();
+      const hit = senders.get(accountId);
+      if (hit && now - hit.at < SENDER_TTL_MS) return hit.info;
+      const username = await findUsername(k, accountId);
+      const info =
+        username === undefined ? undefined : { username, numbers: await listNumbers(k, accountId) };
+      if (senders.size > 10_000) senders.clear();
+      senders.set(accountId, { at: now, info });
+      return info;
+    },
+    recordSent: async (o) => {
+      await outcomes.add({ kind: 'sent', ...o });
+    },
+    recordRetry: async (o) => {
+      await outcomes.add({ kind: 'retry', ...o });
+    },
+    recordFailed: (f) => outcomes.add({ kind: 'failed', f }),
+    applyReceipt: (r, bounce) => receipts.add({ r, bounce }),
+    settle: () => sweeper.settle(),
+    requeue: (messageId) =>
+      k.transaction().execute(async (trx) => {
+        const now = clock.now();
+        if (!(await requeueFailed(trx, messageId, now))) return false;
+        // A job of its earlier send may still be here (not swept before a crash): one job per message.
+        await deleteJobsOf(trx, messageId, 'deliver');
+        await insertJob(trx, 'deliver', messageId, now);
+        return true;
+      }),
+  };
+}
+
+async function insertBounce(q: Q, b: NonNullable<FailedSend['bounce']>, now: number): Promise<void> {
+  const id = await insertMessage(q, b.message, now);
+  await insertJobs(q, b.jobs, id, now);
+}

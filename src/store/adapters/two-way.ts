@@ -1,0 +1,94 @@
+/**
+ * The store side of two-way messaging: Kysely statements composed into the ports of Fetch Messages,
+ * the push token reporters, inbound messages, the push handler and the receipt relay.
+ */
+import type { FetchStore, Side } from '../../app/fetch-messages.js';
+import type { InboxStore } from '../../app/inbound.js';
+import type { Clock, JobKind, NewMessage } from '../../app/ports.js';
+import type { PushStore } from '../../app/push.js';
+import type { PushTokenStore } from '../../app/push-tokens.js';
+import type { ReceiptLookup } from '../../app/receipts-relay.js';
+import type { Q } from '../sql/accounts.js';
+import {
+  countUnread,
+  markDisplayed,
+  type SideColumn,
+  selectAfter,
+  selectNewest,
+  selectNewestIds,
+  selectUnreadUpTo,
+} from '../sql/fetch.js';
+import { findByCarrierRef, findIdByInboundKey, insertKeyedMessage } from '../sql/inbox.js';
+import { findMessage, insertJobs } from '../sql/messages.js';
+import {
+  deleteBySelector,
+  deleteByToken,
+  deleteDeadToken,
+  selectPushTokens,
+  upsertPushToken,
+} from '../sql/push-tokens.js';
+import type { Store } from './store.js';
+
+export interface TwoWayStore extends FetchStore, PushTokenStore, InboxStore, PushStore, ReceiptLookup {}
+
+/** Store `m` under `key` with its jobs, inside the caller's transaction; the existing id if it is already stored. */
+async function storeKeyedIn(
+  q: Q,
+  m: NewMessage,
+  key: string,
+  jobs: readonly JobKind[],
+  now: number,
+): Promise<{ id: number; duplicate: boolean }> {
+  const id = await insertKeyedMessage(q, m, key, now);
+  if (id === undefined) {
+    const existing = await findIdByInboundKey(q, key);
+    if (existing === undefined) throw new Error(`inbound key ${key} conflicted but is not stored`);
+    return { id: existing, duplicate: true };
+  }
+  await insertJobs(q, jobs, id, now);
+  return { id, duplicate: false };
+}
+
+const COLUMN: Record<Side, SideColumn> = { received: 'recipient_account_id', sent: 'sender_account_id' };
+
+export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
+  const k = store.db.kysely;
+  return {
+    after: (side, accountId, afterId, limit) => selectAfter(k, COLUMN[side], accountId, afterId, limit),
+    newest: async (side, accountId, limit) =>
+      (await selectNewest(k, COLUMN[side], accountId, limit)).reverse(),
+    newestIds: (accountId) => selectNewestIds(k, accountId),
+    // Through the group commit on SQLite: concurrent fetches share one fsync. The display
+    // notifications the page earns are stored in the same transaction as the mark.
+    unreadUpTo: (accountId, upToId, limit) => selectUnreadUpTo(k, accountId, upToId, limit),
+    markDisplayed: (accountId, ids, notices, jobs) =>
+      store.inTransaction(async (q) => {
+        await markDisplayed(q, accountId, ids);
+        let stored = 0;
+        for (const n of notices) {
+          if (!(await storeKeyedIn(q, n.message, n.key, jobs, clock.now())).duplicate) stored++;
+        }
+        return stored;
+      }),
+
+    saveTokens: (accountId, r, now) => upsertPushToken(k, { accountId, ...r }, now),
+    hasDevices: (accountId) => store.hasDevices(accountId),
+    removeTokens: async (accountId, removal) => {
+      if (removal.selector !== null) return deleteBySelector(k, accountId, removal.selector);
+      let n = 0;
+      for (const t of removal.tokens) n += await deleteByToken(k, accountId, t);
+      return n;
+    },
+
+    storeKeyed: (m, key, jobs) => store.inTransaction((q) => storeKeyedIn(q, m, key, jobs, clock.now())),
+
+    message: (id) => findMessage(k, id),
+    devices: (accountId) => selectPushTokens(k, accountId),
+    unreadCount: (accountId) => countUnread(k, accountId),
+    forgetToken: async (accountId, selector, token) => {
+      await deleteDeadToken(k, accountId, selector, token);
+    },
+
+    byCarrierRef: (carrier, ref) => findByCarrierRef(k, carrier, ref),
+  };
+}

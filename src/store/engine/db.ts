@@ -1,0 +1,92 @@
+/**
+ * Opening the database: SQLite (better-sqlite3) in the data folder by default, PostgreSQL (pg) when a
+ * `postgres://` URL is configured. Every query goes through Kysely so both engines run the same code;
+ * the few differences are flags on `Db` (STACK.md).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from '../sql/schema.js';
+import { withNamedStatements } from './pg-named.js';
+import { DurableSqliteDialect, GroupSync } from './sqlite-durable.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** An open database with its dialect. */
+export interface Db {
+  kysely: Kysely<DB>;
+  dialect: Dialect;
+  /** Where it lives, for logs: a file path, or the PostgreSQL URL without its password. */
+  where: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  /** PostgreSQL pool size (config `databasePoolSize`; default 20). */
+  poolSize?: number;
+}
+
+export const SQLITE_FILE = 'textbridge.db';
+
+/** Open (and create) the configured database. Migrations are separate (`migrate`). */
+export function openDb(opts: OpenOptions): Db {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 20);
+  return openSqlite(path.join(opts.dataDir, SQLITE_FILE));
+}
+
+/** The embedded store in `file`; `syncFd` replaces the WAL's fdatasync (tests hold it to watch the wait). */
+export function openSqlite(file: string, syncFd?: (fd: number) => Promise<void>): Db {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  // WAL lets the CLI read and write beside the server; busy_timeout covers the CLI's short writes.
+  // Every commit is durable before its promise resolves ("a 2xx means the message is on disk"), as with
+  // `synchronous=FULL`, but the fsync runs off the event loop and is shared by concurrent commits:
+  // NORMAL here, and store/engine/sqlite-durable.ts fdatasyncs the WAL after each commit.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  const dialect = new DurableSqliteDialect(
+    { database: withStatementCache(sqlite) },
+    new GroupSync(`${file}-wal`, syncFd),
+  );
+  const kysely = new Kysely<DB>({ dialect });
+  return { kysely, dialect: 'sqlite', where: file, close: () => kysely.destroy() };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing was 10% of the send path's CPU in a
+ * profile. Kysely's compiled SQL is stable per query shape (values are parameters), so prepared
+ * statements are kept by SQL text. Bounded, in case some query embeds literals.
+ */
+function withStatementCache(sqlite: Database.Database): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  // An own property in front of the prototype's method: every other property stays the handle's own,
+  // with no proxy in the way (`inTransaction` is read after every statement, store/engine/sqlite-durable.ts).
+  sqlite.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      stmt = prepare(source);
+      if (cache.size >= 500) cache.clear();
+      cache.set(source, stmt);
+    }
+    return stmt;
+  }) as Database.Database['prepare'];
+  return sqlite;
+}
+
+// int8 (bigint) columns hold ms timestamps, ids and micro-units: all far below 2^53. pg returns
+// them as strings by default (STACK.md); parse them to numbers so both engines return numbers.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+function openPostgres(url: string, max: number): Db {
+  const pool = new pg.Pool({ connectionString: url, max });
+  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
+  const where = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return { kysely, dialect: 'postgres', where, close: () => kysely.destroy() };
+}

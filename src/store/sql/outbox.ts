@@ -1,0 +1,138 @@
+/**
+ * Outbox statements, one per function (STYLE.md habit 1; graphile-worker's `src/sql/*`).
+ *
+ * A job is *leased*, never locked across a send: `locked_by` names the worker and `locked_until` is
+ * when the lease ends. A worker that dies simply stops renewing; once `locked_until` has passed the job
+ * is due again and any worker claims it (issue #3: "a crashed worker's lease expires"). `attempts`
+ * counts claims, so a job that crashes its worker every time still reaches the give-up limit.
+ *
+ * Dialects: the claim is one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING`. SQLite serialises
+ * writers on the database lock, so two processes can never claim one row. PostgreSQL runs them at once,
+ * so the inner select takes `FOR UPDATE SKIP LOCKED`: a second claimer skips rows the first is taking
+ * instead of waiting and then re-claiming them.
+ */
+import type { Job, JobKind } from '../../app/ports.js';
+import { chunks } from '../engine/batcher.js';
+import type { Dialect } from '../engine/db.js';
+import { prepareSized } from '../engine/prepared.js';
+import type { Q } from './accounts.js';
+import { countRows } from './count.js';
+
+const jobColumns = ['id', 'kind', 'ref_id as refId', 'attempts', 'created_at as createdAt'] as const;
+
+type JobRow = { id: number; kind: string; refId: number; attempts: number; createdAt: number };
+
+/** Row → Job; `attempts` in the row already counts this claim, the Job reports those before it. */
+const toJob = (r: JobRow): Job => ({
+  id: Number(r.id),
+  kind: r.kind as JobKind,
+  refId: Number(r.refId),
+  attempts: Number(r.attempts) - 1,
+  createdAt: Number(r.createdAt),
+});
+
+/** What `claimDue` needs. */
+export interface ClaimSpec {
+  kinds: readonly JobKind[];
+  limit: number;
+  leaseMs: number;
+  now: number;
+  owner: string;
+}
+
+/**
+ * update jobs set locked_by = :owner, locked_until = :now + :leaseMs, attempts = attempts + 1
+ * where id in (select id from jobs where kind in (:kinds) and run_at <= :now
+ *              and (locked_until is null or locked_until < :now)
+ *              order by run_at limit :limit [for update skip locked])
+ * returning id, kind, ref_id, attempts, created_at
+ */
+export async function claimDue(q: Q, dialect: Dialect, c: ClaimSpec): Promise<Job[]> {
+  if (c.kinds.length === 0 || c.limit <= 0) return [];
+  const rows = await q
+    .updateTable('jobs')
+    .set((eb) => ({
+      locked_by: c.owner,
+      locked_until: c.now + c.leaseMs,
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', 'in', (eb) => {
+      const due = eb
+        .selectFrom('jobs')
+        .select('id')
+        .where('kind', 'in', c.kinds)
+        .where('run_at', '<=', c.now)
+        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', c.now)]))
+        .orderBy('run_at')
+        .limit(c.limit);
+      return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+    })
+    .returning(jobColumns)
+    .execute();
+  return rows.map(toJob);
+}
+
+/**
+ * select id, kind, ref_id, attempts, created_at from jobs where ref_id = :refId and kind = :kind
+ * and locked_by = :owner. The send fast path inserts its deliver job already leased to itself (in the
+ * accept transaction), so finding it is a read, not another durable write on the hot path.
+ */
+export async function findLeasedJob(
+  q: Q,
+  refId: number,
+  kind: JobKind,
+  owner: string,
+): Promise<Job | undefined> {
+  const r = await q
+    .selectFrom('jobs')
+    .select(jobColumns)
+    .where('ref_id', '=', refId)
+    .where('kind', '=', kind)
+    .where('locked_by', '=', owner)
+    .executeTakeFirst();
+  return r && toJob(r);
+}
+
+/** select count(*) from jobs where ref_id = :refId and kind = :kind (is a job still pending?) */
+export async function countJobsFor(q: Q, refId: number, kind: JobKind): Promise<number> {
+  return countRows(q.selectFrom('jobs').where('ref_id', '=', refId).where('kind', '=', kind));
+}
+
+/**
+ * delete from jobs where id in (:ids): the job is done, or gave up for good. Any number of ids: one
+ * statement per 500, so no statement binds more parameters than an engine allows.
+ */
+export async function deleteJobs(q: Q, ids: readonly number[]): Promise<void> {
+  for (const part of chunks(ids, 500)) await deleteById.run(q, part);
+}
+
+const deleteById = prepareSized(
+  (q, ids: readonly number[]) => q.deleteFrom('jobs').where('id', 'in', ids),
+  (ids) => ids,
+  (ids) => ids.length,
+);
+
+/** delete from jobs where ref_id = :refId and kind = :kind (every job of one message) */
+export async function deleteJobsOf(q: Q, refId: number, kind: JobKind): Promise<void> {
+  await q.deleteFrom('jobs').where('ref_id', '=', refId).where('kind', '=', kind).execute();
+}
+
+/**
+ * update jobs set run_at = :runAt, locked_by = null, locked_until = null where id = :id
+ * (retry later; releasing the lease also serves a stopping worker that hands its jobs back).
+ */
+export async function rescheduleJob(q: Q, id: number, runAt: number): Promise<void> {
+  await q
+    .updateTable('jobs')
+    .set({ run_at: runAt, locked_by: null, locked_until: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** insert into jobs (kind, ref_id, run_at, attempts, created_at) values (…) (operator's retry) */
+export async function insertJob(q: Q, kind: JobKind, refId: number, now: number): Promise<void> {
+  await q
+    .insertInto('jobs')
+    .values({ kind, ref_id: refId, run_at: now, attempts: 0, created_at: now })
+    .execute();
+}
