@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { makeAccountAdmin } from '../src/app/accounts.js';
 import { systemClock } from '../src/app/ports.js';
 import { buildConfig } from '../src/config/index.js';
-import { openStore } from '../src/main/service.js';
+import { openStore } from '../src/main/index.js';
 import { makeAdminStore } from '../src/store/adapters/admin.js';
 import type { Db } from '../src/store/engine/db.js';
 import { messageRow } from '../src/store/sql/messages.js';

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { makeAccountAdmin } from '../src/app/accounts.js';
 import { systemClock } from '../src/app/ports.js';
 import { buildConfig } from '../src/config/index.js';
-import { openStore } from '../src/main/service.js';
+import { openStore } from '../src/main/index.js';
 import { makeAdminStore } from '../src/store/adapters/admin.js';
 import { load, spawnServer, TEXTBRIDGE } from './lib.js';
 

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { makeAccountAdmin } from '../src/app/accounts.js';
 import { systemClock } from '../src/app/ports.js';
 import { buildConfig } from '../src/config/index.js';
-import { openStore } from '../src/main/service.js';
+import { openStore } from '../src/main/index.js';
 import { makeAdminStore } from '../src/store/adapters/admin.js';
 import { type Load, load, machine, median, peakRssMb, spawnServer, TEXTBRIDGE } from './lib.js';
 

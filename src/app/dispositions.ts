@@ -9,14 +9,15 @@
  * The notification comes from the peer, so it sits in the stream of the message it is about, and is
  * keyed `dn|<message id>|<kind>` so however many receipts or fetches race, it is stored once.
  */
-import { CONTENT_TYPE_DISPOSITION, type Message } from '../domain/message.js';
+
 import {
   asksFor,
   type DispositionKind,
   notificationBody,
   parseDispositionRequest,
-} from '../protocol/acrobits/disposition.js';
-import { rfc3339 } from '../protocol/acrobits/fetch-messages.js';
+} from '../domain/disposition.js';
+import { CONTENT_TYPE_DISPOSITION, type Message } from '../domain/message.js';
+import { rfc3339 } from '../domain/time.js';
 import type { NewMessage } from './ports.js';
 import { noticeToSender } from './sender-notice.js';
 

@@ -20,10 +20,10 @@
  * (`dispositions.ts`).
  */
 import type { FetchedMessage } from '../domain/message.js';
-import type { FetchRequest } from '../protocol/acrobits/fetch-messages.js';
 import type { Authenticate, Credentials } from './authenticate.js';
+import type { FetchCommand } from './commands.js';
 import { dispositionNotice, type Notification } from './dispositions.js';
-import type { Account, Clock, JobKind } from './ports.js';
+import type { Account, Clock, JobKind, OutboxSignal } from './ports.js';
 
 /** Received (the account is the recipient) or sent (the account is the sender). */
 export type Side = 'received' | 'sent';
@@ -66,6 +66,8 @@ export interface FetchDeps {
   options: FetchOptions;
   /** Jobs for a relayed display notification (`['push']` when push is on). */
   jobs: readonly JobKind[];
+  /** Rung when display notifications were stored, so their pushes leave now. */
+  outbox: OutboxSignal;
 }
 
 /** One page of each side, plus the server time for the `date` field. */
@@ -74,17 +76,22 @@ export interface FetchResult {
   account: Account;
   received: FetchedMessage[];
   sent: FetchedMessage[];
-  /** Display notifications this fetch stored for the senders (wake the push worker when > 0). */
-  relayed: number;
 }
 
 /** Same shape as SendMessage: the request is read only after authentication. */
 export type FetchMessages = (
   credentials: Credentials,
-  readRequest: () => FetchRequest,
+  readRequest: () => FetchCommand,
 ) => Promise<FetchResult>;
 
-export function makeFetchMessages({ authenticate, store, clock, options, jobs }: FetchDeps): FetchMessages {
+export function makeFetchMessages({
+  authenticate,
+  store,
+  clock,
+  options,
+  jobs,
+  outbox,
+}: FetchDeps): FetchMessages {
   // Each side's newest id first: one statement, a probe at the end of each side's index. It tells
   // the usual poll (caught up: nothing more to read, so one statement answers it) and an id we never
   // gave this account (from another backend: the newest page, so the app never waits forever) from a
@@ -128,21 +135,22 @@ export function makeFetchMessages({ authenticate, store, clock, options, jobs }:
     ]);
     const now = clock.now();
     // Write only when something in the page is still unread: a caught-up poll stays read-only. The
-    // first fetch of an unread message is its display: tell a sender who asked (protocol notes §6).
-    let relayed = 0;
+    // first fetch of an unread message is its display: tell a sender who asked
+    // (https://doc.acrobits.net/api/client/x-acro-disposition-notification.html).
     const unread = received.filter((m) => !m.displayed);
     if (unread.length > 0) {
       const notices = received.flatMap((m) => {
         const n = m.displayed ? undefined : dispositionNotice(m, 'displayed', now);
         return n ? [n] : [];
       });
-      relayed = await store.markDisplayed(
+      const relayed = await store.markDisplayed(
         account.id,
         unread.map((m) => m.id),
         notices,
         jobs,
       );
+      if (relayed > 0) outbox.wake();
     }
-    return { now, account, received, sent, relayed };
+    return { now, account, received, sent };
   };
 }

@@ -3,8 +3,9 @@
  * authenticate like Send Message; a report upserts the installation's row (an empty token is stored
  * as "no token" and answered 2xx, §8.11), a removal deletes it and is 2xx even when nothing matched.
  */
-import type { RemovalReport, TokenReport } from '../protocol/acrobits/push-token.js';
+
 import type { Authenticate, Credentials } from './authenticate.js';
+import type { RemovalReport, TokenReport } from './commands.js';
 import type { Clock } from './ports.js';
 
 /** What the reporters need from the store. */

@@ -3,9 +3,14 @@
  * store + charge + enqueue in one durable transaction → the sms_id.
  *
  * On-net recipients (another local account by number, username or SIP address) get the message in
- * their inbox at once; anything else waits in the outbox as `queued` for the delivery engine.
+ * their inbox at once, with a push job when they have a device to push to; a sender who asked for
+ * `positive-delivery` then gets the delivery notification at once too, since the message is in the
+ * recipient's inbox the moment this answers. Anything else waits in the outbox as `queued` for the
+ * delivery engine, whose first attempt this process makes itself while the phone waits (up to
+ * `waitMs`), so a carrier's refusal reaches the phone as an error. Whatever jobs were stored, the
+ * outbox is woken here: reading this file tells everything a send does.
  */
-import { type Address, formatAddress, parseAddress } from '../domain/address.js';
+import { parseAddress } from '../domain/address.js';
 import { CONTENT_TYPE_DISPOSITION, CONTENT_TYPE_TEXT } from '../domain/message.js';
 import { type RateTable, segmentPriceMicros, toMicros } from '../domain/rates.js';
 import { countSegments } from '../domain/segments.js';
@@ -20,25 +25,32 @@ import {
   tooLarge,
   tooManyMessages,
 } from '../errors.js';
-import type { SendRequest } from '../protocol/acrobits/send-message.js';
 import type { Authenticate, Credentials } from './authenticate.js';
+import type { SendCommand } from './commands.js';
+import { dispositionNotice } from './dispositions.js';
 import type { FirstAttempt } from './first-attempt.js';
+import type { InboxStore } from './inbound.js';
 import type {
   Account,
   AccountLookup,
+  Clock,
   JobKind,
   JobLease,
+  Log,
   MessageAcceptor,
   NewMessage,
+  OutboxSignal,
   RefusalKind,
 } from './ports.js';
+import type { PushTokenStore } from './push-tokens.js';
+import { makeResolveRecipient, type RecipientRules } from './recipients.js';
 
 export interface SendOptions {
   rates: RateTable;
   maxBodyBytes: number;
-  recipients: { allowShortCodes: boolean; shortCodeMinDigits: number; shortCodeMaxDigits: number };
-  /** Jobs to enqueue with an on-net message (a push to the recipient's devices, when push is on). */
-  onNetJobs: (recipientAccountId: number) => readonly JobKind[] | Promise<readonly JobKind[]>;
+  recipients: RecipientRules;
+  /** Jobs stored with every message that lands in an inbox: `['push']` when push is on, else none. */
+  inboxJobs: readonly JobKind[];
 }
 
 /**
@@ -62,6 +74,14 @@ export interface SendDeps {
   authenticate: Authenticate;
   accounts: AccountLookup;
   messages: MessageAcceptor;
+  /** Where the on-net delivery notification is stored, once by its key. */
+  inbox: InboxStore;
+  /** Whether an on-net recipient has a device that reported a push token. */
+  devices: Pick<PushTokenStore, 'hasDevices'>;
+  /** Rung when a push job or a notification was stored, so it leaves now rather than at the poll. */
+  outbox: OutboxSignal;
+  log: Log;
+  clock: Clock;
   options: SendOptions;
   delivery?: SendDelivery;
   /** `limits.sendPerMinute`: above `perMinute` sends in a minute, 429. Absent = no limit. */
@@ -103,56 +123,56 @@ export interface SendResult {
   smsId: number;
   /** Where it went: another local account's inbox, or the outbox for a carrier. */
   onNet: boolean;
-  sender: Account;
-  /** The message as stored (an on-net one is delivered already: its delivery notification is due). */
-  message: NewMessage;
-  /** The jobs stored with it (`push` for a recipient with devices, `deliver` off-net). */
-  jobs: readonly JobKind[];
 }
 
-/** Where a recipient lives. */
-type Destination = { onNet: true; account: Account; to: string } | { onNet: false; to: string };
+/** No jobs, as one shared promise: with push off, every on-net send would otherwise make one. */
+const NO_JOBS: Promise<readonly JobKind[]> = Promise.resolve([]);
 
 /**
  * `readRequest` is called only after authentication, so a stranger learns nothing about field rules
  * and a missing password is 401 before any 400.
  */
-export type SendMessage = (credentials: Credentials, readRequest: () => SendRequest) => Promise<SendResult>;
+export type SendMessage = (credentials: Credentials, readRequest: () => SendCommand) => Promise<SendResult>;
 
 export function makeSendMessage({
   authenticate,
   accounts,
   messages,
+  inbox,
+  devices,
+  outbox,
+  log,
+  clock,
   options,
   delivery,
   sendRate,
 }: SendDeps): SendMessage {
-  const resolve = async (addr: Address): Promise<Destination | undefined> => {
-    switch (addr.kind) {
-      case 'phone': {
-        const account = await accounts.byNumber(addr.e164);
-        return account ? { onNet: true, account, to: addr.e164 } : { onNet: false, to: addr.e164 };
-      }
-      case 'short': {
-        const account = (await accounts.byNumber(addr.digits)) ?? (await accounts.byUsername(addr.digits));
-        if (account) return { onNet: true, account, to: addr.digits };
-        const { allowShortCodes, shortCodeMinDigits: min, shortCodeMaxDigits: max } = options.recipients;
-        const n = addr.digits.length;
-        return allowShortCodes && n >= min && n <= max ? { onNet: false, to: addr.digits } : undefined;
-      }
-      case 'local': {
-        const account = await accounts.byUsername(addr.name);
-        return account && { onNet: true, account, to: account.username };
-      }
-      case 'sip': {
-        const full = formatAddress(addr);
-        const account = (await accounts.byUsername(full)) ?? (await accounts.byUsername(addr.user));
-        if (account) return { onNet: true, account, to: account.username };
-        // `sip:+15551231234@host` is a phone number in SIP clothing.
-        const inner = parseAddress(addr.user, 'ZZ');
-        if (inner?.kind === 'phone') return resolve(inner);
-        throw noRoute(full);
-      }
+  const resolve = makeResolveRecipient(accounts, options.recipients);
+  const { inboxJobs } = options;
+
+  /**
+   * The jobs of an on-net message: a push only when push is on and the recipient has a device with a
+   * token. A push job for an account without devices would cost a claim, a load and a delete (about
+   * half the work of an on-net send) to push nothing. A device that reports its first token while the
+   * message is being sent misses that one push; the app fetches when it comes to the foreground anyway.
+   */
+  const recipientJobs = (accountId: number): Promise<readonly JobKind[]> =>
+    inboxJobs.length === 0 ? NO_JOBS : devices.hasDevices(accountId).then((has) => (has ? inboxJobs : []));
+
+  /**
+   * An on-net message is delivered once stored: a sender who asked for `positive-delivery` is told
+   * now. Never throws (the message is stored, and failing the send would make the app send it
+   * twice): a failure is logged. True when a notification was stored.
+   */
+  const notifyDelivered = async (smsId: number, message: NewMessage): Promise<boolean> => {
+    const notice = dispositionNotice({ id: smsId, ...message }, 'delivered', clock.now());
+    if (!notice) return false;
+    try {
+      const { duplicate } = await inbox.storeKeyed(notice.message, notice.key, inboxJobs);
+      return !duplicate;
+    } catch (err) {
+      log.error({ err, smsId }, 'storing an on-net delivery notification failed');
+      return false;
     }
   };
 
@@ -197,11 +217,16 @@ export function makeSendMessage({
       chargeMicros: dropped ? 0 : price * segments,
     };
     const jobs: readonly JobKind[] = dest.onNet
-      ? await options.onNetJobs(dest.account.id)
+      ? await recipientJobs(dest.account.id)
       : dropped
         ? []
         : ['deliver'];
     const smsId = await messages.accept(message, jobs, ...(deliver ? [deliver.lease] : []));
+    if (dest.onNet) {
+      const notified = message.dispositionNotification !== null && (await notifyDelivered(smsId, message));
+      if (notified || jobs.length > 0) outbox.wake();
+      return { smsId, onNet: true };
+    }
     if (deliver) {
       // A failing first attempt (a database hiccup) is not the phone's problem: the message is stored
       // and its lease runs out, then a worker tries again.
@@ -211,6 +236,6 @@ export function makeSendMessage({
       );
       if (first?.refusal) throw refusalError(first.refusal.kind, first.refusal.reason);
     }
-    return { smsId, onNet: dest.onNet, sender, message, jobs };
+    return { smsId, onNet: false };
   };
 }

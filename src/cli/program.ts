@@ -8,7 +8,7 @@ import { systemClock } from '../app/ports.js';
 import { type Config, type ConfigOverrides, loadConfig } from '../config/index.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
 import { fromMicros } from '../domain/rates.js';
-import { makeLogger, openStore, startService, startWorker } from '../main/service.js';
+import { makeLogger, openStore, startService, startWorker } from '../main/index.js';
 import { makeAdminStore } from '../store/adapters/admin.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
 import { copyStore } from '../store/engine/copy.js';

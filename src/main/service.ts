@@ -1,12 +1,12 @@
 /**
- * Composition root: config → store → carriers → use-cases → HTTP and the delivery worker. Wired by hand,
- * no container, no import side effects (STYLE.md habit 6).
+ * `textbridge serve`: config → store → carriers → use-cases → HTTP, with the delivery worker unless
+ * `delivery.worker` is false. Wired by hand: no container, no import side effects.
  */
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { makeAuthenticate } from '../app/authenticate.js';
 import { type Clock, systemClock } from '../app/ports.js';
-import { makeSendMessage, type SendMessage } from '../app/send-message.js';
+import { makeSendMessage } from '../app/send-message.js';
 import { makeWebhooks } from '../carriers/webhooks.js';
 import { parseDeliveryConfig } from '../config/delivery.js';
 import type { Config } from '../config/index.js';
@@ -14,31 +14,10 @@ import { buildServer } from '../http/server.js';
 import { makeSharedFailures } from '../store/adapters/auth-failures.js';
 import { makeSendCounter } from '../store/adapters/send-counts.js';
 import { makeStore } from '../store/adapters/store.js';
-import { type Db, openDb } from '../store/engine/db.js';
-import { migrate } from '../store/migrations/index.js';
+import type { Db } from '../store/engine/db.js';
 import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './delivery.js';
-import { composeTwoWay, type TwoWay, twoWayHandlers } from './two-way.js';
-
-/** The process logger: JSON lines; no request ever logs its query string or body (http/logging.ts). */
-export function makeLogger(config: Pick<Config, 'log'>, destination?: pino.DestinationStream): Logger {
-  return pino({ level: config.log.level, base: { service: 'textbridge' } }, destination);
-}
-
-/** Open the configured database and bring its schema up to date. */
-export async function openStore(config: Config): Promise<Db> {
-  const db = openDb({
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    poolSize: config.databasePoolSize,
-  });
-  try {
-    await migrate(db);
-  } catch (e) {
-    await db.close();
-    throw e;
-  }
-  return db;
-}
+import { openStore } from './store.js';
+import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -59,19 +38,14 @@ export async function startService(
   clock: Clock = systemClock,
   opts: Partial<DeliveryOptions> = {},
 ): Promise<Service> {
-  const db = openDb({
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    poolSize: config.databasePoolSize,
-  });
+  const db = await openStore(config);
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
   try {
-    await migrate(db);
     const store = makeStore(db, clock);
     const tw = composeTwoWay(config, store, clock, logger);
     delivery = await startDelivery(config, db, logger, clock, {
-      ...twoWayDeliveryOptions(tw, logger),
+      ...deliveryOptions(tw, logger),
       ...opts,
       runWorker: opts.runWorker ?? parseDeliveryConfig(config).delivery.worker,
     });
@@ -79,15 +53,21 @@ export async function startService(
     tw.wake = () => dispatcher?.wake();
     // Failed logins are counted in the database so the throttle holds across instances (issue #5).
     const authenticate = makeAuthenticate(store, clock, config.auth, makeSharedFailures(db));
-    const sendOnce = makeSendMessage({
+    const twoWayStore = tw.store;
+    const sendMessage = makeSendMessage({
       authenticate,
       accounts: store,
       messages: store,
+      inbox: twoWayStore,
+      devices: twoWayStore,
+      outbox: tw,
+      log: logger,
+      clock,
       options: {
         rates: config.rates,
         maxBodyBytes: config.limits.maxBodyBytes,
         recipients: config.recipients,
-        onNetJobs: tw.inboxJobsFor,
+        inboxJobs: tw.inboxJobs,
       },
       delivery: delivery.send,
       // Counted in the database, so the limit holds across instances (issue #5).
@@ -100,13 +80,6 @@ export async function startService(
           }
         : {}),
     });
-    // An on-net message with a push job: wake the dispatcher so the push leaves now, not at the poll.
-    const sendMessage: SendMessage = async (credentials, readRequest) => {
-      const r = await sendOnce(credentials, readRequest);
-      if (r.onNet) await tw.onNetSent(r);
-      if (r.jobs.includes('push')) tw.wake();
-      return r;
-    };
     const { handleReceipt, ...twoWayUseCases } = twoWayHandlers(
       config,
       store,
@@ -156,43 +129,4 @@ export async function startService(
     await db.close().catch(() => {});
     throw e;
   }
-}
-
-/** A worker alone (`textbridge worker`): the dispatcher and the carriers, no HTTP. */
-export async function startWorker(
-  config: Config,
-  logger: Logger,
-  clock: Clock = systemClock,
-): Promise<{ delivery: DeliveryRuntime; close(): Promise<void> }> {
-  const db = await openStore(config);
-  try {
-    const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);
-    const delivery = await startDelivery(config, db, logger, clock, {
-      ...twoWayDeliveryOptions(tw, logger),
-      runWorker: true,
-    });
-    return {
-      delivery,
-      close: async () => {
-        await delivery.close();
-        await db.close();
-      },
-    };
-  } catch (e) {
-    await db.close().catch(() => {});
-    throw e;
-  }
-}
-
-/** What two-way messaging hands the delivery engine: SMPP MO storage, push jobs, bounce pushes. */
-function twoWayDeliveryOptions(tw: TwoWay, logger: Logger): Partial<DeliveryOptions> {
-  return {
-    onInbound: (m) => {
-      tw.receiveInbound(m).catch((err: unknown) =>
-        logger.error({ err, carrier: m.carrier, ref: m.carrierRef }, 'storing an inbound SMS failed'),
-      );
-    },
-    handlers: tw.jobHandlers,
-    bounceJobs: tw.inboxJobs,
-  };
 }

@@ -4,10 +4,9 @@
  */
 import type { Logger } from 'pino';
 import type { Authenticate } from '../app/authenticate.js';
-import { dispositionNotice } from '../app/dispositions.js';
 import { type FetchMessages, makeFetchMessages } from '../app/fetch-messages.js';
 import { makeReceiveInbound, type ReceiveInbound } from '../app/inbound.js';
-import type { Clock, JobHandler, JobKind, NewMessage } from '../app/ports.js';
+import type { Clock, JobHandler, JobKind } from '../app/ports.js';
 import { makePushHandler } from '../app/push.js';
 import {
   makeReportAccountRemoval,
@@ -19,35 +18,21 @@ import { type ApplyReceipt, type HandleReceipt, makeHandleReceipt } from '../app
 import { makePnmGateway } from '../carriers/push/pnm.js';
 import type { Config } from '../config/index.js';
 import type { Store } from '../store/adapters/store.js';
-import { makeTwoWayStore } from '../store/adapters/two-way.js';
+import { makeTwoWayStore, type TwoWayStore } from '../store/adapters/two-way.js';
+import type { DeliveryOptions } from './delivery.js';
 
 export interface TwoWay {
+  /** The two-way store (Fetch, push tokens, inbox, receipts lookup), built once. */
+  store: TwoWayStore;
   /** Jobs enqueued with every message that lands in an inbox: `['push']` when push is on. */
   inboxJobs: readonly JobKind[];
-  /**
-   * The same for one on-net recipient, on the Send Message hot path: `['push']` only when push is on
-   * and the account has a device with a token. A push job for an account without devices would cost
-   * a claim, a load and a delete (about half the work of an on-net send) to push nothing. A device
-   * that reports its first token while the message is being sent misses that one push; the app
-   * fetches when it comes to the foreground anyway.
-   */
-  inboxJobsFor: (accountId: number) => Promise<readonly JobKind[]>;
   /** Handlers for the dispatcher. */
   jobHandlers: Partial<Record<JobKind, JobHandler>>;
   /** Stores a carrier's inbound message (webhooks, and SMPP MO via CarrierEvents.inbound). */
   receiveInbound: ReceiveInbound;
   /** Set by the composition root once the dispatcher runs: a new inbox message wakes it. */
   wake: () => void;
-  /**
-   * After an on-net Send Message: the message is in the recipient's inbox, so a sender who asked for
-   * `positive-delivery` gets the delivery notification now. Never throws (the message is stored;
-   * failing the send would make the app send it twice): a failure is logged.
-   */
-  onNetSent: (sent: { smsId: number; message: NewMessage }) => Promise<void>;
 }
-
-/** `inboxJobsFor` with push off: one resolved promise for every on-net send. */
-const NO_JOBS: Promise<readonly JobKind[]> = Promise.resolve([]);
 
 /** The parts that need no HTTP: used by both `serve` and `worker`. */
 export function composeTwoWay(config: Config, store: Store, clock: Clock, logger: Logger): TwoWay {
@@ -71,21 +56,10 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
       logger.warn({ carrier: m.carrier, ref: m.carrierRef, to: m.to, reason }, 'inbound refused'),
   });
   const tw: TwoWay = {
+    store: twoWay,
     inboxJobs,
-    inboxJobsFor: (accountId) =>
-      inboxJobs.length === 0 ? NO_JOBS : twoWay.hasDevices(accountId).then((has) => (has ? inboxJobs : [])),
     jobHandlers,
     wake: () => {},
-    onNetSent: async ({ smsId, message }) => {
-      const notice = dispositionNotice({ id: smsId, ...message }, 'delivered', clock.now());
-      if (!notice) return;
-      try {
-        const { duplicate } = await twoWay.storeKeyed(notice.message, notice.key, inboxJobs);
-        if (!duplicate) tw.wake();
-      } catch (err) {
-        logger.error({ err, smsId }, 'storing an on-net delivery notification failed');
-      }
-    },
     receiveInbound: async (m, media) => {
       const r = await storeInbound(m, media);
       if (r.stored) tw.wake();
@@ -109,7 +83,7 @@ export function twoWayHandlers(
   reportAccountRemoval: ReportAccountRemoval;
   handleReceipt: HandleReceipt;
 } {
-  const twoWay = makeTwoWayStore(store, clock);
+  const twoWay = tw.store;
   const handleReceipt = makeHandleReceipt({
     applyReceipt,
     lookup: twoWay,
@@ -117,19 +91,15 @@ export function twoWayHandlers(
     jobs: tw.inboxJobs,
     clock,
   });
-  const fetchMessages = makeFetchMessages({
-    authenticate,
-    store: twoWay,
-    clock,
-    options: { pageSize: config.limits.fetchPageSize },
-    jobs: tw.inboxJobs,
-  });
   return {
-    fetchMessages: async (credentials, readRequest) => {
-      const r = await fetchMessages(credentials, readRequest);
-      if (r.relayed > 0) tw.wake();
-      return r;
-    },
+    fetchMessages: makeFetchMessages({
+      authenticate,
+      store: twoWay,
+      clock,
+      options: { pageSize: config.limits.fetchPageSize },
+      jobs: tw.inboxJobs,
+      outbox: tw,
+    }),
     reportPushToken: makeReportPushToken({ authenticate, store: twoWay, clock }),
     reportAccountRemoval: makeReportAccountRemoval({ authenticate, store: twoWay, clock }),
     handleReceipt: async (r) => {
@@ -137,5 +107,18 @@ export function twoWayHandlers(
       if (out.relayed) tw.wake();
       return out;
     },
+  };
+}
+
+/** What two-way messaging hands the delivery engine: SMPP MO storage, push jobs, bounce pushes. */
+export function deliveryOptions(tw: TwoWay, logger: Logger): Partial<DeliveryOptions> {
+  return {
+    onInbound: (m) => {
+      tw.receiveInbound(m).catch((err: unknown) =>
+        logger.error({ err, carrier: m.carrier, ref: m.carrierRef }, 'storing an inbound SMS failed'),
+      );
+    },
+    handlers: tw.jobHandlers,
+    bounceJobs: tw.inboxJobs,
   };
 }

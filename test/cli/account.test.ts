@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { buildConfig } from '../../src/config/index.js';
-import { openStore } from '../../src/main/service.js';
+import { openStore } from '../../src/main/index.js';
 import { findAccountByUsername } from '../../src/store/sql/accounts.js';
 import { insertMessage } from '../../src/store/sql/messages.js';
 import { textMessage } from '../helpers/db.js';

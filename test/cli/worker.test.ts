@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { buildConfig } from '../../src/config/index.js';
-import { openStore } from '../../src/main/service.js';
+import { openStore } from '../../src/main/index.js';
 import type { Db } from '../../src/store/engine/db.js';
 import { insertAccount, insertNumbers } from '../../src/store/sql/accounts.js';
 import { insertJobs, insertMessage } from '../../src/store/sql/messages.js';

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildConfig } from '../../src/config/index.js';
-import { openStore } from '../../src/main/service.js';
+import { openStore } from '../../src/main/index.js';
 import { startChild, writeConfigFile } from '../helpers/child.js';
 import { queueMessages } from '../helpers/db.js';
 import { startFakeSmsc } from '../helpers/fake-smsc.js';

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
 import { buildConfig } from '../../src/config/index.js';
-import { openStore } from '../../src/main/service.js';
+import { openStore } from '../../src/main/index.js';
 import { makeAdminStore } from '../../src/store/adapters/admin.js';
 import { startChild } from '../helpers/child.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';

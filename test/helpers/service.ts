@@ -9,7 +9,7 @@ import path from 'node:path';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
 import { buildConfig, type Config } from '../../src/config/index.js';
-import { makeLogger, openStore, type Service, startService } from '../../src/main/service.js';
+import { makeLogger, openStore, type Service, startService } from '../../src/main/index.js';
 import { makeAdminStore } from '../../src/store/adapters/admin.js';
 import { freshDatabaseUrl } from './pg.js';
 

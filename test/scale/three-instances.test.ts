@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
 import { buildConfig } from '../../src/config/index.js';
-import { openStore } from '../../src/main/service.js';
+import { openStore } from '../../src/main/index.js';
 import { makeAdminStore } from '../../src/store/adapters/admin.js';
 import type { Db } from '../../src/store/engine/db.js';
 import { type Child, startChild, writeConfigFile } from '../helpers/child.js';

@@ -1,5 +1,5 @@
 /** Push token statements, one per function (STYLE.md habit 1). */
-import type { TokenReport } from '../../protocol/acrobits/push-token.js';
+import type { TokenReport } from '../../app/commands.js';
 import { prepare } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
 

@@ -1,6 +1,6 @@
 /**
- * `application/x-acro-disposition-notification` (x-acro-disposition-notification doc; protocol notes
- * §6). A sender asks for notifications with `disposition_notification: "<message-id>:<list>"`, the
+ * `application/x-acro-disposition-notification`
+ * (https://doc.acrobits.net/api/client/x-acro-disposition-notification.html). A sender asks for notifications with `disposition_notification: "<message-id>:<list>"`, the
  * list holding `positive-delivery` and/or `display`; a notification is a message of that content type
  * whose text is `{"message-id": …, "delivery-notification": {"datetime", "status"}}`.
  */

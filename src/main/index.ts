@@ -1,0 +1,9 @@
+/**
+ * The composition root: the only place that wires configuration, store, carriers, use-cases and
+ * edges together (by hand: no container, no import side effects). The CLI and the tests start the
+ * service and the worker through these.
+ */
+export { makeLogger } from './logger.js';
+export { type Service, startService } from './service.js';
+export { openStore } from './store.js';
+export { startWorker } from './worker.js';

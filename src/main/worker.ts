@@ -1,0 +1,36 @@
+/** `textbridge worker`: the dispatcher and the carriers, no HTTP (scale-out on PostgreSQL). */
+import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../app/ports.js';
+import type { Config } from '../config/index.js';
+import { makeStore } from '../store/adapters/store.js';
+import { type DeliveryRuntime, startDelivery } from './delivery.js';
+import { openStore } from './store.js';
+import { composeTwoWay, deliveryOptions } from './two-way.js';
+
+/** A worker alone (`textbridge worker`): the dispatcher and the carriers, no HTTP. */
+export async function startWorker(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<{ delivery: DeliveryRuntime; close(): Promise<void> }> {
+  const db = await openStore(config);
+  try {
+    const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);
+    const delivery = await startDelivery(config, db, logger, clock, {
+      ...deliveryOptions(tw, logger),
+      runWorker: true,
+    });
+    const dispatcher = delivery.dispatcher;
+    tw.wake = () => dispatcher?.wake();
+    return {
+      delivery,
+      close: async () => {
+        await delivery.close();
+        await db.close();
+      },
+    };
+  } catch (e) {
+    await db.close().catch(() => {});
+    throw e;
+  }
+}
