@@ -108,7 +108,15 @@ export interface CarrierAdapter {
   start?(events: CarrierEvents): Promise<void>;
   /** Release connections. Optional. */
   close?(): Promise<void>;
+  /**
+   * The state of a carrier's own connection (SMPP's bind), for readiness and the operator. Absent:
+   * the carrier has no lasting link (an HTTP API is reached per request).
+   */
+  link?(): LinkState;
 }
+
+/** `up`: bound and usable; `connecting`: a bind is in progress or a reconnect is due; `down`: closed. */
+export type LinkState = 'up' | 'connecting' | 'down';
 
 /** A local account as the use-cases see it. */
 export interface Account {

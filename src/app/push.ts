@@ -55,6 +55,8 @@ export type PushAnswer =
 /** The push service (src/carriers/push/pnm.ts over HTTP; a loopback fake in tests). */
 export interface PushGateway {
   send(n: PushNotification, signal: AbortSignal): Promise<PushAnswer>;
+  /** Release its connections (shutdown). */
+  close?(): Promise<void>;
 }
 
 /** What the push handler reads and deletes. */

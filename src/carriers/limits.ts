@@ -94,5 +94,6 @@ export function withLimits(
   };
   if (adapter.start) wrapped.start = adapter.start.bind(adapter);
   if (adapter.close) wrapped.close = adapter.close.bind(adapter);
+  if (adapter.link) wrapped.link = adapter.link.bind(adapter);
   return wrapped;
 }

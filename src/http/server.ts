@@ -11,6 +11,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Logger } from 'pino';
+import type { CheckReadiness } from '../app/readiness.js';
 import type { ErrorFormat } from '../config/index.js';
 import { jsonError, prefersXml, xmlError } from '../protocol/acrobits/errors.js';
 import { registerAcrobitsRoutes } from './acrobits.routes.js';
@@ -32,8 +33,8 @@ export interface ServerDeps {
   options: ServerOptions;
   logger: Logger;
   handlers: AppHandlers;
-  /** False until the store is open and migrated: /readyz answers 503. */
-  isReady(): boolean;
+  /** `/readyz`: 200 while the store answers, else 503; `?verbose` shows the store and each carrier link. */
+  checkReadiness: CheckReadiness;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -91,9 +92,16 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   }
 
   app.get('/livez', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    if (deps.isReady()) return { status: 'ready' };
-    return reply.code(503).type('application/json; charset=utf-8').send(jsonError('Starting up'));
+  app.get('/readyz', async (req, reply) => {
+    const r = await deps.checkReadiness();
+    const verbose = Object.hasOwn(req.query as object, 'verbose');
+    const body = r.ready
+      ? { status: 'ready' }
+      : { message: `Not ready: the store does not answer (${r.store.ok ? '' : r.store.error})` };
+    return reply
+      .code(r.ready ? 200 : 503)
+      .type('application/json; charset=utf-8')
+      .send(verbose ? { ...body, store: r.store, carriers: r.carriers } : body);
   });
 
   registerAcrobitsRoutes(app, deps.handlers, sendError);

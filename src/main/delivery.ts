@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { type Deliver, makeDeliver } from '../app/deliver.js';
 import { makeFirstAttempt } from '../app/first-attempt.js';
 import type { CarrierAdapter, Clock, InboundSms, JobHandler, JobKind } from '../app/ports.js';
+import type { CarrierLink } from '../app/readiness.js';
 import { type ApplyReceipt, makeApplyReceipt, makeReceiptSink } from '../app/receipts.js';
 import type { SendDelivery } from '../app/send-message.js';
 import { buildCarriers } from '../carriers/index.js';
@@ -38,6 +39,8 @@ export interface DeliveryRuntime {
   deliver: Deliver;
   applyReceipt: ApplyReceipt;
   dispatcher: Dispatcher | undefined;
+  /** Each configured carrier's link, for readiness. */
+  links(): CarrierLink[];
   /** Stop the dispatcher (running jobs finish), then close the carriers. */
   close(): Promise<void>;
 }
@@ -115,6 +118,7 @@ export async function startDelivery(
       firstAttempt: makeFirstAttempt(queue, deliver, lease),
       waitMs: d.waitMs,
     },
+    links: () => [...carriers.values()].map((c) => ({ name: c.name, link: c.link?.() ?? 'none' })),
     async close() {
       stop.abort();
       await dispatcher?.done;

@@ -6,12 +6,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { makeAuthenticate } from '../app/authenticate.js';
 import { type Clock, systemClock } from '../app/ports.js';
+import { makeCheckReadiness } from '../app/readiness.js';
 import { makeSendMessage } from '../app/send-message.js';
 import { makeWebhooks } from '../carriers/webhooks.js';
 import { parseDeliveryConfig } from '../config/delivery.js';
 import type { Config } from '../config/index.js';
 import { buildServer } from '../http/server.js';
 import { makeSharedFailures } from '../store/adapters/auth-failures.js';
+import { makeStoreProbe } from '../store/adapters/health.js';
 import { makeSendCounter } from '../store/adapters/send-counts.js';
 import { makeStore } from '../store/adapters/store.js';
 import type { Db } from '../store/engine/db.js';
@@ -106,7 +108,7 @@ export async function startService(
           handleReceipt,
         },
       },
-      isReady: () => true,
+      checkReadiness: makeCheckReadiness({ store: makeStoreProbe(db), carriers: delivery.links }),
     });
     const url = await app.listen({ host: config.server.host, port: config.server.port });
     logger.info({ url, store: db.where }, 'textbridge listening');
@@ -120,6 +122,7 @@ export async function startService(
       close: async () => {
         await running.close();
         await runningDelivery.close();
+        await tw.close();
         await db.close();
       },
     };

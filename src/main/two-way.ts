@@ -24,6 +24,8 @@ import type { DeliveryOptions } from './delivery.js';
 export interface TwoWay {
   /** The two-way store (Fetch, push tokens, inbox, receipts lookup), built once. */
   store: TwoWayStore;
+  /** Release the push service's connections; after the dispatcher has stopped. */
+  close(): Promise<void>;
   /** Jobs enqueued with every message that lands in an inbox: `['push']` when push is on. */
   inboxJobs: readonly JobKind[];
   /** Handlers for the dispatcher. */
@@ -39,10 +41,13 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
   const twoWay = makeTwoWayStore(store, clock);
   const inboxJobs: readonly JobKind[] = config.push.enabled ? ['push'] : [];
   const jobHandlers: Partial<Record<JobKind, JobHandler>> = {};
-  if (config.push.enabled) {
+  const gateway = config.push.enabled
+    ? makePnmGateway({ url: config.push.url, timeoutMs: config.push.timeoutMs })
+    : undefined;
+  if (gateway) {
     jobHandlers.push = makePushHandler({
       store: twoWay,
-      gateway: makePnmGateway({ url: config.push.url, timeoutMs: config.push.timeoutMs }),
+      gateway,
       clock,
       options: config.push,
       onPushError: (info) => logger.warn(info, 'push failed'),
@@ -57,6 +62,9 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
   });
   const tw: TwoWay = {
     store: twoWay,
+    close: async () => {
+      await gateway?.close?.();
+    },
     inboxJobs,
     jobHandlers,
     wake: () => {},

@@ -26,6 +26,7 @@ export async function startWorker(
       delivery,
       close: async () => {
         await delivery.close();
+        await tw.close();
         await db.close();
       },
     };

@@ -42,33 +42,48 @@ export interface HttpAdapterSpec {
 /** Biggest answer body read; anything longer is cut (a carrier's JSON answer is a few hundred bytes). */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
+/** A keep-alive connection pool for one gateway (a carrier, the push service). */
+export function makePool(connections = 64): Agent {
+  return new Agent({ connections, keepAliveTimeout: 10_000, pipelining: 1 });
+}
+
+/**
+ * One round trip: the answer, or the short secret-free reason it could not be had (network trouble,
+ * a timeout, `signal` aborted). `timeoutMs` bounds the wait for the headers and again for the body.
+ */
+export async function roundTrip(
+  req: HttpRequest,
+  opts: { dispatcher: Dispatcher; signal: AbortSignal; timeoutMs: number },
+): Promise<{ ok: true; answer: HttpAnswer } | { ok: false; reason: string }> {
+  try {
+    const res = await request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body ?? null,
+      dispatcher: opts.dispatcher,
+      signal: opts.signal,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    });
+    return {
+      ok: true,
+      answer: { status: res.statusCode, headers: res.headers, text: await readCapped(res.body) },
+    };
+  } catch (err) {
+    return { ok: false, reason: networkReason(err) };
+  }
+}
+
 /** Build a `CarrierAdapter` from a request builder and an answer classifier. */
 export function makeHttpAdapter(spec: HttpAdapterSpec): CarrierAdapter {
-  const owned = spec.dispatcher
-    ? undefined
-    : new Agent({ connections: spec.connections ?? 64, keepAliveTimeout: 10_000, pipelining: 1 });
+  const owned = spec.dispatcher ? undefined : makePool(spec.connections);
   const dispatcher: Dispatcher = spec.dispatcher ?? owned!;
   return {
     name: spec.name,
     async send(msg, signal) {
       if (signal.aborted) return { ok: false, retryable: true, reason: 'aborted before sending' };
-      const req = spec.build(msg);
-      let answer: HttpAnswer;
-      try {
-        const res = await request(req.url, {
-          method: req.method,
-          headers: req.headers,
-          body: req.body ?? null,
-          dispatcher,
-          signal,
-          headersTimeout: spec.timeoutMs,
-          bodyTimeout: spec.timeoutMs,
-        });
-        answer = { status: res.statusCode, headers: res.headers, text: await readCapped(res.body) };
-      } catch (err) {
-        return { ok: false, retryable: true, reason: networkReason(err) };
-      }
-      return spec.classify(answer);
+      const r = await roundTrip(spec.build(msg), { dispatcher, signal, timeoutMs: spec.timeoutMs });
+      return r.ok ? spec.classify(r.answer) : { ok: false, retryable: true, reason: r.reason };
     },
     async close() {
       await owned?.close();

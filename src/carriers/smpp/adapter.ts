@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import smpp from 'smpp';
-import type { CarrierAdapter, CarrierEvents, OutboundSms, SendOutcome } from '../../app/ports.js';
+import type { CarrierAdapter, CarrierEvents, LinkState, OutboundSms, SendOutcome } from '../../app/ports.js';
 import { concatUdh, countSegments, encodeGsm7, encodeUcs2, splitText } from '../../domain/segments.js';
 import { type ResolvedSmppConfig, resolveSmppConfig, type SmppCarrierConfig } from './config.js';
 import { MoAssembler } from './mo.js';
@@ -49,6 +49,11 @@ class SmppCarrier implements CarrierAdapter {
   readonly #mo: MoAssembler;
   /** The socket corked for this turn of the event loop (see #corkTurn), if any. */
   #corked: smpp.Session['socket'] | undefined;
+
+  link(): LinkState {
+    if (this.#bound) return 'up';
+    return this.#closing || this.#refused ? 'down' : 'connecting';
+  }
 
   constructor(private readonly cfg: ResolvedSmppConfig) {
     this.name = cfg.name;
