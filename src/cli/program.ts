@@ -1,18 +1,11 @@
 /** The commander program, built without side effects so tests can run commands in-process. */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { Command, Option } from 'commander';
-import { makeAccountAdmin } from '../app/accounts.js';
-import { systemClock } from '../app/ports.js';
+import type { AccountAdmin } from '../app/accounts.js';
 import { type Config, type ConfigOverrides, loadConfig } from '../config/index.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
 import { fromMicros } from '../domain/rates.js';
-import { makeLogger, openStore, startService, startWorker } from '../main/index.js';
-import { makeAdminStore } from '../store/adapters/admin.js';
-import { makeDeliveryStore } from '../store/adapters/delivery.js';
-import { copyStore } from '../store/engine/copy.js';
-import { openDb, SQLITE_FILE } from '../store/engine/db.js';
+import { copyEmbeddedStore, makeLogger, openAdmin, startService, startWorker } from '../main/index.js';
 
 interface CommonOpts {
   dataDir?: string;
@@ -29,13 +22,13 @@ function configFrom(o: CommonOpts & ConfigOverrides): Config {
   return loadConfig({ configFile: o.config, dataDir: o.dataDir, port: o.port, host: o.host });
 }
 
-/** Run `fn` with an admin API over the configured store, then close it. */
-async function withAdmin<T>(o: CommonOpts, fn: (admin: ReturnType<typeof makeAccountAdmin>) => Promise<T>) {
-  const db = await openStore(configFrom(o));
+/** Run `fn` with the account administration over the configured store, then close it. */
+async function withAdmin<T>(o: CommonOpts, fn: (admin: AccountAdmin) => Promise<T>) {
+  const admin = await openAdmin(configFrom(o));
   try {
-    return await fn(makeAccountAdmin(makeAdminStore(db), systemClock));
+    return await fn(admin.accounts);
   } finally {
-    await db.close();
+    await admin.close();
   }
 }
 
@@ -198,22 +191,11 @@ export function buildProgram(): Command {
     .option('--force', 'replace the target when it already has accounts')
     .option('--json', 'print JSON')
     .action(async (o: CommonOpts & { to: string; force?: boolean }) => {
-      const config = configFrom(o);
-      if (!/^postgres(ql)?:\/\//.test(o.to)) throw new Error('--to must be a postgres:// URL');
       // The source is always the embedded store in the data folder, whatever DATABASE_URL says.
-      const file = path.join(config.dataDir, SQLITE_FILE);
-      if (!existsSync(file)) throw new Error(`no embedded store at ${file} (use --data-dir)`);
-      const from = openDb({ dataDir: config.dataDir });
-      const to = openDb({ dataDir: config.dataDir, databaseUrl: o.to });
-      try {
-        const report = await copyStore(from, to, { force: o.force === true });
-        if (o.json) return out(JSON.stringify({ from: from.where, to: to.where, tables: report }));
-        for (const [table, n] of Object.entries(report)) out(`${table}\t${n}`);
-        out(`copied ${from.where} to ${to.where}`);
-      } finally {
-        await from.close();
-        await to.close();
-      }
+      const r = await copyEmbeddedStore(configFrom(o), o.to, o.force === true);
+      if (o.json) return out(JSON.stringify(r));
+      for (const [table, n] of Object.entries(r.tables)) out(`${table}\t${n}`);
+      out(`copied ${r.from} to ${r.to}`);
     });
 
   common(messages.command('retry <sms_id>'))
@@ -224,12 +206,12 @@ export function buildProgram(): Command {
     .action(async (smsId: string, o: CommonOpts) => {
       const id = Number(smsId);
       if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`not an sms_id: ${smsId}`);
-      const db = await openStore(configFrom(o));
+      const admin = await openAdmin(configFrom(o));
       let requeued: boolean;
       try {
-        requeued = await makeDeliveryStore(db, systemClock).requeue(id);
+        requeued = await admin.retryMessage(id);
       } finally {
-        await db.close();
+        await admin.close();
       }
       if (o.json) out(JSON.stringify({ sms_id: smsId, requeued }));
       else out(requeued ? `${smsId} queued again` : `${smsId} is not a failed message`);

@@ -12,7 +12,6 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { CheckReadiness } from '../app/readiness.js';
-import type { ErrorFormat } from '../config/index.js';
 import { jsonError, prefersXml, xmlError } from '../protocol/acrobits/errors.js';
 import { registerAcrobitsRoutes } from './acrobits.routes.js';
 import { mapError } from './error-map.js';
@@ -21,7 +20,8 @@ import { registerInboundRoutes } from './inbound.routes.js';
 import { pathOnly, serializers } from './logging.js';
 
 export interface ServerOptions {
-  errorFormat: ErrorFormat;
+  /** Errors as JSON, as XML, or `auto`: XML when the request's Accept prefers it. */
+  errorFormat: 'json' | 'xml' | 'auto';
   /** Longest URL + headers accepted, bytes. */
   maxUrlBytes: number;
   /** Largest message text in bytes; the request body limit is derived from it. */

@@ -3,6 +3,7 @@
  * edges together (by hand: no container, no import side effects). The CLI and the tests start the
  * service and the worker through these.
  */
+export { type Admin, copyEmbeddedStore, openAdmin } from './admin.js';
 export { makeLogger } from './logger.js';
 export { type Service, startService } from './service.js';
 export { openStore } from './store.js';

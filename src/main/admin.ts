@@ -1,0 +1,58 @@
+/**
+ * The operator's side, wired for the `textbridge` command (and for an admin API): account and
+ * message administration over the configured store, and the one-off store copy. The CLI reaches the
+ * store only through here, so it uses the same use-cases any other edge would.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { type AccountAdmin, makeAccountAdmin } from '../app/accounts.js';
+import { type Clock, systemClock } from '../app/ports.js';
+import type { Config } from '../config/index.js';
+import { makeAdminStore } from '../store/adapters/admin.js';
+import { makeDeliveryStore } from '../store/adapters/delivery.js';
+import { type CopyReport, copyStore } from '../store/engine/copy.js';
+import { openDb, SQLITE_FILE } from '../store/engine/db.js';
+import { openStore } from './store.js';
+
+export interface Admin {
+  accounts: AccountAdmin;
+  /** An operator's retry: a failed message goes back to `queued`; false when it is not failed. */
+  retryMessage(smsId: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Open the configured store (migrating it) for administration; `close()` when done. */
+export async function openAdmin(config: Config, clock: Clock = systemClock): Promise<Admin> {
+  const db = await openStore(config);
+  return {
+    accounts: makeAccountAdmin(makeAdminStore(db), clock),
+    retryMessage: (smsId) => makeDeliveryStore(db, clock).requeue(smsId),
+    close: () => db.close(),
+  };
+}
+
+/** What `store copy` reports: where from, where to, rows per table. */
+export interface CopyResult {
+  from: string;
+  to: string;
+  tables: CopyReport;
+}
+
+/**
+ * Copy the embedded store in `config.dataDir` (whatever `databaseUrl` says) into the PostgreSQL
+ * database at `toUrl`. Refuses a missing embedded store, and a target with accounts unless `force`.
+ */
+export async function copyEmbeddedStore(config: Config, toUrl: string, force: boolean): Promise<CopyResult> {
+  if (!/^postgres(ql)?:\/\//.test(toUrl)) throw new Error('--to must be a postgres:// URL');
+  const file = path.join(config.dataDir, SQLITE_FILE);
+  if (!existsSync(file)) throw new Error(`no embedded store at ${file} (use --data-dir)`);
+  const from = openDb({ dataDir: config.dataDir });
+  const to = openDb({ dataDir: config.dataDir, databaseUrl: toUrl });
+  try {
+    const tables = await copyStore(from, to, { force });
+    return { from: from.where, to: to.where, tables };
+  } finally {
+    await from.close();
+    await to.close();
+  }
+}
