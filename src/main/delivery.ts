@@ -5,10 +5,12 @@
  */
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { makeCarrierEvents } from '../app/carrier-events.js';
 import { type Deliver, makeDeliver } from '../app/deliver.js';
 import { makeFirstAttempt } from '../app/first-attempt.js';
-import type { CarrierAdapter, Clock, InboundSms, JobHandler, JobKind } from '../app/ports.js';
-import { type ApplyReceipt, makeApplyReceipt, makeReceiptSink } from '../app/receipts.js';
+import type { Inbound, InboxStore } from '../app/inbound.js';
+import type { CarrierAdapter, Clock, JobHandler, JobKind, OutboxSignal } from '../app/ports.js';
+import { type HandleReceipt, makeHandleReceipt, type ReceiptLookup } from '../app/receipts.js';
 import type { SendDelivery } from '../app/send-message.js';
 import { buildCarriers } from '../carriers/index.js';
 import { type DeliveryConfig, parseDeliveryConfig } from '../config/delivery.js';
@@ -19,12 +21,22 @@ import { makeJobQueue } from '../store/adapters/job-queue.js';
 import type { Db } from '../store/engine/db.js';
 import { type Dispatcher, startDispatcher } from '../worker/dispatcher.js';
 
+/** How often parts of long inbound messages are checked for their timeout. */
+const PARTS_SWEEP_MS = 1_000;
+
 /** Options the composition root chooses. */
 export interface DeliveryOptions {
   /** Run the dispatcher in this process. */
   runWorker: boolean;
-  /** Mobile-originated messages from carriers with their own link (SMPP); issue #4 stores them. */
-  onInbound?: (m: InboundSms) => void;
+  /**
+   * Two-way messaging: stores SMPP MO messages and their parts, and finds a receipt's message so its
+   * sender gets a positive-delivery notice in its inbox.
+   */
+  twoWay?: {
+    inbound: Pick<Inbound, 'receive' | 'receivePart' | 'sweepParts'>;
+    lookup: ReceiptLookup;
+    inbox: InboxStore;
+  };
   /** Handlers for other job kinds (`push`, issue #4), run by the same dispatcher. */
   handlers?: Partial<Record<JobKind, JobHandler>>;
   /** Jobs to enqueue with a bounce notice (a push to the sender). */
@@ -36,7 +48,8 @@ export interface DeliveryRuntime {
   config: Readonly<DeliveryConfig>;
   send: SendDelivery;
   deliver: Deliver;
-  applyReceipt: ApplyReceipt;
+  /** The receipt use-case, for carrier webhooks too. */
+  handleReceipt: HandleReceipt;
   dispatcher: Dispatcher | undefined;
   /** Stop the dispatcher (running jobs finish), then close the carriers. */
   close(): Promise<void>;
@@ -64,13 +77,19 @@ export async function startDelivery(
     clock,
     bounceJobs: opts.bounceJobs ?? [],
   });
-  const applyReceipt = makeApplyReceipt(store, deliver.bounce);
-  const onInbound =
-    opts.onInbound ??
-    ((m: InboundSms) =>
-      // Storing inbound SMS is issue #4; until it is wired, say so loudly (without the text).
-      log.warn({ carrier: m.carrier, from: m.from, to: m.to }, 'inbound SMS dropped: no inbound handler'));
-  const events = { receipt: makeReceiptSink(applyReceipt, log), inbound: onInbound };
+  let dispatcher: Dispatcher | undefined;
+  const outbox: OutboxSignal = { wake: () => dispatcher?.wake() };
+  const tw = opts.twoWay ?? withoutTwoWay(log);
+  const handleReceipt = makeHandleReceipt({
+    store,
+    bounce: deliver.bounce,
+    lookup: tw.lookup,
+    inbox: tw.inbox,
+    jobs: opts.bounceJobs ?? [],
+    clock,
+    outbox,
+  });
+  const events = makeCarrierEvents({ inbound: tw.inbound, handleReceipt, log });
   const started: CarrierAdapter[] = [];
   try {
     for (const c of carriers.values()) {
@@ -82,10 +101,24 @@ export async function startDelivery(
     throw e;
   }
 
+  // Parts of long inbound messages still incomplete after their timeout are joined with what arrived.
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    tw.inbound
+      .sweepParts()
+      .catch((err: unknown) => log.error({ err }, 'joining expired inbound parts failed'))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, PARTS_SWEEP_MS);
+  sweep.unref();
+
   const owner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const lease = { owner, ms: d.leaseMs };
   const stop = new AbortController();
-  const dispatcher = opts.runWorker
+  dispatcher = opts.runWorker
     ? startDispatcher(
         {
           queue,
@@ -107,7 +140,7 @@ export async function startDelivery(
   return {
     config: dc,
     deliver,
-    applyReceipt,
+    handleReceipt,
     dispatcher,
     send: {
       canRoute: (to, sender) => route(dc.routes, to, sender) !== undefined,
@@ -116,10 +149,25 @@ export async function startDelivery(
       waitMs: d.waitMs,
     },
     async close() {
+      clearInterval(sweep);
       stop.abort();
       await dispatcher?.done;
       await store.settle();
       await Promise.allSettled(started.map((c) => c.close?.()));
     },
+  };
+}
+
+/** Without two-way messaging (benchmarks): an MO message is dropped loudly, never with its text. */
+function withoutTwoWay(log: Logger): NonNullable<DeliveryOptions['twoWay']> {
+  const drop = async (m: { carrier: string; from: string; to: string }) => {
+    log.warn({ carrier: m.carrier, from: m.from, to: m.to }, 'inbound SMS dropped: no inbound handler');
+    return { stored: false, duplicate: false };
+  };
+  const none = async () => undefined;
+  return {
+    inbound: { receive: drop, receivePart: drop, sweepParts: async () => 0 },
+    lookup: { byCarrierRef: none },
+    inbox: { storeKeyed: () => Promise.reject(new Error('no inbox without two-way messaging')) },
   };
 }

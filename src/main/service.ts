@@ -71,7 +71,7 @@ export async function startService(
     const store = makeStore(db, clock);
     const tw = composeTwoWay(config, store, clock, logger);
     delivery = await startDelivery(config, db, logger, clock, {
-      ...twoWayDeliveryOptions(tw, logger),
+      ...twoWayDeliveryOptions(tw),
       ...opts,
       runWorker: opts.runWorker ?? parseDeliveryConfig(config).delivery.worker,
     });
@@ -107,13 +107,15 @@ export async function startService(
       if (r.jobs.includes('push')) tw.wake();
       return r;
     };
-    const { handleReceipt, ...twoWayUseCases } = twoWayHandlers(
+    const { receiveWebhook, ...twoWayUseCases } = twoWayHandlers(
       config,
       store,
       clock,
       authenticate,
-      delivery.applyReceipt,
+      delivery.handleReceipt,
+      makeWebhooks(config.inbound.carriers),
       tw,
+      logger,
     );
     app = buildServer({
       options: {
@@ -126,12 +128,7 @@ export async function startService(
       handlers: {
         sendMessage,
         ...twoWayUseCases,
-        inbound: {
-          webhooks: makeWebhooks(config.inbound.carriers),
-          publicUrl: config.inbound.publicUrl,
-          receiveInbound: tw.receiveInbound,
-          handleReceipt,
-        },
+        inbound: { publicUrl: config.inbound.publicUrl, receiveWebhook },
       },
       isReady: () => true,
     });
@@ -168,7 +165,7 @@ export async function startWorker(
   try {
     const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);
     const delivery = await startDelivery(config, db, logger, clock, {
-      ...twoWayDeliveryOptions(tw, logger),
+      ...twoWayDeliveryOptions(tw),
       runWorker: true,
     });
     return {
@@ -184,14 +181,10 @@ export async function startWorker(
   }
 }
 
-/** What two-way messaging hands the delivery engine: SMPP MO storage, push jobs, bounce pushes. */
-function twoWayDeliveryOptions(tw: TwoWay, logger: Logger): Partial<DeliveryOptions> {
+/** What two-way messaging hands the delivery engine: SMPP MO storage, receipt notices, push jobs. */
+function twoWayDeliveryOptions(tw: TwoWay): Omit<DeliveryOptions, 'runWorker'> {
   return {
-    onInbound: (m) => {
-      tw.receiveInbound(m).catch((err: unknown) =>
-        logger.error({ err, carrier: m.carrier, ref: m.carrierRef }, 'storing an inbound SMS failed'),
-      );
-    },
+    twoWay: { inbound: tw.inbound, lookup: tw.receiptLookup, inbox: tw.receiptLookup },
     handlers: tw.jobHandlers,
     bounceJobs: tw.inboxJobs,
   };

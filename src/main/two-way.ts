@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Authenticate } from '../app/authenticate.js';
 import { dispositionNotice } from '../app/dispositions.js';
 import { type FetchMessages, makeFetchMessages } from '../app/fetch-messages.js';
-import { makeReceiveInbound, type ReceiveInbound } from '../app/inbound.js';
+import { type Inbound, makeInbound } from '../app/inbound.js';
 import type { Clock, JobHandler, JobKind, NewMessage } from '../app/ports.js';
 import { makePushHandler } from '../app/push.js';
 import {
@@ -15,11 +15,13 @@ import {
   type ReportAccountRemoval,
   type ReportPushToken,
 } from '../app/push-tokens.js';
-import { type ApplyReceipt, type HandleReceipt, makeHandleReceipt } from '../app/receipts-relay.js';
+import type { HandleReceipt } from '../app/receipts.js';
+import { type CarrierWebhooks, makeReceiveWebhook, type ReceiveWebhook } from '../app/receive-webhook.js';
 import { makePnmGateway } from '../carriers/push/pnm.js';
 import type { Config } from '../config/index.js';
+import { makePartStore } from '../store/adapters/inbound-parts.js';
 import type { Store } from '../store/adapters/store.js';
-import { makeTwoWayStore } from '../store/adapters/two-way.js';
+import { makeTwoWayStore, type TwoWayStore } from '../store/adapters/two-way.js';
 
 export interface TwoWay {
   /** Jobs enqueued with every message that lands in an inbox: `['push']` when push is on. */
@@ -34,8 +36,10 @@ export interface TwoWay {
   inboxJobsFor: (accountId: number) => Promise<readonly JobKind[]>;
   /** Handlers for the dispatcher. */
   jobHandlers: Partial<Record<JobKind, JobHandler>>;
-  /** Stores a carrier's inbound message (webhooks, and SMPP MO via CarrierEvents.inbound). */
-  receiveInbound: ReceiveInbound;
+  /** Stores a carrier's inbound messages and parts (webhooks, and SMPP MO via CarrierEvents). */
+  inbound: Inbound;
+  /** What the receipt use-case needs of two-way messaging (the message of a receipt, the inbox). */
+  receiptLookup: TwoWayStore;
   /** Set by the composition root once the dispatcher runs: a new inbox message wakes it. */
   wake: () => void;
   /**
@@ -63,13 +67,6 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
       onPushError: (info) => logger.warn(info, 'push failed'),
     });
   }
-  const storeInbound = makeReceiveInbound({
-    accounts: store,
-    inbox: twoWay,
-    jobs: inboxJobs,
-    onRefused: (m, reason) =>
-      logger.warn({ carrier: m.carrier, ref: m.carrierRef, to: m.to, reason }, 'inbound refused'),
-  });
   const tw: TwoWay = {
     inboxJobs,
     inboxJobsFor: (accountId) =>
@@ -86,11 +83,17 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
         logger.error({ err, smsId }, 'storing an on-net delivery notification failed');
       }
     },
-    receiveInbound: async (m, media) => {
-      const r = await storeInbound(m, media);
-      if (r.stored) tw.wake();
-      return r;
-    },
+    inbound: makeInbound({
+      accounts: store,
+      inbox: twoWay,
+      parts: makePartStore(store),
+      jobs: inboxJobs,
+      clock,
+      // Late-bound: the dispatcher starts after this is built.
+      outbox: { wake: () => tw.wake() },
+      log: logger.child({ component: 'inbound' }),
+    }),
+    receiptLookup: twoWay,
   };
   return tw;
 }
@@ -101,22 +104,17 @@ export function twoWayHandlers(
   store: Store,
   clock: Clock,
   authenticate: Authenticate,
-  applyReceipt: ApplyReceipt,
+  handleReceipt: HandleReceipt,
+  webhooks: CarrierWebhooks,
   tw: TwoWay,
+  logger: Logger,
 ): {
   fetchMessages: FetchMessages;
   reportPushToken: ReportPushToken;
   reportAccountRemoval: ReportAccountRemoval;
-  handleReceipt: HandleReceipt;
+  receiveWebhook: ReceiveWebhook;
 } {
   const twoWay = makeTwoWayStore(store, clock);
-  const handleReceipt = makeHandleReceipt({
-    applyReceipt,
-    lookup: twoWay,
-    inbox: twoWay,
-    jobs: tw.inboxJobs,
-    clock,
-  });
   const fetchMessages = makeFetchMessages({
     authenticate,
     store: twoWay,
@@ -132,10 +130,11 @@ export function twoWayHandlers(
     },
     reportPushToken: makeReportPushToken({ authenticate, store: twoWay, clock }),
     reportAccountRemoval: makeReportAccountRemoval({ authenticate, store: twoWay, clock }),
-    handleReceipt: async (r) => {
-      const out = await handleReceipt(r);
-      if (out.relayed) tw.wake();
-      return out;
-    },
+    receiveWebhook: makeReceiveWebhook({
+      webhooks,
+      inbound: tw.inbound,
+      handleReceipt,
+      log: logger.child({ component: 'webhooks' }),
+    }),
   };
 }

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import type { CarrierAdapter, DeliveryReceipt, InboundSms, OutboundSms } from '../../src/app/ports.js';
+import { joinParts, partGroupKey } from '../../src/app/inbound-parts.js';
+import type {
+  CarrierAdapter,
+  CarrierEvents,
+  DeliveryReceipt,
+  InboundPart,
+  InboundSms,
+  OutboundSms,
+} from '../../src/app/ports.js';
 import { makeSmppAdapter, type SmppCarrierConfig } from '../../src/carriers/smpp/adapter.js';
 import { encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
 import { type FakeSmsc, startFakeSmsc } from '../helpers/fake-smsc.js';
@@ -15,10 +23,28 @@ const sms = (body: string, to = '+420601000001'): OutboundSms => ({
   body,
 });
 
+/** Records what the adapter reports; parts are joined in memory here (the service keeps them in its store). */
 function events() {
   const receipts: DeliveryReceipt[] = [];
   const inbound: InboundSms[] = [];
-  return { receipts, inbound, receipt: (r: DeliveryReceipt) => receipts.push(r) };
+  const groups = new Map<string, InboundPart[]>();
+  const carrierEvents: CarrierEvents = {
+    receipt: async (r) => {
+      receipts.push(r);
+    },
+    inbound: async (m) => {
+      inbound.push(m);
+    },
+    part: async (p) => {
+      const key = partGroupKey(p);
+      const got = [...(groups.get(key) ?? []).filter((q) => q.seq !== p.seq), p];
+      groups.set(key, got);
+      if (got.length < p.total) return;
+      const { body } = joinParts(p, got);
+      inbound.push({ carrier: p.carrier, carrierRef: key, from: p.from, to: p.to, body });
+    },
+  };
+  return { receipts, inbound, carrierEvents };
 }
 
 async function adapter(over: Partial<SmppCarrierConfig> = {}) {
@@ -34,7 +60,7 @@ async function adapter(over: Partial<SmppCarrierConfig> = {}) {
     ...over,
   });
   open.push(a);
-  await a.start!({ receipt: ev.receipt, inbound: (m) => ev.inbound.push(m) });
+  await a.start!(ev.carrierEvents);
   return { a, ev };
 }
 
@@ -65,7 +91,7 @@ describe('binding', () => {
       password: 'nope',
     });
     open.push(a);
-    await assert.rejects(a.start!({ receipt() {}, inbound() {} }), /ESME_RBINDFAIL \(0x0000000D\)/);
+    await assert.rejects(a.start!(events().carrierEvents), /ESME_RBINDFAIL \(0x0000000D\)/);
     const out = await a.send(sms('hi'), never);
     assert.deepEqual(out, { ok: false, retryable: true, reason: 'SMPP link down' });
   });

@@ -13,7 +13,7 @@ import smpp from 'smpp';
 import type { CarrierAdapter, CarrierEvents, OutboundSms, SendOutcome } from '../../app/ports.js';
 import { concatUdh, countSegments, encodeGsm7, encodeUcs2, splitText } from '../../domain/segments.js';
 import { type ResolvedSmppConfig, resolveSmppConfig, type SmppCarrierConfig } from './config.js';
-import { MoAssembler } from './mo.js';
+import { readMo } from './mo.js';
 import { rawUserData, type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
 import { otherIdSpellings, parseReceipt } from './receipt.js';
 import { isCredentialRefusal, statusLabel } from './status.js';
@@ -46,7 +46,6 @@ class SmppCarrier implements CarrierAdapter {
   readonly #window: SubmitWindow;
   readonly #inflight = new Set<PendingSubmit>();
   readonly #boundWaiters = new Set<() => void>();
-  readonly #mo: MoAssembler;
   /** The socket corked for this turn of the event loop (see #corkTurn), if any. */
   #corked: smpp.Session['socket'] | undefined;
 
@@ -54,11 +53,6 @@ class SmppCarrier implements CarrierAdapter {
     this.name = cfg.name;
     this.maxInFlight = cfg.window;
     this.#window = new SubmitWindow(cfg.window);
-    this.#mo = new MoAssembler(cfg.moReassemblyMs, cfg.moDefaultAlphabet, ({ from, to, body }) =>
-      // SMPP 3.4 deliver_sm has no message id: the ref is ours, unique, so a message is never dropped as
-      // a duplicate (only a lost deliver_sm_resp makes the SMSC send the same one twice).
-      this.#events?.inbound({ carrier: this.name, carrierRef: `smpp-mo:${randomUUID()}`, from, to, body }),
-    );
   }
 
   start(events: CarrierEvents): Promise<void> {
@@ -87,7 +81,6 @@ class SmppCarrier implements CarrierAdapter {
     this.#closing = true;
     clearTimeout(this.#reconnectTimer);
     clearInterval(this.#enquireTimer);
-    this.#mo.flush();
     for (const wake of this.#boundWaiters) wake();
     const session = this.#session;
     if (!session || session.socket.closed) return;
@@ -210,12 +203,20 @@ class SmppCarrier implements CarrierAdapter {
     session.on('close', () => this.#onClose(session, first));
     session.on('enquire_link', (pdu) => session.send(pdu.response()));
     session.on('unbind', (pdu) => session.send(pdu.response(), () => session.close()));
+    // §4.6.2: answer every deliver_sm, but only once what it carries is durable. A store failure is
+    // answered ESME_RSYSERR, so the SMSC keeps the message and tries again later.
     session.on('deliver_sm', (pdu) => {
+      const body = tap.last();
+      let stored: Promise<void>;
       try {
-        this.#onDeliver(pdu, tap.last());
-      } finally {
-        session.send(pdu.response()); // §4.6.2: always answer, or the SMSC resends forever
+        stored = this.#onDeliver(pdu, body);
+      } catch (e) {
+        stored = Promise.reject(e);
       }
+      stored.then(
+        () => session.send(pdu.response()),
+        () => session.send(pdu.response({ command_status: smpp.errors['ESME_RSYSERR'] ?? 0x08 })),
+      );
     });
   }
 
@@ -251,9 +252,11 @@ class SmppCarrier implements CarrierAdapter {
     this.#reconnectTimer.unref();
   }
 
-  #onDeliver(pdu: smpp.Pdu, body: Buffer | undefined): void {
+  /** Hand one deliver_sm to the events; resolves once what it carries is durable (or deliberately dropped). */
+  async #onDeliver(pdu: smpp.Pdu, body: Buffer | undefined): Promise<void> {
+    const events = this.#events;
     const raw = body ? rawUserData(body) : null;
-    if (!raw) return;
+    if (!raw || !events) return;
     const data = raw.shortMessage.length > 0 ? raw.shortMessage : (raw.messagePayload ?? raw.shortMessage);
     const esm = Number(pdu['esm_class'] ?? 0);
     if ((esm & 0x3c) === 0x04) {
@@ -266,7 +269,7 @@ class SmppCarrier implements CarrierAdapter {
       });
       if (!r || r.status === null) return;
       const otherRefs = otherIdSpellings(r.messageId);
-      this.#events?.receipt({
+      return events.receipt({
         carrier: this.name,
         carrierRef: r.messageId,
         ...(otherRefs.length > 0 ? { otherRefs } : {}),
@@ -279,16 +282,39 @@ class SmppCarrier implements CarrierAdapter {
     const ref = pdu['sar_msg_ref_num'];
     const total = pdu['sar_total_segments'];
     const seq = pdu['sar_segment_seqnum'];
-    this.#mo.add({
-      from: toE164(String(pdu['source_addr'] ?? ''), Number(pdu['source_addr_ton'] ?? 0)),
-      to: toE164(String(pdu['destination_addr'] ?? ''), Number(pdu['dest_addr_ton'] ?? 0)),
-      dataCoding: Number(pdu['data_coding'] ?? 0),
-      data,
-      udhi: (esm & 0x40) !== 0,
-      sar:
-        typeof ref === 'number' && typeof total === 'number' && typeof seq === 'number'
-          ? { ref, total, seq }
-          : undefined,
+    const mo = readMo(
+      {
+        from: toE164(String(pdu['source_addr'] ?? ''), Number(pdu['source_addr_ton'] ?? 0)),
+        to: toE164(String(pdu['destination_addr'] ?? ''), Number(pdu['dest_addr_ton'] ?? 0)),
+        dataCoding: Number(pdu['data_coding'] ?? 0),
+        data,
+        udhi: (esm & 0x40) !== 0,
+        sar:
+          typeof ref === 'number' && typeof total === 'number' && typeof seq === 'number'
+            ? { ref, total, seq }
+            : undefined,
+      },
+      this.cfg.moDefaultAlphabet,
+    );
+    if (mo.kind === 'part') {
+      const { kind: _, ref: moRef, ...part } = mo;
+      return events.part({
+        ...part,
+        carrier: this.name,
+        ref: String(moRef),
+        timeoutMs: this.cfg.moReassemblyMs,
+      });
+    }
+    // SMPP 3.4 deliver_sm has no message id: the ref is ours, unique, so a message is never dropped as
+    // a duplicate. Only a lost deliver_sm_resp makes the SMSC send the same one again, and then it is
+    // stored twice rather than lost (an SMSC resends what we did not acknowledge).
+    const { from, to, body: text } = mo;
+    return events.inbound({
+      carrier: this.name,
+      carrierRef: `smpp-mo:${randomUUID()}`,
+      from,
+      to,
+      body: text,
     });
   }
 }

@@ -7,7 +7,7 @@ import type { InboxStore } from '../../app/inbound.js';
 import type { Clock, JobKind, NewMessage } from '../../app/ports.js';
 import type { PushStore } from '../../app/push.js';
 import type { PushTokenStore } from '../../app/push-tokens.js';
-import type { ReceiptLookup } from '../../app/receipts-relay.js';
+import type { ReceiptLookup } from '../../app/receipts.js';
 import type { Q } from '../sql/accounts.js';
 import {
   countUnread,
@@ -32,7 +32,7 @@ import type { Store } from './store.js';
 export interface TwoWayStore extends FetchStore, PushTokenStore, InboxStore, PushStore, ReceiptLookup {}
 
 /** Store `m` under `key` with its jobs, inside the caller's transaction; the existing id if it is already stored. */
-async function storeKeyedIn(
+export async function storeKeyedIn(
   q: Q,
   m: NewMessage,
   key: string,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
-import { type ApplyReceipt, makeHandleReceipt } from '../../src/app/receipts-relay.js';
+import type { DeliveryStore } from '../../src/app/delivery-ports.js';
+import { makeHandleReceipt } from '../../src/app/receipts.js';
 import { makeAdminStore } from '../../src/store/adapters/admin.js';
 import { makeStore } from '../../src/store/adapters/store.js';
 import { makeTwoWayStore } from '../../src/store/adapters/two-way.js';
@@ -47,19 +48,22 @@ test('a delivered receipt for a message that asked for positive-delivery reaches
     ])
     .execute();
   const calls: string[] = [];
-  // Stands in for the delivery engine's app/receipts.ts (same signature).
-  const applyReceipt: ApplyReceipt = async (r) => {
+  // Stands in for the delivery store's applyReceipt (same signature).
+  const applyReceipt: DeliveryStore['applyReceipt'] = async (r) => {
     calls.push(r.carrierRef);
     return { matched: r.carrierRef.startsWith('SM') };
   };
   const store = makeStore(db, systemClock);
   const twoWay = makeTwoWayStore(store, systemClock);
+  let wakes = 0;
   const handle = makeHandleReceipt({
-    applyReceipt,
+    store: { applyReceipt },
+    bounce: () => undefined,
     lookup: twoWay,
     inbox: twoWay,
     jobs: ['push'],
     clock: systemClock,
+    outbox: { wake: () => wakes++ },
   });
 
   const at = Date.parse('2025-01-01T12:00:00Z');
@@ -76,6 +80,7 @@ test('a delivered receipt for a message that asked for positive-delivery reaches
     relayed: false,
   });
   assert.deepEqual(calls, ['SMa', 'SMb', 'nope']);
+  assert.equal(wakes, 1, 'the outbox is rung once, for the one notice stored');
 
   const inbox = await twoWay.after('received', aliceId, 0, 10);
   assert.equal(inbox.length, 1);
