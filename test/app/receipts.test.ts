@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
-import { systemClock } from '../../src/app/ports.js';
 import type { DeliveryStore } from '../../src/app/delivery-ports.js';
+import { systemClock } from '../../src/app/ports.js';
 import { makeHandleReceipt } from '../../src/app/receipts.js';
 import { makeAdminStore } from '../../src/store/adapters/admin.js';
 import { makeStore } from '../../src/store/adapters/store.js';

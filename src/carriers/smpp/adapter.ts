@@ -8,14 +8,12 @@
  * a configuration error, and retrying would only get the account locked. A refusal on a later rebind is
  * retried with backoff (the SMSC may be restarting).
  */
-import { randomUUID } from 'node:crypto';
 import smpp from 'smpp';
 import type { CarrierAdapter, CarrierEvents, OutboundSms, SendOutcome } from '../../app/ports.js';
 import { concatUdh, countSegments, encodeGsm7, encodeUcs2, splitText } from '../../domain/segments.js';
 import { type ResolvedSmppConfig, resolveSmppConfig, type SmppCarrierConfig } from './config.js';
-import { readMo } from './mo.js';
-import { rawUserData, type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
-import { otherIdSpellings, parseReceipt } from './receipt.js';
+import { reportDeliverSm } from './deliver.js';
+import { type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
 import { isCredentialRefusal, statusLabel } from './status.js';
 import { PendingSubmit, retry, type Submitted } from './submit.js';
 import { SubmitWindow } from './window.js';
@@ -26,9 +24,6 @@ export type { SmppCarrierConfig } from './config.js';
 export function makeSmppAdapter(config: SmppCarrierConfig): CarrierAdapter {
   return new SmppCarrier(resolveSmppConfig(config));
 }
-
-/** International TON (§5.2.5) numbers travel without '+'; we keep E.164 with '+' inside. */
-const toE164 = (addr: string, ton: number) => (ton === 1 && /^\d+$/.test(addr) ? `+${addr}` : addr);
 
 class SmppCarrier implements CarrierAdapter {
   readonly name: string;
@@ -209,7 +204,7 @@ class SmppCarrier implements CarrierAdapter {
       const body = tap.last();
       let stored: Promise<void>;
       try {
-        stored = this.#onDeliver(pdu, body);
+        stored = this.#events ? reportDeliverSm(pdu, body, this.cfg, this.#events) : Promise.resolve();
       } catch (e) {
         stored = Promise.reject(e);
       }
@@ -250,71 +245,5 @@ class SmppCarrier implements CarrierAdapter {
     const delay = Math.min(maxMs, minMs * 2 ** this.#attempt++);
     this.#reconnectTimer = setTimeout(() => this.#connect(), delay / 2 + (Math.random() * delay) / 2);
     this.#reconnectTimer.unref();
-  }
-
-  /** Hand one deliver_sm to the events; resolves once what it carries is durable (or deliberately dropped). */
-  async #onDeliver(pdu: smpp.Pdu, body: Buffer | undefined): Promise<void> {
-    const events = this.#events;
-    const raw = body ? rawUserData(body) : null;
-    if (!raw || !events) return;
-    const data = raw.shortMessage.length > 0 ? raw.shortMessage : (raw.messagePayload ?? raw.shortMessage);
-    const esm = Number(pdu['esm_class'] ?? 0);
-    if ((esm & 0x3c) === 0x04) {
-      // §5.2.12: message type bits 5-2 = 0001 is an SMSC delivery receipt.
-      const tlvState = pdu['message_state'];
-      const r = parseReceipt(data.toString('latin1'), {
-        receiptedMessageId:
-          typeof pdu['receipted_message_id'] === 'string' ? pdu['receipted_message_id'] : undefined,
-        messageState: typeof tlvState === 'number' ? tlvState : undefined,
-      });
-      if (!r || r.status === null) return;
-      const otherRefs = otherIdSpellings(r.messageId);
-      return events.receipt({
-        carrier: this.name,
-        carrierRef: r.messageId,
-        ...(otherRefs.length > 0 ? { otherRefs } : {}),
-        status: r.status,
-        ...(r.status === 'failed' ? { error: `stat:${r.stat} err:${r.err}` } : {}),
-        ...(r.doneAt !== undefined ? { at: r.doneAt } : {}),
-      });
-      return;
-    }
-    const ref = pdu['sar_msg_ref_num'];
-    const total = pdu['sar_total_segments'];
-    const seq = pdu['sar_segment_seqnum'];
-    const mo = readMo(
-      {
-        from: toE164(String(pdu['source_addr'] ?? ''), Number(pdu['source_addr_ton'] ?? 0)),
-        to: toE164(String(pdu['destination_addr'] ?? ''), Number(pdu['dest_addr_ton'] ?? 0)),
-        dataCoding: Number(pdu['data_coding'] ?? 0),
-        data,
-        udhi: (esm & 0x40) !== 0,
-        sar:
-          typeof ref === 'number' && typeof total === 'number' && typeof seq === 'number'
-            ? { ref, total, seq }
-            : undefined,
-      },
-      this.cfg.moDefaultAlphabet,
-    );
-    if (mo.kind === 'part') {
-      const { kind: _, ref: moRef, ...part } = mo;
-      return events.part({
-        ...part,
-        carrier: this.name,
-        ref: String(moRef),
-        timeoutMs: this.cfg.moReassemblyMs,
-      });
-    }
-    // SMPP 3.4 deliver_sm has no message id: the ref is ours, unique, so a message is never dropped as
-    // a duplicate. Only a lost deliver_sm_resp makes the SMSC send the same one again, and then it is
-    // stored twice rather than lost (an SMSC resends what we did not acknowledge).
-    const { from, to, body: text } = mo;
-    return events.inbound({
-      carrier: this.name,
-      carrierRef: `smpp-mo:${randomUUID()}`,
-      from,
-      to,
-      body: text,
-    });
   }
 }
