@@ -5,8 +5,8 @@
  *
  * Timeout: a group still incomplete `timeoutMs` after its first part is joined with what arrived (a
  * message with a hole beats none). A resent part (same carrier, sender, recipient, reference, total
- * and sequence) is stored once; a resend of a part whose group was already joined is ignored until
- * that group's timeout has passed.
+ * and sequence) is stored once; a part of a group already joined (a resend the SMSC did not hear us
+ * answer, or a part later than the timeout) is ignored for one more timeout after the join.
  */
 import { decodeGsm7, decodeUcs2 } from '../domain/segments.js';
 import type { InboundPart, JobKind, NewMessage, PartEncoding } from './ports.js';

@@ -1,4 +1,6 @@
 /** Statements for parts of concatenated inbound messages (migration 0010), one per function. */
+
+import { sql } from 'kysely';
 import type { PartGroup, StoredPart } from '../../app/inbound-parts.js';
 import type { PartEncoding } from '../../app/ports.js';
 import type { Q } from './accounts.js';
@@ -82,11 +84,15 @@ export async function countParts(q: Q, key: string): Promise<number> {
   return Number(row.n);
 }
 
-/** update inbound_part_groups set joined_at = ? where key = ? and joined_at is null: false when joined already. */
+/**
+ * update inbound_part_groups set joined_at = ?, expires_at = ? + (expires_at - created_at) where key = ?
+ * and joined_at is null: the group is remembered one more timeout, so a part resent after the join is
+ * known. False when it was joined already.
+ */
 export async function markJoined(q: Q, key: string, now: number): Promise<boolean> {
   const r = await q
     .updateTable('inbound_part_groups')
-    .set({ joined_at: now })
+    .set({ joined_at: now, expires_at: sql<number>`${now} + (expires_at - created_at)` })
     .where('key', '=', key)
     .where('joined_at', 'is', null)
     .executeTakeFirst();
