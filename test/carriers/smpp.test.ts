@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { joinParts, partGroupKey } from '../../src/app/inbound-parts.js';
-import type {
-  CarrierAdapter,
-  CarrierEvents,
-  DeliveryReceipt,
-  InboundPart,
-  InboundSms,
-  OutboundSms,
-} from '../../src/app/ports.js';
+import type { CarrierAdapter, OutboundSms } from '../../src/app/ports.js';
 import { makeSmppAdapter, type SmppCarrierConfig } from '../../src/carriers/smpp/adapter.js';
 import { encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
+import { recordEvents as events } from '../helpers/carrier-events.js';
 import { type FakeSmsc, startFakeSmsc } from '../helpers/fake-smsc.js';
 
 let smsc: FakeSmsc;
@@ -22,30 +15,6 @@ const sms = (body: string, to = '+420601000001'): OutboundSms => ({
   to,
   body,
 });
-
-/** Records what the adapter reports; parts are joined in memory here (the service keeps them in its store). */
-function events() {
-  const receipts: DeliveryReceipt[] = [];
-  const inbound: InboundSms[] = [];
-  const groups = new Map<string, InboundPart[]>();
-  const carrierEvents: CarrierEvents = {
-    receipt: async (r) => {
-      receipts.push(r);
-    },
-    inbound: async (m) => {
-      inbound.push(m);
-    },
-    part: async (p) => {
-      const key = partGroupKey(p);
-      const got = [...(groups.get(key) ?? []).filter((q) => q.seq !== p.seq), p];
-      groups.set(key, got);
-      if (got.length < p.total) return;
-      const { body } = joinParts(p, got);
-      inbound.push({ carrier: p.carrier, carrierRef: key, from: p.from, to: p.to, body });
-    },
-  };
-  return { receipts, inbound, carrierEvents };
-}
 
 async function adapter(over: Partial<SmppCarrierConfig> = {}) {
   const ev = events();
