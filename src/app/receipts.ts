@@ -10,60 +10,45 @@
  * After a `delivered` receipt matched, a sender who asked for `positive-delivery` gets an
  * `application/x-acro-disposition-notification` message in its Fetch stream
  * (https://doc.acrobits.net/api/client/x-acro-disposition-notification.html), stored once per message
- * however many receipts arrive (one per part of a split text, carrier retries); the outbox is rung so
- * its push leaves now. The notification is built in `dispositions.ts`, shared with on-net sends.
+ * however many receipts arrive (one per part of a split text, carrier retries): it is stored in the
+ * transaction of the receipt that ends the message's delivery, and the outbox is rung so its push
+ * leaves now. The notification is built in `dispositions.ts`, shared with on-net sends.
  */
-import type { Message } from '../domain/message.js';
 import type { Deliver } from './deliver.js';
 import type { DeliveryStore } from './delivery-ports.js';
 import { dispositionNotice } from './dispositions.js';
-import type { InboxStore } from './inbound.js';
 import type { Clock, DeliveryReceipt, JobKind, Log, OutboxSignal } from './ports.js';
-
-/** Finds the message a carrier id belongs to (carrier_refs). */
-export interface ReceiptLookup {
-  byCarrierRef(carrier: string, ref: string): Promise<Message | undefined>;
-}
 
 export interface ReceiptDeps {
   store: Pick<DeliveryStore, 'applyReceipt'>;
   /** Builds the sender's bounce notice for a failure receipt. */
   bounce: Deliver['bounce'];
-  lookup: ReceiptLookup;
-  inbox: InboxStore;
-  /** Jobs for a notice (`['push']` when push is on: the app fetches and updates its ticks). */
+  /** Jobs for a positive-delivery notice (`['push']` when push is on: the app fetches, updates its ticks). */
   jobs: readonly JobKind[];
   clock: Clock;
   outbox: OutboxSignal;
 }
 
 /**
- * Apply one receipt and store what it earns the sender; resolves once all of it is durable.
- * `matched` is false when no sent part has that carrier id; `relayed` is true when a new
- * positive-delivery notice was stored.
+ * Apply one receipt and store what it earns the sender, in one transaction; resolves once durable.
+ * `matched` is false when no sent part has that carrier id; `relayed` is true when a positive-delivery
+ * notice was stored.
  */
 export type HandleReceipt = (r: DeliveryReceipt) => Promise<{ matched: boolean; relayed: boolean }>;
 
-export function makeHandleReceipt(deps: ReceiptDeps): HandleReceipt {
-  const { store, bounce, lookup, inbox, jobs, clock, outbox } = deps;
+export function makeHandleReceipt({ store, bounce, jobs, clock, outbox }: ReceiptDeps): HandleReceipt {
   return async (r) => {
-    const { matched } = await store.applyReceipt(r, bounce);
-    if (!matched) return { matched, relayed: false };
-    if (r.status !== 'delivered') {
-      // A failure may have stored a bounce notice with a push job.
-      if (jobs.length > 0) outbox.wake();
-      return { matched, relayed: false };
-    }
-    let m: Message | undefined;
-    for (const ref of [r.carrierRef, ...(r.otherRefs ?? [])]) {
-      m = await lookup.byCarrierRef(r.carrier, ref);
-      if (m) break;
-    }
-    const notice = m && dispositionNotice(m, 'delivered', r.at ?? clock.now());
-    if (!notice) return { matched, relayed: false };
-    const { duplicate } = await inbox.storeKeyed(notice.message, notice.key, jobs);
-    if (!duplicate) outbox.wake();
-    return { matched, relayed: !duplicate };
+    const at = r.at ?? clock.now();
+    const { matched, notified } = await store.applyReceipt(r, {
+      bounce,
+      delivered: (m) => {
+        const n = dispositionNotice(m, 'delivered', at);
+        return n && { ...n, jobs };
+      },
+    });
+    // A stored notice (bounce or delivery) may carry a push job: it leaves now, not at the next poll.
+    if (notified) outbox.wake();
+    return { matched, relayed: notified && r.status === 'delivered' };
   };
 }
 

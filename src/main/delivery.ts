@@ -8,9 +8,9 @@ import type { Logger } from 'pino';
 import { makeCarrierEvents } from '../app/carrier-events.js';
 import { type Deliver, makeDeliver } from '../app/deliver.js';
 import { makeFirstAttempt } from '../app/first-attempt.js';
-import type { Inbound, InboxStore } from '../app/inbound.js';
+import type { Inbound } from '../app/inbound.js';
 import type { CarrierAdapter, Clock, JobHandler, JobKind, OutboxSignal } from '../app/ports.js';
-import { type HandleReceipt, makeHandleReceipt, type ReceiptLookup } from '../app/receipts.js';
+import { type HandleReceipt, makeHandleReceipt } from '../app/receipts.js';
 import type { SendDelivery } from '../app/send-message.js';
 import { buildCarriers } from '../carriers/index.js';
 import { type DeliveryConfig, parseDeliveryConfig } from '../config/delivery.js';
@@ -28,15 +28,8 @@ const PARTS_SWEEP_MS = 1_000;
 export interface DeliveryOptions {
   /** Run the dispatcher in this process. */
   runWorker: boolean;
-  /**
-   * Two-way messaging: stores SMPP MO messages and their parts, and finds a receipt's message so its
-   * sender gets a positive-delivery notice in its inbox.
-   */
-  twoWay?: {
-    inbound: Pick<Inbound, 'receive' | 'receivePart' | 'sweepParts'>;
-    lookup: ReceiptLookup;
-    inbox: InboxStore;
-  };
+  /** Stores SMPP MO messages and their parts (two-way messaging). */
+  inbound?: Pick<Inbound, 'receive' | 'receivePart' | 'sweepParts'>;
   /** Handlers for other job kinds (`push`, issue #4), run by the same dispatcher. */
   handlers?: Partial<Record<JobKind, JobHandler>>;
   /** Jobs to enqueue with a bounce notice (a push to the sender). */
@@ -79,17 +72,15 @@ export async function startDelivery(
   });
   let dispatcher: Dispatcher | undefined;
   const outbox: OutboxSignal = { wake: () => dispatcher?.wake() };
-  const tw = opts.twoWay ?? withoutTwoWay(log);
+  const inbound = opts.inbound ?? withoutInbound(log);
   const handleReceipt = makeHandleReceipt({
     store,
     bounce: deliver.bounce,
-    lookup: tw.lookup,
-    inbox: tw.inbox,
     jobs: opts.bounceJobs ?? [],
     clock,
     outbox,
   });
-  const events = makeCarrierEvents({ inbound: tw.inbound, handleReceipt, log });
+  const events = makeCarrierEvents({ inbound, handleReceipt, log });
   const started: CarrierAdapter[] = [];
   try {
     for (const c of carriers.values()) {
@@ -106,7 +97,7 @@ export async function startDelivery(
   const sweep = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    tw.inbound
+    inbound
       .sweepParts()
       .catch((err: unknown) => log.error({ err }, 'joining expired inbound parts failed'))
       .finally(() => {
@@ -159,15 +150,10 @@ export async function startDelivery(
 }
 
 /** Without two-way messaging (benchmarks): an MO message is dropped loudly, never with its text. */
-function withoutTwoWay(log: Logger): NonNullable<DeliveryOptions['twoWay']> {
+function withoutInbound(log: Logger): NonNullable<DeliveryOptions['inbound']> {
   const drop = async (m: { carrier: string; from: string; to: string }) => {
     log.warn({ carrier: m.carrier, from: m.from, to: m.to }, 'inbound SMS dropped: no inbound handler');
     return { stored: false, duplicate: false };
   };
-  const none = async () => undefined;
-  return {
-    inbound: { receive: drop, receivePart: drop, sweepParts: async () => 0 },
-    lookup: { byCarrierRef: none },
-    inbox: { storeKeyed: () => Promise.reject(new Error('no inbox without two-way messaging')) },
-  };
+  return { receive: drop, receivePart: drop, sweepParts: async () => 0 };
 }

@@ -184,7 +184,7 @@ export async function startWorker(
 /** What two-way messaging hands the delivery engine: SMPP MO storage, receipt notices, push jobs. */
 function twoWayDeliveryOptions(tw: TwoWay): Omit<DeliveryOptions, 'runWorker'> {
   return {
-    twoWay: { inbound: tw.inbound, lookup: tw.receiptLookup, inbox: tw.receiptLookup },
+    inbound: tw.inbound,
     handlers: tw.jobHandlers,
     bounceJobs: tw.inboxJobs,
   };

@@ -21,7 +21,7 @@ import { makePnmGateway } from '../carriers/push/pnm.js';
 import type { Config } from '../config/index.js';
 import { makePartStore } from '../store/adapters/inbound-parts.js';
 import type { Store } from '../store/adapters/store.js';
-import { makeTwoWayStore, type TwoWayStore } from '../store/adapters/two-way.js';
+import { makeTwoWayStore } from '../store/adapters/two-way.js';
 
 export interface TwoWay {
   /** Jobs enqueued with every message that lands in an inbox: `['push']` when push is on. */
@@ -38,8 +38,6 @@ export interface TwoWay {
   jobHandlers: Partial<Record<JobKind, JobHandler>>;
   /** Stores a carrier's inbound messages and parts (webhooks, and SMPP MO via CarrierEvents). */
   inbound: Inbound;
-  /** What the receipt use-case needs of two-way messaging (the message of a receipt, the inbox). */
-  receiptLookup: TwoWayStore;
   /** Set by the composition root once the dispatcher runs: a new inbox message wakes it. */
   wake: () => void;
   /**
@@ -93,7 +91,6 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
       outbox: { wake: () => tw.wake() },
       log: logger.child({ component: 'inbound' }),
     }),
-    receiptLookup: twoWay,
   };
   return tw;
 }
