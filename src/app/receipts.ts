@@ -53,6 +53,13 @@ export function makeHandleReceipt({ store, bounce, jobs, clock, outbox }: Receip
 }
 
 /**
+ * Waits before an unmatched receipt is tried again. The first are short: the `sent` commit a receipt
+ * raced is usually a few milliseconds behind it, and the held answer occupies a slot of the SMSC's own
+ * window of unanswered deliver_sm meanwhile.
+ */
+export const RECEIPT_RETRY_MS: readonly number[] = [10, 50, 250, 1_000, 5_000];
+
+/**
  * A receipt from a carrier link that waits for our answer (SMPP): resolves once the receipt is applied
  * durably, so the carrier may be told. A fast SMSC can send a receipt before our own `sent` batch is
  * committed, so an unmatched receipt is tried again after each of `delaysMs`, holding the answer; still
@@ -63,7 +70,7 @@ export function makeHandleReceipt({ store, bounce, jobs, clock, outbox }: Receip
 export function makeReceiptEvent(
   handle: HandleReceipt,
   log: Pick<Log, 'warn'>,
-  delaysMs: readonly number[] = [250, 1_000, 5_000],
+  delaysMs: readonly number[] = RECEIPT_RETRY_MS,
 ): (r: DeliveryReceipt) => Promise<void> {
   return async (r) => {
     for (let n = 0; ; n++) {
