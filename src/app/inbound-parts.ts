@@ -54,11 +54,10 @@ export interface PartStore {
   add(p: InboundPart, now: number, whole: WholeMessage, jobs: readonly JobKind[]): Promise<PartOutcome>;
   /** Groups still incomplete whose timeout has passed at `now`, oldest first, at most `limit`. */
   expired(now: number, limit: number): Promise<PartGroup[]>;
-  /**
-   * Join `g` with the parts it has, like a completing `add` (nothing when another instance did
-   * already), and forget joined groups whose timeout has passed.
-   */
+  /** Join `g` with the parts it has, like a completing `add` (nothing when another instance did already). */
   finish(g: PartGroup, now: number, whole: WholeMessage, jobs: readonly JobKind[]): Promise<PartOutcome>;
+  /** Forget the joined groups whose timeout has passed at `now` (a read when there are none). */
+  forget(now: number): Promise<void>;
 }
 
 /** The key naming a part's group. */

@@ -62,7 +62,10 @@ export type ReceiveInbound = (m: InboundSms, media?: readonly string[]) => Promi
 export interface Inbound {
   receive: ReceiveInbound;
   receivePart(p: InboundPart): Promise<InboundResult>;
-  /** Join the groups whose timeout has passed with what arrived; how many groups were joined. */
+  /**
+   * Join the groups whose timeout has passed with what arrived, and forget joined ones past theirs;
+   * how many groups were joined.
+   */
   sweepParts(limit?: number): Promise<number>;
 }
 
@@ -157,6 +160,7 @@ export function makeInbound({ accounts, inbox, parts, jobs, clock, outbox, log }
       return stored(await parts.add(p, clock.now(), wholeFor(dest), jobs));
     },
     async sweepParts(limit = 100) {
+      await parts.forget(clock.now());
       const groups: PartGroup[] = await parts.expired(clock.now(), limit);
       let joined = 0;
       for (const g of groups) {

@@ -118,6 +118,13 @@ test('a group still incomplete after its timeout is stored with what arrived', a
   // The missing part, late: its group was joined, so it is ignored until the timeout passes again.
   assert.equal((await inbound.receivePart(part(2, '9'))).duplicate, true);
   assert.deepEqual(await bodies(db), ['привет ']);
+  // One timeout after the join, the sweep forgets the group.
+  const groups = async () =>
+    (await db.kysely.selectFrom('inbound_part_groups').select('key').execute()).length;
+  assert.equal(await groups(), 1);
+  clock.t += 60_000;
+  await inbound.sweepParts();
+  assert.equal(await groups(), 0);
 });
 
 test('parts for a number no account holds are refused and not stored', async () => {

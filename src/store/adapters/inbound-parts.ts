@@ -15,6 +15,7 @@ import {
   countParts,
   deleteForgottenGroup,
   deleteForgottenGroups,
+  hasForgottenGroups,
   insertPart,
   markJoined,
   selectExpiredGroups,
@@ -60,10 +61,11 @@ export function makePartStore(store: Store): PartStore {
         return joinIn(q, { ...shape, createdAt }, now, whole, jobs);
       }),
     expired: (now, limit) => selectExpiredGroups(store.db.kysely, now, limit),
-    finish: (g, now, whole, jobs) =>
-      store.inTransaction(async (q) => {
-        await deleteForgottenGroups(q, now);
-        return joinIn(q, g, now, whole, jobs);
-      }),
+    finish: (g, now, whole, jobs) => store.inTransaction((q) => joinIn(q, g, now, whole, jobs)),
+    forget: async (now) => {
+      if (await hasForgottenGroups(store.db.kysely, now)) {
+        await store.inTransaction((q) => deleteForgottenGroups(q, now));
+      }
+    },
   };
 }

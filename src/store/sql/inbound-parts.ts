@@ -15,6 +15,18 @@ export async function deleteForgottenGroup(q: Q, key: string, now: number): Prom
     .execute();
 }
 
+/** select 1 from inbound_part_groups where joined_at is not null and expires_at <= ? limit 1 */
+export async function hasForgottenGroups(q: Q, now: number): Promise<boolean> {
+  const row = await q
+    .selectFrom('inbound_part_groups')
+    .select('key')
+    .where('joined_at', 'is not', null)
+    .where('expires_at', '<=', now)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** delete from inbound_part_groups where joined_at is not null and expires_at <= ? */
 export async function deleteForgottenGroups(q: Q, now: number): Promise<void> {
   await q
