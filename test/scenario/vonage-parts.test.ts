@@ -4,7 +4,7 @@ import { vonageSignature } from '../../src/carriers/vonage/webhook.js';
 import { callOk } from '../helpers/http.js';
 import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
-import { startTestService, type TestService } from '../helpers/service.js';
+import { startTestService, type TestService, tempDir } from '../helpers/service.js';
 
 // Two instances behind a load balancer, one PostgreSQL database: Vonage posts each part of a long text
 // as its own call, so the parts reach different instances. They wait in the database, not in either
@@ -109,4 +109,33 @@ test('parts of one message posted to both instances at once are joined exactly o
   for (const r of rows) assert.equal(r.body, 'p1 p2 p3 p4 ');
   assert.equal((await a.db.kysely.selectFrom('messages').select('id').execute()).length, before + 10);
   assert.equal((await a.db.kysely.selectFrom('inbound_parts').select('seq').execute()).length, 0);
+});
+
+test('a Vonage part received before a restart is joined with the rest after it', async () => {
+  const store = { dataDir: tempDir(), databaseUrl: await freshDatabaseUrl() };
+  const start = () =>
+    startTestService({
+      ...store,
+      push: { enabled: false },
+      inbound: {
+        carriers: { vonage: { type: 'vonage', signatureSecret: SECRET, signatureMethod: 'sha256' } },
+      },
+    });
+  const first = await start();
+  await first.admin.add({ username: 'alice', password: ALICE_PW, numbers: ['+447700900000'], region: 'GB' });
+  assert.equal(await postPart(first, 1, 'before, '), 200);
+  assert.equal(await postPart(first, 3, 'after'), 200);
+  await first.close();
+  const second = await start();
+  try {
+    assert.equal(await postPart(second, 2, 'during, '), 200);
+    const got = (await callOk(second.url, '/fetch_messages', { username: 'alice', password: ALICE_PW }))
+      .received_smss;
+    assert.deepEqual(
+      got.map((m) => m['sms_text']),
+      ['before, during, after'],
+    );
+  } finally {
+    await second.close();
+  }
 });
