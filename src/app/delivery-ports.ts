@@ -3,6 +3,7 @@
  * branch (issue #4), which also extends `ports.ts`, merges without conflicts.
  */
 import type { Message } from '../domain/message.js';
+import type { NotifiedMessage } from './dispositions.js';
 import type { DeliveryReceipt, Job, JobKind, JobOutcome, NewMessage } from './ports.js';
 
 /**
@@ -36,6 +37,17 @@ export interface FailedSend {
   bounce?: { message: NewMessage; jobs: readonly JobKind[] };
 }
 
+/** The notices a receipt may earn the sender, built by the use-case, stored with the receipt. */
+export interface ReceiptNotices {
+  /** When the receipt fails the message: the bounce notice. */
+  bounce(m: Message, error: string): FailedSend['bounce'] | undefined;
+  /**
+   * When the receipt completes the message's delivery: its positive-delivery notice, keyed so that it
+   * is stored once (`messages.inbound_key`).
+   */
+  delivered(m: NotifiedMessage): { message: NewMessage; key: string; jobs: readonly JobKind[] } | undefined;
+}
+
 /**
  * What the deliver handler and receipts need from the store. Writes are batched: each promise
  * resolves when its change is durable. A retry and its job's new run time share one transaction, as
@@ -67,12 +79,10 @@ export interface DeliveryStore {
   recordFailed(f: FailedSend & { jobId: number }): Promise<boolean>;
   /**
    * Apply a receipt: update its part, then the message (delivered once every part is, failed as soon
-   * as one fails). `bounce` builds the sender's notice when the message fails.
+   * as one fails), and store the notice `notices` builds for the sender in the same transaction.
+   * `matched` is false when no sent part has that id; `notified` is true when a notice was stored.
    */
-  applyReceipt(
-    r: DeliveryReceipt,
-    bounce: (m: Message, error: string) => FailedSend['bounce'] | undefined,
-  ): Promise<{ matched: boolean }>;
+  applyReceipt(r: DeliveryReceipt, notices: ReceiptNotices): Promise<{ matched: boolean; notified: boolean }>;
   /** Operator's retry: a failed message goes back to `queued` with a new job (its only one). */
   requeue(messageId: number): Promise<boolean>;
   /** Delete now the jobs of sent messages still waiting to be deleted (shutdown; tests). */

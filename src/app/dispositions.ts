@@ -3,7 +3,7 @@
  * x-acro-disposition-notification doc). A message whose `disposition_notification` marker asks for
  * `positive-delivery` and/or `display` earns its sender an `application/x-acro-disposition-notification`
  * message in their Fetch stream when that happens:
- * - delivered: a carrier's `delivered` receipt (`receipts-relay.ts`), or at once for an on-net message,
+ * - delivered: a carrier's `delivered` receipt (`receipts.ts`), or at once for an on-net message,
  *   which is in the recipient's inbox the moment Send Message answers;
  * - displayed: when a device of the recipient first fetches it (the displayed rule, `fetch-messages.ts`).
  * The notification comes from the peer, so it sits in the stream of the message it is about, and is

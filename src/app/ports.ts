@@ -66,10 +66,38 @@ export interface InboundSms {
   body: string;
 }
 
-/** Where a carrier with its own connection (SMPP) reports what arrives over it. */
+/** How the bytes of an inbound part are text: GSM 03.38 septets unpacked, UCS-2 (UTF-16BE), Latin-1, UTF-8. */
+export type PartEncoding = 'gsm7' | 'ucs2' | 'latin1' | 'utf8';
+
+/**
+ * One part of a concatenated inbound message (TS 23.040 §9.2.3.24.1 UDH, SMPP 3.4 sar_* TLVs, Vonage
+ * `concat-*`). Parts are kept as bytes and joined before they are decoded, so a character split across
+ * two parts by the sender's SMSC still decodes.
+ */
+export interface InboundPart {
+  carrier: string;
+  from: string;
+  to: string;
+  /** The sender's concatenation reference; with carrier, sender, recipient and total it names the group. */
+  ref: string;
+  total: number;
+  /** 1-based. */
+  seq: number;
+  data: Uint8Array;
+  encoding: PartEncoding;
+  /** Join what arrived when the group is still incomplete this long after its first part. */
+  timeoutMs: number;
+}
+
+/**
+ * Where a carrier with its own connection (SMPP) reports what arrives over it. Each promise resolves
+ * once what it reports is durable (or deliberately dropped, with a warning), and rejects when it could
+ * not be stored: only then may the carrier acknowledge it.
+ */
 export interface CarrierEvents {
-  receipt(r: DeliveryReceipt): void;
-  inbound(m: InboundSms): void;
+  receipt(r: DeliveryReceipt): Promise<void>;
+  inbound(m: InboundSms): Promise<void>;
+  part(p: InboundPart): Promise<void>;
 }
 
 /**

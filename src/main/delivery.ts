@@ -5,11 +5,13 @@
  */
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { makeCarrierEvents } from '../app/carrier-events.js';
 import { type Deliver, makeDeliver } from '../app/deliver.js';
 import { makeFirstAttempt } from '../app/first-attempt.js';
-import type { CarrierAdapter, Clock, InboundSms, JobHandler, JobKind } from '../app/ports.js';
+import type { Inbound } from '../app/inbound.js';
+import type { CarrierAdapter, Clock, JobHandler, JobKind, OutboxSignal } from '../app/ports.js';
 import type { CarrierLink } from '../app/readiness.js';
-import { type ApplyReceipt, makeApplyReceipt, makeReceiptSink } from '../app/receipts.js';
+import { type HandleReceipt, makeHandleReceipt } from '../app/receipts.js';
 import type { SendDelivery } from '../app/send-message.js';
 import { buildCarriers } from '../carriers/index.js';
 import { type DeliveryConfig, parseDeliveryConfig } from '../config/delivery.js';
@@ -20,12 +22,15 @@ import { makeJobQueue } from '../store/adapters/job-queue.js';
 import type { Db } from '../store/engine/db.js';
 import { type Dispatcher, startDispatcher } from '../worker/dispatcher.js';
 
+/** How often parts of long inbound messages are checked for their timeout. */
+const PARTS_SWEEP_MS = 1_000;
+
 /** Options the composition root chooses. */
 export interface DeliveryOptions {
   /** Run the dispatcher in this process. */
   runWorker: boolean;
-  /** Mobile-originated messages from carriers with their own link (SMPP); issue #4 stores them. */
-  onInbound?: (m: InboundSms) => void;
+  /** Stores SMPP MO messages and their parts (two-way messaging). */
+  inbound?: Pick<Inbound, 'receive' | 'receivePart' | 'sweepParts'>;
   /** Handlers for other job kinds (`push`, issue #4), run by the same dispatcher. */
   handlers?: Partial<Record<JobKind, JobHandler>>;
   /** Jobs to enqueue with a bounce notice (a push to the sender). */
@@ -37,7 +42,8 @@ export interface DeliveryRuntime {
   config: Readonly<DeliveryConfig>;
   send: SendDelivery;
   deliver: Deliver;
-  applyReceipt: ApplyReceipt;
+  /** The receipt use-case, for carrier webhooks too. */
+  handleReceipt: HandleReceipt;
   dispatcher: Dispatcher | undefined;
   /** Each configured carrier's link, for readiness. */
   links(): CarrierLink[];
@@ -67,13 +73,17 @@ export async function startDelivery(
     clock,
     bounceJobs: opts.bounceJobs ?? [],
   });
-  const applyReceipt = makeApplyReceipt(store, deliver.bounce);
-  const onInbound =
-    opts.onInbound ??
-    ((m: InboundSms) =>
-      // Storing inbound SMS is issue #4; until it is wired, say so loudly (without the text).
-      log.warn({ carrier: m.carrier, from: m.from, to: m.to }, 'inbound SMS dropped: no inbound handler'));
-  const events = { receipt: makeReceiptSink(applyReceipt, log), inbound: onInbound };
+  let dispatcher: Dispatcher | undefined;
+  const outbox: OutboxSignal = { wake: () => dispatcher?.wake() };
+  const inbound = opts.inbound ?? withoutInbound(log);
+  const handleReceipt = makeHandleReceipt({
+    store,
+    bounce: deliver.bounce,
+    jobs: opts.bounceJobs ?? [],
+    clock,
+    outbox,
+  });
+  const events = makeCarrierEvents({ inbound, handleReceipt, log });
   const started: CarrierAdapter[] = [];
   try {
     for (const c of carriers.values()) {
@@ -85,10 +95,24 @@ export async function startDelivery(
     throw e;
   }
 
+  // Parts of long inbound messages still incomplete after their timeout are joined with what arrived.
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    inbound
+      .sweepParts()
+      .catch((err: unknown) => log.error({ err }, 'joining expired inbound parts failed'))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, PARTS_SWEEP_MS);
+  sweep.unref();
+
   const owner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const lease = { owner, ms: d.leaseMs };
   const stop = new AbortController();
-  const dispatcher = opts.runWorker
+  dispatcher = opts.runWorker
     ? startDispatcher(
         {
           queue,
@@ -110,7 +134,7 @@ export async function startDelivery(
   return {
     config: dc,
     deliver,
-    applyReceipt,
+    handleReceipt,
     dispatcher,
     send: {
       canRoute: (to, sender) => route(dc.routes, to, sender) !== undefined,
@@ -120,10 +144,20 @@ export async function startDelivery(
     },
     links: () => [...carriers.values()].map((c) => ({ name: c.name, link: c.link?.() ?? 'none' })),
     async close() {
+      clearInterval(sweep);
       stop.abort();
       await dispatcher?.done;
       await store.settle();
       await Promise.allSettled(started.map((c) => c.close?.()));
     },
   };
+}
+
+/** Without two-way messaging (benchmarks): an MO message is dropped loudly, never with its text. */
+function withoutInbound(log: Logger): NonNullable<DeliveryOptions['inbound']> {
+  const drop = async (m: { carrier: string; from: string; to: string }) => {
+    log.warn({ carrier: m.carrier, from: m.from, to: m.to }, 'inbound SMS dropped: no inbound handler');
+    return { stored: false, duplicate: false };
+  };
+  return { receive: drop, receivePart: drop, sweepParts: async () => 0 };
 }

@@ -47,7 +47,7 @@ export async function startService(
     const store = makeStore(db, clock);
     const tw = composeTwoWay(config, store, clock, logger);
     delivery = await startDelivery(config, db, logger, clock, {
-      ...deliveryOptions(tw, logger),
+      ...deliveryOptions(tw),
       ...opts,
       runWorker: opts.runWorker ?? parseDeliveryConfig(config).delivery.worker,
     });
@@ -82,13 +82,15 @@ export async function startService(
           }
         : {}),
     });
-    const { handleReceipt, ...twoWayUseCases } = twoWayHandlers(
+    const { receiveWebhook, ...twoWayUseCases } = twoWayHandlers(
       config,
       store,
       clock,
       authenticate,
-      delivery.applyReceipt,
+      delivery.handleReceipt,
+      makeWebhooks(config.inbound.carriers),
       tw,
+      logger,
     );
     app = buildServer({
       options: {
@@ -101,12 +103,7 @@ export async function startService(
       handlers: {
         sendMessage,
         ...twoWayUseCases,
-        inbound: {
-          webhooks: makeWebhooks(config.inbound.carriers),
-          publicUrl: config.inbound.publicUrl,
-          receiveInbound: tw.receiveInbound,
-          handleReceipt,
-        },
+        inbound: { publicUrl: config.inbound.publicUrl, receiveWebhook },
       },
       checkReadiness: makeCheckReadiness({ store: makeStoreProbe(db), carriers: delivery.links }),
     });

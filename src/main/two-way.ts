@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import type { Authenticate } from '../app/authenticate.js';
 import { type FetchMessages, makeFetchMessages } from '../app/fetch-messages.js';
-import { makeReceiveInbound, type ReceiveInbound } from '../app/inbound.js';
+import { type Inbound, makeInbound } from '../app/inbound.js';
 import type { Clock, JobHandler, JobKind } from '../app/ports.js';
 import { makePushHandler } from '../app/push.js';
 import {
@@ -14,9 +14,11 @@ import {
   type ReportAccountRemoval,
   type ReportPushToken,
 } from '../app/push-tokens.js';
-import { type ApplyReceipt, type HandleReceipt, makeHandleReceipt } from '../app/receipts-relay.js';
+import type { HandleReceipt } from '../app/receipts.js';
+import { type CarrierWebhooks, makeReceiveWebhook, type ReceiveWebhook } from '../app/receive-webhook.js';
 import { makePnmGateway } from '../carriers/push/pnm.js';
 import type { Config } from '../config/index.js';
+import { makePartStore } from '../store/adapters/inbound-parts.js';
 import type { Store } from '../store/adapters/store.js';
 import { makeTwoWayStore, type TwoWayStore } from '../store/adapters/two-way.js';
 import type { DeliveryOptions } from './delivery.js';
@@ -30,8 +32,8 @@ export interface TwoWay {
   inboxJobs: readonly JobKind[];
   /** Handlers for the dispatcher. */
   jobHandlers: Partial<Record<JobKind, JobHandler>>;
-  /** Stores a carrier's inbound message (webhooks, and SMPP MO via CarrierEvents.inbound). */
-  receiveInbound: ReceiveInbound;
+  /** Stores a carrier's inbound messages and parts (webhooks, and SMPP MO via CarrierEvents). */
+  inbound: Inbound;
   /** Set by the composition root once the dispatcher runs: a new inbox message wakes it. */
   wake: () => void;
 }
@@ -53,13 +55,6 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
       onPushError: (info) => logger.warn(info, 'push failed'),
     });
   }
-  const storeInbound = makeReceiveInbound({
-    accounts: store,
-    inbox: twoWay,
-    jobs: inboxJobs,
-    onRefused: (m, reason) =>
-      logger.warn({ carrier: m.carrier, ref: m.carrierRef, to: m.to, reason }, 'inbound refused'),
-  });
   const tw: TwoWay = {
     store: twoWay,
     close: async () => {
@@ -68,11 +63,16 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
     inboxJobs,
     jobHandlers,
     wake: () => {},
-    receiveInbound: async (m, media) => {
-      const r = await storeInbound(m, media);
-      if (r.stored) tw.wake();
-      return r;
-    },
+    inbound: makeInbound({
+      accounts: store,
+      inbox: twoWay,
+      parts: makePartStore(store),
+      jobs: inboxJobs,
+      clock,
+      // Late-bound: the dispatcher starts after this is built.
+      outbox: { wake: () => tw.wake() },
+      log: logger.child({ component: 'inbound' }),
+    }),
   };
   return tw;
 }
@@ -83,22 +83,17 @@ export function twoWayHandlers(
   store: Store,
   clock: Clock,
   authenticate: Authenticate,
-  applyReceipt: ApplyReceipt,
+  handleReceipt: HandleReceipt,
+  webhooks: CarrierWebhooks,
   tw: TwoWay,
+  logger: Logger,
 ): {
   fetchMessages: FetchMessages;
   reportPushToken: ReportPushToken;
   reportAccountRemoval: ReportAccountRemoval;
-  handleReceipt: HandleReceipt;
+  receiveWebhook: ReceiveWebhook;
 } {
   const twoWay = tw.store;
-  const handleReceipt = makeHandleReceipt({
-    applyReceipt,
-    lookup: twoWay,
-    inbox: twoWay,
-    jobs: tw.inboxJobs,
-    clock,
-  });
   return {
     fetchMessages: makeFetchMessages({
       authenticate,
@@ -110,22 +105,19 @@ export function twoWayHandlers(
     }),
     reportPushToken: makeReportPushToken({ authenticate, store: twoWay, clock }),
     reportAccountRemoval: makeReportAccountRemoval({ authenticate, store: twoWay, clock }),
-    handleReceipt: async (r) => {
-      const out = await handleReceipt(r);
-      if (out.relayed) tw.wake();
-      return out;
-    },
+    receiveWebhook: makeReceiveWebhook({
+      webhooks,
+      inbound: tw.inbound,
+      handleReceipt,
+      log: logger.child({ component: 'webhooks' }),
+    }),
   };
 }
 
 /** What two-way messaging hands the delivery engine: SMPP MO storage, push jobs, bounce pushes. */
-export function deliveryOptions(tw: TwoWay, logger: Logger): Partial<DeliveryOptions> {
+export function deliveryOptions(tw: TwoWay): Omit<DeliveryOptions, 'runWorker'> {
   return {
-    onInbound: (m) => {
-      tw.receiveInbound(m).catch((err: unknown) =>
-        logger.error({ err, carrier: m.carrier, ref: m.carrierRef }, 'storing an inbound SMS failed'),
-      );
-    },
+    inbound: tw.inbound,
     handlers: tw.jobHandlers,
     bounceJobs: tw.inboxJobs,
   };

@@ -17,7 +17,7 @@ export async function startWorker(
   try {
     const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);
     const delivery = await startDelivery(config, db, logger, clock, {
-      ...deliveryOptions(tw, logger),
+      ...deliveryOptions(tw),
       runWorker: true,
     });
     const dispatcher = delivery.dispatcher;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import type { CarrierAdapter, DeliveryReceipt, InboundSms, OutboundSms } from '../../src/app/ports.js';
+import type { CarrierAdapter, OutboundSms } from '../../src/app/ports.js';
 import { makeSmppAdapter, type SmppCarrierConfig } from '../../src/carriers/smpp/adapter.js';
 import { encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
+import { recordEvents as events } from '../helpers/carrier-events.js';
 import { type FakeSmsc, startFakeSmsc } from '../helpers/fake-smsc.js';
 
 let smsc: FakeSmsc;
@@ -14,12 +15,6 @@ const sms = (body: string, to = '+420601000001'): OutboundSms => ({
   to,
   body,
 });
-
-function events() {
-  const receipts: DeliveryReceipt[] = [];
-  const inbound: InboundSms[] = [];
-  return { receipts, inbound, receipt: (r: DeliveryReceipt) => receipts.push(r) };
-}
 
 async function adapter(over: Partial<SmppCarrierConfig> = {}) {
   const ev = events();
@@ -34,7 +29,7 @@ async function adapter(over: Partial<SmppCarrierConfig> = {}) {
     ...over,
   });
   open.push(a);
-  await a.start!({ receipt: ev.receipt, inbound: (m) => ev.inbound.push(m) });
+  await a.start!(ev.carrierEvents);
   return { a, ev };
 }
 
@@ -65,7 +60,7 @@ describe('binding', () => {
       password: 'nope',
     });
     open.push(a);
-    await assert.rejects(a.start!({ receipt() {}, inbound() {} }), /ESME_RBINDFAIL \(0x0000000D\)/);
+    await assert.rejects(a.start!(events().carrierEvents), /ESME_RBINDFAIL \(0x0000000D\)/);
     const out = await a.send(sms('hi'), never);
     assert.deepEqual(out, { ok: false, retryable: true, reason: 'SMPP link down' });
   });

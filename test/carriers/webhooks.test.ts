@@ -190,12 +190,12 @@ test('a signed Vonage inbound SMS is accepted and a bad or missing sig is refuse
   assert.deepEqual(hook(vonageGet({ ...f, sig: '' })), { ok: false, reason: 'missing sig' });
 });
 
-test('Vonage concatenated parts are held until the last arrives, in any order', () => {
+test('Vonage concatenated parts are read as parts of one group, for the store to join', () => {
   const hook = makeVonageWebhook();
   const part = (n: string, text: string) =>
     vonageGet({
-      msisdn: '4477',
-      to: '4488',
+      msisdn: '447700900001',
+      to: '447700900000',
       text,
       messageId: `P${n}`,
       concat: 'true',
@@ -203,10 +203,21 @@ test('Vonage concatenated parts are held until the last arrives, in any order', 
       'concat-total': '3',
       'concat-part': n,
     });
-  assert.equal(hook(part('2', 'lo, ')).ok, true);
-  assert.deepEqual(hook(part('3', 'world')), { ok: true, kind: 'ignored', note: 'part 3 of 3' });
-  const out = hook(part('1', 'Hel'));
-  assert.equal(out.ok && out.kind === 'inbound' && out.sms.body, 'Hello, world');
+  const out = hook(part('2', 'lo, ✓'));
+  assert.ok(out.ok && out.kind === 'part');
+  const { data, ...rest } = out.part;
+  assert.deepEqual(rest, {
+    carrier: 'vonage',
+    from: '+447700900001',
+    to: '+447700900000',
+    ref: '9',
+    total: 3,
+    seq: 2,
+    encoding: 'utf8',
+    timeoutMs: 600_000,
+  });
+  assert.equal(Buffer.from(data).toString('utf8'), 'lo, ✓');
+  assert.deepEqual(hook(part('4', 'x')), { ok: false, reason: 'bad concat fields' });
 });
 
 test('Vonage receipts: delivered, and failed with its err-code', () => {

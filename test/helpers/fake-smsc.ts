@@ -2,6 +2,11 @@
  * A fake SMSC on a real loopback socket (smpp 0.5 `createServer`, port 0), standing in for the outside
  * world only: it checks bind credentials, records every submit_sm with its raw bytes, answers with a
  * programmable status and delay, sends receipts and MO messages, and can drop its clients.
+ *
+ * Like a real SMSC, it keeps every deliver_sm (receipt or MO) until a bound client answers it with
+ * status 0: one answered with an error is sent again after `redeliverMs`, and every one still
+ * unanswered when a session closes is sent again as soon as a client binds (SMPP 3.4 §4.6.2:
+ * https://smpp.org/SMPP_v3_4_Issue1_2.pdf).
  */
 import type { AddressInfo } from 'node:net';
 import smpp from 'smpp';
@@ -40,6 +45,16 @@ export interface FakeSmscOptions {
    * carry the same number in decimal (a quirk of many SMSCs). Default: `msg-N` in both.
    */
   idQuirk?: 'hex-then-decimal';
+  /** Wait before sending again a deliver_sm answered with an error; default 200 ms. */
+  redeliverMs?: number;
+}
+
+/** One deliver_sm_resp as the SMSC received it. */
+export interface DeliverAnswer {
+  /** performance.now() when it arrived. */
+  at: number;
+  status: number;
+  kind: 'receipt' | 'mo';
 }
 
 /** An MO message to inject as deliver_sm. */
@@ -66,6 +81,12 @@ export interface FakeSmsc {
   ignoreEnquireLink: boolean;
   /** Largest number of submit_sm seen awaiting our answer at once on one session (bind). */
   maxOutstanding: number;
+  /** Every deliver_sm_resp received, in order. */
+  deliverAnswers: DeliverAnswer[];
+  /** deliver_sm sent (each attempt counts). */
+  deliverSent: number;
+  /** deliver_sm not yet answered with status 0. */
+  unanswered(): number;
   setResponder(fn: Responder): void;
   sendReceipt(messageId: string, stat: string, tlvs?: Record<string, unknown>): void;
   sendMo(mo: MoSpec): void;
@@ -85,6 +106,36 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
   // on the next session's window.
   const outstanding = new Map<smpp.Session, number>();
   const bound = new Set<smpp.Session>();
+  // deliver_sm not yet answered with status 0, by our own id: sent again on error and on every bind.
+  type Pending = {
+    kind: DeliverAnswer['kind'];
+    options: Record<string, unknown>;
+    onSession: Set<smpp.Session>;
+  };
+  const pending = new Map<number, Pending>();
+  let nextDeliver = 1;
+  const redeliverMs = opts.redeliverMs ?? 200;
+  const sendDeliver = (id: number, s: smpp.Session) => {
+    const d = pending.get(id);
+    if (!d || d.onSession.has(s)) return;
+    d.onSession.add(s);
+    fake.deliverSent++;
+    s.deliver_sm(d.options, (resp) => {
+      d.onSession.delete(s);
+      fake.deliverAnswers.push({ at: performance.now(), status: resp.command_status, kind: d.kind });
+      if (!pending.has(id)) return;
+      if (resp.command_status === 0) pending.delete(id);
+      else
+        setTimeout(() => {
+          for (const b of bound) sendDeliver(id, b);
+        }, redeliverMs);
+    });
+  };
+  const deliver = (kind: DeliverAnswer['kind'], options: Record<string, unknown>) => {
+    const id = nextDeliver++;
+    pending.set(id, { kind, options, onSession: new Set() });
+    for (const s of bound) sendDeliver(id, s);
+  };
 
   const fake: FakeSmsc = {
     port: 0,
@@ -102,35 +153,34 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
     enquireLinks: 0,
     ignoreEnquireLink: false,
     maxOutstanding: 0,
+    deliverAnswers: [],
+    deliverSent: 0,
+    unanswered: () => pending.size,
     setResponder: (fn) => {
       responder = fn;
     },
     sendReceipt(messageId, stat, tlvs = {}) {
       const text = `id:${messageId} sub:001 dlvrd:${stat === 'DELIVRD' ? '001' : '000'} submit date:2501011200 done date:2501011201 stat:${stat} err:${stat === 'DELIVRD' ? '000' : '001'} text:`;
-      for (const s of bound) {
-        s.deliver_sm({
-          esm_class: 0x04,
-          data_coding: 0,
-          short_message: Buffer.from(text, 'latin1'),
-          ...tlvs,
-        });
-      }
+      deliver('receipt', {
+        esm_class: 0x04,
+        data_coding: 0,
+        short_message: Buffer.from(text, 'latin1'),
+        ...tlvs,
+      });
     },
     sendMo(mo) {
-      for (const s of bound) {
-        s.deliver_sm({
-          source_addr_ton: 1,
-          source_addr_npi: 1,
-          source_addr: mo.from,
-          dest_addr_ton: 1,
-          dest_addr_npi: 1,
-          destination_addr: mo.to,
-          esm_class: mo.esmClass ?? 0,
-          data_coding: mo.dataCoding ?? 0,
-          short_message: mo.data,
-          ...mo.tlvs,
-        });
-      }
+      deliver('mo', {
+        source_addr_ton: 1,
+        source_addr_npi: 1,
+        source_addr: mo.from,
+        dest_addr_ton: 1,
+        dest_addr_npi: 1,
+        destination_addr: mo.to,
+        esm_class: mo.esmClass ?? 0,
+        data_coding: mo.dataCoding ?? 0,
+        short_message: mo.data,
+        ...mo.tlvs,
+      });
     },
     dropClients() {
       for (const s of server.sessions) s.destroy();
@@ -159,6 +209,7 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
     session.on('close', () => {
       bound.delete(session);
       outstanding.delete(session);
+      for (const d of pending.values()) d.onSession.delete(session);
     });
     session.on('bind_transceiver', (pdu) => {
       const ok = pdu['system_id'] === systemId && pdu['password'] === password;
@@ -168,6 +219,7 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
       if (!ok) return;
       fake.binds++;
       bound.add(session);
+      for (const id of pending.keys()) sendDeliver(id, session);
     });
     session.on('enquire_link', (pdu) => {
       fake.enquireLinks++;

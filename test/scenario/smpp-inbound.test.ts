@@ -7,7 +7,7 @@ import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 // MO messages (deliver_sm) from a fake SMSC over the delivery engine's real SMPP bind, through
-// `receiveInbound`, to the right account's Fetch stream (docs/two-way.md "Inbound messages").
+// the inbound use-case (`app/inbound.ts`), to the right account's Fetch stream (docs/two-way.md "Inbound messages").
 const ALICE_PW = password('alice');
 const BOB_PW = password('bob');
 let svc: TestService;

@@ -1,29 +1,12 @@
 /**
- * What every carrier webhook parser takes and gives. Parsers are pure: no framework, no storage; the
- * HTTP edge answers 403 on `{ok: false}` and stores nothing, 200 otherwise.
+ * Helpers for the carrier webhook parsers. Parsers are pure: no framework, no storage; what they take
+ * and give is declared by the use-case that calls them (`app/receive-webhook.ts`), which stores
+ * nothing for `{ok: false}`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { DeliveryReceipt, InboundSms } from '../../app/ports.js';
+import type { WebhookRequest, WebhookResult } from '../../app/receive-webhook.js';
 
-/** An incoming webhook call as the HTTP edge received it. */
-export interface WebhookRequest {
-  method: string;
-  /** The full public URL as configured at the carrier (scheme, host, path, query): signatures cover it. */
-  url: string;
-  /** Lower-case names, as node:http and fastify give them. */
-  headers: Record<string, string | string[] | undefined>;
-  /** The body bytes exactly as sent: signatures cover them. */
-  rawBody: Buffer;
-  /** Parsed form/JSON fields, when the edge already parsed them; else parsers read `rawBody`. */
-  fields?: Record<string, string>;
-}
-
-/** What a webhook call means. */
-export type WebhookResult =
-  | { ok: true; kind: 'inbound'; sms: InboundSms; media?: string[] }
-  | { ok: true; kind: 'receipt'; receipt: DeliveryReceipt }
-  | { ok: true; kind: 'ignored'; note?: string }
-  | { ok: false; reason: string };
+export type { WebhookRequest, WebhookResult } from '../../app/receive-webhook.js';
 
 /** Shorthand for a refused call. */
 export const reject = (reason: string): WebhookResult => ({ ok: false, reason });

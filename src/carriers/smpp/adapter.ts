@@ -8,14 +8,12 @@
  * a configuration error, and retrying would only get the account locked. A refusal on a later rebind is
  * retried with backoff (the SMSC may be restarting).
  */
-import { randomUUID } from 'node:crypto';
 import smpp from 'smpp';
 import type { CarrierAdapter, CarrierEvents, LinkState, OutboundSms, SendOutcome } from '../../app/ports.js';
 import { concatUdh, countSegments, encodeGsm7, encodeUcs2, splitText } from '../../domain/segments.js';
 import { type ResolvedSmppConfig, resolveSmppConfig, type SmppCarrierConfig } from './config.js';
-import { MoAssembler } from './mo.js';
-import { rawUserData, type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
-import { otherIdSpellings, parseReceipt } from './receipt.js';
+import { reportDeliverSm } from './deliver.js';
+import { type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
 import { isCredentialRefusal, statusLabel } from './status.js';
 import { PendingSubmit, retry, type Submitted } from './submit.js';
 import { SubmitWindow } from './window.js';
@@ -26,9 +24,6 @@ export type { SmppCarrierConfig } from './config.js';
 export function makeSmppAdapter(config: SmppCarrierConfig): CarrierAdapter {
   return new SmppCarrier(resolveSmppConfig(config));
 }
-
-/** International TON (§5.2.5) numbers travel without '+'; we keep E.164 with '+' inside. */
-const toE164 = (addr: string, ton: number) => (ton === 1 && /^\d+$/.test(addr) ? `+${addr}` : addr);
 
 class SmppCarrier implements CarrierAdapter {
   readonly name: string;
@@ -46,7 +41,6 @@ class SmppCarrier implements CarrierAdapter {
   readonly #window: SubmitWindow;
   readonly #inflight = new Set<PendingSubmit>();
   readonly #boundWaiters = new Set<() => void>();
-  readonly #mo: MoAssembler;
   /** The socket corked for this turn of the event loop (see #corkTurn), if any. */
   #corked: smpp.Session['socket'] | undefined;
 
@@ -59,11 +53,6 @@ class SmppCarrier implements CarrierAdapter {
     this.name = cfg.name;
     this.maxInFlight = cfg.window;
     this.#window = new SubmitWindow(cfg.window);
-    this.#mo = new MoAssembler(cfg.moReassemblyMs, cfg.moDefaultAlphabet, ({ from, to, body }) =>
-      // SMPP 3.4 deliver_sm has no message id: the ref is ours, unique, so a message is never dropped as
-      // a duplicate (only a lost deliver_sm_resp makes the SMSC send the same one twice).
-      this.#events?.inbound({ carrier: this.name, carrierRef: `smpp-mo:${randomUUID()}`, from, to, body }),
-    );
   }
 
   start(events: CarrierEvents): Promise<void> {
@@ -92,7 +81,6 @@ class SmppCarrier implements CarrierAdapter {
     this.#closing = true;
     clearTimeout(this.#reconnectTimer);
     clearInterval(this.#enquireTimer);
-    this.#mo.flush();
     for (const wake of this.#boundWaiters) wake();
     const session = this.#session;
     if (!session || session.socket.closed) return;
@@ -215,12 +203,20 @@ class SmppCarrier implements CarrierAdapter {
     session.on('close', () => this.#onClose(session, first));
     session.on('enquire_link', (pdu) => session.send(pdu.response()));
     session.on('unbind', (pdu) => session.send(pdu.response(), () => session.close()));
+    // §4.6.2: answer every deliver_sm, but only once what it carries is durable. A store failure is
+    // answered ESME_RSYSERR, so the SMSC keeps the message and tries again later.
     session.on('deliver_sm', (pdu) => {
+      const body = tap.last();
+      let stored: Promise<void>;
       try {
-        this.#onDeliver(pdu, tap.last());
-      } finally {
-        session.send(pdu.response()); // §4.6.2: always answer, or the SMSC resends forever
+        stored = this.#events ? reportDeliverSm(pdu, body, this.cfg, this.#events) : Promise.resolve();
+      } catch (e) {
+        stored = Promise.reject(e);
       }
+      stored.then(
+        () => session.send(pdu.response()),
+        () => session.send(pdu.response({ command_status: smpp.errors['ESME_RSYSERR'] ?? 0x08 })),
+      );
     });
   }
 
@@ -254,46 +250,5 @@ class SmppCarrier implements CarrierAdapter {
     const delay = Math.min(maxMs, minMs * 2 ** this.#attempt++);
     this.#reconnectTimer = setTimeout(() => this.#connect(), delay / 2 + (Math.random() * delay) / 2);
     this.#reconnectTimer.unref();
-  }
-
-  #onDeliver(pdu: smpp.Pdu, body: Buffer | undefined): void {
-    const raw = body ? rawUserData(body) : null;
-    if (!raw) return;
-    const data = raw.shortMessage.length > 0 ? raw.shortMessage : (raw.messagePayload ?? raw.shortMessage);
-    const esm = Number(pdu['esm_class'] ?? 0);
-    if ((esm & 0x3c) === 0x04) {
-      // §5.2.12: message type bits 5-2 = 0001 is an SMSC delivery receipt.
-      const tlvState = pdu['message_state'];
-      const r = parseReceipt(data.toString('latin1'), {
-        receiptedMessageId:
-          typeof pdu['receipted_message_id'] === 'string' ? pdu['receipted_message_id'] : undefined,
-        messageState: typeof tlvState === 'number' ? tlvState : undefined,
-      });
-      if (!r || r.status === null) return;
-      const otherRefs = otherIdSpellings(r.messageId);
-      this.#events?.receipt({
-        carrier: this.name,
-        carrierRef: r.messageId,
-        ...(otherRefs.length > 0 ? { otherRefs } : {}),
-        status: r.status,
-        ...(r.status === 'failed' ? { error: `stat:${r.stat} err:${r.err}` } : {}),
-        ...(r.doneAt !== undefined ? { at: r.doneAt } : {}),
-      });
-      return;
-    }
-    const ref = pdu['sar_msg_ref_num'];
-    const total = pdu['sar_total_segments'];
-    const seq = pdu['sar_segment_seqnum'];
-    this.#mo.add({
-      from: toE164(String(pdu['source_addr'] ?? ''), Number(pdu['source_addr_ton'] ?? 0)),
-      to: toE164(String(pdu['destination_addr'] ?? ''), Number(pdu['dest_addr_ton'] ?? 0)),
-      dataCoding: Number(pdu['data_coding'] ?? 0),
-      data,
-      udhi: (esm & 0x40) !== 0,
-      sar:
-        typeof ref === 'number' && typeof total === 'number' && typeof seq === 'number'
-          ? { ref, total, seq }
-          : undefined,
-    });
   }
 }

@@ -1,7 +1,9 @@
 /**
- * Mobile-originated messages over SMPP: decode short_message per data_coding and reassemble
- * concatenated parts (UDH IE 0x00/0x08, TS 23.040 §9.2.3.24.1/.8, or the sar_* TLVs, SMPP 3.4 §5.3.2.22-24).
+ * Mobile-originated messages over SMPP: decode short_message per data_coding, and tell the parts of
+ * concatenated messages (UDH IE 0x00/0x08, TS 23.040 §9.2.3.24.1/.8, or the sar_* TLVs, SMPP 3.4
+ * §5.3.2.22-24) for the durable parts store, which joins them.
  */
+import type { PartEncoding } from '../../app/ports.js';
 import { decodeGsm7, decodeUcs2, parseUdh } from '../../domain/segments.js';
 
 /** How to read data_coding 0 (SMSC default) and 1 (IA5): GSM septets unpacked, or Latin-1 bytes. */
@@ -29,83 +31,51 @@ export interface MoPart {
   sar?: { ref: number; total: number; seq: number } | undefined;
 }
 
-/** A whole MO message, ready for `events.inbound`. */
-export interface MoMessage {
-  from: string;
-  to: string;
-  body: string;
-  /** Parts that never arrived before the timeout (0 when complete). */
-  missing: number;
-}
+/** One deliver_sm read: a whole message, or one part of a concatenated one for the parts store. */
+export type MoRead =
+  | { kind: 'whole'; from: string; to: string; body: string }
+  | {
+      kind: 'part';
+      from: string;
+      to: string;
+      ref: number;
+      total: number;
+      seq: number;
+      data: Uint8Array;
+      encoding: PartEncoding;
+    };
 
-interface Pending {
-  dataCoding: number;
-  total: number;
-  from: string;
-  to: string;
-  parts: Map<number, Uint8Array>;
-  timer: NodeJS.Timeout;
+/** How user data in `dataCoding` reads as text (the same rules as `decodeUserData`). */
+export function partEncoding(dataCoding: number, dflt: DefaultAlphabet): PartEncoding {
+  const dc = dataCoding & 0xff;
+  if (dc === 0x08) return 'ucs2';
+  if ((dc === 0x00 || dc === 0x01) && dflt === 'gsm7') return 'gsm7';
+  if ((dc & 0xf4) === 0xf0) return 'gsm7';
+  return 'latin1';
 }
 
 /**
- * Collects parts in memory keyed by (source, destination, ref, total). Parts are joined as bytes and
- * decoded once, so a surrogate pair or an escape split by the sender's SMSC still decodes. After
- * `timeoutMs` without completion, what arrived is delivered (a message with a hole beats none).
+ * Read one MO deliver_sm: the concatenation facts come from the UDH (stripped from the data) or the
+ * sar_* TLVs; a part is kept as bytes so the parts are joined before they are decoded, and a surrogate
+ * pair or an escape split by the sender's SMSC still decodes.
  */
-export class MoAssembler {
-  readonly #pending = new Map<string, Pending>();
-
-  constructor(
-    private readonly timeoutMs: number,
-    private readonly dflt: DefaultAlphabet,
-    private readonly emit: (m: MoMessage) => void,
-  ) {}
-
-  /** Take one part; emits at once for a single-part message or the last missing part. */
-  add(p: MoPart): void {
-    let data = p.data;
-    let concat = p.sar;
-    if (p.udhi && data.length > 0) {
-      const udh = parseUdh(data);
-      if (udh) concat = { ref: udh.ref, total: udh.total, seq: udh.seq };
-      data = data.subarray(Math.min(data.length, data[0]! + 1));
-    }
-    if (!concat || concat.total <= 1) {
-      this.emit({ from: p.from, to: p.to, body: decodeUserData(data, p.dataCoding, this.dflt), missing: 0 });
-      return;
-    }
-    const key = `${p.from}\u0000${p.to}\u0000${concat.ref}\u0000${concat.total}`;
-    let entry = this.#pending.get(key);
-    if (!entry) {
-      const timer = setTimeout(() => this.#finish(key), this.timeoutMs);
-      timer.unref();
-      entry = {
-        dataCoding: p.dataCoding,
-        total: concat.total,
-        from: p.from,
-        to: p.to,
-        parts: new Map(),
-        timer,
-      };
-      this.#pending.set(key, entry);
-    }
-    entry.parts.set(concat.seq, data);
-    if (entry.parts.size >= entry.total) this.#finish(key);
+export function readMo(p: MoPart, dflt: DefaultAlphabet): MoRead {
+  let data = p.data;
+  let concat = p.sar;
+  if (p.udhi && data.length > 0) {
+    const udh = parseUdh(data);
+    if (udh) concat = { ref: udh.ref, total: udh.total, seq: udh.seq };
+    data = data.subarray(Math.min(data.length, data[0]! + 1));
   }
-
-  /** Deliver everything pending now (on close): each part was acknowledged, so the SMSC will not resend. */
-  flush(): void {
-    for (const key of [...this.#pending.keys()]) this.#finish(key);
+  if (!concat || concat.total <= 1) {
+    return { kind: 'whole', from: p.from, to: p.to, body: decodeUserData(data, p.dataCoding, dflt) };
   }
-
-  #finish(key: string): void {
-    const e = this.#pending.get(key);
-    if (!e) return;
-    clearTimeout(e.timer);
-    this.#pending.delete(key);
-    const seqs = [...e.parts.keys()].sort((a, b) => a - b);
-    const bytes = Buffer.concat(seqs.map((s) => e.parts.get(s)!));
-    const body = decodeUserData(bytes, e.dataCoding, this.dflt);
-    this.emit({ from: e.from, to: e.to, body, missing: e.total - e.parts.size });
-  }
+  return {
+    kind: 'part',
+    from: p.from,
+    to: p.to,
+    ...concat,
+    data,
+    encoding: partEncoding(p.dataCoding, dflt),
+  };
 }

@@ -1,6 +1,6 @@
 /**
  * Vonage SMS API webhooks: inbound SMS (`msisdn`, `to`, `text`, `messageId`, and for long texts
- * `concat-ref`/`concat-total`/`concat-part`) and delivery receipts (`messageId`, `status`, `err-code`),
+ * `concat-ref`/`concat-total`/`concat-part`, each part its own call) and delivery receipts (`messageId`, `status`, `err-code`),
  * by GET query, POST form or POST JSON. Signed webhooks add `sig` (and `timestamp`):
  * - `md5hash`: hex MD5 of `&k=v&k=v…` (params sorted by name, `sig` left out, `&` and `=` inside
  *   values replaced with `_`) followed directly by the signature secret;
@@ -9,7 +9,7 @@
  * https://developer.vonage.com/en/messaging/sms/guides/inbound-sms, …/delivery-receipts
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { DeliveryReceipt } from '../../app/ports.js';
+import type { DeliveryReceipt, InboundPart } from '../../app/ports.js';
 import {
   ignored,
   plusDigits,
@@ -23,30 +23,11 @@ import {
 /** Vonage's signature methods (dashboard setting). */
 export type VonageSignatureMethod = 'md5hash' | 'md5' | 'sha1' | 'sha256' | 'sha512';
 
-/** Keeps parts of long inbound texts until all have arrived. */
-export interface ConcatStore {
-  /** Add part `index` (1-based) of `total`; the whole text once complete, else `undefined`. */
-  add(key: string, index: number, total: number, text: string): string | undefined;
-}
-
-/** An in-memory `ConcatStore`; groups older than `ttlMs` are dropped. One process only. */
-export function makeMemoryConcatStore(ttlMs = 10 * 60_000, now: () => number = Date.now): ConcatStore {
-  const groups = new Map<string, { at: number; parts: Map<number, string> }>();
-  return {
-    add(key, index, total, text) {
-      const t = now();
-      for (const [k, g] of groups) if (t - g.at > ttlMs) groups.delete(k);
-      const g = groups.get(key) ?? { at: t, parts: new Map<number, string>() };
-      g.parts.set(index, text);
-      groups.set(key, g);
-      if (g.parts.size < total) return undefined;
-      groups.delete(key);
-      let whole = '';
-      for (let i = 1; i <= total; i++) whole += g.parts.get(i) ?? '';
-      return whole;
-    },
-  };
-}
+/**
+ * How long the parts of a long inbound text wait for the rest before what arrived is stored: Vonage
+ * sends each part as its own call, and gives no bound on how far apart they come.
+ */
+export const VONAGE_PARTS_TIMEOUT_MS = 10 * 60_000;
 
 /** Vonage webhook settings. With no `signatureSecret`, calls are accepted unsigned (not recommended). */
 export interface VonageWebhookConfig {
@@ -56,8 +37,6 @@ export interface VonageWebhookConfig {
   /** Reject signed calls whose `timestamp` is further than this from now, seconds; default 300. */
   toleranceSec?: number;
   now?: () => number;
-  /** Where parts of long texts wait; default a memory store. */
-  parts?: ConcatStore;
 }
 
 /** The `sig` Vonage would send for these fields. */
@@ -87,7 +66,6 @@ const DLR: Record<string, DeliveryReceipt['status']> = {
 /** Build the parser for one Vonage account. */
 export function makeVonageWebhook(cfg: VonageWebhookConfig = {}): (req: WebhookRequest) => WebhookResult {
   const carrier = cfg.carrier ?? 'vonage';
-  const parts = cfg.parts ?? makeMemoryConcatStore();
   const now = cfg.now ?? Date.now;
   return (req) => {
     const f = requestFields(req);
@@ -121,11 +99,20 @@ export function makeVonageWebhook(cfg: VonageWebhookConfig = {}): (req: WebhookR
       const total = Number(f['concat-total']);
       const index = Number(f['concat-part']);
       if (!(total >= 1 && index >= 1 && index <= total)) return reject('bad concat fields');
-      // The sender plus its reference names the group: references are only unique per sender.
-      const whole = parts.add(`${f['msisdn']}|${f['concat-ref']}`, index, total, sms.body);
-      if (whole === undefined) return ignored(`part ${index} of ${total}`);
-      // The last part's messageId stands for the whole; a carrier retry of it is stored only once.
-      return { ok: true, kind: 'inbound', sms: { ...sms, body: whole } };
+      // The sender plus its reference names the group: references are only unique per sender. The parts
+      // wait in the database (`app/inbound-parts.ts`), so parts posted to different instances meet.
+      const part: InboundPart = {
+        carrier,
+        from: sms.from,
+        to: sms.to,
+        ref: f['concat-ref'] ?? '',
+        total,
+        seq: index,
+        data: Buffer.from(sms.body, 'utf8'),
+        encoding: 'utf8',
+        timeoutMs: VONAGE_PARTS_TIMEOUT_MS,
+      };
+      return { ok: true, kind: 'part', part };
     }
     return { ok: true, kind: 'inbound', sms };
   };

@@ -4,11 +4,11 @@
  * - outcomes: sent / retry / failed changes of one tick go into one transaction (one commit, one fsync
  *   on SQLite): the accepted ones as one insert into carrier_refs and one update per carrier; retries
  *   and failures with their job's new run time or deletion;
- * - receipts: one transaction per batch of receipts.
+ * - receipts: one transaction per batch of receipts, with the notices they earn the senders.
  * The jobs of accepted messages are deleted after their commit, in bulk (`store/engine/sweeper.ts`).
  * Sender accounts are cached for a few seconds: 10,000 messages a second come from few accounts.
  */
-import type { DeliveryStore, FailedSend, SenderInfo } from '../../app/delivery-ports.js';
+import type { DeliveryStore, FailedSend, ReceiptNotices, SenderInfo } from '../../app/delivery-ports.js';
 import type { Clock, DeliveryReceipt } from '../../app/ports.js';
 import type { Message } from '../../domain/message.js';
 import { Batcher, chunks } from '../engine/batcher.js';
@@ -29,6 +29,7 @@ import {
   selectQueued,
   setPartStatus,
 } from '../sql/delivery.js';
+import { insertKeyedMessage } from '../sql/inbox.js';
 import { insertJobs, insertMessage } from '../sql/messages.js';
 import { deleteJobs, deleteJobsOf, insertJob, rescheduleJob } from '../sql/outbox.js';
 
@@ -36,8 +37,6 @@ type Outcome =
   | { kind: 'sent'; messageId: number; jobId: number; carrier: string; refs: readonly string[] }
   | { kind: 'retry'; messageId: number; jobId: number; error: string; retryAt: number }
   | { kind: 'failed'; f: FailedSend & { jobId: number } };
-
-type Bounce = (m: Message, error: string) => FailedSend['bounce'] | undefined;
 
 const SENDER_TTL_MS = 5_000;
 
@@ -105,26 +104,37 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
     return results;
   });
 
-  const receipts = new Batcher<{ r: DeliveryReceipt; bounce: Bounce }, { matched: boolean }>((items) =>
+  type Applied = { matched: boolean; notified: boolean };
+  const receipts = new Batcher<{ r: DeliveryReceipt; notices: ReceiptNotices }, Applied>((items) =>
     k.transaction().execute(async (trx) => {
       const now = clock.now();
-      const results: Array<{ matched: boolean }> = [];
-      for (const { r, bounce } of items) {
+      const results: Applied[] = [];
+      for (const { r, notices } of items) {
         let messageId = await setPartStatus(trx, r.carrier, r.carrierRef, r.status);
         for (const ref of r.otherRefs ?? []) {
           if (messageId !== undefined) break;
           messageId = await setPartStatus(trx, r.carrier, ref, r.status);
         }
-        results.push({ matched: messageId !== undefined });
-        if (messageId === undefined) continue;
+        if (messageId === undefined) {
+          results.push({ matched: false, notified: false });
+          continue;
+        }
+        let notified = false;
         if (r.status === 'failed') {
           const error = r.error ?? 'failed';
           const m = await failByReceipt(trx, messageId, error, now);
-          const b = m && bounce(m, error);
+          const b = m && notices.bounce(m, error);
           if (b) await insertBounce(trx, b, now);
+          notified = b !== undefined;
         } else {
-          await markDeliveredIfComplete(trx, messageId, r.carrier, now);
+          // Only the receipt that ends the message gets its row back, so a repeat stores nothing.
+          const m = await markDeliveredIfComplete(trx, messageId, r.carrier, now);
+          const n = m && notices.delivered(m);
+          const id = n && (await insertKeyedMessage(trx, n.message, n.key, now));
+          if (n && id !== undefined) await insertJobs(trx, n.jobs, id, now);
+          notified = id !== undefined;
         }
+        results.push({ matched: true, notified });
       }
       return results;
     }),
@@ -152,7 +162,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
       await outcomes.add({ kind: 'retry', ...o });
     },
     recordFailed: (f) => outcomes.add({ kind: 'failed', f }),
-    applyReceipt: (r, bounce) => receipts.add({ r, bounce }),
+    applyReceipt: (r, notices) => receipts.add({ r, notices }),
     settle: () => sweeper.settle(),
     requeue: (messageId) =>
       k.transaction().execute(async (trx) => {

@@ -1,13 +1,12 @@
 /**
  * The store side of two-way messaging: Kysely statements composed into the ports of Fetch Messages,
- * the push token reporters, inbound messages, the push handler and the receipt relay.
+ * the push token reporters, inbound messages and the push handler.
  */
 import type { FetchStore, Side } from '../../app/fetch-messages.js';
 import type { InboxStore } from '../../app/inbound.js';
 import type { Clock, JobKind, NewMessage } from '../../app/ports.js';
 import type { PushStore } from '../../app/push.js';
 import type { PushTokenStore } from '../../app/push-tokens.js';
-import type { ReceiptLookup } from '../../app/receipts-relay.js';
 import type { Q } from '../sql/accounts.js';
 import {
   countUnread,
@@ -18,7 +17,7 @@ import {
   selectNewestIds,
   selectUnreadUpTo,
 } from '../sql/fetch.js';
-import { findByCarrierRef, findIdByInboundKey, insertKeyedMessage } from '../sql/inbox.js';
+import { findIdByInboundKey, insertKeyedMessage } from '../sql/inbox.js';
 import { findMessage, insertJobs } from '../sql/messages.js';
 import {
   deleteBySelector,
@@ -29,10 +28,10 @@ import {
 } from '../sql/push-tokens.js';
 import type { Store } from './store.js';
 
-export interface TwoWayStore extends FetchStore, PushTokenStore, InboxStore, PushStore, ReceiptLookup {}
+export interface TwoWayStore extends FetchStore, PushTokenStore, InboxStore, PushStore {}
 
 /** Store `m` under `key` with its jobs, inside the caller's transaction; the existing id if it is already stored. */
-async function storeKeyedIn(
+export async function storeKeyedIn(
   q: Q,
   m: NewMessage,
   key: string,
@@ -88,7 +87,5 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
     forgetToken: async (accountId, selector, token) => {
       await deleteDeadToken(k, accountId, selector, token);
     },
-
-    byCarrierRef: (carrier, ref) => findByCarrierRef(k, carrier, ref),
   };
 }

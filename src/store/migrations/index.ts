@@ -14,6 +14,7 @@ import * as m0006 from './0006_unread_index.js';
 import * as m0007 from './0007_lookup_generation.js';
 import * as m0008 from './0008_lean_message_indexes.js';
 import * as m0009 from './0009_status_index_predicate.js';
+import * as m0010 from './0010_inbound_parts.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
@@ -26,6 +27,7 @@ const STEPS: Record<string, Step> = {
   '0007_lookup_generation': m0007,
   '0008_lean_message_indexes': m0008,
   '0009_status_index_predicate': m0009,
+  '0010_inbound_parts': m0010,
 };
 
 /** Bring the schema up to date. Throws with the failing migration's name. */

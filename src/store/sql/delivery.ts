@@ -7,6 +7,7 @@
  * nothing.
  */
 import { sql } from 'kysely';
+import type { NotifiedMessage } from '../../app/dispositions.js';
 import type { Message } from '../../domain/message.js';
 import { prepareSized } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
@@ -218,11 +219,26 @@ const setPartStatusStmt = prepareSized(
  * update messages set status = 'delivered', last_error = null, updated_at = :now
  * where id = :id and status in ('sending', 'sent') and not exists (select … from carrier_refs
  * where message_id = messages.id and carrier = :carrier and (status is null or status <> 'delivered'))
+ * returning id, sender_account_id, from_addr, to_addr, disposition_notification
  * — a delivered receipt for the last part still out ends the message; one statement, not a count and
- * an update.
+ * an update. The row, only when this receipt ended it, is what its positive-delivery notice is built from.
  */
-export async function markDeliveredIfComplete(q: Q, id: number, carrier: string, now: number): Promise<void> {
-  await markDeliveredStmt.run(q, { id, carrier, now });
+export async function markDeliveredIfComplete(
+  q: Q,
+  id: number,
+  carrier: string,
+  now: number,
+): Promise<NotifiedMessage | undefined> {
+  const row = (await markDeliveredStmt.run(q, { id, carrier, now })).rows[0];
+  return (
+    row && {
+      id: Number(row.id),
+      senderAccountId: row.sender_account_id === null ? null : Number(row.sender_account_id),
+      from: row.from_addr,
+      to: row.to_addr,
+      dispositionNotification: row.disposition_notification,
+    }
+  );
 }
 
 const markDeliveredStmt = prepareSized(
@@ -245,7 +261,8 @@ const markDeliveredStmt = prepareSized(
               ),
           ),
         ),
-      ),
+      )
+      .returning(['id', 'sender_account_id', 'from_addr', 'to_addr', 'disposition_notification']),
   (a) => ['delivered', null, a.now, a.id, 'sending', 'sent', a.carrier, 'delivered'],
   ONE,
 );

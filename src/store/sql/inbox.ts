@@ -1,8 +1,7 @@
 /** Statements for messages that arrive from outside a Send Message call (carriers, receipts). */
 import type { NewMessage } from '../../app/ports.js';
-import type { Message } from '../../domain/message.js';
 import type { Q } from './accounts.js';
-import { messageColumns, messageRow, toMessage } from './messages.js';
+import { messageRow } from './messages.js';
 
 /**
  * insert into messages (…, inbound_key) values (…) on conflict (inbound_key) where inbound_key is not
@@ -28,16 +27,4 @@ export async function insertKeyedMessage(
 export async function findIdByInboundKey(q: Q, key: string): Promise<number | undefined> {
   const row = await q.selectFrom('messages').select('id').where('inbound_key', '=', key).executeTakeFirst();
   return row === undefined ? undefined : Number(row.id);
-}
-
-/** select … from messages join carrier_refs … where carrier = ? and ref = ? */
-export async function findByCarrierRef(q: Q, carrier: string, ref: string): Promise<Message | undefined> {
-  const r = await q
-    .selectFrom('carrier_refs as c')
-    .innerJoin('messages', 'messages.id', 'c.message_id')
-    .select(messageColumns.map((col) => `messages.${col}` as const))
-    .where('c.carrier', '=', carrier)
-    .where('c.ref', '=', ref)
-    .executeTakeFirst();
-  return r && toMessage(r);
 }

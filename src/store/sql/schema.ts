@@ -110,7 +110,30 @@ export interface LookupGenerationTable {
   value: number;
 }
 
+/** A concatenated inbound message being assembled (migration 0010). */
+export interface InboundPartGroupsTable {
+  key: string;
+  carrier: string;
+  from_addr: string;
+  to_addr: string;
+  total: number;
+  encoding: string;
+  created_at: number;
+  expires_at: number;
+  joined_at: number | null;
+}
+
+/** One received part of a group, its user data in base64. */
+export interface InboundPartsTable {
+  group_key: string;
+  seq: number;
+  data: string;
+  created_at: number;
+}
+
 export interface DB {
+  inbound_part_groups: InboundPartGroupsTable;
+  inbound_parts: InboundPartsTable;
   lookup_generation: LookupGenerationTable;
   push_tokens: PushTokensTable;
   auth_failures: AuthFailuresTable;

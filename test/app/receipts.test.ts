@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
-import { type ApplyReceipt, makeHandleReceipt } from '../../src/app/receipts-relay.js';
+import { makeHandleReceipt } from '../../src/app/receipts.js';
 import { makeAdminStore } from '../../src/store/adapters/admin.js';
+import { makeDeliveryStore } from '../../src/store/adapters/delivery.js';
 import { makeStore } from '../../src/store/adapters/store.js';
 import { makeTwoWayStore } from '../../src/store/adapters/two-way.js';
 import { insertMessage } from '../../src/store/sql/messages.js';
@@ -46,36 +47,25 @@ test('a delivered receipt for a message that asked for positive-delivery reaches
       { carrier: 'twilio', ref: 'SMb', message_id: msgId, part: 2, status: null },
     ])
     .execute();
-  const calls: string[] = [];
-  // Stands in for the delivery engine's app/receipts.ts (same signature).
-  const applyReceipt: ApplyReceipt = async (r) => {
-    calls.push(r.carrierRef);
-    return { matched: r.carrierRef.startsWith('SM') };
-  };
   const store = makeStore(db, systemClock);
   const twoWay = makeTwoWayStore(store, systemClock);
+  let wakes = 0;
   const handle = makeHandleReceipt({
-    applyReceipt,
-    lookup: twoWay,
-    inbox: twoWay,
+    store: makeDeliveryStore(db, systemClock),
+    bounce: () => undefined,
     jobs: ['push'],
     clock: systemClock,
+    outbox: { wake: () => wakes++ },
   });
 
   const at = Date.parse('2025-01-01T12:00:00Z');
-  assert.deepEqual(await handle({ carrier: 'twilio', carrierRef: 'SMa', status: 'delivered', at }), {
-    matched: true,
-    relayed: true,
-  });
-  assert.deepEqual(await handle({ carrier: 'twilio', carrierRef: 'SMb', status: 'delivered', at }), {
-    matched: true,
-    relayed: false,
-  });
-  assert.deepEqual(await handle({ carrier: 'twilio', carrierRef: 'nope', status: 'delivered' }), {
-    matched: false,
-    relayed: false,
-  });
-  assert.deepEqual(calls, ['SMa', 'SMb', 'nope']);
+  const delivered = (carrierRef: string) =>
+    handle({ carrier: 'twilio', carrierRef, status: 'delivered', at });
+  assert.deepEqual(await delivered('SMa'), { matched: true, relayed: false }, 'one part of two');
+  assert.deepEqual(await delivered('SMb'), { matched: true, relayed: true }, 'the last part ends it');
+  assert.deepEqual(await delivered('SMb'), { matched: true, relayed: false }, 'a repeat earns nothing');
+  assert.deepEqual(await delivered('nope'), { matched: false, relayed: false });
+  assert.equal(wakes, 1, 'the outbox is rung once, for the one notice stored');
 
   const inbox = await twoWay.after('received', aliceId, 0, 10);
   assert.equal(inbox.length, 1);

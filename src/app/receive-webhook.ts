@@ -1,0 +1,84 @@
+/**
+ * A carrier's webhook call (`/inbound/<carrier-name>`), one use-case for every kind: the named
+ * carrier's parser checks the signature over the raw bytes and reads the call as an inbound message,
+ * one part of a long one, a delivery receipt or nothing of ours; this stores it and answers only once
+ * it is durable. A refused call stores nothing.
+ */
+import type { Inbound } from './inbound.js';
+import type { DeliveryReceipt, InboundPart, InboundSms, Log } from './ports.js';
+import type { HandleReceipt } from './receipts.js';
+
+/** An incoming webhook call as the HTTP edge received it. */
+export interface WebhookRequest {
+  method: string;
+  /** The full public URL as configured at the carrier (scheme, host, path, query): signatures cover it. */
+  url: string;
+  /** Lower-case names, as node:http and fastify give them. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The body bytes exactly as sent: signatures cover them. */
+  rawBody: Buffer;
+  /** Parsed form/JSON fields, when the edge already parsed them; else parsers read `rawBody`. */
+  fields?: Record<string, string>;
+}
+
+/** What a webhook call means, as its carrier's parser reads it. */
+export type WebhookResult =
+  | { ok: true; kind: 'inbound'; sms: InboundSms; media?: string[] }
+  | { ok: true; kind: 'part'; part: InboundPart }
+  | { ok: true; kind: 'receipt'; receipt: DeliveryReceipt }
+  | { ok: true; kind: 'ignored'; note?: string }
+  | { ok: false; reason: string };
+
+/** The body a carrier expects in a 2xx answer (Twilio: empty TwiML; the others: `{}`). */
+export interface WebhookAnswer {
+  contentType: string;
+  body: string;
+}
+
+/** The configured carriers' webhook parsers, by carrier name (`carriers/webhooks.ts`). */
+export interface CarrierWebhooks {
+  /** Undefined when no carrier of that name takes webhooks. */
+  parse(name: string, req: WebhookRequest): { result: WebhookResult; answer: WebhookAnswer } | undefined;
+}
+
+/** What the edge answers. */
+export type WebhookOutcome =
+  | { kind: 'unknown-carrier' }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'unknown-number' }
+  | { kind: 'done'; answer: WebhookAnswer };
+
+export type ReceiveWebhook = (carrier: string, req: WebhookRequest) => Promise<WebhookOutcome>;
+
+export interface WebhookDeps {
+  webhooks: CarrierWebhooks;
+  inbound: Pick<Inbound, 'receive' | 'receivePart'>;
+  handleReceipt: HandleReceipt;
+  log: Log;
+}
+
+export function makeReceiveWebhook({ webhooks, inbound, handleReceipt, log }: WebhookDeps): ReceiveWebhook {
+  return async (carrier, req) => {
+    const parsed = webhooks.parse(carrier, req);
+    if (!parsed) return { kind: 'unknown-carrier' };
+    const { result, answer } = parsed;
+    if (!result.ok) {
+      log.warn({ carrier, reason: result.reason }, 'webhook refused');
+      return { kind: 'refused', reason: result.reason };
+    }
+    if (result.kind === 'inbound' || result.kind === 'part') {
+      const r =
+        result.kind === 'inbound'
+          ? await inbound.receive(result.sms, result.media)
+          : await inbound.receivePart(result.part);
+      if (!r.stored && !r.duplicate && !r.held) return { kind: 'unknown-number' };
+      const ref =
+        result.kind === 'inbound' ? result.sms.carrierRef : `part ${result.part.seq}/${result.part.total}`;
+      log.info({ carrier, ref, id: r.messageId, duplicate: r.duplicate }, 'inbound');
+    } else if (result.kind === 'receipt') {
+      const r = await handleReceipt(result.receipt);
+      log.info({ carrier, ref: result.receipt.carrierRef, status: result.receipt.status, ...r }, 'receipt');
+    }
+    return { kind: 'done', answer };
+  };
+}
