@@ -74,7 +74,8 @@ export async function deleteDeadToken(
  * is enqueued only for an account with devices), so compiled once.
  */
 const anyToken = prepare(
-  (q) => q.selectFrom('push_tokens').select('account_id').where('account_id', '=', 0).limit(1),
+  (q, accountId: number) =>
+    q.selectFrom('push_tokens').select('account_id').where('account_id', '=', accountId).limit(1),
   (accountId: number) => [accountId, 1],
 );
 

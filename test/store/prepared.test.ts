@@ -1,10 +1,11 @@
 /**
- * Statements compiled once per size (store/engine/prepared.ts `prepareSized`): a reused form binds the new
- * values, each size gets its own form, and a `params` in the wrong order fails on first use.
+ * Statements compiled once (store/engine/prepared.ts): a reused form binds the new values, each size of a
+ * bulk statement gets its own form, and a `params` in the wrong order fails on first use, for
+ * `prepare` and `prepareSized` alike.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { prepareSized } from '../../src/store/engine/prepared.js';
+import { prepare, prepareSized } from '../../src/store/engine/prepared.js';
 import { deleteJobs } from '../../src/store/sql/outbox.js';
 import { freshDb } from '../helpers/db.js';
 
@@ -45,4 +46,27 @@ test('params in another order than the bound values fail on first use and change
   );
   await assert.rejects(wrong.run(db.kysely, { ids, kind: 'deliver' }), /do not match the bound values/);
   assert.deepEqual(await left(), ids);
+});
+
+test('a statement of one shape whose params are misordered fails on first use instead of reading the wrong rows', async () => {
+  await db.kysely.deleteFrom('jobs').execute();
+  const ids = await addJobs(2);
+  const byKindAndRef = (order: 'right' | 'wrong') =>
+    prepare(
+      (q, a: { kind: string; refId: number }) =>
+        q.selectFrom('jobs').select('id').where('kind', '=', a.kind).where('ref_id', '=', a.refId),
+      (a) => (order === 'right' ? [a.kind, a.refId] : [a.refId, a.kind]),
+    );
+  await assert.rejects(
+    byKindAndRef('wrong').run(db.kysely, { kind: 'deliver', refId: 1000 }),
+    /do not match the bound values/,
+  );
+  const right = byKindAndRef('right');
+  const first = await right.run(db.kysely, { kind: 'deliver', refId: 1000 });
+  const second = await right.run(db.kysely, { kind: 'deliver', refId: 1001 }); // the compiled form, new values
+  assert.deepEqual(
+    [first.rows.map((r) => Number(r.id)), second.rows.map((r) => Number(r.id))],
+    [[ids[0]], [ids[1]]],
+  );
+  await deleteJobs(db.kysely, ids);
 });
