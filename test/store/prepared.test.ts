@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { prepare, prepareSized } from '../../src/store/engine/prepared.js';
+import { prepare, prepareRaw, prepareSized } from '../../src/store/engine/prepared.js';
 import { deleteJobs } from '../../src/store/sql/outbox.js';
 import { freshDb } from '../helpers/db.js';
 
@@ -69,4 +69,17 @@ test('a statement of one shape whose params are misordered fails on first use in
     [[ids[0]], [ids[1]]],
   );
   await deleteJobs(db.kysely, ids);
+});
+
+test('a hand-written statement whose values do not fit its placeholders fails on first use', async () => {
+  const sql = 'select $1::text as kind, $2::integer as ref';
+  const run = (values: unknown[]) =>
+    prepareRaw<void, { kind: string; ref: number }>(sql, () => values).run(db.kysely, undefined);
+  await assert.rejects(run([7, 'deliver']), /the value of \$1 is not text/);
+  await assert.rejects(run(['deliver']), /\$2 has no value/);
+  await assert.rejects(run(['deliver', 7, 8]), /1 values have no placeholder/);
+  await assert.rejects(
+    prepareRaw('select $1 as kind', () => ['deliver']).run(db.kysely, undefined),
+    /\$1 has no cast/,
+  );
 });

@@ -15,7 +15,7 @@
  * compares values, so it can only see a swap of two parameters whose values differ in that first call;
  * the tests of each statement call it with distinct values (test/store/prepared.test.ts).
  */
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import type { Q } from '../sql/accounts.js';
 import type { DB } from '../sql/schema.js';
 
@@ -92,4 +92,56 @@ export function prepareSized<A, R>(
       return q.executeQuery<R>({ ...c, parameters: values });
     },
   };
+}
+
+/**
+ * A PostgreSQL statement written by hand (data-modifying CTEs, `unnest` of arrays: what Kysely's
+ * builder does not express), run as it is with new values each time. Kysely binds nothing here, so the
+ * first call checks what the SQL itself declares: its placeholders are exactly `$1` … `$n` for the n
+ * values of `params(args)`, each with a cast (`$3::text`, `$14::text[]`), and each value is of its
+ * cast's kind (a string for text, an integer for integer and bigint, an array of those for `[]`;
+ * null fits any). A list in the wrong order then fails on first use wherever two neighbours differ in
+ * kind; two swapped values of one kind are left to the statement's tests.
+ */
+export function prepareRaw<A, R>(text: string, params: (args: A) => readonly unknown[]): Prepared<A, R> {
+  const compiled = CompiledQuery.raw(text, []);
+  let checked = false;
+  return {
+    run(q, args) {
+      const values = params(args);
+      if (!checked) {
+        const wrong = placeholderMismatch(text, values);
+        if (wrong) return Promise.reject(wrong);
+        checked = true;
+      }
+      return q.executeQuery<R>({ ...compiled, parameters: values } as CompiledQuery<R>);
+    },
+  };
+}
+
+const KINDS: Record<string, (v: unknown) => boolean> = {
+  text: (v) => typeof v === 'string',
+  integer: (v) => Number.isInteger(v) || typeof v === 'bigint',
+  bigint: (v) => Number.isInteger(v) || typeof v === 'bigint',
+};
+
+const fits = (v: unknown, kind: (v: unknown) => boolean, array: boolean): boolean =>
+  v === null || (array ? Array.isArray(v) && v.every((e) => e === null || kind(e)) : kind(v));
+
+/** An error when `text`'s placeholders are not `$1` … `$n` for `values`, each cast, each value of its kind. */
+export function placeholderMismatch(text: string, values: readonly unknown[]): Error | undefined {
+  const fail = (why: string) => new Error(`prepared statement: ${why} in: ${text}`);
+  const seen = new Set<number>();
+  for (const [, n, type, array] of text.matchAll(/\$(\d+)(?:::(\w+)(\[\])?)?/g)) {
+    const i = Number(n);
+    if (i < 1 || i > values.length) return fail(`$${i} has no value (${values.length} given)`);
+    const kind = type === undefined ? undefined : KINDS[type];
+    if (!kind) return fail(`$${i} has no cast to text, integer or bigint`);
+    if (!fits(values[i - 1], kind, array !== undefined)) {
+      return fail(`the value of $${i} is not ${type}${array ?? ''}`);
+    }
+    seen.add(i);
+  }
+  if (seen.size !== values.length) return fail(`${values.length - seen.size} values have no placeholder`);
+  return undefined;
 }

@@ -10,7 +10,8 @@ import { sql } from 'kysely';
 import type { Message } from '../../domain/message.js';
 import { prepareSized } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
-import { messageColumns, toMessage } from './messages.js';
+import { messageColumns } from './message-columns.js';
+import { toMessage } from './messages.js';
 
 /**
  * select … from messages where id in (:ids) and status in ('queued', 'sending') — the messages a

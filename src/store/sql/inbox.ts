@@ -2,7 +2,8 @@
 import type { NewMessage } from '../../app/ports.js';
 import type { Message } from '../../domain/message.js';
 import type { Q } from './accounts.js';
-import { messageColumns, messageRow, toMessage } from './messages.js';
+import { messageColumns, messageRow } from './message-columns.js';
+import { toMessage } from './messages.js';
 
 /**
  * insert into messages (…, inbound_key) values (…) on conflict (inbound_key) where inbound_key is not
