@@ -1,7 +1,7 @@
 /**
  * Group accept for PostgreSQL: the messages accepted during one turn of the event loop are charged,
  * stored and enqueued by one statement, the way the embedded store groups them into one transaction
- * (store/engine/group-commit.ts). Each caller is answered only after that statement committed (autocommit), so a
+ * (store/engine/group-commit.ts); the turn's batch is store/engine/per-turn.ts. Each caller is answered only after that statement committed (autocommit), so a
  * 2xx still means "on disk".
  *
  * The statement takes one array per column (`unnest(…) with ordinality`), gives each message its id
@@ -27,6 +27,7 @@
 import type { Kysely } from 'kysely';
 import type { JobKind, JobLease, NewMessage } from '../../app/ports.js';
 import { notEnoughCredit } from '../../errors.js';
+import { PerTurn } from '../engine/per-turn.js';
 import { prepareRaw } from '../engine/prepared.js';
 import { acceptInOneStatement } from './accept-pg.js';
 import { INSERT_COLUMNS, NOW } from './message-columns.js';
@@ -100,8 +101,6 @@ const MAX_BATCH = 500;
 
 /** `accept` for PostgreSQL, grouping the messages of one event-loop turn into one statement. */
 export function makeBatchedAccept(q: Kysely<DB>, now: () => number) {
-  let pending: Item[] | undefined;
-
   const alone = (it: Item, t: number) =>
     acceptInOneStatement(q, it.m, it.jobs, t, it.lease).then(
       (id) => (id === undefined ? it.reject(notEnoughCredit()) : it.resolve(id)),
@@ -134,19 +133,19 @@ export function makeBatchedAccept(q: Kysely<DB>, now: () => number) {
     );
   }
 
+  const turn = new PerTurn<Item[]>(
+    () => [],
+    (batch) => {
+      flush(batch).catch((e: unknown) => {
+        for (const it of batch) it.reject(e);
+      });
+    },
+  );
+
   return (m: NewMessage, jobs: readonly JobKind[], lease?: JobLease): Promise<number> =>
     new Promise<number>((resolve, reject) => {
-      if (!pending) {
-        const batch: Item[] = [];
-        pending = batch;
-        setImmediate(() => {
-          if (pending === batch) pending = undefined;
-          flush(batch).catch((e: unknown) => {
-            for (const it of batch) it.reject(e);
-          });
-        });
-      }
-      pending.push({ m, jobs, lease, resolve, reject });
-      if (pending.length >= MAX_BATCH) pending = undefined;
+      const batch = turn.current();
+      batch.push({ m, jobs, lease, resolve, reject });
+      if (batch.length >= MAX_BATCH) turn.close();
     });
 }
