@@ -176,7 +176,6 @@ export interface Job {
   refId: number;
   /** Attempts made before this one. */
   attempts: number;
-  createdAt: number;
 }
 
 /**

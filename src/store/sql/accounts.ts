@@ -129,11 +129,6 @@ export async function insertNumbers(q: Q, accountId: number, numbers: readonly s
     .execute();
 }
 
-/** delete from account_numbers where account_id = ? */
-export async function deleteNumbers(q: Q, accountId: number): Promise<void> {
-  await q.deleteFrom('account_numbers').where('account_id', '=', accountId).execute();
-}
-
 /** update accounts set password_hash = ? where username = ? */
 export async function updatePasswordHash(
   q: Q,
