@@ -3,7 +3,7 @@
  * the delivery path writes in batches (`store/engine/batcher.ts`), and one set-based statement per batch is what
  * makes 10,000 status updates a second affordable; the hot ones are compiled once per batch size
  * (`store/engine/prepared.ts` `prepareSized`), not rebuilt by Kysely for every batch. Every status change names
- * the states it may leave (`domain/message.ts` transitions), so a late or repeated event changes
+ * the states it may leave in its own `where status in (…)`, so a late or repeated event changes
  * nothing.
  */
 import { sql } from 'kysely';
