@@ -12,8 +12,8 @@
  * insert, Kysely binds a row's values in the order of its object keys). The first call compiles from
  * its own arguments and checks that `params(args)` is exactly what Kysely bound, and rejects if not:
  * a misordered list fails on first use instead of returning or writing the wrong rows. The check
- * compares values, so it can only see a swap of two parameters whose values differ in that first call;
- * the tests of each statement call it with distinct values (test/store/prepared.test.ts).
+ * compares values, so it can only see a swap of two parameters whose values differ in that first call:
+ * a statement's tests should call it with distinct values (test/store/prepared.test.ts shows the check).
  */
 import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import type { Q } from '../sql/accounts.js';

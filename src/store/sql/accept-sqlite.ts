@@ -14,7 +14,8 @@
  *   id now) + 1 (sqlite.org/autoinc.html), row by row in the order of the VALUES list, so the rows of
  *   one insert get consecutive ids ending at the statement's last insert rowid. The insert's changed
  *   row count is checked against the row count; a mismatch rolls the batch back.
- * - At most `ROWS_PER_INSERT` rows per statement (16 values each): one compiled form per size
+ * - At most `ROWS_PER_INSERT` rows per statement (one value per declared column each,
+ *   store/sql/message-columns.ts): one compiled form per size
  *   (store/engine/prepared.ts), and a large batch is a few statements.
  */
 import type { Transaction } from 'kysely';
