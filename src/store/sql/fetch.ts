@@ -8,6 +8,7 @@ import { type Compilable, type Kysely, sql } from 'kysely';
 import { CONTENT_TYPE_DISPOSITION, type FetchedMessage } from '../../domain/message.js';
 import { type Prepared, prepare } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
+import { messageSelect } from './message-columns.js';
 import type { DB } from './schema.js';
 
 /**
@@ -36,17 +37,17 @@ function perSide<A, R>(
 }
 
 /** The columns of a `FetchedMessage` (only those: see its comment). */
-const fetchedColumns = [
+const fetchedColumns = messageSelect([
   'id',
-  'sender_account_id as senderAccountId',
-  'from_addr as from',
-  'to_addr as to',
+  'senderAccountId',
+  'from',
+  'to',
   'body',
-  'content_type as contentType',
-  'disposition_notification as dispositionNotification',
+  'contentType',
+  'dispositionNotification',
   'displayed',
-  'created_at as createdAt',
-] as const;
+  'createdAt',
+]);
 
 type FetchedRow = Omit<FetchedMessage, 'displayed'> & { displayed: number };
 

@@ -113,7 +113,17 @@ type Selected<C> = C extends { column: infer K extends string; field: infer F ex
     : `${K} as ${F}`
   : never;
 
+/** The select list of the given `Message` fields, in declared order, typed for Kysely's `select`. */
+export function messageSelect<F extends Read['field']>(
+  fields: readonly F[],
+): ReadonlyArray<Selected<Extract<Read, { field: F }>>> {
+  const wanted = new Set<string>(fields);
+  return MESSAGE_COLUMNS.flatMap((c) =>
+    'field' in c && wanted.has(c.field)
+      ? [c.column === c.field ? c.column : `${c.column} as ${c.field}`]
+      : [],
+  ) as unknown as ReadonlyArray<Selected<Extract<Read, { field: F }>>>;
+}
+
 /** The select list of a whole `Message` (see `toMessage` in store/sql/messages.ts). */
-export const messageColumns = MESSAGE_COLUMNS.flatMap((c) =>
-  'field' in c ? [c.column === c.field ? c.column : `${c.column} as ${c.field}`] : [],
-) as ReadonlyArray<Selected<Read>>;
+export const messageColumns = messageSelect(MESSAGE_COLUMNS.flatMap((c) => ('field' in c ? [c.field] : [])));
