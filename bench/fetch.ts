@@ -22,7 +22,7 @@ import { buildConfig } from '../src/config/index.js';
 import { openStore } from '../src/main/index.js';
 import { makeAdminStore } from '../src/store/adapters/admin.js';
 import type { Db } from '../src/store/engine/db.js';
-import { messageRow } from '../src/store/sql/messages.js';
+import { messageRow } from '../src/store/sql/message-columns.js';
 import { type Load, load, machine, median, spawnServer, TEXTBRIDGE } from './lib.js';
 
 const PASSWORD = 'bench-password-not-a-secret';

@@ -73,10 +73,10 @@ export interface DeliveryStore {
   /** Transient failure: back to `queued` with `last_error`; job `jobId` due again at `retryAt`. */
   recordRetry(r: { messageId: number; jobId: number; error: string; retryAt: number }): Promise<void>;
   /**
-   * Failed for good: `failed`, charge refunded, optional bounce notice, job `jobId` deleted.
-   * False = it was not ours to fail.
+   * Failed for good: `failed`, charge refunded, optional bounce notice, job `jobId` deleted. A message
+   * that is no longer `queued` or `sending` (not ours to fail) is left as it is.
    */
-  recordFailed(f: FailedSend & { jobId: number }): Promise<boolean>;
+  recordFailed(f: FailedSend & { jobId: number }): Promise<void>;
   /**
    * Apply a receipt: update its part, then the message (delivered once every part is, failed as soon
    * as one fails), and store the notice `notices` builds for the sender in the same transaction.

@@ -212,7 +212,6 @@ export interface Job {
   refId: number;
   /** Attempts made before this one. */
   attempts: number;
-  createdAt: number;
 }
 
 /**

@@ -11,8 +11,8 @@ import type { Clock } from './ports.js';
 /** What the reporters need from the store. */
 export interface PushTokenStore {
   saveTokens(accountId: number, report: TokenReport, now: number): Promise<void>;
-  /** Delete by selector, or by token when there is no selector; returns rows deleted. */
-  removeTokens(accountId: number, removal: RemovalReport): Promise<number>;
+  /** Delete by selector, or by token when there is no selector. */
+  removeTokens(accountId: number, removal: RemovalReport): Promise<void>;
   /** True when the account has at least one device that reported a push token. */
   hasDevices(accountId: number): Promise<boolean>;
 }
@@ -24,7 +24,7 @@ export interface PushTokenDeps {
 }
 
 export type ReportPushToken = (credentials: Credentials, read: () => TokenReport) => Promise<void>;
-export type ReportAccountRemoval = (credentials: Credentials, read: () => RemovalReport) => Promise<number>;
+export type ReportAccountRemoval = (credentials: Credentials, read: () => RemovalReport) => Promise<void>;
 
 export function makeReportPushToken({ authenticate, store, clock }: PushTokenDeps): ReportPushToken {
   return async (credentials, read) => {

@@ -29,20 +29,6 @@ export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'received',
 ];
 
-/** Allowed status moves; anything else is a bug or a late/duplicate carrier event and is ignored. */
-const TRANSITIONS: Record<MessageStatus, readonly MessageStatus[]> = {
-  queued: ['sending', 'sent', 'failed'],
-  sending: ['queued', 'sent', 'failed', 'delivered'],
-  sent: ['delivered', 'failed', 'queued'],
-  delivered: [],
-  failed: ['queued'], // only by an operator's `messages retry`
-  received: [],
-};
-
-export function canMove(from: MessageStatus, to: MessageStatus): boolean {
-  return TRANSITIONS[from].includes(to);
-}
-
 /** Acrobits content types (protocol notes §6). Text is assumed when the app sends none. */
 export const CONTENT_TYPE_TEXT = 'text/plain';
 export const CONTENT_TYPE_FILE_TRANSFER = 'application/x-acro-filetransfer+json';

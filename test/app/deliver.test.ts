@@ -78,7 +78,7 @@ async function world(
   );
   await insertJobs(k, ['deliver'], messageId, NOW, { owner: 'test', ms: 60_000 });
   const row = await k.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
-  const job: Job = { id: Number(row.id), kind: 'deliver', refId: messageId, attempts: 0, createdAt: NOW };
+  const job: Job = { id: Number(row.id), kind: 'deliver', refId: messageId, attempts: 0 };
   const store = makeDeliveryStore(db, clock);
   const deliver = makeDeliver({
     store,

@@ -4,7 +4,7 @@ import { CONTENT_TYPE_TEXT } from '../../src/domain/message.js';
 import { chunks } from '../../src/store/engine/batcher.js';
 import { type Db, openDb } from '../../src/store/engine/db.js';
 import { migrate } from '../../src/store/migrations/index.js';
-import { messageRow } from '../../src/store/sql/messages.js';
+import { messageRow } from '../../src/store/sql/message-columns.js';
 import { freshDatabaseUrl } from './pg.js';
 import { tempDir } from './service.js';
 

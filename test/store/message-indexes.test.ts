@@ -9,7 +9,8 @@ import type { NewMessage } from '../../src/app/ports.js';
 import type { MessageStatus } from '../../src/domain/message.js';
 import type { Db } from '../../src/store/engine/db.js';
 import { insertKeyedMessage } from '../../src/store/sql/inbox.js';
-import { insertMessage, listMessages, listMessagesQuery, messageRow } from '../../src/store/sql/messages.js';
+import { messageRow } from '../../src/store/sql/message-columns.js';
+import { insertMessage, listMessages, listMessagesQuery } from '../../src/store/sql/messages.js';
 import { freshDb, textMessage } from '../helpers/db.js';
 
 let db: Db;

@@ -61,22 +61,19 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
     return ids.map((id) => found.get(id));
   });
 
-  const writeFailure = async (q: Q, f: FailedSend, now: number): Promise<boolean> => {
+  const writeFailure = async (q: Q, f: FailedSend, now: number): Promise<void> => {
     await refundCharge(q, f.messageId);
     const moved = await markFailedBeforeSend(q, { ...f, id: f.messageId, now });
     if (moved && f.bounce) await insertBounce(q, f.bounce, now);
-    return moved;
   };
 
-  const outcomes = new Batcher<Outcome, boolean>(async (items) => {
-    const results = await k.transaction().execute(async (trx) => {
+  const outcomes = new Batcher<Outcome>(async (items) => {
+    await k.transaction().execute(async (trx) => {
       const now = clock.now();
       const refs: CarrierRefRow[] = [];
       const sent = new Map<string, Array<{ id: number; ref: string }>>();
-      const results: boolean[] = [];
       const doneJobs: number[] = [];
       for (const o of items) {
-        results.push(true);
         if (o.kind === 'failed') doneJobs.push(o.f.jobId);
         if (o.kind !== 'sent') continue;
         o.refs.forEach((ref, i) => {
@@ -90,18 +87,17 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
       for (const [carrier, list] of sent) {
         for (const part of chunks(list, 400)) await markSent(trx, carrier, part, now);
       }
-      for (const [i, o] of items.entries()) {
+      for (const o of items) {
         if (o.kind === 'retry') {
           await markRetrying(trx, o.messageId, o.error, now);
           await rescheduleJob(trx, o.jobId, o.retryAt);
-        } else if (o.kind === 'failed') results[i] = await writeFailure(trx, o.f, now);
+        } else if (o.kind === 'failed') await writeFailure(trx, o.f, now);
       }
       await deleteJobs(trx, doneJobs);
-      return results;
     });
     // Only once the `sent` is durable: a job deleted before its message left `queued` loses it.
     for (const o of items) if (o.kind === 'sent') sweeper.add(o.jobId);
-    return results;
+    return undefined;
   });
 
   type Applied = { matched: boolean; notified: boolean };

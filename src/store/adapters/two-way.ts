@@ -74,9 +74,7 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
     hasDevices: (accountId) => store.hasDevices(accountId),
     removeTokens: async (accountId, removal) => {
       if (removal.selector !== null) return deleteBySelector(k, accountId, removal.selector);
-      let n = 0;
-      for (const t of removal.tokens) n += await deleteByToken(k, accountId, t);
-      return n;
+      for (const t of removal.tokens) await deleteByToken(k, accountId, t);
     },
 
     storeKeyed: (m, key, jobs) => store.inTransaction((q) => storeKeyedIn(q, m, key, jobs, clock.now())),
@@ -84,8 +82,6 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
     message: (id) => findMessage(k, id),
     devices: (accountId) => selectPushTokens(k, accountId),
     unreadCount: (accountId) => countUnread(k, accountId),
-    forgetToken: async (accountId, selector, token) => {
-      await deleteDeadToken(k, accountId, selector, token);
-    },
+    forgetToken: (accountId, selector, token) => deleteDeadToken(k, accountId, selector, token),
   };
 }

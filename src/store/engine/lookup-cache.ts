@@ -26,6 +26,7 @@
 import type { Account, AccountLookup } from '../../app/ports.js';
 import { findAccountByNumber, findAccountByUsername, type Q } from '../sql/accounts.js';
 import { hasPushTokens } from '../sql/push-tokens.js';
+import { PerTurn } from './per-turn.js';
 import { prepare } from './prepared.js';
 
 export interface CachedLookups extends AccountLookup {
@@ -36,6 +37,12 @@ const generation = prepare<void, { value: number }>(
   (q) => q.selectFrom('lookup_generation').select('value').where('id', '=', 1),
   () => [1],
 );
+
+/** This turn's check of the generation; `done` once it completed (a hit then waits for nothing). */
+interface TurnCheck {
+  done: boolean;
+  promise: Promise<void>;
+}
 
 /** Bounded map: cleared when full (the working set of a provider's active accounts is small). */
 class Memo<K, V> {
@@ -61,9 +68,6 @@ export function makeCachedLookups(q: Q, maxEntries = 20_000): CachedLookups {
   const byNumber = new Memo<string, Account | undefined>(maxEntries);
   const devices = new Memo<number, boolean>(maxEntries);
   let known: number | undefined;
-  let current: Promise<void> | undefined;
-  /** This turn's check has completed: a hit is answered without waiting for anything. */
-  let checked = false;
 
   const check = async (): Promise<void> => {
     const row = (await generation.run(q, undefined)).rows[0];
@@ -75,24 +79,25 @@ export function makeCachedLookups(q: Q, maxEntries = 20_000): CachedLookups {
       known = value;
     }
   };
-  /** Once per event-loop turn: is the cache still current? */
-  const fresh = (): Promise<void> => {
-    if (!current) {
-      const p: Promise<void> = check().then(() => {
-        if (current === p) checked = true;
-      });
-      current = p;
-      const reset = () => {
-        if (current !== p) return;
-        current = undefined;
-        checked = false;
-      };
-      // Forget the check after this turn, and after a failed check at once.
-      setImmediate(reset);
-      p.catch(reset);
-    }
-    return current;
-  };
+  /**
+   * Once per event-loop turn (store/engine/per-turn.ts): is the cache still current? The turn's check is
+   * forgotten when the turn ends, and at once when it fails (the next lookup checks again).
+   */
+  const turn = new PerTurn<TurnCheck>(
+    () => {
+      const c: TurnCheck = { done: false, promise: check() };
+      c.promise.then(
+        () => {
+          c.done = true;
+        },
+        () => {
+          if (turn.peek() === c) turn.close();
+        },
+      );
+      return c;
+    },
+    () => {},
+  );
 
   /**
    * A lookup through `memo` (which remembers misses too: `has` tells them from what was never asked).
@@ -101,13 +106,14 @@ export function makeCachedLookups(q: Q, maxEntries = 20_000): CachedLookups {
    */
   const cached = <K, V>(memo: Memo<K, V>, load: (k: K) => Promise<V>) => {
     const slow = async (k: K): Promise<V> => {
-      await fresh();
+      await turn.current().promise;
       if (memo.has(k)) return memo.get(k) as V;
       const v = await load(k);
       memo.set(k, v);
       return v;
     };
-    return (k: K): Promise<V> => (checked && memo.has(k) ? Promise.resolve(memo.get(k) as V) : slow(k));
+    return (k: K): Promise<V> =>
+      turn.peek()?.done && memo.has(k) ? Promise.resolve(memo.get(k) as V) : slow(k);
   };
 
   return {

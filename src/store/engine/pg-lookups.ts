@@ -10,9 +10,10 @@
  * statement serves them all. A lone request waits for no timer: the batch leaves on `setImmediate`.
  * SQLite keeps its synchronous per-request reads (store/sql/accounts.ts): they are calls, not round trips.
  */
-import { CompiledQuery } from 'kysely';
 import type { Account, AccountLookup } from '../../app/ports.js';
 import type { Q } from '../sql/accounts.js';
+import { PerTurn } from './per-turn.js';
+import { type Prepared, prepareRaw } from './prepared.js';
 
 type Row = {
   key: string;
@@ -56,12 +57,11 @@ function fold(rows: readonly Row[]): Map<string, Account> {
   return out;
 }
 
-/** Collects keys during one event-loop turn and answers them all from one query. */
+type Waiter = { resolve(a: Account | undefined): void; reject(e: unknown): void };
+
+/** Collects keys during one event-loop turn (store/engine/per-turn.ts) and answers them all from one query. */
 function coalesce(run: (keys: string[]) => Promise<Map<string, Account>>) {
-  let pending:
-    | Map<string, Array<{ resolve(a: Account | undefined): void; reject(e: unknown): void }>>
-    | undefined;
-  const flush = (batch: NonNullable<typeof pending>) => {
+  const flush = (batch: Map<string, Waiter[]>) => {
     run([...batch.keys()]).then(
       (found) => {
         // Each caller gets its own copy: the use-cases may keep or change what they receive.
@@ -75,25 +75,22 @@ function coalesce(run: (keys: string[]) => Promise<Map<string, Account>>) {
       },
     );
   };
+  const turn = new PerTurn<Map<string, Waiter[]>>(() => new Map(), flush);
   return (key: string) =>
     new Promise<Account | undefined>((resolve, reject) => {
-      if (!pending) {
-        const batch = new Map();
-        pending = batch;
-        setImmediate(() => {
-          pending = undefined;
-          flush(batch);
-        });
-      }
-      const waiters = pending.get(key);
+      const batch = turn.current();
+      const waiters = batch.get(key);
       if (waiters) waiters.push({ resolve, reject });
-      else pending.set(key, [{ resolve, reject }]);
+      else batch.set(key, [{ resolve, reject }]);
     });
 }
 
+const byUsernames = prepareRaw<string[], Row>(BY_USERNAMES, (keys) => [keys]);
+const byNumbers = prepareRaw<string[], Row>(BY_NUMBERS, (keys) => [keys]);
+
 /** The account lookups of the send path for PostgreSQL, coalesced per event-loop turn. */
 export function makeCoalescedLookups(q: Q): AccountLookup {
-  const query = (text: string) => async (keys: string[]) =>
-    fold((await q.executeQuery<Row>(CompiledQuery.raw(text, [keys]))).rows);
-  return { byUsername: coalesce(query(BY_USERNAMES)), byNumber: coalesce(query(BY_NUMBERS)) };
+  const query = (statement: Prepared<string[], Row>) => async (keys: string[]) =>
+    fold((await statement.run(q, keys)).rows);
+  return { byUsername: coalesce(query(byUsernames)), byNumber: coalesce(query(byNumbers)) };
 }

@@ -1,17 +1,19 @@
 /**
  * Group accept for PostgreSQL: the messages accepted during one turn of the event loop are charged,
  * stored and enqueued by one statement, the way the embedded store groups them into one transaction
- * (store/engine/group-commit.ts). Each caller is answered only after that statement committed (autocommit), so a
+ * (store/engine/group-commit.ts); the turn's batch is store/engine/per-turn.ts. Each caller is answered only after that statement committed (autocommit), so a
  * 2xx still means "on disk".
  *
  * The statement takes one array per column (`unnest(…) with ordinality`), gives each message its id
  * from the sequence, charges each sender the sum of its messages in the batch, and stores only the
- * messages whose sender could pay (or that cost nothing):
+ * messages whose sender could pay (or that cost nothing). Its columns, placeholders and casts are
+ * generated from the one declaration of a message insert (store/sql/message-columns.ts):
  *
- *   with req as (select r.*, nextval('messages_id_seq') as id from unnest($1…) with ordinality r(…)),
- *        totals as (select sender, sum(price) from req where price > 0 … group by sender),
+ *   with req as (select r.*, nextval('messages_id_seq') as id
+ *                from unnest($1::integer[], …) with ordinality r(sender_account_id, …, ord)),
+ *        totals as (select sender, sum(charge_micros) from req where charge_micros > 0 … group by sender),
  *        charged as (update accounts … credit_micros >= total … returning id),
- *        ok as (select * from req where price = 0 or sender is null or sender in (select id from charged)),
+ *        ok as (select * from req where charge_micros = 0 or sender is null or sender in (… charged)),
  *        msg as (insert into messages … select … from ok),
  *        job as (insert into jobs … select … from ok, unnest(string_to_array(kinds, ',')))
  *   select ord, id from ok
@@ -22,41 +24,69 @@
  * the statement certainly did not commit) also falls back to one statement per message, so one bad
  * message fails alone; any other error (a lost connection: did it commit?) fails the batch, unretried.
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { JobKind, JobLease, NewMessage } from '../../app/ports.js';
 import { notEnoughCredit } from '../../errors.js';
+import { PerTurn } from '../engine/per-turn.js';
+import { prepareRaw } from '../engine/prepared.js';
 import { acceptInOneStatement } from './accept-pg.js';
+import { INSERT_COLUMNS, NOW } from './message-columns.js';
 import type { DB } from './schema.js';
+
+// Parameters: one array per column the message fills ($1 … $n, in declared order), then the arrays
+// of job kinds (comma-joined), lease owners and lease ends, then the time.
+const filled = INSERT_COLUMNS.filter((c) => typeof c.insert === 'function');
+const n = filled.length;
+const now = `$${n + 4}::bigint`;
 
 const SQL = `with req as (
     select r.*, nextval('messages_id_seq') as id
-    from unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::text[], $9::text[], $10::integer[], $11::text[], $12::integer[], $13::text[],
-                $14::text[], $15::bigint[])
-      with ordinality as r(price, sender, recipient, from_addr, to_addr, to_raw, body, content_type,
-                           disposition, smart, status, segments, kinds, locked_by, locked_until, ord)
+    from unnest(${filled.map((c, i) => `$${i + 1}::${c.pg}[]`).join(', ')},
+                $${n + 1}::text[], $${n + 2}::text[], $${n + 3}::bigint[])
+      with ordinality as r(${filled.map((c) => c.column).join(', ')}, kinds, locked_by, locked_until, ord)
   ), totals as (
-    select sender, sum(price)::bigint as total from req
-    where price > 0 and sender is not null group by sender
+    select sender_account_id as sender, sum(charge_micros)::bigint as total from req
+    where charge_micros > 0 and sender_account_id is not null group by sender_account_id
   ), charged as (
     update accounts a set credit_micros = a.credit_micros - t.total from totals t
     where a.id = t.sender and (a.credit_micros is null or a.credit_micros >= t.total)
     returning a.id
   ), ok as (
-    select * from req where price = 0 or sender is null or sender in (select id from charged)
+    select * from req
+    where charge_micros = 0 or sender_account_id is null or sender_account_id in (select id from charged)
   ), msg as (
-    insert into messages (id, sender_account_id, recipient_account_id, from_addr, to_addr, to_raw, body,
-      content_type, disposition_notification, smart, status, segments, charge_micros, attempts,
-      displayed, created_at, updated_at)
-    select id, sender, recipient, from_addr, to_addr, to_raw, body, content_type, disposition, smart,
-      status, segments, price, 0, 0, $16::bigint, $16::bigint from ok
+    insert into messages (id, ${INSERT_COLUMNS.map((c) => c.column).join(', ')})
+    select id, ${INSERT_COLUMNS.map((c) =>
+      c.insert === NOW ? now : typeof c.insert === 'number' ? String(c.insert) : c.column,
+    ).join(', ')} from ok
   ), job as (
     insert into jobs (kind, ref_id, run_at, attempts, created_at, locked_by, locked_until)
-    select k, ok.id, $16::bigint, case when ok.locked_by is null then 0 else 1 end, $16::bigint,
+    select k, ok.id, ${now}, case when ok.locked_by is null then 0 else 1 end, ${now},
       ok.locked_by, ok.locked_until
     from ok cross join lateral unnest(string_to_array(ok.kinds, ',')) as k
   )
   select ord, id from ok`;
+
+/** The generated SQL (for tests: its placeholders and columns follow the declaration). */
+export const ACCEPT_BATCH_SQL = SQL;
+
+const statement = prepareRaw<{ batch: readonly Item[]; now: number }, { ord: number; id: number }>(
+  SQL,
+  ({ batch, now: t }) => {
+    const values: unknown[] = [];
+    for (const c of filled) {
+      const value = c.insert as (m: NewMessage) => unknown;
+      values.push(batch.map((it) => value(it.m)));
+    }
+    values.push(
+      batch.map((it) => it.jobs.join(',')),
+      batch.map((it) => it.lease?.owner ?? null),
+      batch.map((it) => (it.lease ? t + it.lease.ms : null)),
+      t,
+    );
+    return values;
+  },
+);
 
 interface Item {
   m: NewMessage;
@@ -71,8 +101,6 @@ const MAX_BATCH = 500;
 
 /** `accept` for PostgreSQL, grouping the messages of one event-loop turn into one statement. */
 export function makeBatchedAccept(q: Kysely<DB>, now: () => number) {
-  let pending: Item[] | undefined;
-
   const alone = (it: Item, t: number) =>
     acceptInOneStatement(q, it.m, it.jobs, t, it.lease).then(
       (id) => (id === undefined ? it.reject(notEnoughCredit()) : it.resolve(id)),
@@ -82,29 +110,9 @@ export function makeBatchedAccept(q: Kysely<DB>, now: () => number) {
   async function flush(batch: Item[]): Promise<void> {
     const t = now();
     if (batch.length === 1) return alone(batch[0]!, t);
-    const col = <V>(f: (it: Item) => V) => batch.map(f);
     let rows: Array<{ ord: number; id: number }>;
     try {
-      const r = await q.executeQuery<{ ord: number; id: number }>(
-        CompiledQuery.raw(SQL, [
-          col((it) => it.m.chargeMicros),
-          col((it) => it.m.senderAccountId),
-          col((it) => it.m.recipientAccountId),
-          col((it) => it.m.from),
-          col((it) => it.m.to),
-          col((it) => it.m.toRaw),
-          col((it) => it.m.body),
-          col((it) => it.m.contentType),
-          col((it) => it.m.dispositionNotification),
-          col((it) => (it.m.smart ? 1 : 0)),
-          col((it) => it.m.status),
-          col((it) => it.m.segments),
-          col((it) => it.jobs.join(',')),
-          col((it) => it.lease?.owner ?? null),
-          col((it) => (it.lease ? t + it.lease.ms : null)),
-          t,
-        ]),
-      );
+      const r = await statement.run(q, { batch, now: t });
       rows = r.rows;
     } catch (e) {
       const code = String((e as { code?: unknown }).code ?? '');
@@ -125,19 +133,19 @@ export function makeBatchedAccept(q: Kysely<DB>, now: () => number) {
     );
   }
 
+  const turn = new PerTurn<Item[]>(
+    () => [],
+    (batch) => {
+      flush(batch).catch((e: unknown) => {
+        for (const it of batch) it.reject(e);
+      });
+    },
+  );
+
   return (m: NewMessage, jobs: readonly JobKind[], lease?: JobLease): Promise<number> =>
     new Promise<number>((resolve, reject) => {
-      if (!pending) {
-        const batch: Item[] = [];
-        pending = batch;
-        setImmediate(() => {
-          if (pending === batch) pending = undefined;
-          flush(batch).catch((e: unknown) => {
-            for (const it of batch) it.reject(e);
-          });
-        });
-      }
-      pending.push({ m, jobs, lease, resolve, reject });
-      if (pending.length >= MAX_BATCH) pending = undefined;
+      const batch = turn.current();
+      batch.push({ m, jobs, lease, resolve, reject });
+      if (batch.length >= MAX_BATCH) turn.close();
     });
 }

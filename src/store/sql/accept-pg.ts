@@ -18,38 +18,68 @@
  * two instances can never take one account below zero (test/store/credit-race.test.ts). No row back
  * means the charge was refused, and nothing was written. Without a charge the message insert selects
  * from no table (one row). The SQLite path keeps its group commit (store/adapters/store.ts).
+ *
+ * The message's columns, placeholders and casts are generated from the one declaration of a message
+ * insert (store/sql/message-columns.ts), and checked against the values on first use (prepareRaw).
  */
-import { CompiledQuery } from 'kysely';
 import type { JobKind, JobLease, NewMessage } from '../../app/ports.js';
+import { prepareRaw } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
+import { INSERT_COLUMNS, NOW } from './message-columns.js';
 
-const MESSAGE_COLUMNS = `sender_account_id, recipient_account_id, from_addr, to_addr, to_raw, body,
-  content_type, disposition_notification, smart, status, segments, charge_micros, attempts, displayed,
-  created_at, updated_at`;
+// Parameters: the message's values in declared order ($1 … $n: every inserted column the message
+// fills), then the time, the job kinds, the jobs' attempts, lease owner and lease end.
+const filled = INSERT_COLUMNS.filter((c) => typeof c.insert === 'function');
+const at = (column: string) => `$${filled.findIndex((c) => c.column === column) + 1}`;
+const now = `$${filled.length + 1}::bigint`;
+const [kinds, attempts, owner, leaseEnd] = [2, 3, 4, 5].map((i) => `$${filled.length + i}`);
+const PRICE = `${at('charge_micros')}::bigint`;
+const SENDER = `${at('sender_account_id')}::integer`;
 
-// $1 price, $2 sender, $3-$12 the other message values, $13 now, then kinds, attempts, owner, lease end.
-const MESSAGE_VALUES = `$2::integer, $3::integer, $4::text, $5::text, $6::text, $7::text, $8::text,
-  $9::text, $10::integer, $11::text, $12::integer, $1::bigint, 0, 0, $13::bigint, $13::bigint`;
+/** The message's insert: its columns, and the value of each (a parameter, the time, or a constant). */
+const INSERT = `insert into messages (${INSERT_COLUMNS.map((c) => c.column).join(', ')})
+    select ${INSERT_COLUMNS.map((c) =>
+      c.insert === NOW ? now : typeof c.insert === 'number' ? String(c.insert) : `${at(c.column)}::${c.pg}`,
+    ).join(', ')}`;
 
 const JOBS = `job as (
     insert into jobs (kind, ref_id, run_at, attempts, created_at, locked_by, locked_until)
-    select k, msg.id, $13::bigint, $15::integer, $13::bigint, $16::text, $17::bigint
-    from msg, unnest($14::text[]) as k
+    select k, msg.id, ${now}, ${attempts}::integer, ${now}, ${owner}::text, ${leaseEnd}::bigint
+    from msg, unnest(${kinds}::text[]) as k
   )
   select id from msg`;
 
 const WITH_CHARGE = `with charged as (
-    update accounts set credit_micros = credit_micros - $1::bigint
-    where id = $2::integer and (credit_micros is null or credit_micros >= $1::bigint)
+    update accounts set credit_micros = credit_micros - ${PRICE}
+    where id = ${SENDER} and (credit_micros is null or credit_micros >= ${PRICE})
     returning id
   ), msg as (
-    insert into messages (${MESSAGE_COLUMNS}) select ${MESSAGE_VALUES} from charged returning id
+    ${INSERT} from charged returning id
   ), ${JOBS}`;
 
 // The same without the charge: the insert selects from no table, so it writes exactly one row.
 const WITHOUT_CHARGE = `with msg as (
-    insert into messages (${MESSAGE_COLUMNS}) select ${MESSAGE_VALUES} returning id
+    ${INSERT} returning id
   ), ${JOBS}`;
+
+interface Args {
+  m: NewMessage;
+  jobs: readonly JobKind[];
+  now: number;
+  lease: JobLease | undefined;
+}
+
+const params = ({ m, jobs, now, lease }: Args): unknown[] => {
+  const values: unknown[] = [];
+  for (const c of filled) values.push((c.insert as (m: NewMessage) => unknown)(m));
+  values.push(now, jobs, lease ? 1 : 0, lease?.owner ?? null, lease ? now + lease.ms : null);
+  return values;
+};
+const withCharge = prepareRaw<Args, { id: number }>(WITH_CHARGE, params);
+const withoutCharge = prepareRaw<Args, { id: number }>(WITHOUT_CHARGE, params);
+
+/** The generated SQL of both forms (for tests: its placeholders and columns follow the declaration). */
+export const ACCEPT_SQL = { withCharge: WITH_CHARGE, withoutCharge: WITHOUT_CHARGE };
 
 /**
  * Charge (when the message costs something), store the message and enqueue `jobs` (leased to `lease`
@@ -63,28 +93,7 @@ export async function acceptInOneStatement(
   lease?: JobLease,
 ): Promise<number | undefined> {
   const charge = m.chargeMicros > 0 && m.senderAccountId !== null;
-  const params = [
-    m.chargeMicros,
-    m.senderAccountId,
-    m.recipientAccountId,
-    m.from,
-    m.to,
-    m.toRaw,
-    m.body,
-    m.contentType,
-    m.dispositionNotification,
-    m.smart ? 1 : 0,
-    m.status,
-    m.segments,
-    now,
-    jobs,
-    lease ? 1 : 0,
-    lease?.owner ?? null,
-    lease ? now + lease.ms : null,
-  ];
-  const r = await q.executeQuery<{ id: number }>(
-    CompiledQuery.raw(charge ? WITH_CHARGE : WITHOUT_CHARGE, params),
-  );
+  const r = await (charge ? withCharge : withoutCharge).run(q, { m, jobs, now, lease });
   const row = r.rows[0];
   return row ? Number(row.id) : undefined;
 }

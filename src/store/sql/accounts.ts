@@ -46,12 +46,12 @@ type AccountWithNumber = AccountRow & { number: string | null };
  * One round trip for the account and its numbers; runs on every app request, so compiled once.
  */
 const byUsername = prepare<string, AccountWithNumber>(
-  (q) =>
+  (q, username) =>
     q
       .selectFrom('accounts as a')
       .leftJoin('account_numbers as n', 'n.account_id', 'a.id')
       .select(withNumberColumns)
-      .where('a.username', '=', '')
+      .where('a.username', '=', username)
       .orderBy('n.position'),
   (username) => [username],
 );
@@ -62,13 +62,13 @@ export async function findAccountByUsername(q: Q, username: string): Promise<Acc
 
 /** The same, found by one of the account's numbers (on-net recipients, inbound messages). */
 const byNumber = prepare<string, AccountWithNumber>(
-  (q) =>
+  (q, number) =>
     q
       .selectFrom('account_numbers as m')
       .innerJoin('accounts as a', 'a.id', 'm.account_id')
       .leftJoin('account_numbers as n', 'n.account_id', 'a.id')
       .select(withNumberColumns)
-      .where('m.number', '=', '')
+      .where('m.number', '=', number)
       .orderBy('n.position'),
   (number) => [number],
 );
@@ -127,11 +127,6 @@ export async function insertNumbers(q: Q, accountId: number, numbers: readonly s
     .insertInto('account_numbers')
     .values(numbers.map((number, position) => ({ number, account_id: accountId, position })))
     .execute();
-}
-
-/** delete from account_numbers where account_id = ? */
-export async function deleteNumbers(q: Q, accountId: number): Promise<void> {
-  await q.deleteFrom('account_numbers').where('account_id', '=', accountId).execute();
 }
 
 /** update accounts set password_hash = ? where username = ? */

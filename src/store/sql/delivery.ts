@@ -3,7 +3,7 @@
  * the delivery path writes in batches (`store/engine/batcher.ts`), and one set-based statement per batch is what
  * makes 10,000 status updates a second affordable; the hot ones are compiled once per batch size
  * (`store/engine/prepared.ts` `prepareSized`), not rebuilt by Kysely for every batch. Every status change names
- * the states it may leave (`domain/message.ts` transitions), so a late or repeated event changes
+ * the states it may leave in its own `where status in (…)`, so a late or repeated event changes
  * nothing.
  */
 import { sql } from 'kysely';
@@ -11,7 +11,8 @@ import type { NotifiedMessage } from '../../app/dispositions.js';
 import type { Message } from '../../domain/message.js';
 import { prepareSized } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
-import { messageColumns, toMessage } from './messages.js';
+import { messageColumns } from './message-columns.js';
+import { toMessage } from './messages.js';
 
 /**
  * select … from messages where id in (:ids) and status in ('queued', 'sending') — the messages a

@@ -8,6 +8,7 @@ import { type Compilable, type Kysely, sql } from 'kysely';
 import { CONTENT_TYPE_DISPOSITION, type FetchedMessage } from '../../domain/message.js';
 import { type Prepared, prepare } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
+import { messageSelect } from './message-columns.js';
 import type { DB } from './schema.js';
 
 /**
@@ -26,27 +27,27 @@ export type SideColumn = 'recipient_account_id' | 'sender_account_id';
  * Fetch is the app's most frequent request, so its statements are compiled once (store/engine/prepared.ts).
  */
 function perSide<A, R>(
-  build: (q: Kysely<DB>, side: SideColumn) => Compilable<R>,
+  build: (q: Kysely<DB>, side: SideColumn, args: A) => Compilable<R>,
   params: (args: A) => readonly unknown[],
 ): Record<SideColumn, Prepared<A, R>> {
   return {
-    recipient_account_id: prepare((q) => build(q, 'recipient_account_id'), params),
-    sender_account_id: prepare((q) => build(q, 'sender_account_id'), params),
+    recipient_account_id: prepare((q, a: A) => build(q, 'recipient_account_id', a), params),
+    sender_account_id: prepare((q, a: A) => build(q, 'sender_account_id', a), params),
   };
 }
 
 /** The columns of a `FetchedMessage` (only those: see its comment). */
-const fetchedColumns = [
+const fetchedColumns = messageSelect([
   'id',
-  'sender_account_id as senderAccountId',
-  'from_addr as from',
-  'to_addr as to',
+  'senderAccountId',
+  'from',
+  'to',
   'body',
-  'content_type as contentType',
-  'disposition_notification as dispositionNotification',
+  'contentType',
+  'dispositionNotification',
   'displayed',
-  'created_at as createdAt',
-] as const;
+  'createdAt',
+]);
 
 type FetchedRow = Omit<FetchedMessage, 'displayed'> & { displayed: number };
 
@@ -63,44 +64,49 @@ const toFetched = (r: FetchedRow): FetchedMessage => ({
 });
 
 /** select <fetched columns> from messages where <side> = ? (the part both page statements share) */
-const sideMessages = (q: Kysely<DB>, side: SideColumn) =>
-  q.selectFrom('messages').select(fetchedColumns).where(side, '=', 0);
+const sideMessages = (q: Kysely<DB>, side: SideColumn, accountId: number) =>
+  q.selectFrom('messages').select(fetchedColumns).where(side, '=', accountId);
 
 interface PageArgs {
   accountId: number;
-  afterId?: number;
   limit: number;
 }
 
+/** A page above (or up to) an id. */
+interface RangeArgs extends PageArgs {
+  id: number;
+}
+
 const after = perSide(
-  (q, side) => sideMessages(q, side).where('id', '>', 0).orderBy('id').limit(1),
-  (a: PageArgs) => [a.accountId, a.afterId, a.limit],
+  (q, side, a: RangeArgs) =>
+    sideMessages(q, side, a.accountId).where('id', '>', a.id).orderBy('id').limit(a.limit),
+  (a: RangeArgs) => [a.accountId, a.id, a.limit],
 );
 
 const newest = perSide(
-  (q, side) => sideMessages(q, side).orderBy('id', 'desc').limit(1),
+  (q, side, a: PageArgs) => sideMessages(q, side, a.accountId).orderBy('id', 'desc').limit(a.limit),
   (a: PageArgs) => [a.accountId, a.limit],
 );
 
 /** Both sides' newest ids and the oldest unread received id in one statement (one round trip). */
 const newestIds = prepare(
-  (q) =>
+  (q, accountId: number) =>
     q.selectNoFrom((eb) => [
       eb
         .selectFrom('messages')
         .select((m) => m.fn.min('id').as('id'))
-        .where('recipient_account_id', '=', 0)
+        .where('recipient_account_id', '=', accountId)
         .where('displayed', '=', UNREAD)
         .as('unread'),
       eb
         .selectFrom('messages')
         .select((m) => m.fn.max('id').as('id'))
-        .where('recipient_account_id', '=', 0)
+        .where('recipient_account_id', '=', accountId)
         .as('received'),
       eb
         .selectFrom('messages')
         .select((m) => m.fn.max('id').as('id'))
-        .where('sender_account_id', '=', 0)
+        .where('sender_account_id', '=', accountId)
         .as('sent'),
     ]),
   (accountId: number) => [accountId, accountId, accountId],
@@ -108,16 +114,16 @@ const newestIds = prepare(
 
 /** Unread received messages at or below an id, oldest first (partial index messages_unread). */
 const unreadUpTo = prepare(
-  (q) =>
+  (q, a: RangeArgs) =>
     q
       .selectFrom('messages')
       .select(fetchedColumns)
-      .where('recipient_account_id', '=', 0)
+      .where('recipient_account_id', '=', a.accountId)
       .where('displayed', '=', UNREAD)
-      .where('id', '<=', 0)
+      .where('id', '<=', a.id)
       .orderBy('id')
-      .limit(1),
-  (a: PageArgs) => [a.accountId, a.afterId, a.limit],
+      .limit(a.limit),
+  (a: RangeArgs) => [a.accountId, a.id, a.limit],
 );
 
 /** select … from messages where <side> = ? and id > ? order by id limit ? */
@@ -128,7 +134,7 @@ export async function selectAfter(
   afterId: number,
   limit: number,
 ): Promise<FetchedMessage[]> {
-  return (await after[side].run(q, { accountId, afterId, limit })).rows.map(toFetched);
+  return (await after[side].run(q, { accountId, id: afterId, limit })).rows.map(toFetched);
 }
 
 /** select … from messages where <side> = ? order by id desc limit ? (newest first) */
@@ -164,7 +170,7 @@ export async function selectUnreadUpTo(
   upToId: number,
   limit: number,
 ): Promise<FetchedMessage[]> {
-  return (await unreadUpTo.run(q, { accountId, afterId: upToId, limit })).rows.map(toFetched);
+  return (await unreadUpTo.run(q, { accountId, id: upToId, limit })).rows.map(toFetched);
 }
 
 /**

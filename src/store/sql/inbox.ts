@@ -1,7 +1,7 @@
 /** Statements for messages that arrive from outside a Send Message call (carriers, receipts). */
 import type { NewMessage } from '../../app/ports.js';
 import type { Q } from './accounts.js';
-import { messageRow } from './messages.js';
+import { messageRow } from './message-columns.js';
 
 /**
  * insert into messages (…, inbound_key) values (…) on conflict (inbound_key) where inbound_key is not

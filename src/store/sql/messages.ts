@@ -6,58 +6,18 @@ import type { Message, MessageStatus } from '../../domain/message.js';
 import { chunks } from '../engine/batcher.js';
 import { prepare } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
-
-/**
- * A new message's row, in one fixed key order (store/engine/prepared.ts binds parameters in this order). Every
- * insert of a message builds its values here (Send Message's multi-row insert in store/sql/accept-sqlite.ts,
- * `insertMessage`, keyed inbound ones).
- */
-export function messageRow(m: NewMessage, now: number) {
-  return {
-    sender_account_id: m.senderAccountId,
-    recipient_account_id: m.recipientAccountId,
-    from_addr: m.from,
-    to_addr: m.to,
-    to_raw: m.toRaw,
-    body: m.body,
-    content_type: m.contentType,
-    disposition_notification: m.dispositionNotification,
-    smart: m.smart ? 1 : 0,
-    status: m.status,
-    segments: m.segments,
-    charge_micros: m.chargeMicros,
-    attempts: 0,
-    displayed: 0,
-    created_at: now,
-    updated_at: now,
-  };
-}
-
-const SAMPLE: NewMessage = {
-  senderAccountId: 0,
-  recipientAccountId: 0,
-  from: '',
-  to: '',
-  toRaw: '',
-  body: '',
-  contentType: '',
-  dispositionNotification: '',
-  smart: false,
-  status: 'queued',
-  segments: 0,
-  chargeMicros: 0,
-};
+import { messageColumns, messageRow, messageValues } from './message-columns.js';
 
 /**
  * SQLite reports the new rowid with every insert, so there it goes without `returning id`, which made
  * better-sqlite3 step the statement as a query (about 1 µs of a send's 7 µs insert, measured).
  */
 const insertMessageStmt = prepare<{ m: NewMessage; now: number }, { id: number }>(
-  (q) => {
-    const insert = q.insertInto('messages').values(messageRow(SAMPLE, 0));
+  (q, { m, now }) => {
+    const insert = q.insertInto('messages').values(messageRow(m, now));
     return q.getExecutor().adapter instanceof SqliteAdapter ? insert : insert.returning('id');
   },
-  ({ m, now }) => Object.values(messageRow(m, now)),
+  ({ m, now }) => messageValues(m, now),
 );
 
 /** insert into messages … [returning id], compiled once (bounce notices; Send Message stores in bulk). */
@@ -111,28 +71,6 @@ export async function insertJobRows(q: Q, rows: readonly JobRow[], now: number):
       .execute();
   }
 }
-
-export const messageColumns = [
-  'id',
-  'sender_account_id as senderAccountId',
-  'recipient_account_id as recipientAccountId',
-  'from_addr as from',
-  'to_addr as to',
-  'to_raw as toRaw',
-  'body',
-  'content_type as contentType',
-  'disposition_notification as dispositionNotification',
-  'status',
-  'segments',
-  'charge_micros as chargeMicros',
-  'carrier',
-  'carrier_ref as carrierRef',
-  'attempts',
-  'last_error as lastError',
-  'displayed',
-  'created_at as createdAt',
-  'updated_at as updatedAt',
-] as const;
 
 type Row = Omit<Message, 'displayed' | 'status'> & { displayed: number; status: string };
 

@@ -16,11 +16,10 @@ import { chunks } from '../engine/batcher.js';
 import type { Dialect } from '../engine/db.js';
 import { prepareSized } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
-import { countRows } from './count.js';
 
-const jobColumns = ['id', 'kind', 'ref_id as refId', 'attempts', 'created_at as createdAt'] as const;
+const jobColumns = ['id', 'kind', 'ref_id as refId', 'attempts'] as const;
 
-type JobRow = { id: number; kind: string; refId: number; attempts: number; createdAt: number };
+type JobRow = { id: number; kind: string; refId: number; attempts: number };
 
 /** Row → Job; `attempts` in the row already counts this claim, the Job reports those before it. */
 const toJob = (r: JobRow): Job => ({
@@ -28,7 +27,6 @@ const toJob = (r: JobRow): Job => ({
   kind: r.kind as JobKind,
   refId: Number(r.refId),
   attempts: Number(r.attempts) - 1,
-  createdAt: Number(r.createdAt),
 });
 
 /** What `claimDue` needs. */
@@ -45,7 +43,7 @@ export interface ClaimSpec {
  * where id in (select id from jobs where kind in (:kinds) and run_at <= :now
  *              and (locked_until is null or locked_until < :now)
  *              order by run_at limit :limit [for update skip locked])
- * returning id, kind, ref_id, attempts, created_at
+ * returning id, kind, ref_id, attempts
  */
 export async function claimDue(q: Q, dialect: Dialect, c: ClaimSpec): Promise<Job[]> {
   if (c.kinds.length === 0 || c.limit <= 0) return [];
@@ -91,11 +89,6 @@ export async function findLeasedJob(
     .where('locked_by', '=', owner)
     .executeTakeFirst();
   return r && toJob(r);
-}
-
-/** select count(*) from jobs where ref_id = :refId and kind = :kind (is a job still pending?) */
-export async function countJobsFor(q: Q, refId: number, kind: JobKind): Promise<number> {
-  return countRows(q.selectFrom('jobs').where('ref_id', '=', refId).where('kind', '=', kind));
 }
 
 /**

@@ -28,25 +28,23 @@ export async function upsertPushToken(q: Q, t: PushTokenRow, now: number): Promi
 }
 
 /** delete from push_tokens where account_id = ? and selector = ? */
-export async function deleteBySelector(q: Q, accountId: number, selector: string): Promise<number> {
-  const r = await q
+export async function deleteBySelector(q: Q, accountId: number, selector: string): Promise<void> {
+  await q
     .deleteFrom('push_tokens')
     .where('account_id', '=', accountId)
     .where('selector', '=', selector)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
+    .execute();
 }
 
 /** delete from push_tokens where account_id = ? and ? in (token, token_calls, token_other) */
-export async function deleteByToken(q: Q, accountId: number, token: string): Promise<number> {
-  const r = await q
+export async function deleteByToken(q: Q, accountId: number, token: string): Promise<void> {
+  await q
     .deleteFrom('push_tokens')
     .where('account_id', '=', accountId)
     .where((eb) =>
       eb.or([eb('token', '=', token), eb('token_calls', '=', token), eb('token_other', '=', token)]),
     )
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
+    .execute();
 }
 
 /**
@@ -59,14 +57,13 @@ export async function deleteDeadToken(
   accountId: number,
   selector: string,
   token: string,
-): Promise<number> {
-  const r = await q
+): Promise<void> {
+  await q
     .deleteFrom('push_tokens')
     .where('account_id', '=', accountId)
     .where('selector', '=', selector)
     .where((eb) => eb.or([eb('token', '=', token), eb('token_other', '=', token)]))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
+    .execute();
 }
 
 /**
@@ -74,7 +71,8 @@ export async function deleteDeadToken(
  * is enqueued only for an account with devices), so compiled once.
  */
 const anyToken = prepare(
-  (q) => q.selectFrom('push_tokens').select('account_id').where('account_id', '=', 0).limit(1),
+  (q, accountId: number) =>
+    q.selectFrom('push_tokens').select('account_id').where('account_id', '=', accountId).limit(1),
   (accountId: number) => [accountId, 1],
 );
 
