@@ -1,8 +1,10 @@
 /**
- * Configured carrier webhooks by name (`inbound.carriers` in the config): name → the parser that
- * checks the carrier's signature and reads its fields. A new kind = one parser file + one case here.
+ * The carriers' webhooks by name (`/inbound/<name>`): name → the parser that checks the carrier's
+ * signature and reads its fields. Built from the `carriers[]` entries (each declares its own webhook
+ * settings), plus the deprecated `inbound.carriers` entries the configuration reader kept. A new kind
+ * = one parser file + one case here.
  */
-import type { InboundCarrierConfig } from '../config/two-way.js';
+import { type CarrierConfig, carrierWebhook, type WebhookSpec } from './config-tables.js';
 import { makeGenericWebhook } from './http/generic-webhook.js';
 import type { WebhookRequest, WebhookResult } from './http/webhook.js';
 import { makeTelnyxWebhook } from './telnyx/webhook.js';
@@ -11,28 +13,38 @@ import { makeVonageWebhook } from './vonage/webhook.js';
 
 /** One configured webhook. */
 export interface Webhook {
-  type: InboundCarrierConfig['type'];
+  type: WebhookSpec['type'];
   parse(req: WebhookRequest): WebhookResult;
 }
 
-/** Build every configured parser; the carrier name is the config key. */
-export function makeWebhooks(carriers: Readonly<Record<string, InboundCarrierConfig>>): Map<string, Webhook> {
+/** Build every webhook: each carrier's own, then the deprecated entries (`legacy`) by their name. */
+export function makeWebhooks(
+  carriers: readonly CarrierConfig[],
+  legacy: Readonly<Record<string, WebhookSpec>> = {},
+): Map<string, Webhook> {
   const out = new Map<string, Webhook>();
-  for (const [carrier, c] of Object.entries(carriers)) {
-    const parse =
-      c.type === 'twilio'
-        ? makeTwilioWebhook({ carrier, authToken: c.authToken })
-        : c.type === 'telnyx'
-          ? makeTelnyxWebhook({ carrier, publicKey: c.publicKey, toleranceSec: c.toleranceSec })
-          : c.type === 'vonage'
-            ? makeVonageWebhook({
-                carrier,
-                signatureMethod: c.signatureMethod,
-                toleranceSec: c.toleranceSec,
-                ...(c.signatureSecret === undefined ? {} : { signatureSecret: c.signatureSecret }),
-              })
-            : makeGenericWebhook({ ...c, carrier });
-    out.set(carrier, { type: c.type, parse });
+  for (const c of carriers) {
+    const spec = carrierWebhook(c);
+    if (spec) out.set(c.name, makeWebhook(c.name, spec));
   }
+  for (const [name, spec] of Object.entries(legacy))
+    if (!out.has(name)) out.set(name, makeWebhook(name, spec));
   return out;
+}
+
+function makeWebhook(carrier: string, c: WebhookSpec): Webhook {
+  const parse =
+    c.type === 'twilio'
+      ? makeTwilioWebhook({ carrier, authToken: c.authToken })
+      : c.type === 'telnyx'
+        ? makeTelnyxWebhook({ carrier, publicKey: c.publicKey, toleranceSec: c.toleranceSec })
+        : c.type === 'vonage'
+          ? makeVonageWebhook({
+              carrier,
+              signatureMethod: c.signatureMethod,
+              toleranceSec: c.toleranceSec,
+              ...(c.signatureSecret === undefined ? {} : { signatureSecret: c.signatureSecret }),
+            })
+          : makeGenericWebhook({ ...c, carrier });
+  return { type: c.type, parse };
 }

@@ -8,7 +8,6 @@ import { makeAuthenticate } from '../app/authenticate.js';
 import { type Clock, systemClock } from '../app/ports.js';
 import { makeSendMessage, type SendMessage } from '../app/send-message.js';
 import { makeWebhooks } from '../carriers/webhooks.js';
-import { parseDeliveryConfig } from '../config/delivery.js';
 import type { Config } from '../config/index.js';
 import { buildServer } from '../http/server.js';
 import { makeSharedFailures } from '../store/adapters/auth-failures.js';
@@ -22,6 +21,11 @@ import { composeTwoWay, type TwoWay, twoWayHandlers } from './two-way.js';
 /** The process logger: JSON lines; no request ever logs its query string or body (http/logging.ts). */
 export function makeLogger(config: Pick<Config, 'log'>, destination?: pino.DestinationStream): Logger {
   return pino({ level: config.log.level, base: { service: 'textbridge' } }, destination);
+}
+
+/** What the configuration reader found to fix without stopping (deprecated keys): one line each. */
+function logConfigWarnings(config: Config, logger: Logger): void {
+  for (const w of config.warnings) logger.warn({ config: 'warning' }, w);
 }
 
 /** Open the configured database and bring its schema up to date. */
@@ -59,6 +63,7 @@ export async function startService(
   clock: Clock = systemClock,
   opts: Partial<DeliveryOptions> = {},
 ): Promise<Service> {
+  logConfigWarnings(config, logger);
   const db = openDb({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -73,7 +78,7 @@ export async function startService(
     delivery = await startDelivery(config, db, logger, clock, {
       ...twoWayDeliveryOptions(tw, logger),
       ...opts,
-      runWorker: opts.runWorker ?? parseDeliveryConfig(config).delivery.worker,
+      runWorker: opts.runWorker ?? config.delivery.worker,
     });
     const dispatcher = delivery.dispatcher;
     tw.wake = () => dispatcher?.wake();
@@ -127,7 +132,7 @@ export async function startService(
         sendMessage,
         ...twoWayUseCases,
         inbound: {
-          webhooks: makeWebhooks(config.inbound.carriers),
+          webhooks: makeWebhooks(config.carriers, config.inbound.carriers),
           publicUrl: config.inbound.publicUrl,
           receiveInbound: tw.receiveInbound,
           handleReceipt,
@@ -164,6 +169,7 @@ export async function startWorker(
   logger: Logger,
   clock: Clock = systemClock,
 ): Promise<{ delivery: DeliveryRuntime; close(): Promise<void> }> {
+  logConfigWarnings(config, logger);
   const db = await openStore(config);
   try {
     const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);

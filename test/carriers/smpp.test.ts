@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { CarrierAdapter, DeliveryReceipt, InboundSms, OutboundSms } from '../../src/app/ports.js';
+import { withDefaults } from '../../src/carriers/keys.js';
 import { makeSmppAdapter, type SmppCarrierConfig } from '../../src/carriers/smpp/adapter.js';
+import { SmppKeys } from '../../src/carriers/smpp/config.js';
 import { encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
 import { type FakeSmsc, startFakeSmsc } from '../helpers/fake-smsc.js';
 
@@ -23,16 +25,18 @@ function events() {
 
 async function adapter(over: Partial<SmppCarrierConfig> = {}) {
   const ev = events();
-  const a = makeSmppAdapter({
-    name: 'smsc1',
-    host: '127.0.0.1',
-    port: smsc.port,
-    systemId: 'textbridge',
-    password: 'secret',
-    reconnect: { minMs: 20, maxMs: 100 },
-    submitTimeoutMs: 2_000,
-    ...over,
-  });
+  const a = makeSmppAdapter(
+    withDefaults(SmppKeys, {
+      name: 'smsc1',
+      host: '127.0.0.1',
+      port: smsc.port,
+      systemId: 'textbridge',
+      password: 'secret',
+      reconnect: { minMs: 20, maxMs: 100 },
+      submitTimeoutMs: 2_000,
+      ...over,
+    }),
+  );
   open.push(a);
   await a.start!({ receipt: ev.receipt, inbound: (m) => ev.inbound.push(m) });
   return { a, ev };
@@ -57,13 +61,15 @@ describe('binding', () => {
   });
 
   test('a wrong password makes start reject, and sends report the link down', async () => {
-    const a = makeSmppAdapter({
-      name: 'x',
-      host: '127.0.0.1',
-      port: smsc.port,
-      systemId: 'textbridge',
-      password: 'nope',
-    });
+    const a = makeSmppAdapter(
+      withDefaults(SmppKeys, {
+        name: 'x',
+        host: '127.0.0.1',
+        port: smsc.port,
+        systemId: 'textbridge',
+        password: 'nope',
+      }),
+    );
     open.push(a);
     await assert.rejects(a.start!({ receipt() {}, inbound() {} }), /ESME_RBINDFAIL \(0x0000000D\)/);
     const out = await a.send(sms('hi'), never);
@@ -85,7 +91,7 @@ describe('submit_sm', () => {
   });
 
   test('data_coding 1 for GSM text is honoured when configured', async () => {
-    const { a } = await adapter({ dataCoding: { gsm7: 1 } });
+    const { a } = await adapter({ dataCoding: { gsm7: 1, ucs2: 8 } });
     await a.send(sms('Hello'), never);
     assert.equal(smsc.submits[0]!.dataCoding, 1);
   });

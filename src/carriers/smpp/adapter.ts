@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import smpp from 'smpp';
 import type { CarrierAdapter, CarrierEvents, OutboundSms, SendOutcome } from '../../app/ports.js';
 import { concatUdh, countSegments, encodeGsm7, encodeUcs2, splitText } from '../../domain/segments.js';
-import { type ResolvedSmppConfig, resolveSmppConfig, type SmppCarrierConfig } from './config.js';
+import type { ResolvedSmppConfig, SmppCarrierConfig } from './config.js';
 import { MoAssembler } from './mo.js';
 import { rawUserData, type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
 import { otherIdSpellings, parseReceipt } from './receipt.js';
@@ -24,7 +24,7 @@ export type { SmppCarrierConfig } from './config.js';
 
 /** Build the SMPP carrier from its config slice. */
 export function makeSmppAdapter(config: SmppCarrierConfig): CarrierAdapter {
-  return new SmppCarrier(resolveSmppConfig(config));
+  return new SmppCarrier(config);
 }
 
 /** International TON (§5.2.5) numbers travel without '+'; we keep E.164 with '+' inside. */
