@@ -26,7 +26,7 @@ import {
   type RecipientsConfig,
   type ServerConfig,
 } from './sections.js';
-import { child, walk } from './walk.js';
+import { walk } from './walk.js';
 
 export type { CarrierConfig, CarrierType } from '../carriers/config-tables.js';
 export { ConfigError } from './check.js';
@@ -135,7 +135,7 @@ function checkCarriers(carriers: readonly CarrierConfig[]): void {
     seen.add(c.name);
     const check = CARRIER_TABLES[c.type].check as ((c: CarrierConfig) => KeyProblem) | undefined;
     const problem = check?.(c);
-    if (problem) throw new ConfigError(`${child(`carriers[${i}]`, problem.key)} ${problem.why}`);
+    if (problem) throw new ConfigError(`carriers[${i}].${problem.key} ${problem.why}`);
   });
 }
 

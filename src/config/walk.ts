@@ -138,6 +138,7 @@ function object(schema: Node, value: unknown, at: Where): Json {
   );
   const out: Json = {};
   for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue; // a JSON file has none; code that builds a config may
     const path = child(at.path, k);
     const s = props[k] ?? patterns.find(([re]) => re.test(k))?.[1];
     if (s) out[k] = walk(s, v, { ...at, path });

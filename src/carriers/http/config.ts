@@ -178,7 +178,7 @@ export function checkHttp(c: HttpCarrierConfig): KeyProblem {
     ['transient.pattern', c.transient?.pattern],
     ...Object.keys(c.permanent ?? {})
       .filter((k) => !/^\d{3}$/.test(k))
-      .map((k): [string, string] => [`permanent["${k}"]`, k]),
+      .map((k): [string, string] => [`permanent[${JSON.stringify(k)}]`, k]),
   ];
   for (const [key, re] of regexes) {
     if (re === undefined) continue;
