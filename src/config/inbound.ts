@@ -19,7 +19,12 @@ import { ConfigError } from './check.js';
 
 const legacy = <T extends string, P extends Parameters<typeof Type.Object>[0]>(type: T, keys: P) =>
   Type.Object(
-    { type: Type.Literal(type), ...keys },
+    {
+      type: Type.Literal(type, {
+        description: "The webhook kind: `twilio`, `telnyx`, `vonage`, or `generic` (the `http` carrier's).",
+      }),
+      ...keys,
+    },
     { additionalProperties: false, noun: `an inbound.carriers entry of type ${type}` },
   );
 
@@ -34,12 +39,18 @@ export const Inbound = Type.Object(
     }),
     carriers: Type.Record(
       Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
-      Type.Union([
-        legacy('twilio', twilioWebhookKeys),
-        legacy('telnyx', telnyxWebhookKeys),
-        legacy('vonage', vonageWebhookKeys),
-        legacy('generic', httpWebhookKeys),
-      ]),
+      Type.Union(
+        [
+          legacy('twilio', twilioWebhookKeys),
+          legacy('telnyx', telnyxWebhookKeys),
+          legacy('vonage', vonageWebhookKeys),
+          legacy('generic', httpWebhookKeys),
+        ],
+        {
+          description:
+            'One deprecated webhook entry, named like the carrier; its `type` says which keys it has.',
+        },
+      ),
       {
         additionalProperties: false,
         noun: 'inbound.carriers',

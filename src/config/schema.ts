@@ -18,7 +18,7 @@ export const ConfigFile = Type.Object(
     dataDir: Type.String({
       default: './data',
       description:
-        'Folder of the embedded store (`textbridge.db`) (env `TEXTBRIDGE_DATA_DIR`, flag `--data-dir`).',
+        'Folder of the embedded store `textbridge.db` (SQLite, WAL; every commit fdatasynced before it is acknowledged) (env `TEXTBRIDGE_DATA_DIR`, flag `--data-dir`).',
     }),
     databaseUrl: Type.String({
       pattern: '^(postgres(ql)?://.*)?$',
@@ -32,12 +32,13 @@ export const ConfigFile = Type.Object(
       minimum: 1,
       maximum: 1000,
       default: 20,
-      description: 'Connections each process keeps open to PostgreSQL (ignored on the embedded store).',
+      description:
+        "PostgreSQL connections each process keeps open (ignored on the embedded store); size the server's `max_connections` for every process (docs/deployment.md).",
     }),
     errorFormat: Type.Enum(['json', 'xml', 'auto'], {
       default: 'auto',
       description:
-        "Error answers as JSON, XML, or `auto`: XML when the request's Accept prefers XML, else JSON.",
+        'Error bodies: `{"message": …}`, or `<response><message>…</message></response>`; `auto` answers XML when the request\'s `Accept` prefers XML.',
     }),
     limits: Limits,
     rates: Type.Optional(Rates),
@@ -94,32 +95,106 @@ function optionalDefaults(v: unknown): unknown {
   return required.length > 0 ? { ...rest, required } : rest;
 }
 
-/** Every key's full dotted path (`server.port`, `carriers[].twilio.authToken`), for the docs test. */
-export function keyPaths(): string[] {
-  const out: string[] = [];
-  const visit = (s: Record<string, unknown>, path: string) => {
-    const props = s['properties'] as Record<string, Record<string, unknown>> | undefined;
-    if (props) {
-      for (const [k, v] of Object.entries(props)) {
-        if (k === '$schema') continue;
-        const p = path === '' ? k : `${path}.${k}`;
-        out.push(p);
-        visit(v, p);
-      }
+/** One documented key: its dotted path, its type, its default and its meaning. */
+export interface KeyRow {
+  /** `server.port`; a carrier's own keys are relative to its entry (`webhook.auth.kind`). */
+  path: string;
+  /** The carrier type the key belongs to, for carrier keys. */
+  carrier?: string;
+  type: string;
+  /** The default as JSON, `required`, or empty when the key is optional without one. */
+  default: string;
+  description: string;
+}
+
+type Schema = Record<string, unknown>;
+
+/** Every key of the configuration, in schema order: the top level, then each carrier type's keys. */
+export function keyRows(): KeyRow[] {
+  const top = { ...ConfigFile, properties: { ...ConfigFile.properties } } as Schema;
+  delete (top['properties'] as Schema)['carriers'];
+  delete (top['properties'] as Schema)['$schema'];
+  const out = rows(top, '');
+  out.splice(
+    out.findIndex((r) => r.path === 'routes'),
+    0,
+    {
+      path: 'carriers',
+      type: 'array of carrier entries',
+      default: '[]',
+      description: String((ConfigFile.properties.carriers as object as Schema)['description']),
+    },
+  );
+  for (const [type, t] of Object.entries(CARRIER_TABLES)) {
+    for (const r of rows(t.schema as object as Schema, '')) out.push({ ...r, carrier: type });
+  }
+  return out;
+}
+
+function rows(schema: Schema, path: string): KeyRow[] {
+  const out: KeyRow[] = [];
+  const seen = new Map<string, KeyRow>();
+  const add = (r: KeyRow) => {
+    const had = seen.get(r.path);
+    if (had === undefined) {
+      seen.set(r.path, r);
+      out.push(r);
+    } else {
+      // The same key in several variants of a union (webhook kinds): one row, every type and meaning.
+      if (!had.type.split(' \\| ').includes(r.type)) had.type += ` \\| ${r.type}`;
+      if (!had.description.includes(r.description)) had.description += ` ${r.description}`;
     }
-    for (const v of Object.values(
-      (s['patternProperties'] as Record<string, Record<string, unknown>>) ?? {},
-    )) {
-      visit(v, path);
-    }
-    const items = s['items'] as Record<string, unknown> | undefined;
-    if (items) visit(items, path);
-    for (const v of (s['anyOf'] as Array<Record<string, unknown>> | undefined) ?? []) visit(v, path);
   };
-  const top = { ...ConfigFile, properties: { ...ConfigFile.properties } } as Record<string, unknown>;
-  delete (top['properties'] as Record<string, unknown>)['carriers'];
-  visit(top, '');
-  for (const [type, t] of Object.entries(CARRIER_TABLES))
-    visit(t.schema as object as Record<string, unknown>, `carriers[].${type}`);
-  return [...new Set(out)];
+  const visit = (s: Schema, at: string) => {
+    const variants = (s['anyOf'] as Schema[] | undefined)?.filter((v) => v['type'] === 'object');
+    for (const v of variants ?? []) visit(v, at);
+    const required = new Set((s['required'] as string[] | undefined) ?? []);
+    for (const [k, v] of Object.entries((s['properties'] as Record<string, Schema> | undefined) ?? {})) {
+      const p = at === '' ? k : `${at}.${k}`;
+      const def = 'default' in v ? JSON.stringify(v['default']) : required.has(k) ? 'required' : '';
+      add({
+        path: p,
+        type: typeName(v) + secretNote(v),
+        default: def,
+        description: String(v['description'] ?? ''),
+      });
+      visit(v, p);
+    }
+    for (const [re, v] of Object.entries(
+      (s['patternProperties'] as Record<string, Schema> | undefined) ?? {},
+    )) {
+      const p = `${at}.${re === '^\\+\\d{1,15}$' ? '"+<prefix>"' : '<name>'}`;
+      add({
+        path: p,
+        type: typeName(v) + secretNote(v),
+        default: '',
+        description: String(v['description'] ?? ''),
+      });
+      visit(v, p);
+    }
+    const items = s['items'] as Schema | undefined;
+    if (items && items['type'] === 'object') visit(items, `${at}[]`);
+  };
+  visit(schema, path);
+  return out;
+}
+
+const secretNote = (s: Schema) =>
+  s['secret'] === true ? ', secret' : s['secret'] === 'url' ? ', password masked' : '';
+
+function typeName(s: Schema): string {
+  if (Array.isArray(s['enum'])) return (s['enum'] as unknown[]).map((v) => `\`${String(v)}\``).join(' \\| ');
+  if ('const' in s) return `\`${JSON.stringify(s['const'])}\``;
+  const any = s['anyOf'] as Schema[] | undefined;
+  if (any) return [...new Set(any.map(typeName))].join(' \\| ');
+  const t = String(s['type'] ?? 'any');
+  if (t === 'array') return `array of ${typeName((s['items'] as Schema) ?? {})}`;
+  if (t === 'integer' || t === 'number') {
+    const [min, max, above] = [s['minimum'], s['maximum'], s['exclusiveMinimum']];
+    if (min !== undefined && max !== undefined) return `${t} ${min}-${max}`;
+    if (above !== undefined) return `${t} > ${above}`;
+    if (min !== undefined) return `${t} ≥ ${min}`;
+    return max === undefined ? t : `${t} ≤ ${max}`;
+  }
+  return t;
 }

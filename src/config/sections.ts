@@ -18,17 +18,19 @@ export const Server = section('server', 'The HTTP listener.', {
     minimum: 0,
     maximum: 65_535,
     default: 8080,
-    description: 'Listen port (env `PORT`, flag `--port`).',
+    description: 'Listen port; 0 = any free port (env `PORT`, flag `--port`).',
   }),
   maxUrlBytes: Type.Integer({
     minimum: 16 * 1024,
     maximum: 16 * 1024 * 1024,
     default: 128 * 1024,
-    description: 'Longest request line + headers accepted (GET templates carry the whole text in the URL).',
+    description:
+      'Longest request line + headers accepted (GET templates carry the whole text in the URL); above it 431 with a `message` asking for POST.',
   }),
   trustProxy: Type.Boolean({
     default: false,
-    description: 'Trust `X-Forwarded-For` for the client address (behind a load balancer).',
+    description:
+      'Take the client address from `X-Forwarded-For` (behind a load balancer); the address is used for login throttling.',
   }),
 });
 
@@ -49,7 +51,8 @@ export const Limits = section('limits', 'Sizes and rates the service enforces.',
     minimum: 0,
     maximum: 1_000_000,
     default: 0,
-    description: 'Messages one account may send per minute, across all instances; 0 = no limit.',
+    description:
+      'Messages one account may send per minute, counted in the database so it holds across instances; above it 429 `Too many messages, try again in a minute`; 0 = no limit.',
   }),
 });
 
@@ -93,7 +96,12 @@ export const Recipients = section('recipients', 'Which recipients Send Message a
 });
 
 export const Auth = section('auth', 'Password checks and the throttle on failures.', {
-  cacheTtlMs: ms(0, 86_400_000, 5 * 60_000, 'How long a successful password check is remembered (ms).'),
+  cacheTtlMs: ms(
+    0,
+    86_400_000,
+    5 * 60_000,
+    'How long a successful password check is remembered (ms; 0 = never).',
+  ),
   maxFailures: Type.Integer({
     minimum: 1,
     maximum: 1_000_000,
@@ -140,7 +148,7 @@ export const Push = section('push', 'Push notifications to the apps through the 
   }),
   includeText: Type.Boolean({
     default: true,
-    description: 'Put the message text in the push (false: only "new message").',
+    description: "Put a 200-code-point preview of text messages in the push's `Message`.",
   }),
 });
 
