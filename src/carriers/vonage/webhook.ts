@@ -19,9 +19,9 @@ import {
   type WebhookRequest,
   type WebhookResult,
 } from '../http/webhook.js';
+import type { VonageSignatureMethod } from './config.js';
 
-/** Vonage's signature methods (dashboard setting). */
-export type VonageSignatureMethod = 'md5hash' | 'md5' | 'sha1' | 'sha256' | 'sha512';
+export type { VonageSignatureMethod } from './config.js';
 
 /** Keeps parts of long inbound texts until all have arrived. */
 export interface ConcatStore {
