@@ -17,7 +17,10 @@ export interface Webhook {
   parse(req: WebhookRequest): WebhookResult;
 }
 
-/** Build every webhook: each carrier's own, then the deprecated entries (`legacy`) by their name. */
+/**
+ * Build every webhook: each carrier's own, then the deprecated entries (`legacy`), which replace a
+ * carrier's own for their name (as they did before carriers had webhook settings).
+ */
 export function makeWebhooks(
   carriers: readonly CarrierConfig[],
   legacy: Readonly<Record<string, WebhookSpec>> = {},
@@ -27,8 +30,7 @@ export function makeWebhooks(
     const spec = carrierWebhook(c);
     if (spec) out.set(c.name, makeWebhook(c.name, spec));
   }
-  for (const [name, spec] of Object.entries(legacy))
-    if (!out.has(name)) out.set(name, makeWebhook(name, spec));
+  for (const [name, spec] of Object.entries(legacy)) out.set(name, makeWebhook(name, spec));
   return out;
 }
 

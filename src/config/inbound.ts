@@ -15,7 +15,6 @@ import {
   type WebhookSpec,
   webhookCarrierType,
 } from '../carriers/config-tables.js';
-import { ConfigError } from './check.js';
 
 const legacy = <T extends string, P extends Parameters<typeof Type.Object>[0]>(type: T, keys: P) =>
   Type.Object(
@@ -80,39 +79,35 @@ export interface InboundConfig {
 export type InboundInput = Static<typeof Inbound>;
 
 /**
- * The deprecated entries that still apply, and a warning for each. An entry whose name is a
- * `carriers[]` entry of the same type supplies that carrier's webhook when the entry declares none of
- * its own (else it is ignored); an entry that names no carrier keeps working as a receive-only webhook.
+ * The deprecated entries, and a warning for each. So that a file written for the previous release
+ * behaves the same, every entry still serves `/inbound/<name>` as before: it overrides the webhook
+ * settings of the `carriers[]` entry of that name, if any, whatever that carrier's type; an entry that
+ * names no carrier keeps working as a receive-only webhook.
  */
 export function legacyWebhooks(
   entries: Readonly<Record<string, WebhookSpec>>,
   carriers: readonly CarrierConfig[],
 ): { used: Record<string, WebhookSpec>; warnings: string[] } {
-  const used: Record<string, WebhookSpec> = {};
   const warnings: string[] = [];
   for (const [name, spec] of Object.entries(entries)) {
-    const where = `inbound.carriers.${name}`;
+    const where = `inbound.carriers.${name} is deprecated`;
+    const type = webhookCarrierType(spec.type);
     const c = carriers.find((x) => x.name === name);
     if (c === undefined) {
-      used[name] = spec;
       warnings.push(
-        `${where} is deprecated: move its keys into a carriers[] entry named "${name}" of type ${webhookCarrierType(spec.type)} (until then it works as a receive-only webhook)`,
+        `${where}: move its keys into a carriers[] entry named "${name}" of type ${type} (until then it works as a receive-only webhook)`,
       );
-      continue;
-    }
-    if (c.type !== webhookCarrierType(spec.type)) {
-      throw new ConfigError(
-        `${where}.type must match carriers[] entry "${name}", which is of type ${c.type} (the type of its webhook is ${c.type === 'http' ? 'generic' : c.type})`,
+    } else if (c.type !== type) {
+      warnings.push(
+        `${where}: its ${spec.type} webhook serves carriers[] entry "${name}", which is of type ${c.type}; a carrier's webhook is now of its own type, so make "${name}" a ${type} carrier with these keys`,
       );
-    }
-    if (carrierWebhook(c) === undefined) {
-      used[name] = spec;
-      warnings.push(`${where} is deprecated: move its keys into carriers[] entry "${name}"`);
+    } else if (carrierWebhook(c) === undefined) {
+      warnings.push(`${where}: move its keys into carriers[] entry "${name}"`);
     } else {
       warnings.push(
-        `${where} is deprecated and ignored: carriers[] entry "${name}" has its own webhook settings; remove it`,
+        `${where}: carriers[] entry "${name}" has webhook settings of its own, which this entry overrides until it is removed`,
       );
     }
   }
-  return { used, warnings };
+  return { used: { ...entries }, warnings };
 }

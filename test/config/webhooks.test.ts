@@ -59,7 +59,7 @@ test('a deprecated inbound.carriers entry without a carrier still works, with a 
   assert.ok(out.ok && out.kind === 'inbound');
 });
 
-test('a deprecated entry supplies the webhook of a carrier that has none, and is ignored when it has one', () => {
+test("a deprecated entry serves its name as before: it supplies or overrides the carrier's webhook", () => {
   const tx = { name: 'tx', type: 'telnyx', apiKey: 'k' };
   const key = Buffer.alloc(32, 1).toString('base64');
   const legacy = hooks({ carriers: [tx], inbound: { carriers: { tx: { type: 'telnyx', publicKey: key } } } });
@@ -74,19 +74,19 @@ test('a deprecated entry supplies the webhook of a carrier that has none, and is
   });
   assert.match(
     both.c.warnings[0]!,
-    /^inbound\.carriers\.tw is deprecated and ignored: carriers\[\] entry "tw" has its own/,
+    /^inbound\.carriers\.tw is deprecated: carriers\[\] entry "tw" has webhook settings of its own, which this entry overrides/,
   );
-  assert.equal(both.webhooks.get('tw')!.parse(twilioCall('tw', 'legacy')).ok, false);
-  assert.equal(both.webhooks.get('tw')!.parse(twilioCall('tw', 'tw-token')).ok, true);
+  assert.equal(both.webhooks.get('tw')!.parse(twilioCall('tw', 'legacy')).ok, true);
+  assert.equal(both.webhooks.get('tw')!.parse(twilioCall('tw', 'tw-token')).ok, false);
 });
 
-test('a deprecated entry of another type than its carrier stops the configuration', () => {
-  assert.throws(
-    () =>
-      buildConfig({
-        carriers: [{ name: 'tw', ...twilio }],
-        inbound: { carriers: { tw: { type: 'telnyx', publicKey: 'x' } } },
-      }),
-    /^ConfigError: inbound\.carriers\.tw\.type must match carriers\[\] entry "tw", which is of type twilio/,
-  );
+test('a deprecated entry of another type than its carrier keeps working, with a warning saying what to change', () => {
+  const { c, webhooks } = hooks({
+    carriers: [{ name: 'tw', type: 'http', method: 'POST', url: 'https://x.example' }],
+    inbound: { carriers: { tw: { type: 'twilio', authToken: 'legacy' } } },
+  });
+  assert.deepEqual(c.warnings, [
+    'inbound.carriers.tw is deprecated: its twilio webhook serves carriers[] entry "tw", which is of type http; a carrier\'s webhook is now of its own type, so make "tw" a twilio carrier with these keys',
+  ]);
+  assert.equal(webhooks.get('tw')!.parse(twilioCall('tw', 'legacy')).ok, true);
 });
