@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { writeConfigFile } from '../helpers/child.js';
+import { startChild, writeConfigFile } from '../helpers/child.js';
 import { tempDir } from '../helpers/service.js';
 
 interface Run {
@@ -144,4 +145,20 @@ test('serve stops on a route prefix without "+"', () => {
   });
   assert.equal(r.status, 1);
   assert.ok(r.stderr.startsWith('textbridge: routes[0].prefixes[0] must be a prefix like "+44"'), r.stderr);
+});
+
+test('serve logs a warning for each deprecated inbound.carriers entry when it starts', async () => {
+  const dir = tempDir('tb-config-');
+  const file = writeConfigFile(dir, {
+    inbound: { carriers: { old: { type: 'twilio', authToken: 'tw-auth-token' } } },
+  });
+  const c = await startChild(['serve', '--config', file], { TEXTBRIDGE_DATA_DIR: dir, LOG_LEVEL: 'warn' });
+  c.proc.kill('SIGTERM');
+  await c.exited;
+  const log = readFileSync(c.logFile, 'utf8');
+  assert.match(
+    log,
+    /"msg":"inbound\.carriers\.old is deprecated: move its keys into a carriers\[\] entry named \\"old\\"/,
+  );
+  assert.ok(!log.includes('tw-auth-token'));
 });
