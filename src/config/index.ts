@@ -11,8 +11,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Static } from 'typebox';
-import type { KeyProblem } from '../carriers/config-tables.js';
-import { CARRIER_TABLES, type CarrierConfig } from '../carriers/config-tables.js';
+import { CARRIER_TABLES, type CarrierConfig, type KeyProblem } from '../carriers/config-tables.js';
 import type { Route } from '../domain/routing.js';
 import { ConfigError, deepFreeze, isObject, type Json } from './check.js';
 import { type InboundConfig, legacyWebhooks } from './inbound.js';

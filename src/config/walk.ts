@@ -6,7 +6,7 @@
  * Schema ("must be integer", `/carriers/2`); an operator reading a boot failure needs the key's name, the
  * range and, for a typo, the key meant. The subset of JSON Schema used by the key tables is small:
  * objects (with `properties`, `patternProperties`, `additionalProperties: false`), arrays, strings,
- * integers, numbers, booleans, `const` and `anyOf`.
+ * integers, numbers, booleans, `enum`, `const` and `anyOf`.
  */
 import { ConfigError, isObject, type Json } from './check.js';
 
@@ -21,10 +21,10 @@ type Node = Json & {
   items?: Node;
 };
 
-export type Env = Record<string, string | undefined>;
+type Env = Record<string, string | undefined>;
 
 /** Where a value is and what applies there. */
-export interface Where {
+interface Where {
   path: string;
   env: Env;
   /** Read `env:NAME` in every string below (a carrier's templates may hold secrets anywhere). */
@@ -36,7 +36,7 @@ const fail = (path: string, why: string): never => {
 };
 
 /** `a.b`, `a[2]`, `a["x y"]`. */
-export function child(path: string, key: string | number): string {
+function child(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
   if (/^[\w$+-]+$/.test(key)) return path === '' ? key : `${path}.${key}`;
   return `${path}[${JSON.stringify(key)}]`;
