@@ -4,19 +4,23 @@
  * Run: node --import tsx bench/http-carrier.ts [total] [inFlight]
  */
 import { getEventListeners, setMaxListeners } from 'node:events';
+import { HttpKeys } from '../src/carriers/http/config.js';
 import { makeHttpGenericCarrier } from '../src/carriers/http/generic.js';
+import { withDefaults } from '../src/carriers/keys.js';
 import { startFakeHttpCarrier } from '../test/helpers/fake-http-carrier.js';
 
 const total = Number(process.argv[2] ?? 20_000);
 const inFlight = Number(process.argv[3] ?? 64);
 const fake = await startFakeHttpCarrier({ record: false });
-const carrier = makeHttpGenericCarrier({
-  name: 'bench',
-  method: 'POST',
-  url: `${fake.url}/send`,
-  body: '{"from":"%from%","to":"%to%","text":"%body%"}',
-  messageId: 'id',
-});
+const carrier = makeHttpGenericCarrier(
+  withDefaults(HttpKeys, {
+    name: 'bench',
+    method: 'POST',
+    url: `${fake.url}/send`,
+    body: '{"from":"%from%","to":"%to%","text":"%body%"}',
+    messageId: 'id',
+  }),
+);
 const signal = new AbortController().signal;
 // One stop signal shared by every in-flight send, as a dispatcher would pass: undici adds one abort
 // listener per request in flight, so lift Node's leak warning for this signal.

@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { Command, Option } from 'commander';
 import type { AccountAdmin } from '../app/accounts.js';
 import { type Config, type ConfigOverrides, loadConfig } from '../config/index.js';
+import { maskSecrets } from '../config/mask.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
 import { fromMicros } from '../domain/rates.js';
 import { copyEmbeddedStore, makeLogger, openAdmin, startService, startWorker } from '../main/index.js';
@@ -71,6 +72,17 @@ export function buildProgram(): Command {
         else logger.info({ signal }, 'shutting down');
         await worker.close();
       });
+    });
+
+  const config = program.command('config').description('inspect the configuration');
+  common(config.command('check'))
+    .description(
+      'check the configuration; print it with defaults filled in and secrets masked (exit 1 on a mistake)',
+    )
+    .action((o: CommonOpts) => {
+      const { warnings, ...effective } = configFrom(o);
+      out(JSON.stringify(maskSecrets(effective), null, 2));
+      for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     });
 
   const account = program.command('account').description('manage local accounts');

@@ -14,7 +14,6 @@ import type { CarrierLink } from '../app/readiness.js';
 import { type HandleReceipt, makeHandleReceipt } from '../app/receipts.js';
 import type { SendDelivery } from '../app/send-message.js';
 import { buildCarriers } from '../carriers/index.js';
-import { type DeliveryConfig, parseDeliveryConfig } from '../config/delivery.js';
 import type { Config } from '../config/index.js';
 import { route } from '../domain/routing.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
@@ -39,7 +38,7 @@ export interface DeliveryOptions {
 
 /** The running delivery engine. */
 export interface DeliveryRuntime {
-  config: Readonly<DeliveryConfig>;
+  config: Pick<Config, 'carriers' | 'routes' | 'delivery'>;
   send: SendDelivery;
   deliver: Deliver;
   /** The receipt use-case, for carrier webhooks too. */
@@ -51,7 +50,7 @@ export interface DeliveryRuntime {
   close(): Promise<void>;
 }
 
-/** Validate the delivery config, start the carriers and, if asked, the dispatcher. */
+/** Start the carriers (from the configuration, checked at load) and, if asked, the dispatcher. */
 export async function startDelivery(
   config: Config,
   db: Db,
@@ -59,7 +58,7 @@ export async function startDelivery(
   clock: Clock,
   opts: DeliveryOptions,
 ): Promise<DeliveryRuntime> {
-  const dc = parseDeliveryConfig(config);
+  const dc = config;
   const d = dc.delivery;
   const log = logger.child({ component: 'delivery' });
   const carriers = buildCarriers(dc.carriers, { log });

@@ -9,7 +9,6 @@ import { type Clock, systemClock } from '../app/ports.js';
 import { makeCheckReadiness } from '../app/readiness.js';
 import { makeSendMessage } from '../app/send-message.js';
 import { makeWebhooks } from '../carriers/webhooks.js';
-import { parseDeliveryConfig } from '../config/delivery.js';
 import type { Config } from '../config/index.js';
 import { buildServer } from '../http/server.js';
 import { makeSharedFailures } from '../store/adapters/auth-failures.js';
@@ -18,6 +17,7 @@ import { makeSendCounter } from '../store/adapters/send-counts.js';
 import { makeStore } from '../store/adapters/store.js';
 import type { Db } from '../store/engine/db.js';
 import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './delivery.js';
+import { logConfigWarnings } from './logger.js';
 import { openStore } from './store.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
 
@@ -40,6 +40,7 @@ export async function startService(
   clock: Clock = systemClock,
   opts: Partial<DeliveryOptions> = {},
 ): Promise<Service> {
+  logConfigWarnings(config, logger);
   const db = await openStore(config);
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
@@ -49,7 +50,7 @@ export async function startService(
     delivery = await startDelivery(config, db, logger, clock, {
       ...deliveryOptions(tw),
       ...opts,
-      runWorker: opts.runWorker ?? parseDeliveryConfig(config).delivery.worker,
+      runWorker: opts.runWorker ?? config.delivery.worker,
     });
     const dispatcher = delivery.dispatcher;
     tw.wake = () => dispatcher?.wake();
@@ -88,7 +89,7 @@ export async function startService(
       clock,
       authenticate,
       delivery.handleReceipt,
-      makeWebhooks(config.inbound.carriers),
+      makeWebhooks(config.carriers, config.inbound.carriers),
       tw,
       logger,
     );

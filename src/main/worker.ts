@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../app/ports.js';
 import type { Config } from '../config/index.js';
 import { makeStore } from '../store/adapters/store.js';
 import { type DeliveryRuntime, startDelivery } from './delivery.js';
+import { logConfigWarnings } from './logger.js';
 import { openStore } from './store.js';
 import { composeTwoWay, deliveryOptions } from './two-way.js';
 
@@ -13,6 +14,7 @@ export async function startWorker(
   logger: Logger,
   clock: Clock = systemClock,
 ): Promise<{ delivery: DeliveryRuntime; close(): Promise<void> }> {
+  logConfigWarnings(config, logger);
   const db = await openStore(config);
   try {
     const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);

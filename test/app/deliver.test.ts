@@ -7,7 +7,9 @@ import { after, test } from 'node:test';
 import { type Deliver, makeDeliver } from '../../src/app/deliver.js';
 import type { DeliveryStore } from '../../src/app/delivery-ports.js';
 import type { CarrierAdapter, Clock, Job } from '../../src/app/ports.js';
+import { HttpKeys } from '../../src/carriers/http/config.js';
 import { makeHttpGenericCarrier } from '../../src/carriers/http/generic.js';
+import { withDefaults } from '../../src/carriers/keys.js';
 import { makeDeliveryStore } from '../../src/store/adapters/delivery.js';
 import type { Db } from '../../src/store/engine/db.js';
 import { insertAccount, insertNumbers } from '../../src/store/sql/accounts.js';
@@ -31,14 +33,16 @@ async function fake(behaviour?: Parameters<typeof startFakeHttpCarrier>[0]): Pro
 }
 
 const carrier = (name: string, c: FakeHttpCarrier): CarrierAdapter =>
-  makeHttpGenericCarrier({
-    name,
-    method: 'POST',
-    url: `${c.url}/send`,
-    body: '{"to":"%to%","text":"%body%"}',
-    messageId: 'id',
-    timeoutMs: 2_000,
-  });
+  makeHttpGenericCarrier(
+    withDefaults(HttpKeys, {
+      name,
+      method: 'POST',
+      url: `${c.url}/send`,
+      body: '{"to":"%to%","text":"%body%"}',
+      messageId: 'id',
+      timeoutMs: 2_000,
+    }),
+  );
 
 interface World {
   db: Db;

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CarrierAdapter, OutboundSms, SendOutcome } from '../../src/app/ports.js';
+import { HttpKeys } from '../../src/carriers/http/config.js';
 import { type HttpCarrierConfig, makeHttpGenericCarrier } from '../../src/carriers/http/generic.js';
+import { withDefaults } from '../../src/carriers/keys.js';
+import { buildConfig } from '../../src/config/index.js';
 import { type FakeHttpCarrier, reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 
 const tricky = 'Hi "you" & me+1 = 100% #tag 😀\\ \n end';
@@ -19,7 +22,9 @@ after(async () => {
 });
 
 function carrier(cfg: Partial<HttpCarrierConfig>): CarrierAdapter {
-  const a = makeHttpGenericCarrier({ name: 'gen', method: 'POST', url: `${fake.url}/send`, ...cfg });
+  const a = makeHttpGenericCarrier(
+    withDefaults(HttpKeys, { name: 'gen', method: 'POST', url: `${fake.url}/send`, ...cfg }),
+  );
   adapters.push(a);
   return a;
 }
@@ -168,11 +173,21 @@ test('an abort while waiting for the carrier is retryable, not a throw', async (
 });
 
 test('a refused connection is retryable', async () => {
-  const a = makeHttpGenericCarrier({ name: 'gone', method: 'POST', url: 'http://127.0.0.1:1/x' });
+  const a = makeHttpGenericCarrier(
+    withDefaults(HttpKeys, { name: 'gone', method: 'POST', url: 'http://127.0.0.1:1/x' }),
+  );
   adapters.push(a);
   assert.deepEqual(await a.send(msg, never), { ok: false, retryable: true, reason: 'connection refused' });
 });
 
-test('a bad regex in config fails at creation naming the key', () => {
-  assert.throws(() => carrier({ success: { pattern: '(' } }), /carriers\.gen\.success\.pattern/);
+test('a bad regex in config fails when the configuration is read, naming the key', () => {
+  const gen = { name: 'gen', type: 'http', method: 'POST', url: 'http://127.0.0.1:1/x' };
+  assert.throws(
+    () => buildConfig({ carriers: [{ ...gen, success: { pattern: '(' } }] }),
+    /^ConfigError: carriers\[0\]\.success\.pattern is not a valid regular expression/,
+  );
+  assert.throws(
+    () => buildConfig({ carriers: [{ ...gen, permanent: { '[x': 'blocked' } }] }),
+    /carriers\[0\]\.permanent\["\[x"\] is not a valid regular expression/,
+  );
 });

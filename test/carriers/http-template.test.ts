@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { OutboundSms } from '../../src/app/ports.js';
-import { expandTemplate, resolveSecret } from '../../src/carriers/http/template.js';
+import { expandTemplate } from '../../src/carriers/http/template.js';
 
 const sms = (body: string): OutboundSms => ({ smsId: '1', from: '+1', to: '+2', body });
 
@@ -20,10 +20,4 @@ test('any text survives a JSON body template and a form body template unchanged'
 test('a lone surrogate does not throw in a URL and becomes U+FFFD', () => {
   const url = expandTemplate('http://x/?t=%body%', sms('a\uD800b'), 'url');
   assert.equal(new URL(url).searchParams.get('t'), 'a\uFFFDb');
-});
-
-test('env: secrets resolve from the given environment and a missing one names the variable', () => {
-  assert.equal(resolveSecret('env:TOKEN', { TOKEN: 'x' }), 'x');
-  assert.equal(resolveSecret('plain', {}), 'plain');
-  assert.throws(() => resolveSecret('env:NOPE', {}), /NOPE/);
 });

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CarrierAdapter, OutboundSms } from '../../src/app/ports.js';
+import { withDefaults } from '../../src/carriers/keys.js';
+import { TelnyxKeys } from '../../src/carriers/telnyx/config.js';
 import { makeTelnyxCarrier } from '../../src/carriers/telnyx/send.js';
+import { TwilioKeys } from '../../src/carriers/twilio/config.js';
 import { makeTwilioCarrier } from '../../src/carriers/twilio/send.js';
+import { VoipmsKeys } from '../../src/carriers/voipms/config.js';
 import { makeVoipmsCarrier } from '../../src/carriers/voipms/send.js';
+import { VonageKeys } from '../../src/carriers/vonage/config.js';
 import { makeVonageCarrier } from '../../src/carriers/vonage/send.js';
 import { type FakeHttpCarrier, reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 
@@ -25,7 +30,9 @@ after(async () => {
 });
 
 test('Twilio gets a Basic-auth form POST to the account Messages resource', async () => {
-  const tw = keep(makeTwilioCarrier({ accountSid: 'AC123', authToken: 'tok', baseUrl: fake.url }));
+  const tw = keep(
+    makeTwilioCarrier(withDefaults(TwilioKeys, { accountSid: 'AC123', authToken: 'tok', baseUrl: fake.url })),
+  );
   fake.behave(() => reply.json(201, { sid: 'SM1', status: 'queued' }));
   assert.deepEqual(await tw.send(msg, never), { ok: true, carrierRefs: ['SM1'] });
   const r = fake.requests.at(-1)!;
@@ -37,7 +44,9 @@ test('Twilio gets a Basic-auth form POST to the account Messages resource', asyn
 });
 
 test('Twilio error codes map to refusal kinds and 20429 is retryable', async () => {
-  const tw = keep(makeTwilioCarrier({ accountSid: 'AC1', authToken: 't', baseUrl: fake.url }));
+  const tw = keep(
+    makeTwilioCarrier(withDefaults(TwilioKeys, { accountSid: 'AC1', authToken: 't', baseUrl: fake.url })),
+  );
   const cases: Array<[number, number, object]> = [
     [400, 21211, { retryable: false, kind: 'invalid_recipient' }],
     [400, 21610, { retryable: false, kind: 'blocked' }],
@@ -56,7 +65,7 @@ test('Twilio error codes map to refusal kinds and 20429 is retryable', async () 
 });
 
 test('Telnyx gets a Bearer JSON POST to /v2/messages and its id comes from data.id', async () => {
-  const tx = keep(makeTelnyxCarrier({ apiKey: 'KEY1', baseUrl: fake.url }));
+  const tx = keep(makeTelnyxCarrier(withDefaults(TelnyxKeys, { apiKey: 'KEY1', baseUrl: fake.url })));
   fake.behave(() => reply.json(200, { data: { id: 'tx-1' } }));
   assert.deepEqual(await tx.send(msg, never), { ok: true, carrierRefs: ['tx-1'] });
   const r = fake.requests.at(-1)!;
@@ -66,7 +75,7 @@ test('Telnyx gets a Bearer JSON POST to /v2/messages and its id comes from data.
 });
 
 test('Telnyx 40310 is an invalid recipient and 40300 is blocked, with title and detail', async () => {
-  const tx = keep(makeTelnyxCarrier({ apiKey: 'k', baseUrl: fake.url }));
+  const tx = keep(makeTelnyxCarrier(withDefaults(TelnyxKeys, { apiKey: 'k', baseUrl: fake.url })));
   fake.behave(() =>
     reply.json(400, { errors: [{ code: '40310', title: "Invalid 'to' address", detail: 'bad' }] }),
   );
@@ -82,7 +91,9 @@ test('Telnyx 40310 is an invalid recipient and 40300 is blocked, with title and 
 });
 
 test('Vonage gets api_key/api_secret and bare digits, and returns one id per part', async () => {
-  const vo = keep(makeVonageCarrier({ apiKey: 'k', apiSecret: 's', baseUrl: fake.url }));
+  const vo = keep(
+    makeVonageCarrier(withDefaults(VonageKeys, { apiKey: 'k', apiSecret: 's', baseUrl: fake.url })),
+  );
   fake.behave(() =>
     reply.json(200, {
       'message-count': '2',
@@ -103,7 +114,9 @@ test('Vonage gets api_key/api_secret and bare digits, and returns one id per par
 });
 
 test('Vonage statuses inside a 200: 1 retries, 6 is no_route, 7 is blocked', async () => {
-  const vo = keep(makeVonageCarrier({ apiKey: 'k', apiSecret: 's', baseUrl: fake.url }));
+  const vo = keep(
+    makeVonageCarrier(withDefaults(VonageKeys, { apiKey: 'k', apiSecret: 's', baseUrl: fake.url })),
+  );
   const answer = (status: string, text: string) =>
     reply.json(200, { 'message-count': '1', messages: [{ status, 'error-text': text }] });
   fake.behave(() => answer('1', 'Throughput Rate Exceeded'));
@@ -121,7 +134,11 @@ test('Vonage statuses inside a 200: 1 retries, 6 is no_route, 7 is blocked', asy
 });
 
 test('VoIP.ms gets a GET with 10-digit numbers and reads the sms id', async () => {
-  const vm = keep(makeVoipmsCarrier({ apiUsername: 'me@x', apiPassword: 'pw', baseUrl: fake.url }));
+  const vm = keep(
+    makeVoipmsCarrier(
+      withDefaults(VoipmsKeys, { apiUsername: 'me@x', apiPassword: 'pw', baseUrl: fake.url }),
+    ),
+  );
   fake.behave(() => reply.json(200, { status: 'success', sms: 23434 }));
   assert.deepEqual(await vm.send(msg, never), { ok: true, carrierRefs: ['23434'] });
   const r = fake.requests.at(-1)!;
@@ -134,7 +151,9 @@ test('VoIP.ms gets a GET with 10-digit numbers and reads the sms id', async () =
 });
 
 test('VoIP.ms 200 with an error status is a failure, not a success', async () => {
-  const vm = keep(makeVoipmsCarrier({ apiUsername: 'u', apiPassword: 'p', baseUrl: fake.url }));
+  const vm = keep(
+    makeVoipmsCarrier(withDefaults(VoipmsKeys, { apiUsername: 'u', apiPassword: 'p', baseUrl: fake.url })),
+  );
   fake.behave(() => reply.json(200, { status: 'invalid_dst' }));
   assert.deepEqual(await vm.send(msg, never), {
     ok: false,

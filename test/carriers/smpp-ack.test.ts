@@ -4,7 +4,9 @@ import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { makeCarrierEvents } from '../../src/app/carrier-events.js';
 import { makeInbound } from '../../src/app/inbound.js';
 import { type CarrierAdapter, systemClock } from '../../src/app/ports.js';
+import { withDefaults } from '../../src/carriers/keys.js';
 import { makeSmppAdapter } from '../../src/carriers/smpp/adapter.js';
+import { SmppKeys } from '../../src/carriers/smpp/config.js';
 import { encodeGsm7 } from '../../src/domain/segments.js';
 import { makeAdminStore } from '../../src/store/adapters/admin.js';
 import { makePartStore } from '../../src/store/adapters/inbound-parts.js';
@@ -65,13 +67,15 @@ before(async () => {
     log,
   });
   const handleReceipt = async () => ({ matched: true, relayed: false });
-  carrier = makeSmppAdapter({
-    name: 'smsc',
-    host: '127.0.0.1',
-    port: smsc.port,
-    systemId: 'textbridge',
-    password: 'secret',
-  });
+  carrier = makeSmppAdapter(
+    withDefaults(SmppKeys, {
+      name: 'smsc',
+      host: '127.0.0.1',
+      port: smsc.port,
+      systemId: 'textbridge',
+      password: 'secret',
+    }),
+  );
   await carrier.start!(makeCarrierEvents({ inbound, handleReceipt, log }));
 });
 after(async () => {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import smpp from 'smpp';
-import { resolveSmppConfig } from '../../src/carriers/smpp/config.js';
 import { encodeSubmitSm, type SubmitSmFields } from '../../src/carriers/smpp/pdu.js';
 import { otherIdSpellings, parseReceipt } from '../../src/carriers/smpp/receipt.js';
 import { submitRefusal } from '../../src/carriers/smpp/status.js';
+import { buildConfig } from '../../src/config/index.js';
 import { concatUdh, encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
 
 describe('receipt text', () => {
@@ -56,10 +56,13 @@ describe('submit_sm_resp status map', () => {
 });
 
 describe('SMPP config', () => {
-  const base = { name: 'smsc1', host: 'h', port: 2775, systemId: 'id', password: 'pw' };
+  const base = { name: 'smsc1', type: 'smpp', host: 'h', port: 2775, systemId: 'id', password: 'pw' };
+  const smsc = (over: Record<string, unknown> = {}) =>
+    buildConfig({ carriers: [{ ...base, ...over }] }).carriers[0];
 
   test('defaults are filled in and the result is frozen', () => {
-    const c = resolveSmppConfig(base);
+    const c = smsc();
+    assert.ok(c?.type === 'smpp');
     assert.equal(c.window, 10);
     assert.deepEqual(c.dataCoding, { gsm7: 0, ucs2: 8 });
     assert.equal(c.split, true);
@@ -67,8 +70,15 @@ describe('SMPP config', () => {
   });
 
   test('a bad value fails naming its key', () => {
-    assert.throws(() => resolveSmppConfig({ ...base, window: 0 }), /smsc1: window/);
-    assert.throws(() => resolveSmppConfig({ ...base, reconnect: { minMs: 10, maxMs: 5 } }), /reconnect/);
+    assert.throws(() => smsc({ window: 0 }), /carriers\[0\]\.window must be a whole number from 1 to 10000/);
+    assert.throws(
+      () => smsc({ reconnect: { minMs: 10, maxMs: 5 } }),
+      /carriers\[0\]\.reconnect\.minMs must not exceed reconnect\.maxMs/,
+    );
+    assert.throws(
+      () => smsc({ password: 'longer-than-8' }),
+      /carriers\[0\]\.password must be at most 8 octets/,
+    );
   });
 });
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { CarrierAdapter, OutboundSms } from '../../src/app/ports.js';
+import { withDefaults } from '../../src/carriers/keys.js';
 import { makeSmppAdapter, type SmppCarrierConfig } from '../../src/carriers/smpp/adapter.js';
+import { SmppKeys } from '../../src/carriers/smpp/config.js';
 import { encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
 import { recordEvents as events } from '../helpers/carrier-events.js';
 import { type FakeSmsc, startFakeSmsc } from '../helpers/fake-smsc.js';
@@ -18,16 +20,18 @@ const sms = (body: string, to = '+420601000001'): OutboundSms => ({
 
 async function adapter(over: Partial<SmppCarrierConfig> = {}) {
   const ev = events();
-  const a = makeSmppAdapter({
-    name: 'smsc1',
-    host: '127.0.0.1',
-    port: smsc.port,
-    systemId: 'textbridge',
-    password: 'secret',
-    reconnect: { minMs: 20, maxMs: 100 },
-    submitTimeoutMs: 2_000,
-    ...over,
-  });
+  const a = makeSmppAdapter(
+    withDefaults(SmppKeys, {
+      name: 'smsc1',
+      host: '127.0.0.1',
+      port: smsc.port,
+      systemId: 'textbridge',
+      password: 'secret',
+      reconnect: { minMs: 20, maxMs: 100 },
+      submitTimeoutMs: 2_000,
+      ...over,
+    }),
+  );
   open.push(a);
   await a.start!(ev.carrierEvents);
   return { a, ev };
@@ -52,13 +56,15 @@ describe('binding', () => {
   });
 
   test('a wrong password makes start reject, and sends report the link down', async () => {
-    const a = makeSmppAdapter({
-      name: 'x',
-      host: '127.0.0.1',
-      port: smsc.port,
-      systemId: 'textbridge',
-      password: 'nope',
-    });
+    const a = makeSmppAdapter(
+      withDefaults(SmppKeys, {
+        name: 'x',
+        host: '127.0.0.1',
+        port: smsc.port,
+        systemId: 'textbridge',
+        password: 'nope',
+      }),
+    );
     open.push(a);
     await assert.rejects(a.start!(events().carrierEvents), /ESME_RBINDFAIL \(0x0000000D\)/);
     const out = await a.send(sms('hi'), never);
@@ -80,7 +86,7 @@ describe('submit_sm', () => {
   });
 
   test('data_coding 1 for GSM text is honoured when configured', async () => {
-    const { a } = await adapter({ dataCoding: { gsm7: 1 } });
+    const { a } = await adapter({ dataCoding: { gsm7: 1, ucs2: 8 } });
     await a.send(sms('Hello'), never);
     assert.equal(smsc.submits[0]!.dataCoding, 1);
   });

@@ -18,21 +18,32 @@ const telnyxPublic = Buffer.from(telnyxKeys.publicKey.export({ format: 'jwk' }).
 
 let svc: TestService;
 before(async () => {
+  // Each carrier's webhook settings sit in its own carriers[] entry: /inbound/<name> is that carrier.
   svc = await startTestService({
     push: { enabled: false },
-    inbound: {
-      publicUrl: PUBLIC,
-      carriers: {
-        twilio: { type: 'twilio', authToken: TWILIO_TOKEN },
-        telnyx: { type: 'telnyx', publicKey: telnyxPublic },
-        vonage: { type: 'vonage', signatureSecret: VONAGE_SECRET, signatureMethod: 'sha256' },
-        acme: {
-          type: 'generic',
+    inbound: { publicUrl: PUBLIC },
+    carriers: [
+      { name: 'twilio', type: 'twilio', accountSid: 'AC1', authToken: TWILIO_TOKEN },
+      { name: 'telnyx', type: 'telnyx', apiKey: 'k', publicKey: telnyxPublic },
+      {
+        name: 'vonage',
+        type: 'vonage',
+        apiKey: 'k',
+        apiSecret: 's',
+        signatureSecret: VONAGE_SECRET,
+        signatureMethod: 'sha256',
+      },
+      {
+        name: 'acme',
+        type: 'http',
+        method: 'POST',
+        url: 'https://acme.example/send',
+        webhook: {
           auth: { kind: 'header', header: 'X-Acme-Secret', secret: GENERIC_SECRET },
           inbound: { from: 'data.from', to: 'data.to', body: 'data.text', id: 'data.id' },
         },
       },
-    },
+    ],
   });
   await svc.admin.add({
     username: 'alice',

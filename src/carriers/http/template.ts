@@ -65,12 +65,3 @@ export function bodyContext(body: string, contentType: string | undefined): Temp
 export function defaultContentType(ctx: TemplateContext): string {
   return ctx === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
 }
-
-/** `env:NAME` → the value of that environment variable (the config loader's job; exported for it). */
-export function resolveSecret(value: string, env: Record<string, string | undefined>): string {
-  if (!value.startsWith('env:')) return value;
-  const name = value.slice(4);
-  const v = env[name];
-  if (v === undefined || v === '') throw new Error(`environment variable ${name} is not set`);
-  return v;
-}

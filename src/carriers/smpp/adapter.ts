@@ -11,7 +11,7 @@
 import smpp from 'smpp';
 import type { CarrierAdapter, CarrierEvents, LinkState, OutboundSms, SendOutcome } from '../../app/ports.js';
 import { concatUdh, countSegments, encodeGsm7, encodeUcs2, splitText } from '../../domain/segments.js';
-import { type ResolvedSmppConfig, resolveSmppConfig, type SmppCarrierConfig } from './config.js';
+import type { ResolvedSmppConfig, SmppCarrierConfig } from './config.js';
 import { reportDeliverSm } from './deliver.js';
 import { type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
 import { isCredentialRefusal, statusLabel } from './status.js';
@@ -22,7 +22,7 @@ export type { SmppCarrierConfig } from './config.js';
 
 /** Build the SMPP carrier from its config slice. */
 export function makeSmppAdapter(config: SmppCarrierConfig): CarrierAdapter {
-  return new SmppCarrier(resolveSmppConfig(config));
+  return new SmppCarrier(config);
 }
 
 class SmppCarrier implements CarrierAdapter {

@@ -1,93 +1,100 @@
 /**
- * The SMPP carrier's configuration slice: its shape, its defaults, validated once and frozen
- * (STYLE.md habit 4). `config/index.ts` reads the environment; this file only shapes what it hands over.
+ * The `smpp` carrier's key table: its keys, ranges and defaults beside each other. The configuration
+ * reader checks a carrier entry against it once at load time, fills the defaults and freezes the slice;
+ * `checkSmpp` holds the one rule a schema can't say. Section numbers refer to SMPP v3.4
+ * (https://smpp.org/SMPP_v3_4_Issue1_2.pdf).
  */
-import type { DefaultAlphabet } from './mo.js';
+import { type Static, Type } from 'typebox';
+import { carrierKeys, type KeyProblem } from '../keys.js';
 
-/** This carrier's slice of the configuration; optional fields have the defaults in `resolveSmppConfig`. */
-export interface SmppCarrierConfig {
-  name: string;
-  host: string;
-  port: number;
-  systemId: string;
-  password: string;
-  systemType?: string;
-  /** submit_sm in flight at once (default 10). */
-  window?: number;
-  /** enquire_link period; no answer within one period drops the link (default 30000). */
-  enquireLinkMs?: number;
-  reconnect?: { minMs: number; maxMs: number };
-  /** data_coding per coding: many SMSCs want 0 (SMSC default = GSM) rather than 1 (IA5). */
-  dataCoding?: { gsm7?: 0 | 1; ucs2?: 8 };
-  /** true: split into UDH-concatenated submit_sm; false: whole text in message_payload (default true). */
-  split?: boolean;
-  /** More segments than this is refused for good: 'Message is too long' (default 10). */
-  maxParts?: number;
-  sourceTon?: number;
-  sourceNpi?: number;
-  destTon?: number;
-  destNpi?: number;
-  /** registered_delivery (§5.2.17): 1 = receipt on final outcome (default 1). */
-  registeredDelivery?: number;
-  submitTimeoutMs?: number;
-  /** How to read inbound data_coding 0/1 (default 'gsm7'). */
-  moDefaultAlphabet?: DefaultAlphabet;
-  /** How long to wait for the missing parts of an MO message (default 60000). */
-  moReassemblyMs?: number;
-  /** How long a send waits for a bind in progress before answering 'SMPP link down' (default 1000). */
-  linkWaitMs?: number;
-}
+const ms = (def: number, description: string) =>
+  Type.Integer({ minimum: 1, maximum: 86_400_000, default: def, description });
+const octet = (def: number, description: string) =>
+  Type.Integer({ minimum: 0, maximum: 255, default: def, description });
 
-/** The configuration with every default filled in, frozen. */
-export type ResolvedSmppConfig = Readonly<Required<Omit<SmppCarrierConfig, 'systemType'>>> & {
-  readonly systemType: string;
-  readonly dataCoding: Readonly<{ gsm7: 0 | 1; ucs2: 8 }>;
-};
+export const SmppKeys = carrierKeys('smpp', 'an smpp carrier', {
+  host: Type.String({ minLength: 1, description: "The SMSC's host name or address." }),
+  port: Type.Integer({ minimum: 1, maximum: 65_535, description: "The SMSC's port (often 2775)." }),
+  systemId: Type.String({
+    minLength: 1,
+    maxLength: 15,
+    description: 'bind `system_id` (at most 15 octets, §4.1.1).',
+  }),
+  password: Type.String({
+    minLength: 1,
+    maxLength: 8,
+    secret: true,
+    description: 'bind `password` (at most 8 octets, §4.1.1).',
+  }),
+  systemType: Type.String({
+    maxLength: 12,
+    default: '',
+    description: 'bind `system_type`, when the SMSC wants one.',
+  }),
+  window: Type.Integer({
+    minimum: 1,
+    maximum: 10_000,
+    default: 10,
+    description: '`submit_sm` in flight at once.',
+  }),
+  enquireLinkMs: ms(30_000, '`enquire_link` period; no answer within one period drops the link (ms).'),
+  reconnect: Type.Object(
+    {
+      minMs: ms(1_000, 'First wait before binding again after the link drops (ms).'),
+      maxMs: ms(60_000, 'Longest wait between bind attempts (ms; the wait doubles up to it).'),
+    },
+    { additionalProperties: false, noun: 'reconnect', default: { minMs: 1_000, maxMs: 60_000 } },
+  ),
+  dataCoding: Type.Object(
+    {
+      gsm7: Type.Union([Type.Literal(0), Type.Literal(1)], {
+        default: 0,
+        description: '`data_coding` for GSM texts: 0 (SMSC default, which most SMSCs want) or 1 (IA5).',
+      }),
+      ucs2: Type.Literal(8, { default: 8, description: '`data_coding` for UCS-2 texts.' }),
+    },
+    { additionalProperties: false, noun: 'dataCoding', default: { gsm7: 0, ucs2: 8 } },
+  ),
+  split: Type.Boolean({
+    default: true,
+    description: 'true: split into UDH-concatenated `submit_sm`; false: the whole text in `message_payload`.',
+  }),
+  maxParts: Type.Integer({
+    minimum: 1,
+    maximum: 255,
+    default: 10,
+    description:
+      'More segments than this is refused for good: "Message is too long" (the UDH total is one octet).',
+  }),
+  sourceTon: octet(1, '`source_addr_ton` (1 = international).'),
+  sourceNpi: octet(1, '`source_addr_npi` (1 = E.164).'),
+  destTon: octet(1, '`dest_addr_ton` (1 = international).'),
+  destNpi: octet(1, '`dest_addr_npi` (1 = E.164).'),
+  registeredDelivery: octet(1, '`registered_delivery` (§5.2.17): 1 = a receipt on the final outcome.'),
+  submitTimeoutMs: ms(10_000, 'How long a `submit_sm` waits for its `submit_sm_resp` (ms).'),
+  moDefaultAlphabet: Type.Enum(['gsm7', 'latin1'], {
+    default: 'gsm7',
+    description: 'How to read inbound `data_coding` 0 and 1.',
+  }),
+  moReassemblyMs: ms(
+    60_000,
+    'How long to wait for the missing parts of a concatenated inbound message (ms).',
+  ),
+  linkWaitMs: ms(
+    1_000,
+    'How long a send waits for a bind in progress before answering "SMPP link down" (ms).',
+  ),
+});
 
-/** Fill defaults and freeze (STYLE.md habit 4). */
-export function resolveSmppConfig(c: SmppCarrierConfig): ResolvedSmppConfig {
-  const r = resolve(c);
-  // Boot fails naming the bad key (STYLE.md habit 4).
-  const check = (ok: boolean, key: string, why: string) => {
-    if (!ok) throw new TypeError(`SMPP carrier ${c.name}: ${key} ${why}`);
-  };
-  const posInt = (n: number) => Number.isInteger(n) && n > 0;
-  check(c.host.length > 0, 'host', 'is empty');
-  check(posInt(r.port) && r.port < 65536, 'port', 'must be 1-65535');
-  check(posInt(r.window), 'window', 'must be a positive integer');
-  check(posInt(r.maxParts) && r.maxParts <= 255, 'maxParts', 'must be 1-255 (the UDH total is one octet)');
-  check(
-    posInt(r.reconnect.minMs) && r.reconnect.minMs <= r.reconnect.maxMs,
-    'reconnect',
-    'needs 0 < minMs <= maxMs',
-  );
-  check(posInt(r.enquireLinkMs) && posInt(r.submitTimeoutMs), 'enquireLinkMs/submitTimeoutMs', 'must be > 0');
-  check(
-    c.systemId.length <= 15 && r.password.length <= 8,
-    'systemId/password',
-    'exceed 15/8 octets (§4.1.1)',
-  );
-  return r;
-}
+/** An smpp carrier's resolved slice. `password` is a secret. */
+export type SmppCarrierConfig = Static<typeof SmppKeys>;
+/** The slice as the adapter keeps it: defaulted and frozen by the configuration reader. */
+export type ResolvedSmppConfig = Readonly<SmppCarrierConfig>;
 
-function resolve(c: SmppCarrierConfig): ResolvedSmppConfig {
-  return Object.freeze({
-    ...c,
-    systemType: c.systemType ?? '',
-    window: c.window ?? 10,
-    enquireLinkMs: c.enquireLinkMs ?? 30_000,
-    reconnect: Object.freeze(c.reconnect ?? { minMs: 1_000, maxMs: 60_000 }),
-    dataCoding: Object.freeze({ gsm7: c.dataCoding?.gsm7 ?? 0, ucs2: c.dataCoding?.ucs2 ?? 8 }),
-    split: c.split ?? true,
-    maxParts: c.maxParts ?? 10,
-    sourceTon: c.sourceTon ?? 1,
-    sourceNpi: c.sourceNpi ?? 1,
-    destTon: c.destTon ?? 1,
-    destNpi: c.destNpi ?? 1,
-    registeredDelivery: c.registeredDelivery ?? 1,
-    submitTimeoutMs: c.submitTimeoutMs ?? 10_000,
-    moDefaultAlphabet: c.moDefaultAlphabet ?? 'gsm7',
-    moReassemblyMs: c.moReassemblyMs ?? 60_000,
-    linkWaitMs: c.linkWaitMs ?? 1_000,
-  });
+/** The rule across two keys. */
+export function checkSmpp(c: SmppCarrierConfig): KeyProblem {
+  if (c.reconnect.minMs > c.reconnect.maxMs) {
+    return { key: 'reconnect.minMs', why: 'must not exceed reconnect.maxMs' };
+  }
+  return undefined;
 }

@@ -19,19 +19,9 @@ import {
   retry,
 } from '../http/answer.js';
 import { makeHttpAdapter } from '../http/client.js';
+import type { TelnyxConfig } from './config.js';
 
-/** Telnyx settings. `apiKey` is a secret. */
-export interface TelnyxConfig {
-  name?: string;
-  apiKey: string;
-  /** Messaging profile to send through (needed for alphanumeric senders and number pools). */
-  messagingProfileId?: string;
-  /** Where Telnyx posts message events (our webhook's public URL). */
-  webhookUrl?: string;
-  /** Default https://api.telnyx.com; a loopback fake in tests. */
-  baseUrl?: string;
-  timeoutMs?: number;
-}
+export type { TelnyxConfig } from './config.js';
 
 /** Telnyx codes that decide the outcome; the rest fall back to the HTTP status. */
 export const TELNYX_CODES: Record<string, RefusalKind | 'retry'> = {
@@ -48,15 +38,15 @@ export const TELNYX_CODES: Record<string, RefusalKind | 'retry'> = {
 
 /** Build a Telnyx adapter. */
 export function makeTelnyxCarrier(cfg: TelnyxConfig, opts: { dispatcher?: Dispatcher } = {}): CarrierAdapter {
-  const url = `${(cfg.baseUrl ?? 'https://api.telnyx.com').replace(/\/$/, '')}/v2/messages`;
+  const url = `${cfg.baseUrl.replace(/\/$/, '')}/v2/messages`;
   const headers = {
     authorization: `Bearer ${cfg.apiKey}`,
     'content-type': 'application/json',
     accept: 'application/json',
   };
   return makeHttpAdapter({
-    name: cfg.name ?? 'telnyx',
-    timeoutMs: cfg.timeoutMs ?? 10_000,
+    name: cfg.name,
+    timeoutMs: cfg.timeoutMs,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     build(msg) {
       const body: Record<string, string> = { from: msg.from, to: msg.to, text: msg.body };

@@ -8,20 +8,9 @@ import type { Dispatcher } from 'undici';
 import type { CarrierAdapter, RefusalKind } from '../../app/ports.js';
 import { accepted, answerReason, defaultKind, idString, parseJson, refuse, retry } from '../http/answer.js';
 import { makeHttpAdapter } from '../http/client.js';
+import type { TwilioConfig } from './config.js';
 
-/** Twilio account settings. `authToken` is a secret. */
-export interface TwilioConfig {
-  name?: string;
-  accountSid: string;
-  authToken: string;
-  /** Messaging Service SID; when set it replaces `From` (Twilio picks the sender from the pool). */
-  messagingServiceSid?: string;
-  /** Where Twilio posts delivery status (our webhook's public URL). */
-  statusCallback?: string;
-  /** Default https://api.twilio.com; a loopback fake in tests. */
-  baseUrl?: string;
-  timeoutMs?: number;
-}
+export type { TwilioConfig } from './config.js';
 
 /**
  * Twilio error codes that decide the outcome (https://www.twilio.com/docs/api/errors).
@@ -39,12 +28,12 @@ const TWILIO_CODES: Record<number, RefusalKind | 'retry'> = {
 
 /** Build a Twilio adapter. */
 export function makeTwilioCarrier(cfg: TwilioConfig, opts: { dispatcher?: Dispatcher } = {}): CarrierAdapter {
-  const base = (cfg.baseUrl ?? 'https://api.twilio.com').replace(/\/$/, '');
+  const base = cfg.baseUrl.replace(/\/$/, '');
   const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(cfg.accountSid)}/Messages.json`;
   const auth = `Basic ${Buffer.from(`${cfg.accountSid}:${cfg.authToken}`).toString('base64')}`;
   return makeHttpAdapter({
-    name: cfg.name ?? 'twilio',
-    timeoutMs: cfg.timeoutMs ?? 10_000,
+    name: cfg.name,
+    timeoutMs: cfg.timeoutMs,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     build(msg) {
       const form = new URLSearchParams({ To: msg.to, Body: msg.body });

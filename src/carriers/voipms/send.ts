@@ -17,16 +17,9 @@ import {
   retry,
 } from '../http/answer.js';
 import { makeHttpAdapter } from '../http/client.js';
+import type { VoipmsConfig } from './config.js';
 
-/** VoIP.ms settings. `apiPassword` is a secret (the API password, not the portal one). */
-export interface VoipmsConfig {
-  name?: string;
-  apiUsername: string;
-  apiPassword: string;
-  /** Default https://voip.ms; a loopback fake in tests. */
-  baseUrl?: string;
-  timeoutMs?: number;
-}
+export type { VoipmsConfig } from './config.js';
 
 /** VoIP.ms `status` values that decide the outcome; other non-success values are `rejected`. */
 export const VOIPMS_STATUS: Record<string, RefusalKind | 'retry'> = {
@@ -49,10 +42,10 @@ export function nanp10(e164: string): string {
 
 /** Build a VoIP.ms adapter (SMS only; MMS via `sendMMS` is left for later). */
 export function makeVoipmsCarrier(cfg: VoipmsConfig, opts: { dispatcher?: Dispatcher } = {}): CarrierAdapter {
-  const base = `${(cfg.baseUrl ?? 'https://voip.ms').replace(/\/$/, '')}/api/v1/rest.php`;
+  const base = `${cfg.baseUrl.replace(/\/$/, '')}/api/v1/rest.php`;
   return makeHttpAdapter({
-    name: cfg.name ?? 'voipms',
-    timeoutMs: cfg.timeoutMs ?? 10_000,
+    name: cfg.name,
+    timeoutMs: cfg.timeoutMs,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     build(msg) {
       const q = new URLSearchParams({

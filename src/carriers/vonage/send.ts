@@ -18,18 +18,9 @@ import {
   retry,
 } from '../http/answer.js';
 import { makeHttpAdapter } from '../http/client.js';
+import type { VonageConfig } from './config.js';
 
-/** Vonage settings. `apiSecret` is a secret. */
-export interface VonageConfig {
-  name?: string;
-  apiKey: string;
-  apiSecret: string;
-  /** Where Vonage posts delivery receipts, when not set account-wide. */
-  callbackUrl?: string;
-  /** Default https://rest.nexmo.com; a loopback fake in tests. */
-  baseUrl?: string;
-  timeoutMs?: number;
-}
+export type { VonageConfig } from './config.js';
 
 /** Vonage SMS API status codes (api-errors/sms). Codes not listed are permanent `rejected`. */
 export const VONAGE_STATUS: Record<string, RefusalKind | 'retry'> = {
@@ -51,10 +42,10 @@ interface VonagePart {
 
 /** Build a Vonage SMS API adapter. */
 export function makeVonageCarrier(cfg: VonageConfig, opts: { dispatcher?: Dispatcher } = {}): CarrierAdapter {
-  const url = `${(cfg.baseUrl ?? 'https://rest.nexmo.com').replace(/\/$/, '')}/sms/json`;
+  const url = `${cfg.baseUrl.replace(/\/$/, '')}/sms/json`;
   return makeHttpAdapter({
-    name: cfg.name ?? 'vonage',
-    timeoutMs: cfg.timeoutMs ?? 10_000,
+    name: cfg.name,
+    timeoutMs: cfg.timeoutMs,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     build(msg) {
       const form = new URLSearchParams({

@@ -19,9 +19,9 @@ import {
   type WebhookRequest,
   type WebhookResult,
 } from '../http/webhook.js';
+import type { VonageSignatureMethod } from './config.js';
 
-/** Vonage's signature methods (dashboard setting). */
-export type VonageSignatureMethod = 'md5hash' | 'md5' | 'sha1' | 'sha256' | 'sha512';
+export type { VonageSignatureMethod } from './config.js';
 
 /**
  * How long the parts of a long inbound text wait for the rest before what arrived is stored: Vonage

@@ -4,7 +4,7 @@
  * message's own status, `sent`, with a `log-<sms_id>` carrier id. It sends nothing anywhere, so it is
  * never a default: an operator must configure it by name (docs/delivery.md).
  */
-import type { CarrierAdapter } from '../app/ports.js';
+import type { CarrierAdapter } from '../../app/ports.js';
 
 /** Where the log carrier writes (a pino logger fits). */
 export interface LogCarrierSink {

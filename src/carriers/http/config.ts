@@ -1,0 +1,192 @@
+/**
+ * The `http` carrier's key table: a carrier described by configuration alone (a request template and
+ * answer rules, `generic.ts`), and its optional `webhook` (who may call `/inbound/<name>` and where the
+ * fields of an inbound message or a receipt are, `generic-webhook.ts`).
+ */
+import { type Static, Type } from 'typebox';
+import { carrierKeys, type KeyProblem, timeoutMs } from '../keys.js';
+
+const REFUSALS = ['invalid_recipient', 'blocked', 'no_route', 'rejected'] as const;
+const field = (description: string) => Type.String({ minLength: 1, description });
+const statuses = (description: string) =>
+  Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { description });
+
+const header = Type.String({ minLength: 1, description: 'The header that carries the proof.' });
+const secret = Type.String({ minLength: 1, secret: true, description: 'The shared secret.' });
+
+/** The webhook keys (shared with the deprecated `inbound.carriers` entry of type `generic`). */
+export const httpWebhookKeys = {
+  auth: Type.Union(
+    [
+      Type.Object(
+        {
+          kind: Type.Literal('header', { description: 'The header carries the secret itself.' }),
+          header,
+          secret,
+        },
+        { additionalProperties: false, noun: 'webhook auth' },
+      ),
+      Type.Object(
+        {
+          kind: Type.Literal('hmac-sha256', {
+            description: 'The header carries an HMAC-SHA256 of the raw body keyed by the secret.',
+          }),
+          header,
+          secret,
+          encoding: Type.Enum(['hex', 'base64'], {
+            default: 'hex',
+            description: 'How the HMAC is written.',
+          }),
+          prefix: Type.String({ default: '', description: 'Text before the HMAC, e.g. `sha256=`.' }),
+        },
+        { additionalProperties: false, noun: 'webhook auth' },
+      ),
+    ],
+    { description: 'How a call proves it comes from this carrier.' },
+  ),
+  inbound: Type.Optional(
+    Type.Object(
+      {
+        from: field('Field (or JSON dot path) of the sender.'),
+        to: field('Field of the recipient.'),
+        body: field('Field of the text.'),
+        id: field("Field of the carrier's message id."),
+      },
+      {
+        additionalProperties: false,
+        noun: 'webhook inbound',
+        description: "Where an inbound message's fields are.",
+      },
+    ),
+  ),
+  receipt: Type.Optional(
+    Type.Object(
+      {
+        ref: field("Field of the carrier's id of the message sent (as the send answer gave it)."),
+        status: field('Field of the status.'),
+        delivered: Type.Array(Type.String(), { description: 'Status values meaning delivered.' }),
+        failed: Type.Array(Type.String(), { description: 'Status values meaning failed.' }),
+        error: Type.Optional(field('Field of the error text.')),
+      },
+      {
+        additionalProperties: false,
+        noun: 'webhook receipt',
+        description: "Where a delivery receipt's fields are.",
+      },
+    ),
+  ),
+};
+
+/** The `webhook` key of an http carrier; when absent, `/inbound/<name>` answers 404. */
+export const HttpWebhookKeys = Type.Object(httpWebhookKeys, {
+  additionalProperties: false,
+  noun: 'webhook',
+  description: "This carrier's webhooks at `/inbound/<name>`: the check, and the field mapping.",
+});
+export type HttpWebhookConfig = Static<typeof HttpWebhookKeys>;
+
+export const HttpKeys = carrierKeys('http', 'an http carrier', {
+  method: Type.Enum(['GET', 'POST', 'PUT'], {
+    description: 'The request method.',
+  }),
+  url: Type.String({
+    pattern: '^https?://',
+    hint: 'must start with http:// or https://',
+    secret: 'url',
+    description:
+      'URL template (`%to%`, `%from%`, `%body%`, `%sms_id%`, `%to_digits%`, `%from_digits%`); values are URL-encoded.',
+  }),
+  headers: Type.Optional(
+    Type.Record(Type.String(), Type.String({ secret: true }), {
+      description: 'Header templates (e.g. `Authorization`); values go in raw with CR/LF stripped.',
+    }),
+  ),
+  body: Type.Optional(
+    Type.String({
+      secret: true,
+      description: 'Body template; JSON-escaped in a JSON body, URL-encoded in a form body.',
+    }),
+  ),
+  contentType: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Content-Type to send; else guessed from the body (`{`/`[` → JSON, else form).',
+    }),
+  ),
+  success: Type.Optional(
+    Type.Object(
+      {
+        status: Type.Optional(statuses('Accepted statuses (default: any 2xx).')),
+        jsonField: Type.Optional(
+          field('Dot path into the JSON answer that must exist (and equal `equals` when given).'),
+        ),
+        equals: Type.Optional(
+          Type.Union([Type.String(), Type.Number(), Type.Boolean()], {
+            hint: 'must be a string, a number or true/false',
+            description: 'The value `jsonField` must have.',
+          }),
+        ),
+        pattern: Type.Optional(Type.String({ description: 'Regex the raw answer must match.' })),
+      },
+      {
+        additionalProperties: false,
+        noun: 'success',
+        description: 'What success looks like; all given rules must hold.',
+      },
+    ),
+  ),
+  messageId: Type.Optional(
+    field(
+      "Dot path to the carrier's message id in the JSON answer (else the `Location` header, else empty).",
+    ),
+  ),
+  transient: Type.Optional(
+    Type.Object(
+      {
+        statuses: Type.Optional(statuses('Statuses meaning "try again" (default: 408, 425, 429, 5xx).')),
+        pattern: Type.Optional(Type.String({ description: 'Regex on the answer meaning "try again".' })),
+      },
+      { additionalProperties: false, noun: 'transient', description: 'What a transient failure looks like.' },
+    ),
+  ),
+  permanent: Type.Optional(
+    Type.Record(Type.String(), Type.Enum(REFUSALS), {
+      description:
+        'Refusal kinds: keys made of three digits are statuses (`"404": "no_route"`), other keys are regexes tried on the answer. Patterns win over statuses.',
+    }),
+  ),
+  timeoutMs: timeoutMs(),
+  split: Type.Optional(
+    Type.Literal(false, { description: 'This carrier never splits: it receives the whole text.' }),
+  ),
+  connections: Type.Integer({
+    minimum: 1,
+    maximum: 10_000,
+    default: 64,
+    description: "Connections per origin in this carrier's pool.",
+  }),
+  webhook: Type.Optional(HttpWebhookKeys),
+});
+
+/** An http carrier's resolved slice. Secrets sit in `url`/`headers`/`body`/`webhook`; never log it. */
+export type HttpCarrierConfig = Static<typeof HttpKeys>;
+
+/** Every regex must compile. */
+export function checkHttp(c: HttpCarrierConfig): KeyProblem {
+  const regexes: Array<[string, string | undefined]> = [
+    ['success.pattern', c.success?.pattern],
+    ['transient.pattern', c.transient?.pattern],
+    ...Object.keys(c.permanent ?? {})
+      .filter((k) => !/^\d{3}$/.test(k))
+      .map((k): [string, string] => [`permanent[${JSON.stringify(k)}]`, k]),
+  ];
+  for (const [key, re] of regexes) {
+    if (re === undefined) continue;
+    try {
+      new RegExp(re, 'i');
+    } catch {
+      return { key, why: 'is not a valid regular expression' };
+    }
+  }
+  return undefined;
+}
