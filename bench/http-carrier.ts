@@ -6,7 +6,7 @@
 import { getEventListeners, setMaxListeners } from 'node:events';
 import { HttpKeys } from '../src/carriers/http/config.js';
 import { makeHttpGenericCarrier } from '../src/carriers/http/generic.js';
-import { withDefaults } from '../src/carriers/keys.js';
+import { withDefaults } from '../src/carriers/with-defaults.js';
 import { startFakeHttpCarrier } from '../test/helpers/fake-http-carrier.js';
 
 const total = Number(process.argv[2] ?? 20_000);

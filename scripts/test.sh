@@ -17,6 +17,15 @@ source scripts/pg-test-server.sh
 
 export TEXTBRIDGE_TEST_LOG_DIR="${TEXTBRIDGE_TEST_LOG_DIR:-$(mktemp -d -t textbridge-logs-XXXXXX)}"
 
+# The tests that run `textbridge` as a child process (CLI, crash, scale) run the build, as `npm start`
+# does: it starts in about half the time of compiling the sources on the fly, and there are dozens.
+# A build that fails (a type error) fails the run here.
+if ! npm run --silent build; then
+  echo "=== the build failed: no tests run ===" >&2
+  exit 1
+fi
+export TEXTBRIDGE_TEST_BIN="$PWD/dist/cli/bin.js"
+
 files=(test/**/*.test.ts)
 audit=1
 if [ $# -gt 0 ]; then files=("$@"); audit=0; fi

@@ -1,8 +1,8 @@
 /**
- * Fetch Messages use-case (issue #4): authenticate exactly as Send Message does, then one page of
- * each side of the account's history after the app's cursor.
+ * Fetch Messages use-case: authenticate exactly as Send Message does, then one page of each side of
+ * the account's history after the app's cursor.
  *
- * Cursor rules (protocol notes §2 "Selection semantics", §8.12):
+ * Cursor rules (https://doc.acrobits.net/api/client/fetch_messages_modern.html):
  * - received: messages to the account with id > last_known_sms_id; sent: messages the account sent,
  *   from any device, with id > last_known_sent_sms_id (so a second device stays in sync).
  * - no usable id (empty, not ours, or above the account's newest on that side, i.e. from another

@@ -1,5 +1,5 @@
 /**
- * Ports: what the use-cases need from the outside world, shaped by their callers (STYLE.md habit 5).
+ * Ports: what the use-cases need from the outside world, shaped by their callers.
  * `store/` and `carriers/` implement these; nothing here imports a framework or a driver.
  */
 
@@ -23,13 +23,13 @@ export interface OutboundSms {
 }
 
 /**
- * Why a carrier refused a message for good. The phone is told the truth (issue #3): each kind maps to
+ * Why a carrier refused a message for good. The phone is told the truth: each kind maps to
  * a non-2xx status in `http/error-map.ts` through the error catalogue.
  */
 export type RefusalKind = 'invalid_recipient' | 'blocked' | 'no_route' | 'rejected';
 
 /**
- * A carrier's answer is a value; only bugs throw (STYLE.md habit 3).
+ * A carrier's answer is a value; only bugs throw.
  * - ok: accepted, with the carrier's id(s); one per submitted part for split messages.
  * - not ok + retryable: transient (timeout, 5xx, throttled, connection down): try again later.
  * - not ok + not retryable: permanent; `reason` is the carrier's own words, stored in `last_error`.
@@ -215,7 +215,7 @@ export interface Job {
 }
 
 /**
- * What a job handler tells the dispatcher. Values, not throws (STYLE.md habit 3):
+ * What a job handler tells the dispatcher. Values, not throws:
  * - done: remove the job.
  * - retry: run again at `at` (epoch ms); `error` is recorded.
  * - failed: give up for good; `error` is recorded.

@@ -54,7 +54,7 @@ export interface SendOptions {
 }
 
 /**
- * Off-net delivery as the send path sees it (issue #3). Without it, off-net messages are only queued
+ * Off-net delivery as the send path sees it. Without it, off-net messages are only queued
  * (the lead's original behaviour, kept for tests of the HTTP edge alone).
  */
 export interface SendDelivery {

@@ -10,7 +10,6 @@
  * (`Static<…>`) is the resolved one.
  */
 import { type Static, type TObject, type TProperties, Type } from 'typebox';
-import { Value } from 'typebox/value';
 
 /** The keys every `carriers[]` entry has, whatever its type. */
 export function carrierKeys<T extends string, P extends TProperties>(type: T, noun: string, keys: P) {
@@ -55,20 +54,6 @@ export const baseUrl = (url: string) =>
     default: url,
     description: `The API's base URL (default ${url}); a test points it at a fake.`,
   });
-
-/**
- * A carrier slice with its defaults filled in, for code that builds a carrier without the
- * configuration reader (tests, benchmarks). Unknown keys are not checked here.
- */
-export function withDefaults<S extends TObject>(schema: S, given: DeepPartial<Static<S>>): Static<S> {
-  return Value.Default(schema, Value.Clone(given)) as Static<S>;
-}
-
-type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
 
 /** A semantic check a schema can't express: the key (relative to the carrier) and why it is wrong. */
 export type KeyProblem = { key: string; why: string } | undefined;

@@ -1,4 +1,4 @@
-/** What the HTTP edge calls: one use-case per route (STYLE.md habit 8). */
+/** What the HTTP edge calls: one use-case per route. */
 import type { FetchMessages } from '../app/fetch-messages.js';
 import type { ReportAccountRemoval, ReportPushToken } from '../app/push-tokens.js';
 import type { ReceiveWebhook } from '../app/receive-webhook.js';

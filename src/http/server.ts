@@ -54,7 +54,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       writeClientError(err, socket, options),
   });
 
-  // Templates set any Content-Type (STACK.md): take every body as bytes and sniff it ourselves.
+  // Account XML templates set any Content-Type: take every body as bytes and sniff it ourselves.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 

@@ -30,7 +30,7 @@ export interface DeliveryOptions {
   runWorker: boolean;
   /** Stores SMPP MO messages and their parts (two-way messaging). */
   inbound?: Pick<Inbound, 'receive' | 'receivePart' | 'sweepParts'>;
-  /** Handlers for other job kinds (`push`, issue #4), run by the same dispatcher. */
+  /** Handlers for other job kinds (`push`), run by the same dispatcher. */
   handlers?: Partial<Record<JobKind, JobHandler>>;
   /** Jobs to enqueue with a bounce notice (a push to the sender). */
   bounceJobs?: readonly JobKind[];

@@ -54,7 +54,7 @@ export async function startService(
     });
     const dispatcher = delivery.dispatcher;
     tw.wake = () => dispatcher?.wake();
-    // Failed logins are counted in the database so the throttle holds across instances (issue #5).
+    // Failed logins are counted in the database so the throttle holds across instances.
     const authenticate = makeAuthenticate(store, clock, config.auth, makeSharedFailures(db));
     const twoWayStore = tw.store;
     const sendMessage = makeSendMessage({
@@ -73,7 +73,7 @@ export async function startService(
         inboxJobs: tw.inboxJobs,
       },
       delivery: delivery.send,
-      // Counted in the database, so the limit holds across instances (issue #5).
+      // Counted in the database, so the limit holds across instances.
       ...(config.limits.sendPerMinute > 0
         ? {
             sendRate: {

@@ -1,5 +1,5 @@
 /**
- * Composition of two-way messaging (issue #4), split from `main/service.ts` like `main/delivery.ts`: the
+ * Composition of two-way messaging, beside `main/delivery.ts`: the
  * two-way store, inbound storage, the push job handler and the Fetch / push-token use-cases.
  */
 import type { Logger } from 'pino';
@@ -77,7 +77,7 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
   return tw;
 }
 
-/** The app-facing use-cases of issue #4, for the HTTP edge. */
+/** The app-facing two-way use-cases (Fetch, push token reporters, webhooks), for the HTTP edge. */
 export function twoWayHandlers(
   config: Config,
   store: Store,

@@ -9,7 +9,7 @@ import type { DeliveryStore } from '../../src/app/delivery-ports.js';
 import type { CarrierAdapter, Clock, Job } from '../../src/app/ports.js';
 import { HttpKeys } from '../../src/carriers/http/config.js';
 import { makeHttpGenericCarrier } from '../../src/carriers/http/generic.js';
-import { withDefaults } from '../../src/carriers/keys.js';
+import { withDefaults } from '../../src/carriers/with-defaults.js';
 import { makeDeliveryStore } from '../../src/store/adapters/delivery.js';
 import type { Db } from '../../src/store/engine/db.js';
 import { insertAccount, insertNumbers } from '../../src/store/sql/accounts.js';

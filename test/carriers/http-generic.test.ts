@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import type { CarrierAdapter, OutboundSms, SendOutcome } from '../../src/app/ports.js';
 import { HttpKeys } from '../../src/carriers/http/config.js';
 import { type HttpCarrierConfig, makeHttpGenericCarrier } from '../../src/carriers/http/generic.js';
-import { withDefaults } from '../../src/carriers/keys.js';
+import { withDefaults } from '../../src/carriers/with-defaults.js';
 import { buildConfig } from '../../src/config/index.js';
 import { type FakeHttpCarrier, reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { CarrierAdapter, OutboundSms } from '../../src/app/ports.js';
-import { withDefaults } from '../../src/carriers/keys.js';
 import { TelnyxKeys } from '../../src/carriers/telnyx/config.js';
 import { makeTelnyxCarrier } from '../../src/carriers/telnyx/send.js';
 import { TwilioKeys } from '../../src/carriers/twilio/config.js';
@@ -10,6 +9,7 @@ import { VoipmsKeys } from '../../src/carriers/voipms/config.js';
 import { makeVoipmsCarrier } from '../../src/carriers/voipms/send.js';
 import { VonageKeys } from '../../src/carriers/vonage/config.js';
 import { makeVonageCarrier } from '../../src/carriers/vonage/send.js';
+import { withDefaults } from '../../src/carriers/with-defaults.js';
 import { type FakeHttpCarrier, reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 
 const msg: OutboundSms = { smsId: '7', from: '+15550001111', to: '+15552223333', body: 'Hi & 😀' };

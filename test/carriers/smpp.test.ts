@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { CarrierAdapter, OutboundSms } from '../../src/app/ports.js';
-import { withDefaults } from '../../src/carriers/keys.js';
 import { makeSmppAdapter, type SmppCarrierConfig } from '../../src/carriers/smpp/adapter.js';
 import { SmppKeys } from '../../src/carriers/smpp/config.js';
+import { withDefaults } from '../../src/carriers/with-defaults.js';
 import { encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
 import { recordEvents as events } from '../helpers/carrier-events.js';
 import { type FakeSmsc, startFakeSmsc } from '../helpers/fake-smsc.js';

@@ -10,6 +10,7 @@ import { buildConfig } from '../../src/config/index.js';
 import { openStore } from '../../src/main/index.js';
 import { findAccountByUsername } from '../../src/store/sql/accounts.js';
 import { insertMessage } from '../../src/store/sql/messages.js';
+import { textbridgeArgs } from '../helpers/child.js';
 import { textMessage } from '../helpers/db.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
@@ -19,7 +20,7 @@ const run = promisify(execFile);
 
 async function textbridge(env: Record<string, string>, ...args: string[]) {
   try {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
+    const { stdout } = await run(process.execPath, textbridgeArgs(...args), {
       env: { ...process.env, ...env },
     });
     return { code: 0, stdout, stderr: '' };

@@ -13,6 +13,7 @@ import { makeStore } from '../../src/store/adapters/store.js';
 import { copyStore, TargetNotEmpty } from '../../src/store/engine/copy.js';
 import { type Db, openDb } from '../../src/store/engine/db.js';
 import { migrate } from '../../src/store/migrations/index.js';
+import { textbridgeArgs } from '../helpers/child.js';
 import { textMessage } from '../helpers/db.js';
 import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
 import { tempDir } from '../helpers/service.js';
@@ -106,14 +107,10 @@ test('textbridge store copy --to copies from the data folder and prints a JSON r
   await db.close();
   const url = await freshDatabaseUrl();
   const run = (...extra: string[]) =>
-    spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/bin.ts', 'store', 'copy', '--data-dir', dir, '--to', url, ...extra],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-      },
-    );
+    spawnSync(process.execPath, textbridgeArgs('store', 'copy', '--data-dir', dir, '--to', url, ...extra), {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
   const first = run('--json');
   assert.equal(first.status, 0, first.stderr);
   const report = JSON.parse(first.stdout) as { tables: Record<string, number>; to: string };
