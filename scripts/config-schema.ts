@@ -6,10 +6,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { configJsonSchema, type KeyRow, keyRows } from '../src/config/schema.js';
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The package root: npm runs scripts there, and the test suite runs there (from its compiled copy too).
+const root = process.cwd();
 export const SCHEMA_FILE = path.join(root, 'docs/config.schema.json');
 export const DOC_FILE = path.join(root, 'docs/configuration.md');
 const START = '<!-- keys:start -->';

@@ -9,7 +9,7 @@
  * A key with a `default` may be left out; the reader fills it in, so the key's TypeScript type
  * (`Static<…>`) is the resolved one.
  */
-import { type Static, type TObject, type TProperties, Type } from 'typebox';
+import { type TProperties, Type } from 'typebox';
 
 /** The keys every `carriers[]` entry has, whatever its type. */
 export function carrierKeys<T extends string, P extends TProperties>(type: T, noun: string, keys: P) {

@@ -85,7 +85,6 @@ export async function startService(
     });
     const { receiveWebhook, ...twoWayUseCases } = twoWayHandlers(
       config,
-      store,
       clock,
       authenticate,
       delivery.handleReceipt,

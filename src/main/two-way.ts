@@ -80,7 +80,6 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
 /** The app-facing two-way use-cases (Fetch, push token reporters, webhooks), for the HTTP edge. */
 export function twoWayHandlers(
   config: Config,
-  store: Store,
   clock: Clock,
   authenticate: Authenticate,
   handleReceipt: HandleReceipt,

@@ -154,8 +154,20 @@ const PREFIX: [Record<string, unknown>, string] = [
   'routes[0].prefixes[0] must be a prefix like "+44"',
 ];
 
-for (const [raw, line] of [...MISSPELT, PREFIX]) {
-  test(`config check and serve both stop naming the key: ${line.split(' ')[0]}`, async () => {
+/** One valid entry of each carrier type, each given a misspelt key. */
+const PER_TYPE: Array<[Record<string, unknown>, string]> = [
+  { name: 'gen', type: 'http', method: 'POST', url: 'https://api.example/send' },
+  { name: 'smsc', type: 'smpp', host: 'smsc.example', port: 2775, systemId: 'tb', password: 'pw' },
+  { name: 'tw', type: 'twilio', accountSid: 'AC1', authToken: 't' },
+  { name: 'tx', type: 'telnyx', apiKey: 'k' },
+  { name: 'vo', type: 'vonage', apiKey: 'k', apiSecret: 's' },
+  { name: 'vm', type: 'voipms', apiUsername: 'u', apiPassword: 'p' },
+  { name: 'trial', type: 'log' },
+].map((c) => [{ carriers: [{ ...c, ratePerSecnd: 5 }] }, 'carriers[0].ratePerSecnd is not a key of']);
+
+for (const [raw, line] of [...MISSPELT, PREFIX, ...PER_TYPE]) {
+  const type = ((raw['carriers'] as Array<{ type?: string }> | undefined)?.[0]?.type ?? '').trim();
+  test(`config check and serve both stop naming the key: ${line.split(' ')[0]} ${type}`.trim(), async () => {
     assert.ok((await inProcess(['config', 'check'], raw)).startsWith(line));
     assert.ok((await inProcess(['serve'], raw)).startsWith(line));
   });
