@@ -15,7 +15,14 @@ shopt -s globstar nullglob
 # shellcheck source=scripts/pg-test-server.sh
 source scripts/pg-test-server.sh
 
-export TEXTBRIDGE_TEST_LOG_DIR="${TEXTBRIDGE_TEST_LOG_DIR:-$(mktemp -d -t textbridge-logs-XXXXXX)}"
+# The services' logs, for the audit; a folder this script makes is removed after a run that passed (kept,
+# and named, after one that failed).
+own_log_dir=0
+if [ -z "${TEXTBRIDGE_TEST_LOG_DIR:-}" ]; then
+  TEXTBRIDGE_TEST_LOG_DIR="$(mktemp -d -t textbridge-logs-XXXXXX)"
+  own_log_dir=1
+fi
+export TEXTBRIDGE_TEST_LOG_DIR
 
 files=(test/**/*.test.ts)
 audit=1
@@ -95,5 +102,9 @@ run_embedded || status=1
 run_postgres || status=1
 if [ "$audit" = 1 ]; then run_suite 'the logs of both runs (audit)' "$BUILD/test/log-audit.after.js" || status=1; fi
 print_totals
-if [ "$status" != 0 ]; then echo "=== some tests failed (see above) ===" >&2; fi
+if [ "$status" != 0 ]; then
+  echo "=== some tests failed (see above); the services' logs are in $TEXTBRIDGE_TEST_LOG_DIR ===" >&2
+elif [ "$own_log_dir" = 1 ]; then
+  rm -rf "$TEXTBRIDGE_TEST_LOG_DIR"
+fi
 exit "$status"
