@@ -1,6 +1,6 @@
 /**
- * Ports of the delivery engine (issue #3), kept beside `ports.ts` rather than in it so the two-way
- * branch (issue #4), which also extends `ports.ts`, merges without conflicts.
+ * Ports of the delivery engine (the outbox, the delivery store), beside `ports.ts`: only the deliver
+ * job, receipts and the dispatcher use them.
  */
 import type { Message } from '../domain/message.js';
 import type { NotifiedMessage } from './dispositions.js';

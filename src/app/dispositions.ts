@@ -1,6 +1,6 @@
 /**
- * Disposition notifications back to the sender (issue #4; protocol notes §6,
- * x-acro-disposition-notification doc). A message whose `disposition_notification` marker asks for
+ * Disposition notifications back to the sender
+ * (https://doc.acrobits.net/api/client/x-acro-disposition-notification.html). A message whose `disposition_notification` marker asks for
  * `positive-delivery` and/or `display` earns its sender an `application/x-acro-disposition-notification`
  * message in their Fetch stream when that happens:
  * - delivered: a carrier's `delivered` receipt (`receipts.ts`), or at once for an on-net message,

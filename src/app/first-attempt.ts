@@ -1,5 +1,5 @@
 /**
- * The first delivery attempt, made by the process that accepted the message (issue #3: "answer the
+ * The first delivery attempt, made by the process that accepted the message ("answer the
  * phone with the truth"). The deliver job was inserted already leased to this process, in the accept
  * transaction, so no worker takes it meanwhile; here it is found, attempted and finished like any
  * other job. If the phone stops waiting (`delivery.waitMs`), the attempt still completes; a retry is

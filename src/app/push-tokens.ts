@@ -1,5 +1,6 @@
 /**
- * Push Token Reporter and Account Removal Reporter use-cases (protocol notes §3, §4). Both
+ * Push Token Reporter and Account Removal Reporter use-cases
+ * (https://doc.acrobits.net/api/client/push_token_reporter.html and account_removal_reporter.html). Both
  * authenticate like Send Message; a report upserts the installation's row (an empty token is stored
  * as "no token" and answered 2xx, §8.11), a removal deletes it and is 2xx even when nothing matched.
  */

@@ -1,6 +1,6 @@
 /**
- * Push job handler (issue #4): a message landed in an account's inbox → `NotifyTextMessage` to the
- * Acrobits push service for each device that reported tokens (protocol notes §5).
+ * Push job handler: a message landed in an account's inbox → `NotifyTextMessage` to the Acrobits push
+ * service for each device that reported tokens (https://doc.acrobits.net/api/server/http_push.html).
  *
  * - Token pair: the "other" pair (`pushTokenOther`/`pushappid_other`, iOS 13+ remote notifications,
  *   the one meant for messages, §3 and http_push doc) when both halves are present, else the legacy

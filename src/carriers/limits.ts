@@ -1,7 +1,7 @@
 /**
  * Per-carrier limits: at most `concurrency` requests in flight and at most `ratePerSecond` started per
  * second (carriers throttle per account: Twilio 1 MPS per long code, Vonage 30/s by default). Waiting
- * honours the AbortSignal and ends in a retryable outcome, never a throw (STYLE.md habit 3).
+ * honours the AbortSignal and ends in a retryable outcome, never a throw (outcomes are values).
  */
 import type { CarrierAdapter, SendOutcome } from '../app/ports.js';
 import { Slots } from '../app/slots.js';

@@ -2,7 +2,7 @@
  * V8 heap tuning, applied by `cli/bin.ts` before anything else loads (so to every command; it matters
  * for the long-running ones, `serve` and `worker`).
  *
- * Under a sustained send load (issue #2's bench: 64 connections, ~15k sends/s) the process's peak RSS
+ * Under a sustained send load (`npm run bench`: 64 connections, ~15k sends/s) the process's peak RSS
  * was 168-250 MB from one run to the next, and the spread was the old generation: about 13 MB/s of
  * short-lived objects get promoted, and after a full GC that leaves ~25-35 MB live, V8's dynamic
  * heap growing factor (up to 4x) lets the old space reach ~95 MB before the next one, in some runs and

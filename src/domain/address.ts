@@ -60,7 +60,7 @@ const MEMO_SIZE = 10_000;
 const memo = new Map<string, Address | undefined>();
 
 function parseUncached(raw: string, region: string): Address | undefined {
-  // A form-decoded `+` arrives as a space (protocol notes §0.1): " 15551231234" means "+15551231234".
+  // A form-decoded `+` arrives as a space: " 15551231234" means "+15551231234".
   let s = raw.replace(/^[ ]+(?=\d)/, '+').trim();
   if (s.length === 0 || s.length > 300) return undefined;
   s = s.replace(/^tel:/i, '');

@@ -15,7 +15,7 @@
  * - **receipt**: a carrier's delivery report (DLR) that moves a sent message to delivered or failed.
  */
 
-/** Lifecycle of an outgoing message (issue #3): queued → sending → sent → delivered | failed. */
+/** Lifecycle of an outgoing message: queued → sending → sent → delivered | failed. */
 export type OutboundStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'failed';
 /** Inbound and on-net messages are simply `received` once they sit in an inbox. */
 export type MessageStatus = OutboundStatus | 'received';
@@ -29,7 +29,7 @@ export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'received',
 ];
 
-/** Acrobits content types (protocol notes §6). Text is assumed when the app sends none. */
+/** Acrobits content types (https://doc.acrobits.net/api/client/x-acro-filetransfer.html and x-acro-disposition-notification.html). Text is assumed when the app sends none. */
 export const CONTENT_TYPE_TEXT = 'text/plain';
 export const CONTENT_TYPE_FILE_TRANSFER = 'application/x-acro-filetransfer+json';
 export const CONTENT_TYPE_DISPOSITION = 'application/x-acro-disposition-notification';

@@ -1,5 +1,5 @@
 /**
- * When to try a message again (issue #3): exponential backoff with full jitter, or give up.
+ * When to try a message again: exponential backoff with full jitter, or give up.
  *
  * Full jitter (delay drawn uniformly from 0 to the exponential cap, "Exponential Backoff And Jitter",
  * AWS Architecture Blog, 2015) spreads the retries of many messages that failed together (a carrier

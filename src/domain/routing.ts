@@ -1,5 +1,5 @@
 /**
- * Routing (issue #3), jasmin-style: an ordered list of routes, each a set of filters plus a carrier.
+ * Routing, jasmin-style: an ordered list of routes, each a set of filters plus a carrier.
  * The first route whose filters all match wins. Filters:
  * - `prefixes`: the recipient starts with one of them (`+44`, `+1555`, or digits for short codes);
  *   none = every destination (a default route).

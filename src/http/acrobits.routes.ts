@@ -1,6 +1,6 @@
 /**
  * The app-facing routes. Each handler parses with `protocol/acrobits`, calls one use-case and renders.
- * Methods: GET, POST and PUT (the app's `<Prefix>Method`, protocol notes §0); others get 405 with a
+ * Methods: GET, POST and PUT (the app's `<Prefix>Method`, https://doc.acrobits.net/api/client/intro.html); others get 405 with a
  * message (a HEAD must never send a message).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -39,7 +39,7 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
     return reply.type('application/json; charset=utf-8').send(sendResponse(result.smsId));
   });
 
-  // Same field merging and authentication as Send Message (issue #4): only the reader differs.
+  // Same field merging and authentication as Send Message: only the reader differs.
   route('/fetch_messages', async (req, reply) => {
     const fields = requestFields(req);
     const { username, password } = credentials(fields);
@@ -47,7 +47,7 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
     return reply.type('application/json; charset=utf-8').send(fetchResponse(r.now, r.received, r.sent));
   });
 
-  // Any 2xx will do (protocol notes §3); matrix2acrobits answers `{}`.
+  // Any 2xx will do (push_token_reporter doc); matrix2acrobits answers `{}`.
   route('/push_token', async (req, reply) => {
     const fields = requestFields(req);
     const { username, password } = credentials(fields);
@@ -55,7 +55,7 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
     return reply.type('application/json; charset=utf-8').send('{}');
   });
 
-  // 2xx even when nothing matched (protocol notes §4).
+  // 2xx even when nothing matched (account_removal_reporter doc).
   route('/account_removal', async (req, reply) => {
     const fields = requestFields(req);
     const { username, password } = credentials(fields);

@@ -1,6 +1,6 @@
 /**
  * Logging rules for the HTTP edge. The app's GET template puts the password (and the text) in the
- * query string (send_message doc), and Fastify's default request log writes the full URL (STACK.md),
+ * query string (send_message doc), and Fastify's default request log writes the full URL,
  * so we never log a query string: requests are logged once, on completion, as method + path + status.
  * Bodies are never logged.
  */

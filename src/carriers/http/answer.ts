@@ -1,6 +1,6 @@
 /**
  * Reading carrier answers: JSON that may not be JSON, dot paths, and the carrier's own words for a
- * refusal, which are stored in `last_error` and may reach the phone (issue #3: tell the user the truth).
+ * refusal, which are stored in `last_error` and may reach the phone (the user is told the truth).
  */
 import type { RefusalKind, SendOutcome } from '../../app/ports.js';
 import type { HttpAnswer } from './client.js';

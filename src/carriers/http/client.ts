@@ -1,7 +1,7 @@
 /**
  * The one HTTP round trip every HTTP carrier shares: build a request, send it over a pooled keep-alive
  * connection, read the answer, let the carrier classify it. Network trouble becomes a retryable outcome
- * here, so carrier files only decide what an *answer* means (STYLE.md habit 3: outcomes are values).
+ * here, so carrier files only decide what an *answer* means (outcomes are values; only bugs throw).
  *
  * Why undici and not global fetch or node:http: undici's `request()` skips the WHATWG stream layer that
  * `fetch` adds on every call, pools keep-alive connections per origin in one `Agent`, and takes

@@ -2,7 +2,7 @@
  * VoIP.ms REST/JSON API: `GET https://voip.ms/api/v1/rest.php?api_username=…&api_password=…&method=sendSMS
  * &did=…&dst=…&message=…`. DIDs and destinations are 10-digit NANP numbers. It answers HTTP 200 for
  * everything: `{"status":"success","sms":123}` or `{"status":"invalid_dst"}`, so an error inside a 200
- * is a failure. The password rides in the query: never log the URL (STYLE.md: redact).
+ * is a failure. The password rides in the query: never log the URL.
  * Sources: https://voip.ms/m/apidocs.php (sendSMS, status values)
  */
 import type { Dispatcher } from 'undici';

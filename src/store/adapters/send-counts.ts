@@ -1,6 +1,6 @@
 /**
  * Messages sent per account per minute, counted in the database so `limits.sendPerMinute` holds across
- * instances (issue #5). Same shape as the login throttle's counts (store/adapters/auth-failures.ts): one row per
+ * instances. Same shape as the login throttle's counts (store/adapters/auth-failures.ts): one row per
  * account with a fixed window that starts at its first send.
  */
 import type { SendCounter } from '../../app/send-message.js';

@@ -1,6 +1,6 @@
 /**
  * `textbridge store copy --to postgres://…`: move an embedded store into PostgreSQL, for a provider
- * that outgrows one machine (issue #5).
+ * that outgrows one machine.
  *
  * Generic by table list: every table the migrations made in the SQLite file is copied, whatever issue
  * added it, with its ids kept (an sms_id the app already holds must still mean the same message).

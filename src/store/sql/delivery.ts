@@ -1,5 +1,5 @@
 /**
- * Delivery statements, one per function (STYLE.md habit 1). The bulk ones take many messages at once:
+ * Delivery statements, one per function. The bulk ones take many messages at once:
  * the delivery path writes in batches (`store/engine/batcher.ts`), and one set-based statement per batch is what
  * makes 10,000 status updates a second affordable; the hot ones are compiled once per batch size
  * (`store/engine/prepared.ts` `prepareSized`), not rebuilt by Kysely for every batch. Every status change names

@@ -1,5 +1,5 @@
 /**
- * Fetch Messages statements, one per function (STYLE.md habit 1). A "side" is the column that names
+ * Fetch Messages statements, one per function. A "side" is the column that names
  * the account: `recipient_account_id` for received_smss, `sender_account_id` for sent_smss; both are
  * indexed together with `id` (migration 0001), so each statement is one index range scan.
  */
@@ -194,7 +194,7 @@ export async function markDisplayed(q: Q, accountId: number, ids: readonly numbe
 /**
  * select count(*) from messages where recipient_account_id = ? and displayed = 0 and content_type <>
  * disposition (partial index, 0003): the push badge. Disposition notifications are never shown as
- * messages (protocol notes §6), so they are not unread messages either.
+ * messages (x-acro-disposition-notification doc), so they are not unread messages either.
  */
 export async function countUnread(q: Q, accountId: number): Promise<number> {
   const row = await q

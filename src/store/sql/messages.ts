@@ -36,7 +36,7 @@ export interface JobRow {
 /**
  * insert into jobs (kind, ref_id, run_at, …) values … (one row per kind). With `lease`, the rows are
  * born claimed by that worker (attempts = 1, as a claim would leave them): the send fast path makes the
- * first attempt itself and no other worker may take the job meanwhile (delivery, issue #3).
+ * first attempt itself and no other worker may take the job meanwhile (delivery).
  */
 export function insertJobs(
   q: Q,

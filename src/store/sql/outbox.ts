@@ -1,9 +1,9 @@
 /**
- * Outbox statements, one per function (STYLE.md habit 1; graphile-worker's `src/sql/*`).
+ * Outbox statements, one per function (as graphile-worker's `src/sql/*`).
  *
  * A job is *leased*, never locked across a send: `locked_by` names the worker and `locked_until` is
  * when the lease ends. A worker that dies simply stops renewing; once `locked_until` has passed the job
- * is due again and any worker claims it (issue #3: "a crashed worker's lease expires"). `attempts`
+ * is due again and any worker claims it (a crashed worker's lease expires). `attempts`
  * counts claims, so a job that crashes its worker every time still reaches the give-up limit.
  *
  * Dialects: the claim is one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING`. SQLite serialises

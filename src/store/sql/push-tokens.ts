@@ -1,9 +1,9 @@
-/** Push token statements, one per function (STYLE.md habit 1). */
+/** Push token statements, one per function. */
 import type { TokenReport } from '../../app/commands.js';
 import { prepare } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
 
-/** One installation's token pairs, as the Push Token Reporter sends them (protocol notes §3), for an account. */
+/** One installation's token pairs, as the Push Token Reporter sends them (push_token_reporter doc), for an account. */
 export interface PushTokenRow extends TokenReport {
   accountId: number;
 }

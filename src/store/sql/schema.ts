@@ -86,7 +86,7 @@ export interface AuthFailuresTable {
   window_until: number;
 }
 
-/** One app installation's push tokens for one account (push_token_reporter doc, protocol notes §3). */
+/** One app installation's push tokens for one account (push_token_reporter doc). */
 export interface PushTokensTable {
   account_id: number;
   /** The app's per-account, per-installation id; PNM wants it back as `Selector`. */
