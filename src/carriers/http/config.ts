@@ -38,6 +38,21 @@ export const httpWebhookKeys = {
             description: 'How the HMAC is written.',
           }),
           prefix: Type.String({ default: '', description: 'Text before the HMAC, e.g. `sha256=`.' }),
+          timestamp: Type.Boolean({
+            default: true,
+            description:
+              'Require a signed timestamp: `timestampHeader` carries the Unix time in seconds, the HMAC covers `<timestamp>.<raw body>`, and a call outside `toleranceSec` of now is refused, so a captured call cannot be replayed later. Set `false` only for a sender that cannot send one (the HMAC then covers the raw body alone). Either way the fields are read from the signed body only, never from the URL query.',
+          }),
+          timestampHeader: Type.String({
+            minLength: 1,
+            default: 'webhook-timestamp',
+            description: 'The header of the signed timestamp (as in https://www.standardwebhooks.com/).',
+          }),
+          toleranceSec: Type.Integer({
+            minimum: 1,
+            default: 300,
+            description: 'How far (seconds) the signed timestamp may be from now, either way.',
+          }),
         },
         { additionalProperties: false, noun: 'webhook auth' },
       ),

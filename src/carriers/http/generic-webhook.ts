@@ -2,9 +2,14 @@
  * Webhooks of a carrier described by configuration: field names for inbound messages and receipts,
  * and one of two shared-secret checks (config chooses):
  * - `header`: a header (e.g. `X-Textbridge-Secret`) carries the secret itself;
- * - `hmac-sha256`: a header carries hex or base64 HMAC-SHA256 of the raw body, optionally prefixed
- *   (`sha256=` as GitHub-style senders do).
- * Field names may be dot paths into a JSON body (`data.from`), or plain form/query names.
+ * - `hmac-sha256`: a header carries hex or base64 HMAC-SHA256, optionally prefixed (`sha256=` as
+ *   GitHub-style senders do), of `<timestamp>.<raw body>` where a second header carries the Unix time in
+ *   seconds, refused outside a tolerance window (the replay guard of Telnyx and Standard Webhooks,
+ *   https://www.standardwebhooks.com/); with `timestamp: false`, of the raw body alone.
+ * Field names may be dot paths into a JSON body (`data.from`), or plain form names. With an HMAC the
+ * fields come from the signed body only, never from the URL query (which the HMAC does not cover), so
+ * a captured call replayed with a new query says nothing new. With a shared-secret header, which signs
+ * nothing, query fields are read too (GET senders).
  */
 import { createHmac } from 'node:crypto';
 import type { DeliveryReceipt } from '../../app/ports.js';
@@ -22,7 +27,17 @@ import {
 /** How a generic carrier proves a call is its own. */
 export type GenericWebhookAuth =
   | { kind: 'header'; header: string; secret: string }
-  | { kind: 'hmac-sha256'; header: string; secret: string; encoding?: 'hex' | 'base64'; prefix?: string };
+  | {
+      kind: 'hmac-sha256';
+      header: string;
+      secret: string;
+      encoding?: 'hex' | 'base64';
+      prefix?: string;
+      /** Default true: the HMAC covers `<timestamp>.<body>`, the timestamp within `toleranceSec`. */
+      timestamp?: boolean;
+      timestampHeader?: string;
+      toleranceSec?: number;
+    };
 
 /** Generic webhook settings. */
 export interface GenericWebhookConfig {
@@ -30,15 +45,30 @@ export interface GenericWebhookConfig {
   auth: GenericWebhookAuth;
   inbound?: { from: string; to: string; body: string; id: string };
   receipt?: { ref: string; status: string; delivered: string[]; failed: string[]; error?: string };
+  /** Epoch milliseconds; tests pass a fixed clock. */
+  now?: () => number;
 }
 
-function checkAuth(auth: GenericWebhookAuth, req: WebhookRequest): string | undefined {
+/** Default header of the signed timestamp, and the window around now it must fall in (seconds). */
+export const TIMESTAMP_HEADER = 'webhook-timestamp';
+export const TIMESTAMP_TOLERANCE_SEC = 300;
+
+function checkAuth(auth: GenericWebhookAuth, req: WebhookRequest, now: () => number): string | undefined {
   const given = headerValue(req, auth.header);
   if (!given) return `missing ${auth.header}`;
   if (auth.kind === 'header') return safeEqual(given, auth.secret) ? undefined : `bad ${auth.header}`;
-  const mac = createHmac('sha256', auth.secret)
-    .update(req.rawBody)
-    .digest(auth.encoding ?? 'hex');
+  const hmac = createHmac('sha256', auth.secret);
+  if (auth.timestamp ?? true) {
+    const name = auth.timestampHeader ?? TIMESTAMP_HEADER;
+    const ts = headerValue(req, name);
+    if (!ts) return `missing ${name}`;
+    const tolerance = (auth.toleranceSec ?? TIMESTAMP_TOLERANCE_SEC) * 1000;
+    if (!/^\d{1,12}$/.test(ts) || Math.abs(now() - Number(ts) * 1000) > tolerance) {
+      return `${name} outside tolerance`;
+    }
+    hmac.update(`${ts}.`);
+  }
+  const mac = hmac.update(req.rawBody).digest(auth.encoding ?? 'hex');
   const expected = `${auth.prefix ?? ''}${mac}`;
   const same =
     auth.encoding === 'base64' ? safeEqual(given, expected) : safeEqual(given.toLowerCase(), expected);
@@ -48,9 +78,13 @@ function checkAuth(auth: GenericWebhookAuth, req: WebhookRequest): string | unde
 /** Build the parser for one generic carrier. */
 export function makeGenericWebhook(cfg: GenericWebhookConfig): (req: WebhookRequest) => WebhookResult {
   return (req) => {
-    const bad = checkAuth(cfg.auth, req);
+    const bad = checkAuth(cfg.auth, req, cfg.now ?? Date.now);
     if (bad) return reject(bad);
-    const flat = requestFields(req);
+    // An HMAC covers the body, not the URL: read the body alone.
+    const { method, url, headers, rawBody } = req;
+    const signed =
+      cfg.auth.kind === 'header' ? req : { method, headers, rawBody, url: url.split('?')[0] ?? '' };
+    const flat = requestFields(signed);
     let json: unknown;
     if (req.rawBody.toString('utf8', 0, 64).trimStart().startsWith('{')) {
       try {
