@@ -217,7 +217,7 @@ test('Vonage concatenated parts are read as parts of one group, for the store to
     timeoutMs: 600_000,
   });
   assert.equal(Buffer.from(data).toString('utf8'), 'lo, ✓');
-  assert.deepEqual(hook(part('4', 'x')), { ok: false, reason: 'bad concat fields' });
+  assert.deepEqual(hook(part('4', 'x')), { ok: false, reason: 'bad concat fields', malformed: true });
 });
 
 test('Vonage receipts: delivered, and failed with its err-code', () => {
