@@ -56,6 +56,25 @@ export const httpWebhookKeys = {
         },
         { additionalProperties: false, noun: 'webhook auth' },
       ),
+      Type.Object(
+        {
+          kind: Type.Literal('standard-webhooks', {
+            description:
+              'The Standard Webhooks scheme (https://www.standardwebhooks.com/): `webhook-signature` carries `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">`, the timestamp within `toleranceSec` of now.',
+          }),
+          secret: Type.String({
+            minLength: 1,
+            secret: true,
+            description: 'The signing secret as the sender gives it (`whsec_` followed by base64).',
+          }),
+          toleranceSec: Type.Integer({
+            minimum: 1,
+            default: 300,
+            description: 'How far (seconds) `webhook-timestamp` may be from now, either way.',
+          }),
+        },
+        { additionalProperties: false, noun: 'webhook auth' },
+      ),
     ],
     { description: 'How a call proves it comes from this carrier.' },
   ),

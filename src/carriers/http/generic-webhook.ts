@@ -5,7 +5,11 @@
  * - `hmac-sha256`: a header carries hex or base64 HMAC-SHA256, optionally prefixed (`sha256=` as
  *   GitHub-style senders do), of `<timestamp>.<raw body>` where a second header carries the Unix time in
  *   seconds, refused outside a tolerance window (the replay guard of Telnyx and Standard Webhooks,
- *   https://www.standardwebhooks.com/); with `timestamp: false`, of the raw body alone.
+ *   https://www.standardwebhooks.com/); with `timestamp: false`, of the raw body alone;
+ * - `standard-webhooks`: the Standard Webhooks scheme itself (https://www.standardwebhooks.com/,
+ *   https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md):
+ *   `webhook-signature` lists `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>">`,
+ *   space-separated, keyed by the base64 after `whsec_` of the secret; the timestamp within the window.
  * Field names may be dot paths into a JSON body (`data.from`), or plain form names. With an HMAC the
  * fields come from the signed body only, never from the URL query (which the HMAC does not cover), so
  * a captured call replayed with a new query says nothing new. With a shared-secret header, which signs
@@ -37,7 +41,8 @@ export type GenericWebhookAuth =
       timestamp?: boolean;
       timestampHeader?: string;
       toleranceSec?: number;
-    };
+    }
+  | { kind: 'standard-webhooks'; secret: string; toleranceSec?: number };
 
 /** Generic webhook settings. */
 export interface GenericWebhookConfig {
@@ -53,7 +58,36 @@ export interface GenericWebhookConfig {
 export const TIMESTAMP_HEADER = 'webhook-timestamp';
 export const TIMESTAMP_TOLERANCE_SEC = 300;
 
+/** Why a signed Unix-seconds timestamp is refused, if it is. */
+function staleTimestamp(name: string, ts: string | undefined, toleranceSec: number, now: number) {
+  if (!ts) return `missing ${name}`;
+  if (!/^\d{1,12}$/.test(ts) || Math.abs(now - Number(ts) * 1000) > toleranceSec * 1000) {
+    return `${name} outside tolerance`;
+  }
+  return undefined;
+}
+
+function checkStandardWebhook(
+  secret: string,
+  toleranceSec: number | undefined,
+  req: WebhookRequest,
+  now: number,
+) {
+  const id = headerValue(req, 'webhook-id');
+  const ts = headerValue(req, 'webhook-timestamp');
+  const given = headerValue(req, 'webhook-signature');
+  if (!id || !given) return 'missing webhook-id or webhook-signature';
+  const stale = staleTimestamp('webhook-timestamp', ts, toleranceSec ?? TIMESTAMP_TOLERANCE_SEC, now);
+  if (stale) return stale;
+  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64');
+  const mac = createHmac('sha256', key).update(`${id}.${ts}.`).update(req.rawBody).digest('base64');
+  const ok = given.split(' ').some((s) => s.startsWith('v1,') && safeEqual(s.slice(3), mac));
+  return ok ? undefined : 'bad webhook-signature';
+}
+
 function checkAuth(auth: GenericWebhookAuth, req: WebhookRequest, now: () => number): string | undefined {
+  if (auth.kind === 'standard-webhooks')
+    return checkStandardWebhook(auth.secret, auth.toleranceSec, req, now());
   const given = headerValue(req, auth.header);
   if (!given) return `missing ${auth.header}`;
   if (auth.kind === 'header') return safeEqual(given, auth.secret) ? undefined : `bad ${auth.header}`;
@@ -61,11 +95,8 @@ function checkAuth(auth: GenericWebhookAuth, req: WebhookRequest, now: () => num
   if (auth.timestamp ?? true) {
     const name = auth.timestampHeader ?? TIMESTAMP_HEADER;
     const ts = headerValue(req, name);
-    if (!ts) return `missing ${name}`;
-    const tolerance = (auth.toleranceSec ?? TIMESTAMP_TOLERANCE_SEC) * 1000;
-    if (!/^\d{1,12}$/.test(ts) || Math.abs(now() - Number(ts) * 1000) > tolerance) {
-      return `${name} outside tolerance`;
-    }
+    const stale = staleTimestamp(name, ts, auth.toleranceSec ?? TIMESTAMP_TOLERANCE_SEC, now());
+    if (stale) return stale;
     hmac.update(`${ts}.`);
   }
   const mac = hmac.update(req.rawBody).digest(auth.encoding ?? 'hex');
