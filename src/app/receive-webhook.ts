@@ -27,7 +27,8 @@ export type WebhookResult =
   | { ok: true; kind: 'part'; part: InboundPart }
   | { ok: true; kind: 'receipt'; receipt: DeliveryReceipt }
   | { ok: true; kind: 'ignored'; note?: string }
-  | { ok: false; reason: string };
+  /** Refused: a bad or missing signature, or (`malformed`) a signed payload not of the expected shape. */
+  | { ok: false; reason: string; malformed?: true };
 
 /** The body a carrier expects in a 2xx answer (Twilio: empty TwiML; the others: `{}`). */
 export interface WebhookAnswer {
@@ -45,6 +46,7 @@ export interface CarrierWebhooks {
 export type WebhookOutcome =
   | { kind: 'unknown-carrier' }
   | { kind: 'refused'; reason: string }
+  | { kind: 'malformed'; reason: string }
   | { kind: 'unknown-number' }
   | { kind: 'done'; answer: WebhookAnswer };
 
@@ -59,12 +61,21 @@ export interface WebhookDeps {
 
 export function makeReceiveWebhook({ webhooks, inbound, handleReceipt, log }: WebhookDeps): ReceiveWebhook {
   return async (carrier, req) => {
-    const parsed = webhooks.parse(carrier, req);
+    let parsed: ReturnType<CarrierWebhooks['parse']>;
+    try {
+      parsed = webhooks.parse(carrier, req);
+    } catch (err) {
+      // A parser that trips over a payload's shape: the caller's fault, never a 5xx that it would retry.
+      const reason = `payload not understood (${err instanceof Error ? err.name : 'error'})`;
+      log.warn({ carrier, reason }, 'webhook malformed');
+      return { kind: 'malformed', reason };
+    }
     if (!parsed) return { kind: 'unknown-carrier' };
     const { result, answer } = parsed;
     if (!result.ok) {
-      log.warn({ carrier, reason: result.reason }, 'webhook refused');
-      return { kind: 'refused', reason: result.reason };
+      const kind = result.malformed ? 'malformed' : 'refused';
+      log.warn({ carrier, reason: result.reason }, `webhook ${kind}`);
+      return { kind, reason: result.reason };
     }
     if (result.kind === 'inbound' || result.kind === 'part') {
       const r =

@@ -1,11 +1,11 @@
 /**
  * Carrier webhooks: `/inbound/<carrier-name>` for inbound messages and delivery receipts, through one
- * use-case (`app/receive-webhook.ts`). A refused call (bad signature) stores nothing and gets 403; an
- * inbound message for a number no account holds gets 404; anything else gets 2xx, once stored, so the
+ * use-case (`app/receive-webhook.ts`). A refused call (bad signature) stores nothing and gets 403; a
+ * payload not of the expected shape gets 400 with the reason; an inbound message for a number no account holds gets 404; anything else gets 2xx, once stored, so the
  * carrier stops retrying, with the body its carrier expects.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { forbidden, notFound } from '../errors.js';
+import { badRequest, forbidden, notFound } from '../errors.js';
 import type { InboundHandlers } from './handlers.js';
 
 type SendError = (req: FastifyRequest, reply: FastifyReply, err: unknown) => FastifyReply;
@@ -28,6 +28,8 @@ export function registerInboundRoutes(app: FastifyInstance, h: InboundHandlers, 
           return sendError(req, reply, notFound('Unknown carrier'));
         case 'refused':
           return sendError(req, reply, forbidden('Signature check failed'));
+        case 'malformed':
+          return sendError(req, reply, badRequest(`Webhook payload not understood: ${out.reason}`));
         case 'unknown-number':
           return sendError(req, reply, notFound('Unknown destination number'));
         case 'done':

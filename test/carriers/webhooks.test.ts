@@ -217,7 +217,7 @@ test('Vonage concatenated parts are read as parts of one group, for the store to
     timeoutMs: 600_000,
   });
   assert.equal(Buffer.from(data).toString('utf8'), 'lo, ✓');
-  assert.deepEqual(hook(part('4', 'x')), { ok: false, reason: 'bad concat fields' });
+  assert.deepEqual(hook(part('4', 'x')), { ok: false, reason: 'bad concat fields', malformed: true });
 });
 
 test('Vonage receipts: delivered, and failed with its err-code', () => {
@@ -263,8 +263,14 @@ test('a generic carrier with a shared-secret header maps JSON fields to an Inbou
   assert.deepEqual(hook(post('https://x/g', body)), { ok: false, reason: 'missing x-textbridge-secret' });
 });
 
-test('a generic carrier with an HMAC of the raw body maps form fields to a receipt', () => {
-  const auth = { kind: 'hmac-sha256' as const, header: 'x-sig', secret: 'k', prefix: 'sha256=' };
+test('a generic carrier with an HMAC of the raw body (no timestamp) maps form fields to a receipt', () => {
+  const auth = {
+    kind: 'hmac-sha256' as const,
+    header: 'x-sig',
+    secret: 'k',
+    prefix: 'sha256=',
+    timestamp: false,
+  };
   const hook = makeGenericWebhook({ carrier: 'acme', auth, ...mapping });
   const body = 'ref=r1&state=UNDELIV';
   const sig = `sha256=${createHmac('sha256', 'k').update(body).digest('hex')}`;
@@ -274,4 +280,55 @@ test('a generic carrier with an HMAC of the raw body maps form fields to a recei
     receipt: { carrier: 'acme', carrierRef: 'r1', status: 'failed', error: 'UNDELIV' },
   });
   assert.equal(hook(post('https://x/g', 'ref=r1&state=DELIVRD', { 'x-sig': sig })).ok, false);
+});
+
+const hmacHook = () =>
+  makeGenericWebhook({
+    carrier: 'acme',
+    auth: { kind: 'hmac-sha256', header: 'x-signature', secret: 'k' },
+    ...mapping,
+    now: () => NOW,
+  });
+const signedCall = (body: string, ts: number, url = 'https://x/g'): WebhookRequest => {
+  const sig = createHmac('sha256', 'k').update(`${ts}.${body}`).digest('hex');
+  return post(url, body, { 'x-signature': sig, 'webhook-timestamp': String(ts) });
+};
+const inboundBody = JSON.stringify({ data: { from: '+1', to: '+2', text: 'hey', id: 'g1' } });
+
+test('a generic HMAC carrier accepts a call whose signature covers the timestamp and the body', () => {
+  assert.deepEqual(hmacHook()(signedCall(inboundBody, NOW / 1000 - 10)), {
+    ok: true,
+    kind: 'inbound',
+    sms: { carrier: 'acme', carrierRef: 'g1', from: '+1', to: '+2', body: 'hey' },
+  });
+});
+
+test('a generic HMAC carrier refuses a stale or missing timestamp, and a signature over the body alone', () => {
+  const hook = hmacHook();
+  assert.deepEqual(hook(signedCall(inboundBody, NOW / 1000 - 301)), {
+    ok: false,
+    reason: 'webhook-timestamp outside tolerance',
+  });
+  assert.equal(hook(signedCall(inboundBody, NOW / 1000 + 301)).ok, false);
+  const bodyOnly = createHmac('sha256', 'k').update(inboundBody).digest('hex');
+  assert.deepEqual(hook(post('https://x/g', inboundBody, { 'x-signature': bodyOnly })), {
+    ok: false,
+    reason: 'missing webhook-timestamp',
+  });
+  const headers = { 'x-signature': bodyOnly, 'webhook-timestamp': String(NOW / 1000) };
+  assert.equal(hook(post('https://x/g', inboundBody, headers)).ok, false);
+});
+
+test('a captured generic HMAC call replayed with a new query takes no field from the query', () => {
+  const hook = hmacHook();
+  const forged = '?data.from=%2B15550000666&data.id=x2&data.text=spoofed&ref=r9&state=DELIVRD';
+  const replay = signedCall(inboundBody, NOW / 1000, `https://x/g${forged}`);
+  assert.deepEqual(hook(replay), {
+    ok: true,
+    kind: 'inbound',
+    sms: { carrier: 'acme', carrierRef: 'g1', from: '+1', to: '+2', body: 'hey' },
+  });
+  // A signed call that carries no receipt cannot be turned into one by the query.
+  const empty = signedCall('{}', NOW / 1000, `https://x/g${forged}`);
+  assert.deepEqual(hook(empty), { ok: true, kind: 'ignored', note: 'not a message event' });
 });

@@ -38,6 +38,40 @@ export const httpWebhookKeys = {
             description: 'How the HMAC is written.',
           }),
           prefix: Type.String({ default: '', description: 'Text before the HMAC, e.g. `sha256=`.' }),
+          timestamp: Type.Boolean({
+            default: true,
+            description:
+              'Require a signed timestamp: `timestampHeader` carries the Unix time in seconds, the HMAC covers `<timestamp>.<raw body>`, and a call outside `toleranceSec` of now is refused, so a captured call cannot be replayed later. Set `false` only for a sender that cannot send one (the HMAC then covers the raw body alone). Either way the fields are read from the signed body only, never from the URL query.',
+          }),
+          timestampHeader: Type.String({
+            minLength: 1,
+            default: 'webhook-timestamp',
+            description: 'The header of the signed timestamp (as in https://www.standardwebhooks.com/).',
+          }),
+          toleranceSec: Type.Integer({
+            minimum: 1,
+            default: 300,
+            description: 'How far (seconds) the signed timestamp may be from now, either way.',
+          }),
+        },
+        { additionalProperties: false, noun: 'webhook auth' },
+      ),
+      Type.Object(
+        {
+          kind: Type.Literal('standard-webhooks', {
+            description:
+              'The Standard Webhooks scheme (https://www.standardwebhooks.com/): `webhook-signature` carries `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">`, the timestamp within `toleranceSec` of now.',
+          }),
+          secret: Type.String({
+            minLength: 1,
+            secret: true,
+            description: 'The signing secret as the sender gives it (`whsec_` followed by base64).',
+          }),
+          toleranceSec: Type.Integer({
+            minimum: 1,
+            default: 300,
+            description: 'How far (seconds) `webhook-timestamp` may be from now, either way.',
+          }),
         },
         { additionalProperties: false, noun: 'webhook auth' },
       ),

@@ -10,6 +10,8 @@ export type { WebhookRequest, WebhookResult } from '../../app/receive-webhook.js
 
 /** Shorthand for a refused call. */
 export const reject = (reason: string): WebhookResult => ({ ok: false, reason });
+/** Shorthand for a signed call whose payload is not of the shape its carrier documents (400). */
+export const malformed = (reason: string): WebhookResult => ({ ok: false, reason, malformed: true });
 /** Shorthand for a call we accept but have nothing to store for. */
 export const ignored = (note: string): WebhookResult => ({ ok: true, kind: 'ignored', note });
 

@@ -8,7 +8,14 @@
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { DeliveryReceipt } from '../../app/ports.js';
 import { getPath } from '../http/answer.js';
-import { headerValue, ignored, reject, type WebhookRequest, type WebhookResult } from '../http/webhook.js';
+import {
+  headerValue,
+  ignored,
+  malformed,
+  reject,
+  type WebhookRequest,
+  type WebhookResult,
+} from '../http/webhook.js';
 
 /** Telnyx webhook settings. */
 export interface TelnyxWebhookConfig {
@@ -58,19 +65,23 @@ export function makeTelnyxWebhook(cfg: TelnyxWebhookConfig): (req: WebhookReques
     try {
       event = JSON.parse(req.rawBody.toString('utf8'));
     } catch {
-      return reject('body is not JSON');
+      return malformed('body is not JSON');
     }
     const type = getPath(event, 'data.event_type');
     const p = getPath(event, 'data.payload');
-    const id = String(getPath(p, 'id') ?? '');
+    const rawId = getPath(p, 'id');
+    if (rawId !== undefined && typeof rawId !== 'string') return malformed('data.payload.id is not a string');
+    const id = rawId ?? '';
     if (type === 'message.received') {
       const from = getPath(p, 'from.phone_number');
       const to = getPath(p, 'to.0.phone_number');
       if (typeof from !== 'string' || typeof to !== 'string' || !id)
         return ignored('message.received without parties');
       const text = getPath(p, 'text');
-      const media = ((getPath(p, 'media') as Array<{ url?: unknown }> | undefined) ?? [])
-        .map((m) => m.url)
+      const list = getPath(p, 'media') ?? [];
+      if (!Array.isArray(list)) return malformed('data.payload.media is not an array');
+      const media = list
+        .map((m: unknown) => getPath(m, 'url'))
         .filter((u): u is string => typeof u === 'string');
       const sms = { carrier, carrierRef: id, from, to, body: typeof text === 'string' ? text : '' };
       return media.length > 0

@@ -1,10 +1,14 @@
 /**
- * Twilio Messaging webhooks: inbound SMS and status callbacks, both form posts signed with
- * `X-Twilio-Signature` = base64(HMAC-SHA1(authToken, fullUrl + each POST param name+value, sorted by
- * name)). Source: https://www.twilio.com/docs/usage/webhooks/webhooks-security
- * Not handled: JSON bodies signed via `bodySHA256`, and Webhook Rules' HMAC-SHA256 shared keys.
+ * Twilio Messaging webhooks: inbound SMS and status callbacks, signed with `X-Twilio-Signature` =
+ * base64(HMAC-SHA1(authToken, fullUrl + each POST param name+value, sorted by name)).
+ * Source: https://www.twilio.com/docs/usage/webhooks/webhooks-security
+ * The check accepts what twilio-node's `validateRequest` and `validateRequestWithBody` accept
+ * (https://github.com/twilio/twilio-node/blob/main/src/webhooks/webhooks.ts): the URL as given with
+ * the default port (443/80) added and removed, a repeated name's values deduplicated and sorted, and a
+ * body whose URL carries `bodySHA256` (JSON) signed as the URL alone plus that hex SHA-256 of the body.
+ * Not handled: Webhook Rules' HMAC-SHA256 shared keys.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { DeliveryReceipt } from '../../app/ports.js';
 import {
   headerValue,
@@ -23,13 +27,77 @@ export interface TwilioWebhookConfig {
 
 /** The signature Twilio would send for this URL and form parameters. */
 export function twilioSignature(authToken: string, url: string, params: Iterable<[string, string]>): string {
-  // Sort by name; equal names keep value order sorted too, as twilio-node does for repeated keys.
-  const sorted = [...params].sort(([ka, va], [kb, vb]) =>
-    ka < kb ? -1 : ka > kb ? 1 : va < vb ? -1 : va > vb ? 1 : 0,
-  );
+  // Names sorted; a repeated name's values deduplicated and sorted, as twilio-node does.
+  const byName = new Map<string, Set<string>>();
+  for (const [k, v] of params) {
+    const values = byName.get(k) ?? new Set<string>();
+    byName.set(k, values.add(v));
+  }
   let data = url;
-  for (const [k, v] of sorted) data += k + v;
+  for (const k of [...byName.keys()].sort()) for (const v of [...byName.get(k)!].sort()) data += k + v;
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+}
+
+/** The URL Twilio may have signed: as given, with the scheme's default port, and without any port. */
+function signedUrls(url: string): string[] {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return [url];
+  }
+  const withoutPort = new URL(u.href);
+  withoutPort.port = '';
+  const out = new Set([url, u.href, withoutPort.href]);
+  if (!u.port) {
+    const port = u.protocol === 'https:' ? ':443' : ':80';
+    const auth = u.username || u.password ? `${u.username}${u.password ? `:${u.password}` : ''}@` : '';
+    out.add(`${u.protocol}//${auth}${u.host}${port}${u.pathname}${u.search}${u.hash}`);
+  }
+  return [...out];
+}
+
+/** Whether `given` is Twilio's signature of this call; the fields are what it covers. */
+function verify(
+  authToken: string,
+  req: WebhookRequest,
+  given: string,
+): { ok: true; fields: Record<string, string> } | { ok: false; reason: string } {
+  const post = req.method.toUpperCase() === 'POST';
+  const q = req.url.indexOf('?');
+  const query = new URLSearchParams(q >= 0 ? req.url.slice(q + 1) : '');
+  const bodyHash = query.get('bodySHA256');
+  let entries: Array<[string, string]>;
+  let fields: Record<string, string>;
+  if (bodyHash !== null) {
+    // The URL (with the hash) is signed alone; the body is covered by its hash.
+    const hash = createHash('sha256').update(req.rawBody).digest('hex');
+    if (!safeEqual(hash, bodyHash)) return { ok: false, reason: 'bad bodySHA256' };
+    entries = [];
+    fields = post ? jsonFields(req.rawBody) : {};
+  } else {
+    // GET callbacks carry their params in the URL, which is signed as-is; POST adds the form fields.
+    entries = post ? [...new URLSearchParams(req.rawBody.toString('utf8'))] : [];
+    fields = Object.fromEntries(post ? entries : query);
+  }
+  const ok = signedUrls(req.url).some((url) => safeEqual(twilioSignature(authToken, url, entries), given));
+  return ok ? { ok: true, fields } : { ok: false, reason: 'bad X-Twilio-Signature' };
+}
+
+/** The top-level text and number fields of a JSON body (none when it is not a JSON object). */
+function jsonFields(body: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  try {
+    const json: unknown = JSON.parse(body.toString('utf8'));
+    if (json && typeof json === 'object' && !Array.isArray(json)) {
+      for (const [k, v] of Object.entries(json)) {
+        if (typeof v === 'string' || typeof v === 'number') out[k] = String(v);
+      }
+    }
+  } catch {
+    // Not JSON: no fields, so the call is ignored.
+  }
+  return out;
 }
 
 /** Statuses that end a message's life (message resource doc, "Message Status values"). */
@@ -46,14 +114,9 @@ export function makeTwilioWebhook(cfg: TwilioWebhookConfig): (req: WebhookReques
   return (req) => {
     const given = headerValue(req, 'x-twilio-signature');
     if (!given) return reject('missing X-Twilio-Signature');
-    // GET callbacks carry their params in the URL, which is signed as-is; POST adds the form fields.
-    const entries =
-      req.method.toUpperCase() === 'POST' ? [...new URLSearchParams(req.rawBody.toString('utf8'))] : [];
-    if (!safeEqual(twilioSignature(cfg.authToken, req.url, entries), given))
-      return reject('bad X-Twilio-Signature');
-    const f: Record<string, string> = Object.fromEntries(
-      req.method.toUpperCase() === 'POST' ? entries : new URL(req.url).searchParams,
-    );
+    const checked = verify(cfg.authToken, req, given);
+    if (!checked.ok) return reject(checked.reason);
+    const f = checked.fields;
     const sid = f['MessageSid'] ?? f['SmsSid'] ?? '';
     const status = f['MessageStatus'] ?? f['SmsStatus'] ?? '';
     if (status !== '' && status !== 'received') {

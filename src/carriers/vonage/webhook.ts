@@ -12,6 +12,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { DeliveryReceipt, InboundPart } from '../../app/ports.js';
 import {
   ignored,
+  malformed,
   plusDigits,
   reject,
   requestFields,
@@ -98,7 +99,7 @@ export function makeVonageWebhook(cfg: VonageWebhookConfig = {}): (req: WebhookR
     if (f['concat'] === 'true' || f['concat-ref'] !== undefined) {
       const total = Number(f['concat-total']);
       const index = Number(f['concat-part']);
-      if (!(total >= 1 && index >= 1 && index <= total)) return reject('bad concat fields');
+      if (!(total >= 1 && index >= 1 && index <= total)) return malformed('bad concat fields');
       // The sender plus its reference names the group: references are only unique per sender. The parts
       // wait in the database (`app/inbound-parts.ts`), so parts posted to different instances meet.
       const part: InboundPart = {
