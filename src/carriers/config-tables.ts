@@ -13,7 +13,7 @@ import { TwilioKeys } from './twilio/config.js';
 import { VoipmsKeys } from './voipms/config.js';
 import { VonageKeys, type VonageSignatureMethod } from './vonage/config.js';
 
-export { httpWebhookKeys } from './http/config.js';
+export { httpWebhookKeys, legacyHttpWebhookKeys } from './http/config.js';
 export type { KeyProblem } from './keys.js';
 export { telnyxWebhookKeys } from './telnyx/config.js';
 export { twilioWebhookKeys } from './twilio/config.js';

@@ -8,7 +8,7 @@ import { type Static, Type } from 'typebox';
 import {
   type CarrierConfig,
   carrierWebhook,
-  httpWebhookKeys,
+  legacyHttpWebhookKeys,
   telnyxWebhookKeys,
   twilioWebhookKeys,
   vonageWebhookKeys,
@@ -43,7 +43,7 @@ export const Inbound = Type.Object(
           legacy('twilio', twilioWebhookKeys),
           legacy('telnyx', telnyxWebhookKeys),
           legacy('vonage', vonageWebhookKeys),
-          legacy('generic', httpWebhookKeys),
+          legacy('generic', legacyHttpWebhookKeys),
         ],
         {
           description:
@@ -106,6 +106,11 @@ export function legacyWebhooks(
     } else {
       warnings.push(
         `${where}: carriers[] entry "${name}" has webhook settings of its own, which this entry overrides until it is removed`,
+      );
+    }
+    if (spec.type === 'generic' && spec.auth.kind === 'hmac-sha256' && !spec.auth.timestamp) {
+      warnings.push(
+        `inbound.carriers.${name}.auth signs the body alone, so a captured call can be replayed: have the sender sign a timestamp (webhook-timestamp); moved into carriers[], its webhook requires one unless "timestamp": false`,
       );
     }
   }

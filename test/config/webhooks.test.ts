@@ -90,3 +90,22 @@ test('a deprecated entry of another type than its carrier keeps working, with a 
   ]);
   assert.equal(webhooks.get('tw')!.parse(twilioCall('tw', 'legacy')).ok, true);
 });
+
+test('a deprecated generic HMAC entry keeps its body-only signature, with a warning; in carriers[] a signed timestamp is required by default', () => {
+  const auth = { kind: 'hmac-sha256', header: 'x-sig', secret: 's3cret' };
+  const legacy = buildConfig({ inbound: { carriers: { g: { type: 'generic', auth } } } });
+  const old = legacy.inbound.carriers['g'];
+  assert.ok(old?.type === 'generic' && old.auth.kind === 'hmac-sha256');
+  assert.equal(old.auth.timestamp, false);
+  assert.ok(
+    legacy.warnings.some((w) => w.startsWith('inbound.carriers.g.auth signs the body alone')),
+    legacy.warnings.join('\n'),
+  );
+  const current = buildConfig({
+    carriers: [{ name: 'g', type: 'http', method: 'POST', url: 'https://x.example', webhook: { auth } }],
+  });
+  const c = current.carriers[0];
+  assert.ok(c?.type === 'http' && c.webhook?.auth.kind === 'hmac-sha256');
+  assert.equal(c.webhook.auth.timestamp, true);
+  assert.deepEqual(current.warnings, []);
+});

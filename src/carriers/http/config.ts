@@ -14,102 +14,115 @@ const statuses = (description: string) =>
 const header = Type.String({ minLength: 1, description: 'The header that carries the proof.' });
 const secret = Type.String({ minLength: 1, secret: true, description: 'The shared secret.' });
 
-/** The webhook keys (shared with the deprecated `inbound.carriers` entry of type `generic`). */
-export const httpWebhookKeys = {
-  auth: Type.Union(
-    [
-      Type.Object(
-        {
-          kind: Type.Literal('header', { description: 'The header carries the secret itself.' }),
-          header,
-          secret,
-        },
-        { additionalProperties: false, noun: 'webhook auth' },
-      ),
-      Type.Object(
-        {
-          kind: Type.Literal('hmac-sha256', {
-            description: 'The header carries an HMAC-SHA256 of the raw body keyed by the secret.',
-          }),
-          header,
-          secret,
-          encoding: Type.Enum(['hex', 'base64'], {
-            default: 'hex',
-            description: 'How the HMAC is written.',
-          }),
-          prefix: Type.String({ default: '', description: 'Text before the HMAC, e.g. `sha256=`.' }),
-          timestamp: Type.Boolean({
-            default: true,
-            description:
-              'Require a signed timestamp: `timestampHeader` carries the Unix time in seconds, the HMAC covers `<timestamp>.<raw body>`, and a call outside `toleranceSec` of now is refused, so a captured call cannot be replayed later. Set `false` only for a sender that cannot send one (the HMAC then covers the raw body alone). Either way the fields are read from the signed body only, never from the URL query.',
-          }),
-          timestampHeader: Type.String({
-            minLength: 1,
-            default: 'webhook-timestamp',
-            description: 'The header of the signed timestamp (as in https://www.standardwebhooks.com/).',
-          }),
-          toleranceSec: Type.Integer({
-            minimum: 1,
-            default: 300,
-            description: 'How far (seconds) the signed timestamp may be from now, either way.',
-          }),
-        },
-        { additionalProperties: false, noun: 'webhook auth' },
-      ),
-      Type.Object(
-        {
-          kind: Type.Literal('standard-webhooks', {
-            description:
-              'The Standard Webhooks scheme (https://www.standardwebhooks.com/): `webhook-signature` carries `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">`, the timestamp within `toleranceSec` of now.',
-          }),
-          secret: Type.String({
-            minLength: 1,
-            secret: true,
-            description: 'The signing secret as the sender gives it (`whsec_` followed by base64).',
-          }),
-          toleranceSec: Type.Integer({
-            minimum: 1,
-            default: 300,
-            description: 'How far (seconds) `webhook-timestamp` may be from now, either way.',
-          }),
-        },
-        { additionalProperties: false, noun: 'webhook auth' },
-      ),
-    ],
-    { description: 'How a call proves it comes from this carrier.' },
-  ),
-  inbound: Type.Optional(
-    Type.Object(
-      {
-        from: field('Field (or JSON dot path) of the sender.'),
-        to: field('Field of the recipient.'),
-        body: field('Field of the text.'),
-        id: field("Field of the carrier's message id."),
-      },
-      {
-        additionalProperties: false,
-        noun: 'webhook inbound',
-        description: "Where an inbound message's fields are.",
-      },
+/**
+ * The webhook keys. `timestampByDefault`: whether `hmac-sha256` requires a signed timestamp when
+ * `timestamp` is not given: yes in a `carriers[]` entry (a configuration written for this release),
+ * no in a deprecated `inbound.carriers` entry of type `generic` (a file written for the release before,
+ * whose sender signed the body alone: it keeps working, with a warning).
+ */
+function webhookKeys(timestampByDefault: boolean) {
+  return {
+    auth: Type.Union(
+      [
+        Type.Object(
+          {
+            kind: Type.Literal('header', { description: 'The header carries the secret itself.' }),
+            header,
+            secret,
+          },
+          { additionalProperties: false, noun: 'webhook auth' },
+        ),
+        Type.Object(
+          {
+            kind: Type.Literal('hmac-sha256', {
+              description: 'The header carries an HMAC-SHA256 of the raw body keyed by the secret.',
+            }),
+            header,
+            secret,
+            encoding: Type.Enum(['hex', 'base64'], {
+              default: 'hex',
+              description: 'How the HMAC is written.',
+            }),
+            prefix: Type.String({ default: '', description: 'Text before the HMAC, e.g. `sha256=`.' }),
+            timestamp: Type.Boolean({
+              default: timestampByDefault,
+              description:
+                'Require a signed timestamp: `timestampHeader` carries the Unix time in seconds, the HMAC covers `<timestamp>.<raw body>`, and a call outside `toleranceSec` of now is refused, so a captured call cannot be replayed later. Set `false` only for a sender that cannot send one (the HMAC then covers the raw body alone). Either way the fields are read from the signed body only, never from the URL query.',
+            }),
+            timestampHeader: Type.String({
+              minLength: 1,
+              default: 'webhook-timestamp',
+              description: 'The header of the signed timestamp (as in https://www.standardwebhooks.com/).',
+            }),
+            toleranceSec: Type.Integer({
+              minimum: 1,
+              default: 300,
+              description: 'How far (seconds) the signed timestamp may be from now, either way.',
+            }),
+          },
+          { additionalProperties: false, noun: 'webhook auth' },
+        ),
+        Type.Object(
+          {
+            kind: Type.Literal('standard-webhooks', {
+              description:
+                'The Standard Webhooks scheme (https://www.standardwebhooks.com/): `webhook-signature` carries `v1,<base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<raw body>">`, the timestamp within `toleranceSec` of now.',
+            }),
+            secret: Type.String({
+              minLength: 1,
+              secret: true,
+              description: 'The signing secret as the sender gives it (`whsec_` followed by base64).',
+            }),
+            toleranceSec: Type.Integer({
+              minimum: 1,
+              default: 300,
+              description: 'How far (seconds) `webhook-timestamp` may be from now, either way.',
+            }),
+          },
+          { additionalProperties: false, noun: 'webhook auth' },
+        ),
+      ],
+      { description: 'How a call proves it comes from this carrier.' },
     ),
-  ),
-  receipt: Type.Optional(
-    Type.Object(
-      {
-        ref: field("Field of the carrier's id of the message sent (as the send answer gave it)."),
-        status: field('Field of the status.'),
-        delivered: Type.Array(Type.String(), { description: 'Status values meaning delivered.' }),
-        failed: Type.Array(Type.String(), { description: 'Status values meaning failed.' }),
-        error: Type.Optional(field('Field of the error text.')),
-      },
-      {
-        additionalProperties: false,
-        noun: 'webhook receipt',
-        description: "Where a delivery receipt's fields are.",
-      },
+    inbound: Type.Optional(
+      Type.Object(
+        {
+          from: field('Field (or JSON dot path) of the sender.'),
+          to: field('Field of the recipient.'),
+          body: field('Field of the text.'),
+          id: field("Field of the carrier's message id."),
+        },
+        {
+          additionalProperties: false,
+          noun: 'webhook inbound',
+          description: "Where an inbound message's fields are.",
+        },
+      ),
     ),
-  ),
-};
+    receipt: Type.Optional(
+      Type.Object(
+        {
+          ref: field("Field of the carrier's id of the message sent (as the send answer gave it)."),
+          status: field('Field of the status.'),
+          delivered: Type.Array(Type.String(), { description: 'Status values meaning delivered.' }),
+          failed: Type.Array(Type.String(), { description: 'Status values meaning failed.' }),
+          error: Type.Optional(field('Field of the error text.')),
+        },
+        {
+          additionalProperties: false,
+          noun: 'webhook receipt',
+          description: "Where a delivery receipt's fields are.",
+        },
+      ),
+    ),
+  };
+}
+
+/** The webhook keys of an http carrier. */
+export const httpWebhookKeys = webhookKeys(true);
+
+/** The same for a deprecated `inbound.carriers` entry of type `generic`. */
+export const legacyHttpWebhookKeys = webhookKeys(false);
 
 /** The `webhook` key of an http carrier; when absent, `/inbound/<name>` answers 404. */
 export const HttpWebhookKeys = Type.Object(httpWebhookKeys, {
