@@ -49,8 +49,10 @@ export const toView = (a: Account): AccountView => ({
 
 const USERNAME = /^[^\s:/?#]{1,128}$/;
 
+/** Spaces around a password are trimmed when it is stored, as when it is checked (app/passwords.ts). */
 function checkPassword(pw: string): void {
-  if (pw.length === 0) throw badRequest('Password must not be empty');
+  if (pw.trim().length === 0) throw badRequest('Password must not be empty');
+  if (pw.includes('\u0000')) throw badRequest('Password must not contain a NUL character');
   if (pw.length > 1024) throw badRequest('Password is too long (1024 characters at most)');
 }
 

@@ -2,8 +2,15 @@
  * Password hashing with node:crypto scrypt (STACK.md: no native add-on to build). Stored form:
  * `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>`, so parameters can be raised later without a migration.
  * Verification is constant-time (timingSafeEqual) and runs on libuv's thread pool, off the event loop.
+ *
+ * Exact means exact. A password is normalised the same way when it is hashed and when it is checked:
+ * spaces around it are trimmed (as the server reads every credential: a production Account XML template
+ * adds a trailing space), and nothing else is changed. A password containing U+0000 is never hashed
+ * and never verifies: scrypt's PBKDF2-HMAC-SHA256 pads a key shorter than 64 bytes with zero bytes
+ * (RFC 2104, section 2), so `pw` and `pw` followed by NULs would otherwise derive the same key.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { badRequest } from '../errors.js';
 
 const N = 16384;
 const R = 8;
@@ -18,15 +25,25 @@ function derive(password: string, salt: Buffer, n: number, r: number, p: number)
   });
 }
 
-/** Hash a new password with a fresh random salt. */
+/** A password as it is hashed and checked: trimmed; undefined when it is empty or holds a NUL. */
+export function normalisePassword(password: string): string | undefined {
+  const pw = password.trim();
+  return pw === '' || pw.includes('\u0000') ? undefined : pw;
+}
+
+/** Hash a new password (normalised, see `normalisePassword`) with a fresh random salt. */
 export async function hashPassword(password: string): Promise<string> {
+  const pw = normalisePassword(password);
+  if (pw === undefined) throw badRequest('A password must not be empty or contain a NUL character');
   const salt = randomBytes(16);
-  const key = await derive(password, salt, N, R, P);
+  const key = await derive(pw, salt, N, R, P);
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 /** Check a password against a stored hash; false for a malformed hash, never a throw. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const pw = normalisePassword(password);
+  if (pw === undefined) return false;
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [n, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
@@ -35,7 +52,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (!Number.isInteger(n) || !Number.isInteger(r) || !Number.isInteger(p) || expected.length !== KEYLEN) {
     return false;
   }
-  const key = await derive(password, salt, n, r, p);
+  const key = await derive(pw, salt, n, r, p);
   return timingSafeEqual(key, expected);
 }
 

@@ -18,6 +18,7 @@ import { mapError } from './error-map.js';
 import type { AppHandlers } from './handlers.js';
 import { registerInboundRoutes } from './inbound.routes.js';
 import { pathOnly, serializers } from './logging.js';
+import { sniffEveryBody } from './request.js';
 
 export interface ServerOptions {
   /** Errors as JSON, as XML, or `auto`: XML when the request's Accept prefers it. */
@@ -57,6 +58,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   // Account XML templates set any Content-Type: take every body as bytes and sniff it ourselves.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  sniffEveryBody(app);
 
   const sendError = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
     const mapped = mapError(err);

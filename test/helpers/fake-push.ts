@@ -1,6 +1,7 @@
 /**
  * A fake Acrobits push service (PNM JSON gateway, http_push doc) on a real loopback port: records each
- * push and answers `{"code":200,"response":"OK"}`, or `{"code":404}` for tokens marked dead.
+ * push and answers `{"code":200,"response":"OK"}`, or `{"code":404}` for tokens marked dead. One
+ * version of the push documentation names that field `status` instead: set `replyField` to answer so.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,8 @@ export interface FakePush {
   pushes: RecordedPush[];
   /** Tokens answered with code 404. */
   dead: Set<string>;
+  /** The name of the reply's result field: `code` (default) or `status`. */
+  replyField: 'code' | 'status';
   /** Answer HTTP 503 to the next `n` pushes (a push service outage). */
   failNext(n: number): void;
   /** Resolve when `pred()` holds (polled), reject after `ms`. */
@@ -25,6 +28,7 @@ export async function startFakePush(): Promise<FakePush> {
   const pushes: RecordedPush[] = [];
   const dead = new Set<string>();
   let failing = 0;
+  const fake = { replyField: 'code' as 'code' | 'status' };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -48,8 +52,9 @@ export async function startFakePush(): Promise<FakePush> {
         return send(400, { code: 400, response: 'bad json' });
       }
       pushes.push(push);
-      if (dead.has(String(push['DeviceToken']))) return send(200, { code: 404, response: 'Unknown device' });
-      send(200, { code: 200, response: 'OK' });
+      const dead404 = dead.has(String(push['DeviceToken']));
+      if (dead404) return send(200, { [fake.replyField]: 404, response: 'Unknown device' });
+      send(200, { [fake.replyField]: 200, response: 'OK' });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,6 +63,12 @@ export async function startFakePush(): Promise<FakePush> {
     url: `http://127.0.0.1:${port}/pnm2/send`,
     pushes,
     dead,
+    get replyField() {
+      return fake.replyField;
+    },
+    set replyField(f) {
+      fake.replyField = f;
+    },
     failNext(n) {
       failing = n;
     },

@@ -44,3 +44,15 @@ test('XML errors are escaped and XML is preferred only when Accept says so', () 
   assert.equal(prefersXml('*/*'), false);
   assert.equal(prefersXml(undefined), false);
 });
+
+test('a later source naming any alias of a field replaces every alias of it from the earlier ones', () => {
+  const f = mergeFields(parseQuery('/x?password=q&from=q'), { cloud_password: 'b', user: 'b' });
+  assert.deepEqual(credentials(f), { username: 'b', password: 'b' });
+});
+
+test('a NUL or an unpaired surrogate in a field name or value is refused, naming the field, not the value', () => {
+  assert.throws(() => mergeFields({ body: 'a\u0000b' }), /"body".*not allowed/);
+  assert.throws(() => mergeFields({ Selector: '\udfff' }), /"selector".*not allowed/);
+  assert.throws(() => mergeFields({ 'x\u0000': 'v' }), /A field name/);
+  assert.equal(mergeFields({ body: '\ud83d\ude00' }).get('body'), '\ud83d\ude00');
+});

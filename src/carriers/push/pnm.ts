@@ -1,8 +1,10 @@
 /**
  * The Acrobits push service (PNM) JSON gateway: `POST <url>` with the notification as JSON; the answer
  * is 2xx with `{"code": <int>, "response": "<text>"}`, code 200 when the push was taken and 404 for a
- * token it does not know (https://doc.acrobits.net/api/server/http_push.html). Anything else (timeout,
- * connection error, 5xx, another code) is a transient failure.
+ * token it does not know (https://doc.acrobits.net/api/server/http_push.html). One version of that
+ * documentation names the field `status` instead of `code`: either is read (`code` first), so a dead
+ * token is always forgotten. Anything else (timeout, connection error, 5xx, another code) is a
+ * transient failure.
  *
  * An outbound gateway like the HTTP carriers, on the same undici round trip (`../http/client.ts`):
  * a pooled keep-alive connection, and timeouts on undici's own timer wheel rather than `fetch` with
@@ -28,7 +30,8 @@ export function makePnmGateway({ url, timeoutMs }: PnmOptions): PushGateway {
       const { status, text } = r.answer;
       let code: unknown;
       try {
-        code = (JSON.parse(text) as { code?: unknown }).code;
+        const reply = JSON.parse(text) as { code?: unknown; status?: unknown } | null;
+        code = reply?.code ?? reply?.status;
       } catch {
         code = undefined;
       }

@@ -46,23 +46,50 @@ export function parseQuery(url: string): Record<string, unknown> {
   return out;
 }
 
-/** Merge sources, later ones winning, into lower-case keys. Non-string JSON values become strings. */
+/**
+ * Merge sources, later ones winning, into lower-case keys. Non-string JSON values become strings.
+ * A later source that names any alias of a field (see `ALIASES`) replaces every alias of that field
+ * from the earlier ones, so the body's `pass` beats the query's `password`.
+ * Every key and value is checked: text with U+0000 or an unpaired UTF-16 surrogate is refused here,
+ * before it can reach the store or a carrier (PostgreSQL's text type cannot hold a NUL; an unpaired
+ * surrogate is not Unicode text and cannot be encoded as UTF-8).
+ */
 export function mergeFields(...sources: Array<Record<string, unknown>>): Fields {
   const fields = new Map<string, string>();
   for (const src of sources) {
+    const keys = Object.keys(src).map((k) => k.toLowerCase());
+    for (const group of Object.values(ALIASES) as ReadonlyArray<readonly string[]>) {
+      if (keys.some((k) => group.includes(k))) for (const a of group) fields.delete(a);
+    }
     for (const [k, v] of Object.entries(src)) {
       if (v === undefined) continue;
-      fields.set(k.toLowerCase(), asString(v));
+      const key = checkedText(k.toLowerCase(), undefined);
+      fields.set(key, checkedText(asString(v), key));
     }
   }
   return fields;
+}
+
+/** U+0000, or a surrogate that is not half of a pair. */
+const NOT_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** `text` itself, or a 400 naming the field (never its value, which may be a password). */
+function checkedText(text: string, field: string | undefined): string {
+  if (!NOT_TEXT.test(text)) return text;
+  const what = field === undefined ? 'A field name' : `The field "${field.slice(0, 40)}"`;
+  throw badRequest(`${what} contains a character that is not allowed (NUL or an unpaired surrogate)`);
 }
 
 function asString(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null) return '';
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return JSON.stringify(v);
+  try {
+    return JSON.stringify(v);
+  } catch {
+    // A value nested deeper than the stack allows (or otherwise not serialisable) is the client's mistake.
+    throw badRequest('Request body is nested too deeply');
+  }
 }
 
 /** The first alias present (aliases are lower-case), or undefined. */

@@ -8,6 +8,7 @@
  * (the write that wakes the server, the read of its answer) cost more CPU than the query. Under load
  * many requests are parsed in one turn of the event loop, often for the same few accounts, so one
  * statement serves them all. A lone request waits for no timer: the batch leaves on `setImmediate`.
+ * If the statement fails, each key is looked up again alone, so one bad key fails only its own callers.
  * SQLite keeps its synchronous per-request reads (store/sql/accounts.ts): they are calls, not round trips.
  */
 import type { Account, AccountLookup } from '../../app/ports.js';
@@ -61,17 +62,24 @@ type Waiter = { resolve(a: Account | undefined): void; reject(e: unknown): void 
 
 /** Collects keys during one event-loop turn (store/engine/per-turn.ts) and answers them all from one query. */
 function coalesce(run: (keys: string[]) => Promise<Map<string, Account>>) {
+  const answer = (batch: Map<string, Waiter[]>, found: Map<string, Account>) => {
+    // Each caller gets its own copy: the use-cases may keep or change what they receive.
+    for (const [key, waiters] of batch) {
+      const a = found.get(key);
+      for (const w of waiters) w.resolve(a && { ...a, numbers: [...a.numbers] });
+    }
+  };
   const flush = (batch: Map<string, Waiter[]>) => {
     run([...batch.keys()]).then(
-      (found) => {
-        // Each caller gets its own copy: the use-cases may keep or change what they receive.
-        for (const [key, waiters] of batch) {
-          const a = found.get(key);
-          for (const w of waiters) w.resolve(a && { ...a, numbers: [...a.numbers] });
-        }
-      },
+      (found) => answer(batch, found),
       (e: unknown) => {
-        for (const waiters of batch.values()) for (const w of waiters) w.reject(e);
+        if (batch.size === 1) {
+          for (const waiters of batch.values()) for (const w of waiters) w.reject(e);
+          return;
+        }
+        // One key the server refuses (a value its text type cannot hold) must not fail the others'
+        // lookups: a read is safe to repeat, so each key is asked again alone and fails alone.
+        for (const [key, waiters] of batch) flush(new Map([[key, waiters]]));
       },
     );
   };
