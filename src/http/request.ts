@@ -2,26 +2,31 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type Fields, mergeFields, parseBody, parseQuery } from '../protocol/acrobits/fields.js';
 
-/** The Content-Type each request arrived with, while `sniffEveryBody` has replaced it. */
-const sentContentType = new WeakMap<FastifyRequest, string>();
+/** The Content-Type a request arrived with, while `sniffEveryBody` has replaced it. */
+const SENT = Symbol('sent content-type');
+type Marked = FastifyRequest & { [SENT]?: string };
+
+/** `type/subtype`, then the end or parameters: what Fastify takes without a 415 of its own. */
+const MEDIA_TYPE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(?:;|$)/;
 
 /**
  * Every body is read as bytes and sniffed (`parseBody`), so no Content-Type may stop it: Fastify answers
  * 415 to a value that is not `type/subtype` (empty, `; charset=utf-8`, `utf-8`, `text/`) before any
- * parser runs. While the body is read the header says `application/octet-stream` (which the catch-all
- * parser takes); once it is read, the header is what the client sent again, for every route.
+ * parser runs. Such a value is replaced by `application/octet-stream` (which the catch-all parser takes)
+ * while the body is read, and put back once it is read, for every route. A well-formed value is left
+ * alone: one regular expression test per request that has a Content-Type at all.
  */
 export function sniffEveryBody(app: FastifyInstance): void {
   app.addHook('onRequest', (req, _reply, done) => {
     const sent = req.headers['content-type'];
-    if (sent !== undefined) {
-      sentContentType.set(req, sent);
+    if (sent !== undefined && !MEDIA_TYPE.test(sent)) {
+      (req as Marked)[SENT] = sent;
       req.headers['content-type'] = 'application/octet-stream';
     }
     done();
   });
   app.addHook('preValidation', (req, _reply, done) => {
-    const sent = sentContentType.get(req);
+    const sent = (req as Marked)[SENT];
     if (sent !== undefined) req.headers['content-type'] = sent;
     done();
   });
