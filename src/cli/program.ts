@@ -6,7 +6,14 @@ import { type Config, type ConfigOverrides, loadConfig } from '../config/index.j
 import { maskSecrets } from '../config/mask.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
 import { fromMicros } from '../domain/rates.js';
-import { copyEmbeddedStore, makeLogger, openAdmin, startService, startWorker } from '../main/index.js';
+import {
+  copyEmbeddedStore,
+  makeLogger,
+  openAdmin,
+  startService,
+  startWorker,
+  VERSION,
+} from '../main/index.js';
 
 interface CommonOpts {
   dataDir?: string;
@@ -41,6 +48,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 export function buildProgram(): Command {
   const program = new Command('textbridge')
     .description('Messaging back end for Acrobits softphones')
+    .version(VERSION, '-V, --version', 'print the version and exit')
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
