@@ -152,14 +152,17 @@ export async function deleteAccount(q: Q, username: string): Promise<boolean> {
 
 /**
  * update accounts set credit_micros = credit_micros + delta where username = ? and credit_micros is
- * not null. A NULL balance (unlimited) is left alone; returns the new balance, or undefined.
+ * not null and credit_micros + delta between 0 and maxMicros. A NULL balance (unlimited) is left
+ * alone, and so is one the delta would take out of that range; returns the new balance, or undefined.
  */
-export async function addCredit(q: Q, username: string, deltaMicros: number, now: number) {
+export async function addCredit(q: Q, username: string, deltaMicros: number, now: number, maxMicros: number) {
   return q
     .updateTable('accounts')
     .set((eb) => ({ credit_micros: eb('credit_micros', '+', deltaMicros), updated_at: now }))
     .where('username', '=', username)
     .where('credit_micros', 'is not', null)
+    .where((eb) => eb(eb('credit_micros', '+', deltaMicros), '>=', 0))
+    .where((eb) => eb(eb('credit_micros', '+', deltaMicros), '<=', maxMicros))
     .returning('credit_micros as creditMicros')
     .executeTakeFirst();
 }
