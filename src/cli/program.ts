@@ -1,6 +1,6 @@
 /** The commander program, built without side effects so tests can run commands in-process. */
 import closeWithGrace from 'close-with-grace';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { AccountAdmin } from '../app/accounts.js';
 import { type Config, type ConfigOverrides, loadConfig } from '../config/index.js';
 import { maskSecrets } from '../config/mask.js';
@@ -45,6 +45,21 @@ const out = (s: string): void => {
 };
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+/** A flag's whole number within min…max, refused by commander (before anything starts) otherwise. */
+export const wholeNumber =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (v: string): number => {
+    const n = /^\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        max === Number.MAX_SAFE_INTEGER
+          ? `use a whole number, ${min} or more.`
+          : `use a whole number from ${min} to ${max}.`,
+      );
+    }
+    return n;
+  };
+
 export function buildProgram(): Command {
   const program = new Command('textbridge')
     .description('Messaging back end for Acrobits softphones')
@@ -55,7 +70,7 @@ export function buildProgram(): Command {
   common(program.command('serve'))
     .description('run the HTTP service (Send Message, Fetch Messages, …)')
     .addOption(
-      new Option('--port <port>', 'listen port (env PORT, default 8080)').argParser((v) => Number(v)),
+      new Option('--port <port>', 'listen port (env PORT, default 8080)').argParser(wholeNumber(0, 65535)),
     )
     .option('--host <host>', 'listen address (env HOST, default 0.0.0.0)')
     .action(async (o: CommonOpts & { port?: number; host?: string }) => {
@@ -169,7 +184,7 @@ export function buildProgram(): Command {
     .description('list messages, newest first')
     .option('--account <username>', 'only messages sent or received by this account')
     .addOption(new Option('--status <status>', 'only this status').choices(MESSAGE_STATUSES as string[]))
-    .option('--limit <n>', 'at most this many', (v) => Number(v), 100)
+    .option('--limit <n>', 'at most this many (a whole number from 1)', wholeNumber(1), 100)
     .option('--json', 'print JSON')
     .action(async (o: CommonOpts & { account?: string; status?: MessageStatus; limit: number }) => {
       const list = await withAdmin(o, (a) =>
@@ -227,15 +242,24 @@ export function buildProgram(): Command {
       const id = Number(smsId);
       if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`not an sms_id: ${smsId}`);
       const admin = await openAdmin(configFrom(o));
-      let requeued: boolean;
+      let outcome: Awaited<ReturnType<typeof admin.retryMessage>>;
       try {
-        requeued = await admin.retryMessage(id);
+        outcome = await admin.retryMessage(id);
       } finally {
         await admin.close();
       }
-      if (o.json) out(JSON.stringify({ sms_id: smsId, requeued }));
-      else out(requeued ? `${smsId} queued again` : `${smsId} is not a failed message`);
-      if (!requeued) process.exitCode = 1;
+      const requeued = outcome === 'queued';
+      if (o.json) out(JSON.stringify({ sms_id: smsId, requeued, ...(requeued ? {} : { reason: outcome }) }));
+      else if (requeued) out(`${smsId} queued again`);
+      if (requeued) return;
+      if (!o.json) {
+        process.stderr.write(
+          outcome === 'missing'
+            ? `textbridge: no message ${smsId}\n`
+            : `textbridge: ${smsId} is not a failed message (only failed messages can be retried)\n`,
+        );
+      }
+      process.exitCode = 1;
     });
 
   return program;

@@ -12,12 +12,16 @@ import { makeAdminStore } from '../store/adapters/admin.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
 import { type CopyReport, copyStore } from '../store/engine/copy.js';
 import { openDb, SQLITE_FILE } from '../store/engine/db.js';
+import { findMessage } from '../store/sql/messages.js';
 import { openStore } from './store.js';
 
 export interface Admin {
   accounts: AccountAdmin;
-  /** An operator's retry: a failed message goes back to `queued`; false when it is not failed. */
-  retryMessage(smsId: number): Promise<boolean>;
+  /**
+   * An operator's retry: a failed message goes back to `queued`; `not-failed` when the message is in
+   * another state, `missing` when there is no such message.
+   */
+  retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
   close(): Promise<void>;
 }
 
@@ -26,7 +30,10 @@ export async function openAdmin(config: Config, clock: Clock = systemClock): Pro
   const db = await openStore(config);
   return {
     accounts: makeAccountAdmin(makeAdminStore(db), clock),
-    retryMessage: (smsId) => makeDeliveryStore(db, clock).requeue(smsId),
+    retryMessage: async (smsId) => {
+      if (await makeDeliveryStore(db, clock).requeue(smsId)) return 'queued';
+      return (await findMessage(db.kysely, smsId)) ? 'not-failed' : 'missing';
+    },
     close: () => db.close(),
   };
 }
