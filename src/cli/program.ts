@@ -30,9 +30,12 @@ function configFrom(o: CommonOpts & ConfigOverrides): Config {
   return loadConfig({ configFile: o.config, dataDir: o.dataDir, port: o.port, host: o.host });
 }
 
-/** Run `fn` with the account administration over the configured store, then close it. */
-async function withAdmin<T>(o: CommonOpts, fn: (admin: AccountAdmin) => Promise<T>) {
-  const admin = await openAdmin(configFrom(o));
+/**
+ * Run `fn` with the account administration over the configured store, then close it. Only `account add`
+ * may create the embedded store (`creates`); every other command refuses a data folder without one.
+ */
+async function withAdmin<T>(o: CommonOpts, fn: (admin: AccountAdmin) => Promise<T>, creates = false) {
+  const admin = await openAdmin(configFrom(o), undefined, { existing: !creates });
   try {
     return await fn(admin.accounts);
   } finally {
@@ -126,14 +129,17 @@ export function buildProgram(): Command {
         username: string,
         o: CommonOpts & { password: string; number: string[]; region: string; credit?: string },
       ) => {
-        const view = await withAdmin(o, (a) =>
-          a.add({
-            username,
-            password: o.password,
-            numbers: o.number,
-            region: o.region,
-            ...(o.credit === undefined ? {} : { credit: o.credit }),
-          }),
+        const view = await withAdmin(
+          o,
+          (a) =>
+            a.add({
+              username,
+              password: o.password,
+              numbers: o.number,
+              region: o.region,
+              ...(o.credit === undefined ? {} : { credit: o.credit }),
+            }),
+          true,
         );
         out(o.json ? JSON.stringify(view) : `created ${view.username} ${view.numbers.join(' ')}`.trim());
       },
@@ -241,7 +247,7 @@ export function buildProgram(): Command {
     .action(async (smsId: string, o: CommonOpts) => {
       const id = Number(smsId);
       if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`not an sms_id: ${smsId}`);
-      const admin = await openAdmin(configFrom(o));
+      const admin = await openAdmin(configFrom(o), undefined, { existing: true });
       let outcome: Awaited<ReturnType<typeof admin.retryMessage>>;
       try {
         outcome = await admin.retryMessage(id);

@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { wholeNumber } from '../../src/cli/program.js';
 import { buildConfig } from '../../src/config/index.js';
-import { openStore } from '../../src/main/index.js';
+import { openAdmin, openStore } from '../../src/main/index.js';
 import { textbridgeArgs } from '../helpers/child.js';
 import { tempDir } from '../helpers/service.js';
 
@@ -18,7 +18,9 @@ const run = promisify(execFile);
 
 async function textbridge(...args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, textbridgeArgs(...args));
+    // The embedded store, whatever the test run's engine: these cases are about the data folder.
+    const env = { ...process.env, DATABASE_URL: '' };
+    const { stdout, stderr } = await run(process.execPath, textbridgeArgs(...args), { env });
     return { code: 0, out: stdout + stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -73,4 +75,22 @@ test('serve --port abc and messages list --limit -1 are refused before anything 
   const list = await textbridge('messages', 'list', '--limit', '-1', '--data-dir', dataDir);
   assert.equal(list.code, 1);
   assert.match(list.out, /--limit <n>' argument '-1' is invalid\. use a whole number, 1 or more/);
+});
+
+test('a mistyped --data-dir is refused by the commands that read, instead of creating an empty store', async () => {
+  const typo = path.join(tempDir('tb-typo-'), 'dta');
+  await assert.rejects(
+    openAdmin(buildConfig({ dataDir: typo }), undefined, { existing: true }),
+    new RegExp(`no embedded store at ${path.join(typo, 'textbridge.db')} \\(check --data-dir\\)`),
+  );
+  const list = await textbridge('account', 'list', '--data-dir', typo);
+  assert.equal(list.code, 1);
+  assert.match(list.out, /no embedded store at .*dta\/textbridge\.db \(check --data-dir\)/);
+  assert.equal(existsSync(typo), false);
+  // account add may create it: that is how a store begins.
+  assert.equal(
+    (await textbridge('account', 'add', 'first', '--password', 'pw-first-1', '--data-dir', typo)).code,
+    0,
+  );
+  assert.equal((await textbridge('account', 'list', '--data-dir', typo)).code, 0);
 });
