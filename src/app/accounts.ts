@@ -34,6 +34,8 @@ export interface AccountAdminStore {
   setCredit(username: string, creditMicros: number | null, now: number): Promise<boolean>;
   listAccounts(): Promise<Account[]>;
   findAccount(username: string): Promise<Account | undefined>;
+  /** The stored spelling of a username that equals this one regardless of case, if any. */
+  usernameTaken(username: string): Promise<string | undefined>;
   /** Which account owns each number (to refuse a number that is taken). */
   numberOwner(number: string): Promise<string | undefined>;
   listMessages(f: { accountId?: number; status?: MessageStatus; limit: number }): Promise<Message[]>;
@@ -117,7 +119,12 @@ export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
         if (owner) throw conflict(`Number ${n} already belongs to ${owner}`);
         if (!numbers.includes(n)) numbers.push(n);
       }
-      if (await store.findAccount(username)) throw conflict(`Account ${username} already exists`);
+      // Unique regardless of case (the store's index enforces it too); a login still needs the exact spelling.
+      const taken = await store.usernameTaken(username);
+      if (taken === username) throw conflict(`Account ${username} already exists`);
+      if (taken !== undefined) {
+        throw conflict(`Account ${taken} already exists; usernames are unique regardless of case`);
+      }
       const creditMicros = input.credit === undefined ? null : parseBalance(input.credit);
       const passwordHash = await hashPassword(input.password);
       await store.createAccount({ username, passwordHash, region, creditMicros, numbers, now: clock.now() });

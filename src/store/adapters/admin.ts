@@ -10,6 +10,7 @@ import {
   listAccounts,
   setCredit,
   updatePasswordHash,
+  usernameSpelling,
 } from '../sql/accounts.js';
 import { listMessages } from '../sql/messages.js';
 
@@ -29,6 +30,7 @@ export function makeAdminStore(db: Db): AccountAdminStore {
     setCredit: (username, micros, now) => setCredit(k, username, micros, now),
     listAccounts: () => listAccounts(k),
     findAccount: (username) => findAccountByUsername(k, username),
+    usernameTaken: (username) => usernameSpelling(k, username),
     numberOwner: async (number) =>
       (
         await k

@@ -1,7 +1,7 @@
 /**
  * Account statements, one per function (STYLE.md habit 1). `Q` is a Kysely instance or transaction.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Account } from '../../app/ports.js';
 import { prepare } from '../engine/prepared.js';
 import type { DB } from './schema.js';
@@ -58,6 +58,20 @@ const byUsername = prepare<string, AccountWithNumber>(
 
 export async function findAccountByUsername(q: Q, username: string): Promise<Account | undefined> {
   return fold((await byUsername.run(q, username)).rows);
+}
+
+/**
+ * select username from accounts where lower(username) = lower(?): the spelling already stored for a
+ * name, whatever its case (served by the unique index accounts_username_lower).
+ */
+export async function usernameSpelling(q: Q, username: string): Promise<string | undefined> {
+  const row = await q
+    .selectFrom('accounts')
+    .select('username')
+    .where(sql<string>`lower(username)`, '=', sql<string>`lower(${username})`)
+    .orderBy('id')
+    .executeTakeFirst();
+  return row?.username;
 }
 
 /** The same, found by one of the account's numbers (on-net recipients, inbound messages). */
