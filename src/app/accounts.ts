@@ -4,7 +4,7 @@
  */
 import { isKnownRegion, parseAddress } from '../domain/address.js';
 import type { Message, MessageStatus } from '../domain/message.js';
-import { fromMicros, toMicros } from '../domain/rates.js';
+import { fromMicros, MICROS } from '../domain/rates.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { hashPassword } from './passwords.js';
 import type { Account, Clock } from './ports.js';
@@ -21,11 +21,21 @@ export interface AccountAdminStore {
   }): Promise<number>;
   setPasswordHash(username: string, hash: string, now: number): Promise<boolean>;
   removeAccount(username: string): Promise<boolean>;
-  /** Adds delta to a limited balance; undefined when the account is unknown or unlimited. */
-  addCredit(username: string, deltaMicros: number, now: number): Promise<number | undefined>;
+  /**
+   * Adds delta to a limited balance when the result stays within 0…maxMicros (checked in the same
+   * statement); undefined when the account is unknown or unlimited, or the result would leave that range.
+   */
+  addCredit(
+    username: string,
+    deltaMicros: number,
+    now: number,
+    maxMicros: number,
+  ): Promise<number | undefined>;
   setCredit(username: string, creditMicros: number | null, now: number): Promise<boolean>;
   listAccounts(): Promise<Account[]>;
   findAccount(username: string): Promise<Account | undefined>;
+  /** The stored spelling of a username that equals this one regardless of case, if any. */
+  usernameTaken(username: string): Promise<string | undefined>;
   /** Which account owns each number (to refuse a number that is taken). */
   numberOwner(number: string): Promise<string | undefined>;
   listMessages(f: { accountId?: number; status?: MessageStatus; limit: number }): Promise<Message[]>;
@@ -56,10 +66,34 @@ function checkPassword(pw: string): void {
   if (pw.length > 1024) throw badRequest('Password is too long (1024 characters at most)');
 }
 
-function parseCredit(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw badRequest(`Not an amount: ${value}`);
-  return toMicros(n);
+/** The largest balance an account can hold: one billion units of its currency. */
+export const MAX_CREDIT = 1_000_000_000;
+const MAX_CREDIT_MICROS = MAX_CREDIT * MICROS;
+const AMOUNT = /^([+-]?)(\d*)(?:\.(\d*))?$/;
+
+/**
+ * A decimal amount as whole micro-units (millionths), exactly: no floating point on the way, nothing
+ * finer than one micro-unit, nothing beyond the upper bound in either direction. The sign is kept.
+ */
+export function parseAmount(value: string): number {
+  const m = AMOUNT.exec(value.trim());
+  const [, sign = '', whole = '', frac = ''] = m ?? [];
+  if (!m || whole + frac === '') throw badRequest(`Not an amount: ${value} (use a decimal like 5 or 2.5)`);
+  if (/[1-9]/.test(frac.slice(6))) {
+    throw badRequest(`Amount ${value} is finer than one micro-unit (0.000001), the smallest amount kept`);
+  }
+  const micros = BigInt(whole || '0') * BigInt(MICROS) + BigInt(frac.slice(0, 6).padEnd(6, '0'));
+  if (micros > BigInt(MAX_CREDIT_MICROS)) {
+    throw badRequest(`Amount ${value} is above the upper bound of ${MAX_CREDIT}`);
+  }
+  return sign === '-' ? -Number(micros) : Number(micros);
+}
+
+/** A balance: an amount that is not negative. */
+function parseBalance(value: string): number {
+  const micros = parseAmount(value);
+  if (micros < 0) throw badRequest(`Credit must not be negative: ${value}`);
+  return micros;
 }
 
 export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
@@ -87,9 +121,13 @@ export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
         if (owner) throw conflict(`Number ${n} already belongs to ${owner}`);
         if (!numbers.includes(n)) numbers.push(n);
       }
-      if (await store.findAccount(username)) throw conflict(`Account ${username} already exists`);
-      const creditMicros = input.credit === undefined ? null : parseCredit(input.credit);
-      if (creditMicros !== null && creditMicros < 0) throw badRequest('Credit must not be negative');
+      // Unique regardless of case (the store's index enforces it too); a login still needs the exact spelling.
+      const taken = await store.usernameTaken(username);
+      if (taken === username) throw conflict(`Account ${username} already exists`);
+      if (taken !== undefined) {
+        throw conflict(`Account ${taken} already exists; usernames are unique regardless of case`);
+      }
+      const creditMicros = input.credit === undefined ? null : parseBalance(input.credit);
       const passwordHash = await hashPassword(input.password);
       await store.createAccount({ username, passwordHash, region, creditMicros, numbers, now: clock.now() });
       return toView((await store.findAccount(username))!);
@@ -105,19 +143,36 @@ export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
       if (!(await store.removeAccount(username))) throw notFound(`No account ${username}`);
     },
 
-    /** Add (or with a leading `-`, take) credit; `set` replaces it, `unlimited` removes the limit. */
+    /**
+     * Add (or with a leading `-`, take) credit; `set` replaces it, `unlimited` removes the limit. A
+     * balance stays within 0…MAX_CREDIT: a change that would leave that range is refused, not clamped.
+     */
     async credit(username: string, delta: string | undefined, set?: string): Promise<AccountView> {
+      if (delta !== undefined && set !== undefined) {
+        throw badRequest('Give either a delta or --set, not both');
+      }
+      if (delta === undefined && set === undefined) {
+        throw badRequest('Give a delta (e.g. 5 or -2.5) or --set <amount|unlimited>');
+      }
       const account = await store.findAccount(username);
       if (!account) throw notFound(`No account ${username}`);
       if (set !== undefined) {
-        await store.setCredit(username, set === 'unlimited' ? null : parseCredit(set), clock.now());
+        await store.setCredit(username, set === 'unlimited' ? null : parseBalance(set), clock.now());
       } else if (delta !== undefined) {
         if (account.creditMicros === null) {
           throw badRequest(`${username} has unlimited credit; use --set <amount> to give it a balance`);
         }
-        await store.addCredit(username, parseCredit(delta), clock.now());
-      } else {
-        throw badRequest('Give a delta (e.g. 5 or -2.5) or --set <amount|unlimited>');
+        const micros = parseAmount(delta);
+        const after = await store.addCredit(username, micros, clock.now(), MAX_CREDIT_MICROS);
+        if (after === undefined) {
+          const now = (await store.findAccount(username))?.creditMicros;
+          const balance = now == null ? 'unknown' : fromMicros(now);
+          throw badRequest(
+            micros < 0
+              ? `Cannot take ${delta.replace(/^-/, '')} from ${username}: the balance is ${balance} and must not go negative`
+              : `Cannot add ${delta} to ${username}: the balance is ${balance} and must not exceed ${MAX_CREDIT}`,
+          );
+        }
       }
       return toView((await store.findAccount(username))!);
     },

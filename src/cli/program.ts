@@ -1,12 +1,19 @@
 /** The commander program, built without side effects so tests can run commands in-process. */
 import closeWithGrace from 'close-with-grace';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { AccountAdmin } from '../app/accounts.js';
 import { type Config, type ConfigOverrides, loadConfig } from '../config/index.js';
 import { maskSecrets } from '../config/mask.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
 import { fromMicros } from '../domain/rates.js';
-import { copyEmbeddedStore, makeLogger, openAdmin, startService, startWorker } from '../main/index.js';
+import {
+  copyEmbeddedStore,
+  makeLogger,
+  openAdmin,
+  startService,
+  startWorker,
+  VERSION,
+} from '../main/index.js';
 
 interface CommonOpts {
   dataDir?: string;
@@ -23,9 +30,12 @@ function configFrom(o: CommonOpts & ConfigOverrides): Config {
   return loadConfig({ configFile: o.config, dataDir: o.dataDir, port: o.port, host: o.host });
 }
 
-/** Run `fn` with the account administration over the configured store, then close it. */
-async function withAdmin<T>(o: CommonOpts, fn: (admin: AccountAdmin) => Promise<T>) {
-  const admin = await openAdmin(configFrom(o));
+/**
+ * Run `fn` with the account administration over the configured store, then close it. Only `account add`
+ * may create the embedded store (`creates`); every other command refuses a data folder without one.
+ */
+async function withAdmin<T>(o: CommonOpts, fn: (admin: AccountAdmin) => Promise<T>, creates = false) {
+  const admin = await openAdmin(configFrom(o), undefined, { existing: !creates });
   try {
     return await fn(admin.accounts);
   } finally {
@@ -38,16 +48,32 @@ const out = (s: string): void => {
 };
 const collect = (v: string, prev: string[]) => [...prev, v];
 
+/** A flag's whole number within min…max, refused by commander (before anything starts) otherwise. */
+export const wholeNumber =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (v: string): number => {
+    const n = /^\d+$/.test(v.trim()) ? Number(v) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        max === Number.MAX_SAFE_INTEGER
+          ? `use a whole number, ${min} or more.`
+          : `use a whole number from ${min} to ${max}.`,
+      );
+    }
+    return n;
+  };
+
 export function buildProgram(): Command {
   const program = new Command('textbridge')
     .description('Messaging back end for Acrobits softphones')
+    .version(VERSION, '-V, --version', 'print the version and exit')
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   common(program.command('serve'))
     .description('run the HTTP service (Send Message, Fetch Messages, …)')
     .addOption(
-      new Option('--port <port>', 'listen port (env PORT, default 8080)').argParser((v) => Number(v)),
+      new Option('--port <port>', 'listen port (env PORT, default 8080)').argParser(wholeNumber(0, 65535)),
     )
     .option('--host <host>', 'listen address (env HOST, default 0.0.0.0)')
     .action(async (o: CommonOpts & { port?: number; host?: string }) => {
@@ -103,14 +129,17 @@ export function buildProgram(): Command {
         username: string,
         o: CommonOpts & { password: string; number: string[]; region: string; credit?: string },
       ) => {
-        const view = await withAdmin(o, (a) =>
-          a.add({
-            username,
-            password: o.password,
-            numbers: o.number,
-            region: o.region,
-            ...(o.credit === undefined ? {} : { credit: o.credit }),
-          }),
+        const view = await withAdmin(
+          o,
+          (a) =>
+            a.add({
+              username,
+              password: o.password,
+              numbers: o.number,
+              region: o.region,
+              ...(o.credit === undefined ? {} : { credit: o.credit }),
+            }),
+          true,
         );
         out(o.json ? JSON.stringify(view) : `created ${view.username} ${view.numbers.join(' ')}`.trim());
       },
@@ -161,7 +190,7 @@ export function buildProgram(): Command {
     .description('list messages, newest first')
     .option('--account <username>', 'only messages sent or received by this account')
     .addOption(new Option('--status <status>', 'only this status').choices(MESSAGE_STATUSES as string[]))
-    .option('--limit <n>', 'at most this many', (v) => Number(v), 100)
+    .option('--limit <n>', 'at most this many (a whole number from 1)', wholeNumber(1), 100)
     .option('--json', 'print JSON')
     .action(async (o: CommonOpts & { account?: string; status?: MessageStatus; limit: number }) => {
       const list = await withAdmin(o, (a) =>
@@ -218,16 +247,25 @@ export function buildProgram(): Command {
     .action(async (smsId: string, o: CommonOpts) => {
       const id = Number(smsId);
       if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`not an sms_id: ${smsId}`);
-      const admin = await openAdmin(configFrom(o));
-      let requeued: boolean;
+      const admin = await openAdmin(configFrom(o), undefined, { existing: true });
+      let outcome: Awaited<ReturnType<typeof admin.retryMessage>>;
       try {
-        requeued = await admin.retryMessage(id);
+        outcome = await admin.retryMessage(id);
       } finally {
         await admin.close();
       }
-      if (o.json) out(JSON.stringify({ sms_id: smsId, requeued }));
-      else out(requeued ? `${smsId} queued again` : `${smsId} is not a failed message`);
-      if (!requeued) process.exitCode = 1;
+      const requeued = outcome === 'queued';
+      if (o.json) out(JSON.stringify({ sms_id: smsId, requeued, ...(requeued ? {} : { reason: outcome }) }));
+      else if (requeued) out(`${smsId} queued again`);
+      if (requeued) return;
+      if (!o.json) {
+        process.stderr.write(
+          outcome === 'missing'
+            ? `textbridge: no message ${smsId}\n`
+            : `textbridge: ${smsId} is not a failed message (only failed messages can be retried)\n`,
+        );
+      }
+      process.exitCode = 1;
     });
 
   return program;

@@ -36,6 +36,8 @@ export interface ServerDeps {
   handlers: AppHandlers;
   /** `/readyz`: 200 while the store answers, else 503; `?verbose` shows the store and each carrier link. */
   checkReadiness: CheckReadiness;
+  /** textbridge's version, answered by `/livez` and `/readyz?verbose`. */
+  version?: string;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -93,7 +95,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     });
   }
 
-  app.get('/livez', async () => ({ status: 'ok' }));
+  const version = deps.version ?? 'unknown';
+  app.get('/livez', async () => ({ status: 'ok', version }));
   app.get('/readyz', async (req, reply) => {
     const r = await deps.checkReadiness();
     const verbose = Object.hasOwn(req.query as object, 'verbose');
@@ -103,7 +106,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return reply
       .code(r.ready ? 200 : 503)
       .type('application/json; charset=utf-8')
-      .send(verbose ? { ...body, store: r.store, carriers: r.carriers } : body);
+      .send(verbose ? { ...body, version, store: r.store, carriers: r.carriers } : body);
   });
 
   registerAcrobitsRoutes(app, deps.handlers, sendError);

@@ -8,27 +8,49 @@ import path from 'node:path';
 import { type AccountAdmin, makeAccountAdmin } from '../app/accounts.js';
 import { type Clock, systemClock } from '../app/ports.js';
 import type { Config } from '../config/index.js';
+import { notFound } from '../errors.js';
 import { makeAdminStore } from '../store/adapters/admin.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
 import { type CopyReport, copyStore } from '../store/engine/copy.js';
 import { openDb, SQLITE_FILE } from '../store/engine/db.js';
+import { findMessage } from '../store/sql/messages.js';
 import { openStore } from './store.js';
 
 export interface Admin {
   accounts: AccountAdmin;
-  /** An operator's retry: a failed message goes back to `queued`; false when it is not failed. */
-  retryMessage(smsId: number): Promise<boolean>;
+  /**
+   * An operator's retry: a failed message goes back to `queued`; `not-failed` when the message is in
+   * another state, `missing` when there is no such message.
+   */
+  retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
   close(): Promise<void>;
 }
 
-/** Open the configured store (migrating it) for administration; `close()` when done. */
-export async function openAdmin(config: Config, clock: Clock = systemClock): Promise<Admin> {
+/**
+ * Open the configured store (migrating it) for administration; `close()` when done. With `existing`,
+ * an embedded store that is not there yet is refused rather than created: a command that only reads
+ * or changes what is stored must not answer from a new, empty store made by a mistyped `--data-dir`.
+ */
+export async function openAdmin(
+  config: Config,
+  clock: Clock = systemClock,
+  opts: { existing?: boolean } = {},
+): Promise<Admin> {
+  if (opts.existing && !config.databaseUrl) requireEmbeddedStore(config.dataDir);
   const db = await openStore(config);
   return {
     accounts: makeAccountAdmin(makeAdminStore(db), clock),
-    retryMessage: (smsId) => makeDeliveryStore(db, clock).requeue(smsId),
+    retryMessage: async (smsId) => {
+      if (await makeDeliveryStore(db, clock).requeue(smsId)) return 'queued';
+      return (await findMessage(db.kysely, smsId)) ? 'not-failed' : 'missing';
+    },
     close: () => db.close(),
   };
+}
+
+function requireEmbeddedStore(dataDir: string): void {
+  const file = path.resolve(dataDir, SQLITE_FILE);
+  if (!existsSync(file)) throw notFound(`no embedded store at ${file} (check --data-dir)`);
 }
 
 /** What `store copy` reports: where from, where to, rows per table. */
@@ -44,8 +66,7 @@ export interface CopyResult {
  */
 export async function copyEmbeddedStore(config: Config, toUrl: string, force: boolean): Promise<CopyResult> {
   if (!/^postgres(ql)?:\/\//.test(toUrl)) throw new Error('--to must be a postgres:// URL');
-  const file = path.join(config.dataDir, SQLITE_FILE);
-  if (!existsSync(file)) throw new Error(`no embedded store at ${file} (use --data-dir)`);
+  requireEmbeddedStore(config.dataDir);
   const from = openDb({ dataDir: config.dataDir });
   const to = openDb({ dataDir: config.dataDir, databaseUrl: toUrl });
   try {

@@ -7,4 +7,5 @@ export { type Admin, copyEmbeddedStore, openAdmin } from './admin.js';
 export { makeLogger } from './logger.js';
 export { type Service, startService } from './service.js';
 export { openStore } from './store.js';
+export { VERSION } from './version.js';
 export { startWorker } from './worker.js';

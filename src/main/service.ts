@@ -20,6 +20,7 @@ import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './del
 import { logConfigWarnings } from './logger.js';
 import { openStore } from './store.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
+import { VERSION } from './version.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -106,9 +107,10 @@ export async function startService(
         inbound: { publicUrl: config.inbound.publicUrl, receiveWebhook },
       },
       checkReadiness: makeCheckReadiness({ store: makeStoreProbe(db), carriers: delivery.links }),
+      version: VERSION,
     });
     const url = await app.listen({ host: config.server.host, port: config.server.port });
-    logger.info({ url, store: db.where }, 'textbridge listening');
+    logger.info({ url, store: db.where, version: VERSION }, 'textbridge listening');
     const running = app;
     const runningDelivery = delivery;
     return {

@@ -1,16 +1,35 @@
 /** The store, opened once per process for the service, the worker and the CLI. */
+import path from 'node:path';
+import { sql } from 'kysely';
 import type { Config } from '../config/index.js';
-import { type Db, openDb } from '../store/engine/db.js';
+import { maskUrl } from '../config/mask.js';
+import { unavailable } from '../errors.js';
+import { type Db, openDb, SQLITE_FILE } from '../store/engine/db.js';
 import { migrate } from '../store/migrations/index.js';
 
-/** Open the configured database and bring its schema up to date. */
+/**
+ * Open the configured database and bring its schema up to date. A store that cannot be opened or
+ * reached is reported as such, naming the file or the URL (its password masked), before any migration.
+ */
 export async function openStore(config: Config): Promise<Db> {
-  const db = openDb({
-    dataDir: config.dataDir,
-    databaseUrl: config.databaseUrl,
-    poolSize: config.databasePoolSize,
-  });
+  const what = config.databaseUrl
+    ? `the database at ${maskUrl(config.databaseUrl)} cannot be reached`
+    : `the embedded store ${path.resolve(config.dataDir, SQLITE_FILE)} cannot be opened (is its folder writable?)`;
+  const cannot = (e: unknown) => unavailable(`${what}: ${(e as Error).message ?? String(e)}`);
+  let db: Db;
   try {
+    db = openDb({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      poolSize: config.databasePoolSize,
+    });
+  } catch (e) {
+    throw cannot(e);
+  }
+  try {
+    await sql`select 1`.execute(db.kysely).catch((e: unknown) => {
+      throw cannot(e);
+    });
     await migrate(db);
   } catch (e) {
     await db.close();

@@ -135,5 +135,16 @@ test('messages retry refuses a message that has not failed, with exit code 1', a
   await until(async () => (await statuses([id!]))[0] === 'sent', 'sent');
   const r = await cli(['messages', 'retry', String(id), '--json']);
   assert.equal(r.code, 1);
-  assert.deepEqual(JSON.parse(r.out.trim().split('\n').at(-1)!), { sms_id: String(id), requeued: false });
+  assert.deepEqual(JSON.parse(r.out.trim().split('\n').at(-1)!), {
+    sms_id: String(id),
+    requeued: false,
+    reason: 'not-failed',
+  });
+});
+
+test('messages retry of a message that does not exist says so, apart from one that has not failed', async () => {
+  const r = await cli(['messages', 'retry', '987654']);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /no message 987654/);
+  assert.doesNotMatch(r.out, /not a failed message/);
 });

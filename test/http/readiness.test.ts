@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { startFakeSmsc } from '../helpers/fake-smsc.js';
 import { startTestService } from '../helpers/service.js';
@@ -34,6 +35,7 @@ test('/readyz?verbose lists the store and each carrier with the state of its lin
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), {
       status: 'ready',
+      version: JSON.parse(readFileSync('package.json', 'utf8')).version,
       store: { ok: true },
       carriers: [
         { name: 'smsc', link: 'up' },

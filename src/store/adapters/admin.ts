@@ -10,6 +10,7 @@ import {
   listAccounts,
   setCredit,
   updatePasswordHash,
+  usernameSpelling,
 } from '../sql/accounts.js';
 import { listMessages } from '../sql/messages.js';
 
@@ -24,11 +25,12 @@ export function makeAdminStore(db: Db): AccountAdminStore {
       }),
     setPasswordHash: (username, hash, now) => updatePasswordHash(k, username, hash, now),
     removeAccount: (username) => deleteAccount(k, username),
-    addCredit: async (username, delta, now) =>
-      (await addCredit(k, username, delta, now))?.creditMicros ?? undefined,
+    addCredit: async (username, delta, now, maxMicros) =>
+      (await addCredit(k, username, delta, now, maxMicros))?.creditMicros ?? undefined,
     setCredit: (username, micros, now) => setCredit(k, username, micros, now),
     listAccounts: () => listAccounts(k),
     findAccount: (username) => findAccountByUsername(k, username),
+    usernameTaken: (username) => usernameSpelling(k, username),
     numberOwner: async (number) =>
       (
         await k

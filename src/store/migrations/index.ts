@@ -15,6 +15,7 @@ import * as m0007 from './0007_lookup_generation.js';
 import * as m0008 from './0008_lean_message_indexes.js';
 import * as m0009 from './0009_status_index_predicate.js';
 import * as m0010 from './0010_inbound_parts.js';
+import * as m0011 from './0011_username_case.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
@@ -28,6 +29,7 @@ const STEPS: Record<string, Step> = {
   '0008_lean_message_indexes': m0008,
   '0009_status_index_predicate': m0009,
   '0010_inbound_parts': m0010,
+  '0011_username_case': m0011,
 };
 
 /** Bring the schema up to date. Throws with the failing migration's name. */

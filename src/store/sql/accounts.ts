@@ -1,7 +1,7 @@
 /**
  * Account statements, one per function (STYLE.md habit 1). `Q` is a Kysely instance or transaction.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Account } from '../../app/ports.js';
 import { prepare } from '../engine/prepared.js';
 import type { DB } from './schema.js';
@@ -58,6 +58,20 @@ const byUsername = prepare<string, AccountWithNumber>(
 
 export async function findAccountByUsername(q: Q, username: string): Promise<Account | undefined> {
   return fold((await byUsername.run(q, username)).rows);
+}
+
+/**
+ * select username from accounts where lower(username) = lower(?): the spelling already stored for a
+ * name, whatever its case (served by the unique index accounts_username_lower).
+ */
+export async function usernameSpelling(q: Q, username: string): Promise<string | undefined> {
+  const row = await q
+    .selectFrom('accounts')
+    .select('username')
+    .where(sql<string>`lower(username)`, '=', sql<string>`lower(${username})`)
+    .orderBy('id')
+    .executeTakeFirst();
+  return row?.username;
 }
 
 /** The same, found by one of the account's numbers (on-net recipients, inbound messages). */
@@ -152,14 +166,17 @@ export async function deleteAccount(q: Q, username: string): Promise<boolean> {
 
 /**
  * update accounts set credit_micros = credit_micros + delta where username = ? and credit_micros is
- * not null. A NULL balance (unlimited) is left alone; returns the new balance, or undefined.
+ * not null and credit_micros + delta between 0 and maxMicros. A NULL balance (unlimited) is left
+ * alone, and so is one the delta would take out of that range; returns the new balance, or undefined.
  */
-export async function addCredit(q: Q, username: string, deltaMicros: number, now: number) {
+export async function addCredit(q: Q, username: string, deltaMicros: number, now: number, maxMicros: number) {
   return q
     .updateTable('accounts')
     .set((eb) => ({ credit_micros: eb('credit_micros', '+', deltaMicros), updated_at: now }))
     .where('username', '=', username)
     .where('credit_micros', 'is not', null)
+    .where((eb) => eb(eb('credit_micros', '+', deltaMicros), '>=', 0))
+    .where((eb) => eb(eb('credit_micros', '+', deltaMicros), '<=', maxMicros))
     .returning('credit_micros as creditMicros')
     .executeTakeFirst();
 }
