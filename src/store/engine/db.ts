@@ -87,6 +87,16 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 function openPostgres(url: string, max: number): Db {
   const pool = new pg.Pool({ connectionString: url, max });
   const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
-  const where = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  const where = maskedUrl(url);
   return { kysely, dialect: 'postgres', where, close: () => kysely.destroy() };
+}
+
+/**
+ * A PostgreSQL URL fit for a log line or the CLI's output: the password of its user part and every
+ * query parameter that can carry a secret (`password`, `sslpassword`, `sslkey`, `passfile`) masked.
+ */
+export function maskedUrl(url: string): string {
+  return url
+    .replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')
+    .replace(/([?&](?:password|sslpassword|sslkey|passfile)=)[^&#]*/gi, '$1***');
 }
