@@ -2,7 +2,7 @@
  * Authentication of every app request (Send, Fetch, push token reporters).
  *
  * The app sends the password on every request (send_message doc), and one scrypt check costs tens of
- * milliseconds (STACK.md), so successful checks are remembered: the cache key is a keyed hash of
+ * milliseconds, so successful checks are remembered: the cache key is a keyed hash of
  * username and password under a per-process random key (the plain password is never kept), the value
  * is the account id and the password hash that was checked. A hit counts only while the account's current
  * hash is still that hash, so a password change (even from the CLI in another process) ends it at once.

@@ -1,5 +1,5 @@
 /**
- * Password hashing with node:crypto scrypt (STACK.md: no native add-on to build). Stored form:
+ * Password hashing with node:crypto scrypt (no native add-on to build). Stored form:
  * `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>`, so parameters can be raised later without a migration.
  * Verification is constant-time (timingSafeEqual) and runs on libuv's thread pool, off the event loop.
  *

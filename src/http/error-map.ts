@@ -1,6 +1,6 @@
 /**
  * The one place that turns an error into an HTTP status and the `message` the app shows
- * (matrix2acrobits keeps this map in one place too; STYLE.md habit 2).
+ * (matrix2acrobits keeps this map in one place too).
  */
 import type { SmsErrorCode } from '../errors.js';
 import { SmsError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Fetch Messages, modern API (fetch_messages_modern doc; protocol notes §2): template fields → a
+ * Fetch Messages, modern API (https://doc.acrobits.net/api/client/fetch_messages_modern.html): template fields → a
  * cursor, stored messages → the JSON body the app reads.
  */
 import { CONTENT_TYPE_TEXT, type FetchedMessage } from '../../domain/message.js';
@@ -22,7 +22,7 @@ export interface FetchRequest {
 /**
  * Our sms_ids are decimal row ids. Anything else (empty on first run, another backend's id after a
  * migration, a literal `%last_known_sms_id%` from a broken template) is "unknown", never an error
- * (protocol notes §2 "Selection semantics", §8.12).
+ * (fetch_messages_modern doc, "Selection semantics").
  */
 export function parseSmsId(v: string | undefined): number | undefined {
   const s = v?.trim();

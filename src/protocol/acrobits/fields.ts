@@ -2,7 +2,7 @@
  * Request fields as the Acrobits templates send them.
  *
  * The provider writes the templates, so the same value may arrive in the query string, a form body or
- * a JSON body, under any of several names, with any Content-Type (protocol notes §1, §8.1, §8.2).
+ * a JSON body, under any of several names, with any Content-Type (https://doc.acrobits.net/api/client/intro.html).
  * We merge query and body (body wins), lower-case the keys, and sniff the body format ourselves.
  */
 import { badRequest } from '../../errors.js';
@@ -107,7 +107,7 @@ export const ALIASES = {
   password: ['password', 'pass', 'cloud_password'],
 } as const;
 
-/** Username and password, trimmed (a production template has a trailing space, protocol notes §8.5). */
+/** Username and password, trimmed (a production template has a trailing space). */
 export function credentials(fields: Fields): { username: string | undefined; password: string | undefined } {
   return {
     username: pick(fields, ALIASES.username)?.trim() || undefined,

@@ -1,6 +1,6 @@
 /**
  * Push Token Reporter and Account Removal Reporter (push_token_reporter and
- * account_removal_reporter docs; protocol notes §3, §4): template fields → a token report.
+ * account_removal_reporter docs, https://doc.acrobits.net/api/client/): template fields → a token report.
  * Keys are already lower-case (fields.ts), so `appId_msgs` and `appid_msgs` are one key.
  */
 import { badRequest } from '../../errors.js';

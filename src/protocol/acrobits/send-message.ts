@@ -1,7 +1,7 @@
 /**
  * Send Message (send_message doc): template fields → a command, result → the answer body.
  * Recipient `to|sms_to`, text `body|sms_body|text`, plus `smart`, `content_type`,
- * `disposition_notification` (protocol notes §1).
+ * `disposition_notification` (https://doc.acrobits.net/api/client/send_message.html).
  */
 import { CONTENT_TYPE_TEXT } from '../../domain/message.js';
 import { badRequest } from '../../errors.js';
@@ -39,7 +39,7 @@ export function readSendRequest(fields: Fields): SendRequest {
   };
 }
 
-/** The success body: `{"sms_id": "<id>"}`, the id Fetch Messages reports later (protocol notes §1). */
+/** The success body: `{"sms_id": "<id>"}`, the id Fetch Messages reports later. */
 export function sendResponse(smsId: number): { sms_id: string } {
   return { sms_id: String(smsId) };
 }

@@ -1,7 +1,7 @@
 /**
  * Opening the database: SQLite (better-sqlite3) in the data folder by default, PostgreSQL (pg) when a
  * `postgres://` URL is configured. Every query goes through Kysely so both engines run the same code;
- * the few differences are flags on `Db` (STACK.md).
+ * the few differences are flags on `Db`.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -81,7 +81,7 @@ function withStatementCache(sqlite: Database.Database): Database.Database {
 }
 
 // int8 (bigint) columns hold ms timestamps, ids and micro-units: all far below 2^53. pg returns
-// them as strings by default (STACK.md); parse them to numbers so both engines return numbers.
+// them as strings by default; parse them to numbers so both engines return numbers.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 function openPostgres(url: string, max: number): Db {

@@ -1,5 +1,5 @@
 /**
- * Account statements, one per function (STYLE.md habit 1). `Q` is a Kysely instance or transaction.
+ * Account statements, one per function. `Q` is a Kysely instance or transaction.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Account } from '../../app/ports.js';
