@@ -1,5 +1,5 @@
 /**
- * Delivery (issue #3): find a message's job by its message id. The send fast path and
+ * Delivery: find a message's job by its message id. The send fast path and
  * `messages retry <sms_id>` look a job up by `ref_id`; without this index each lookup scans every
  * queued job, which is 20,000 rows during a backlog.
  */

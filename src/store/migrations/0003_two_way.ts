@@ -1,5 +1,5 @@
 /**
- * Two-way messaging (issue #4): the devices' push tokens, carrier-retry dedupe for inbound messages,
+ * Two-way messaging: the devices' push tokens, carrier-retry dedupe for inbound messages,
  * and an index for the unread count sent as the push badge.
  */
 import { type Kysely, sql } from 'kysely';
@@ -7,7 +7,7 @@ import type { Dialect } from '../engine/db.js';
 
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   // One row per account and app installation (`selector`, push_token_reporter doc): the three token
-  // pairs the app reports (protocol notes §3), upserted on every report.
+  // pairs the app reports (push_token_reporter doc), upserted on every report.
   await db.schema
     .createTable('push_tokens')
     .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id').onDelete('cascade'))

@@ -1,5 +1,5 @@
 /**
- * Failed logins counted in the database, so the login throttle holds across instances (issue #5).
+ * Failed logins counted in the database, so the login throttle holds across instances.
  * One row per throttled key (`u:<username>`, `ip:<address>`) with its fixed window; rows are written
  * only on a failure, so a correct login never touches this table.
  */

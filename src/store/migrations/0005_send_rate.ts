@@ -1,6 +1,6 @@
 /**
- * Messages sent per account in the current minute, so `limits.sendPerMinute` holds across instances
- * (issue #5). One row per account that has sent, with its fixed window; written only when the limit
+ * Messages sent per account in the current minute, so `limits.sendPerMinute` holds across instances.
+ * One row per account that has sent, with its fixed window; written only when the limit
  * is configured.
  */
 import type { Kysely } from 'kysely';

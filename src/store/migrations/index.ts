@@ -1,7 +1,7 @@
 /**
  * Append-only numbered migrations, listed here in code (no folder scanning, so `tsx` and the built
  * `dist/` behave the same). On PostgreSQL, Kysely's migrator holds an advisory lock while it runs, so
- * several instances starting at once migrate exactly once (issue #5).
+ * several instances starting at once migrate exactly once.
  */
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import type { Db, Dialect } from '../engine/db.js';
