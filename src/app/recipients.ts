@@ -2,7 +2,7 @@
  * Where a Send Message recipient lives: another local account (on-net: by number, username or SIP
  * address) or an outside number for a carrier (off-net). Undefined: not a recipient we can reach.
  */
-import { type Address, formatAddress, parseAddress } from '../domain/address.js';
+import { type Address, accountAddress, formatAddress, parseAddress } from '../domain/address.js';
 import { noRoute } from '../errors.js';
 import type { Account, AccountLookup } from './ports.js';
 
@@ -18,16 +18,19 @@ export type Destination = { onNet: true; account: Account; to: string } | { onNe
 
 export type ResolveRecipient = (addr: Address) => Promise<Destination | undefined>;
 
+/** An on-net recipient is stored under its one address, so one peer is one conversation. */
+const onNet = (account: Account): Destination => ({ onNet: true, account, to: accountAddress(account) });
+
 export function makeResolveRecipient(accounts: AccountLookup, rules: RecipientRules): ResolveRecipient {
   const resolve: ResolveRecipient = async (addr) => {
     switch (addr.kind) {
       case 'phone': {
         const account = await accounts.byNumber(addr.e164);
-        return account ? { onNet: true, account, to: addr.e164 } : { onNet: false, to: addr.e164 };
+        return account ? onNet(account) : { onNet: false, to: addr.e164 };
       }
       case 'short': {
         const account = (await accounts.byNumber(addr.digits)) ?? (await accounts.byUsername(addr.digits));
-        if (account) return { onNet: true, account, to: addr.digits };
+        if (account) return onNet(account);
         const n = addr.digits.length;
         return rules.allowShortCodes && n >= rules.shortCodeMinDigits && n <= rules.shortCodeMaxDigits
           ? { onNet: false, to: addr.digits }
@@ -35,12 +38,12 @@ export function makeResolveRecipient(accounts: AccountLookup, rules: RecipientRu
       }
       case 'local': {
         const account = await accounts.byUsername(addr.name);
-        return account && { onNet: true, account, to: account.username };
+        return account && onNet(account);
       }
       case 'sip': {
         const full = formatAddress(addr);
         const account = (await accounts.byUsername(full)) ?? (await accounts.byUsername(addr.user));
-        if (account) return { onNet: true, account, to: account.username };
+        if (account) return onNet(account);
         // `sip:+15551231234@host` is a phone number in SIP clothing.
         const inner = parseAddress(addr.user, 'ZZ');
         if (inner?.kind === 'phone') return resolve(inner);

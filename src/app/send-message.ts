@@ -10,7 +10,7 @@
  * `waitMs`), so a carrier's refusal reaches the phone as an error. Whatever jobs were stored, the
  * outbox is woken here: reading this file tells everything a send does.
  */
-import { parseAddress } from '../domain/address.js';
+import { accountAddress, parseAddress } from '../domain/address.js';
 import { CONTENT_TYPE_DISPOSITION, CONTENT_TYPE_TEXT } from '../domain/message.js';
 import { type RateTable, segmentPriceMicros, toMicros } from '../domain/rates.js';
 import { countSegments } from '../domain/segments.js';
@@ -205,7 +205,7 @@ export function makeSendMessage({
     const message: NewMessage = {
       senderAccountId: sender.id,
       recipientAccountId: dest.onNet ? dest.account.id : null,
-      from: sender.numbers[0] ?? sender.username,
+      from: accountAddress(sender),
       to: dest.to,
       toRaw: req.to,
       body: req.body,

@@ -109,6 +109,19 @@ function toCountry(region: string): CountryCode | undefined {
 }
 
 /** True when `region` is a two-letter region libphonenumber knows (for account validation). */
+/**
+ * How an account appears to its peers: its first number, or its username when it has none. Every
+ * message from the account carries it as `from`, and every on-net message to the account is stored
+ * with it as `to`, whatever address the sender typed (`bob`, `sip:bob@host`, `bob@host` or one of
+ * bob's numbers), so one peer is one conversation (one `stream_id`) in the app.
+ */
+export function accountAddress(account: {
+  readonly numbers: readonly string[];
+  readonly username: string;
+}): string {
+  return account.numbers[0] ?? account.username;
+}
+
 export function isKnownRegion(region: string): boolean {
   return /^[A-Z]{2}$/.test(region) && isSupportedCountry(region);
 }

@@ -8,6 +8,8 @@
  * On-net delivery never reaches this: a local recipient is found before any route is consulted.
  */
 
+import { accountAddress } from './address.js';
+
 /** One route, as validated from the configuration. */
 export interface Route {
   prefixes: readonly string[];
@@ -38,7 +40,7 @@ export function route(routes: readonly Route[], to: string, sender: RouteSender)
     if (r.accounts.length > 0 && !r.accounts.includes(sender.username)) continue;
     const carriers = [r.carrier, ...r.failover.filter((c) => c !== r.carrier)];
     const owned = r.from !== undefined && sender.numbers.includes(r.from);
-    return { carriers, from: owned ? r.from! : (sender.numbers[0] ?? sender.username) };
+    return { carriers, from: owned ? r.from! : accountAddress(sender) };
   }
   return undefined;
 }

@@ -156,3 +156,37 @@ test('an empty, unparseable or foreign id answers the newest window, oldest firs
     assert.equal(texts[99], 'n999');
   }
 });
+
+test('an on-net peer is one conversation whichever address the sender typed: username, SIP, user@host or a number', async () => {
+  await svc.admin.add({
+    username: 'dave',
+    password: PW,
+    numbers: ['+15550000004', '+15550000005'],
+    region: 'US',
+  });
+  await svc.admin.add({ username: 'erin', password: PW, numbers: [], region: 'US' });
+  const typed = ['dave', 'sip:dave@example.com', 'dave@example.com', '+15550000005', '(555) 000-0004'];
+  const ids: string[] = [];
+  for (const to of [...typed, 'erin', 'sip:erin@example.com']) {
+    const sent = await call('/send_message', { from: 'carol', password: PW, to, body: `to ${to}` });
+    assert.equal(sent.status, 200, to);
+    ids.push(sent.json.sms_id);
+  }
+  const reply = await call('/send_message', { from: 'dave', password: PW, to: 'carol', body: 'back' });
+  assert.equal(reply.status, 200);
+  const carol = await fetchAs('carol', { last_sent_id: String(Number(ids[0]) - 1) });
+  const streams = carol.json.sent_smss.map((m) => [m['sms_text'], m['recipient'], m['stream_id']]);
+  assert.deepEqual(streams, [
+    ...typed.map((to) => [`to ${to}`, '+15550000004', '+15550000004']),
+    ['to erin', 'erin', 'erin'],
+    ['to sip:erin@example.com', 'erin', 'erin'],
+  ]);
+  const back = carol.json.received_smss.find((m) => m.sms_text === 'back');
+  assert.equal(back?.['stream_id'], '+15550000004', "dave's reply lands in the same conversation");
+  const raw = await svc.db.kysely
+    .selectFrom('messages')
+    .select('to_raw')
+    .where('id', '=', Number(ids[1]))
+    .execute();
+  assert.equal(raw[0]?.to_raw, 'sip:dave@example.com', 'what was typed is kept for the operator');
+});
