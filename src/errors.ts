@@ -42,7 +42,7 @@ export const emptyBody = () => new SmsError('SMS_ERR_EMPTY_BODY', 'Message text 
 export const unauthorized = (message = 'Wrong username or password') =>
   new SmsError('SMS_ERR_UNAUTHORIZED', message);
 export const notEnoughCredit = () => new SmsError('SMS_ERR_NO_CREDIT', 'Not enough credit');
-/** The seed's own wording: `{"message": "Invalid recipient"}` with 406. */
+/** Acrobits' own wording (https://doc.acrobits.net/api/client/send_message.html): `{"message": "Invalid recipient"}` with 406. */
 export const invalidRecipient = () => new SmsError('SMS_ERR_INVALID_RECIPIENT', 'Invalid recipient');
 export const noRoute = (to: string) => new SmsError('SMS_ERR_NO_ROUTE', `No route to ${to}`);
 export const blocked = (reason: string) => new SmsError('SMS_ERR_BLOCKED', reason);

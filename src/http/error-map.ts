@@ -9,12 +9,12 @@ const STATUS: Record<SmsErrorCode, number> = {
   SMS_ERR_BAD_REQUEST: 400,
   SMS_ERR_EMPTY_BODY: 400,
   SMS_ERR_UNAUTHORIZED: 401,
-  SMS_ERR_NO_CREDIT: 402, // the seed's own example: 402 "Not enough credit"
+  SMS_ERR_NO_CREDIT: 402, // Acrobits' own example (send_message.html): 402 "Not enough credit"
   SMS_ERR_FORBIDDEN: 403,
   SMS_ERR_BLOCKED: 403,
   SMS_ERR_NOT_FOUND: 404,
   SMS_ERR_METHOD: 405,
-  SMS_ERR_INVALID_RECIPIENT: 406, // the seed's own example: 406 "Invalid recipient"
+  SMS_ERR_INVALID_RECIPIENT: 406, // Acrobits' own example (send_message.html): 406 "Invalid recipient"
   SMS_ERR_NO_ROUTE: 406,
   SMS_ERR_CONFLICT: 409,
   SMS_ERR_TOO_LARGE: 413,
