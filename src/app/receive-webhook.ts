@@ -4,6 +4,7 @@
  * one part of a long one, a delivery receipt or nothing of ours; this stores it and answers only once
  * it is durable. A refused call stores nothing.
  */
+import { isText } from '../domain/text.js';
 import type { Inbound } from './inbound.js';
 import type { DeliveryReceipt, InboundPart, InboundSms, Log } from './ports.js';
 import type { HandleReceipt } from './receipts.js';
@@ -77,6 +78,12 @@ export function makeReceiveWebhook({ webhooks, inbound, handleReceipt, log }: We
       log.warn({ carrier, reason: result.reason }, `webhook ${kind}`);
       return { kind, reason: result.reason };
     }
+    const notText = notTextField(result);
+    if (notText) {
+      const reason = `${notText} contains a character that is not allowed (NUL or an unpaired surrogate)`;
+      log.warn({ carrier, reason }, 'webhook malformed');
+      return { kind: 'malformed', reason };
+    }
     if (result.kind === 'inbound' || result.kind === 'part') {
       const r =
         result.kind === 'inbound'
@@ -92,4 +99,28 @@ export function makeReceiveWebhook({ webhooks, inbound, handleReceipt, log }: We
     }
     return { kind: 'done', answer };
   };
+}
+
+/**
+ * The first field of what a call says that is not text (`domain/text.ts`), named as the result names
+ * it (`sms.from`, `receipt.error`, `media.0`), or undefined. Such a field would fail on PostgreSQL and
+ * reach the app as replacement characters: it is the sender's mistake, answered 400 on both engines.
+ */
+function notTextField(result: WebhookResult & { ok: true }): string | undefined {
+  const fields: Array<[string, unknown]> =
+    result.kind === 'inbound'
+      ? [
+          ...Object.entries(result.sms).map(([k, v]): [string, unknown] => [`sms.${k}`, v]),
+          ...(result.media ?? []).map((v, i): [string, unknown] => [`media.${i}`, v]),
+        ]
+      : result.kind === 'part'
+        ? Object.entries(result.part).map(([k, v]): [string, unknown] => [`part.${k}`, v])
+        : result.kind === 'receipt'
+          ? Object.entries(result.receipt).map(([k, v]): [string, unknown] => [`receipt.${k}`, v])
+          : [];
+  for (const [name, v] of fields) {
+    const values = Array.isArray(v) ? v : [v];
+    if (values.some((x) => typeof x === 'string' && !isText(x))) return name;
+  }
+  return undefined;
 }

@@ -215,3 +215,25 @@ test('a message for a number no account holds is refused with 404 and stores not
   assert.equal(await count(), before);
   assert.equal((await fetch(`${svc.url}/inbound/nobody`, { method: 'POST', body: 'x=1' })).status, 404);
 });
+
+test('a webhook field with NUL or an unpaired surrogate is refused with 400 and a reason, on every carrier kind', async () => {
+  const before = await count();
+  const acme = (data: Record<string, string>) =>
+    fetch(`${svc.url}/inbound/acme`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-acme-secret': GENERIC_SECRET },
+      // JSON.stringify writes a lone surrogate as a \ud800 escape, as a hostile sender would.
+      body: JSON.stringify({ data: { from: '+13125550002', to: '+15550000001', id: 'g-bad', ...data } }),
+    });
+  const answers = [
+    await acme({ text: 'nul \u0000 here' }),
+    await acme({ text: 'half \ud800 a pair' }),
+    await acme({ text: 'fine', from: '+1312555\u00000002' }),
+    await twilioPost({ MessageSid: 'SM104', From: '+442071838750', To: '+15550000001', Body: 'a\u0000b' }),
+  ];
+  for (const res of answers) {
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /not allowed \(NUL or an unpaired surrogate\)/);
+  }
+  assert.equal(await count(), before, 'nothing stored');
+});

@@ -5,6 +5,7 @@
  * a JSON body, under any of several names, with any Content-Type (https://doc.acrobits.net/api/client/intro.html).
  * We merge query and body (body wins), lower-case the keys, and sniff the body format ourselves.
  */
+import { isText } from '../../domain/text.js';
 import { badRequest } from '../../errors.js';
 
 /** Case-insensitive field bag: keys are lower-case. */
@@ -70,12 +71,9 @@ export function mergeFields(...sources: Array<Record<string, unknown>>): Fields 
   return fields;
 }
 
-/** U+0000, or a surrogate that is not half of a pair. */
-const NOT_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /** `text` itself, or a 400 naming the field (never its value, which may be a password). */
 function checkedText(text: string, field: string | undefined): string {
-  if (!NOT_TEXT.test(text)) return text;
+  if (isText(text)) return text;
   const what = field === undefined ? 'A field name' : `The field "${field.slice(0, 40)}"`;
   throw badRequest(`${what} contains a character that is not allowed (NUL or an unpaired surrogate)`);
 }
