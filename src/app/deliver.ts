@@ -17,6 +17,7 @@
  * `attempt` returns the refusal too, so the Send Message fast path can tell the phone why.
  */
 import { CONTENT_TYPE_FILE_TRANSFER, type Message } from '../domain/message.js';
+import { phoneReason } from '../domain/redact.js';
 import { nextAttempt, type RetryPolicy } from '../domain/retry.js';
 import { type Route, route } from '../domain/routing.js';
 import type { DeliveryStore, FailedSend } from './delivery-ports.js';
@@ -62,15 +63,23 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     return {
       message: noticeToSender(
         { senderAccountId: m.senderAccountId, from: m.from, to: m.to },
-        `Message to ${m.to} could not be delivered: ${error}`,
+        `Message to ${m.to} could not be delivered: ${phoneReason(error)}`,
         'text/plain',
       ),
       jobs: deps.bounceJobs,
     };
   };
 
-  const fail = async (m: Message, jobId: number, error: string, carrier: string | null, counted: number) => {
-    const b = bounce(m, error);
+  /** `error` goes to `last_error`; `notice` (the short reason, when there is one) to the bounce. */
+  const fail = async (
+    m: Message,
+    jobId: number,
+    error: string,
+    carrier: string | null,
+    counted: number,
+    notice = error,
+  ) => {
+    const b = bounce(m, notice);
     await store.recordFailed({
       messageId: m.id,
       jobId,
@@ -103,6 +112,7 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     }
     const sms = { smsId: String(m.id), from: choice.from, to: m.to, body: carrierText(m) };
     let lastReason = 'no carrier available';
+    let lastNotice = lastReason;
     for (const name of choice.carriers) {
       const carrier = carriers.get(name);
       if (!carrier) continue; // config validation makes this unreachable; never throw on the send path
@@ -118,13 +128,15 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
           return { outcome: { done: true, recorded: true }, carrier: name };
         }
         if (!r.retryable) {
-          await fail(m, job.id, r.reason, name, 1);
+          const error = r.detail ?? r.reason;
+          await fail(m, job.id, error, name, 1, r.reason);
           return {
-            outcome: { done: false, failed: true, error: r.reason, recorded: true },
+            outcome: { done: false, failed: true, error, recorded: true },
             refusal: { kind: r.kind, reason: r.reason },
           };
         }
-        lastReason = `${name}: ${r.reason}`;
+        lastReason = `${name}: ${r.detail ?? r.reason}`;
+        lastNotice = r.reason;
       } finally {
         gate?.release();
       }
@@ -137,7 +149,7 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
       : nextAttempt(deps.retry, job.attempts + 1, m.createdAt, now, deps.random);
     if ('giveUp' in next) {
       const error = `${lastReason} (${next.giveUp})`;
-      await fail(m, job.id, error, null, 1);
+      await fail(m, job.id, error, null, 1, lastNotice);
       return { outcome: { done: false, failed: true, error, recorded: true } };
     }
     await store.recordRetry({ messageId: m.id, jobId: job.id, error: lastReason, retryAt: next.retryAt });

@@ -10,6 +10,7 @@
  */
 import { Agent, type Dispatcher, request } from 'undici';
 import type { CarrierAdapter, OutboundSms, SendOutcome } from '../../app/ports.js';
+import { maskCredentials, shortText } from '../../domain/redact.js';
 
 /** A request as a carrier builds it. Headers may hold secrets: never log this object. */
 export interface HttpRequest {
@@ -37,6 +38,11 @@ export interface HttpAdapterSpec {
   dispatcher?: Dispatcher;
   /** Connections per origin for an owned pool (default 64: enough for ≥3,000 msg/s on loopback). */
   connections?: number;
+  /**
+   * Values of this carrier's configuration never to be shown (keys, tokens, passwords, header
+   * values): masked in every reason, since a carrier's error answer may quote the request it got.
+   */
+  secrets?: readonly string[];
 }
 
 /** Biggest answer body read; anything longer is cut (a carrier's JSON answer is a few hundred bytes). */
@@ -78,17 +84,32 @@ export async function roundTrip(
 export function makeHttpAdapter(spec: HttpAdapterSpec): CarrierAdapter {
   const owned = spec.dispatcher ? undefined : makePool(spec.connections);
   const dispatcher: Dispatcher = spec.dispatcher ?? owned!;
+  const secrets = spec.secrets ?? [];
   return {
     name: spec.name,
     async send(msg, signal) {
       if (signal.aborted) return { ok: false, retryable: true, reason: 'aborted before sending' };
       const r = await roundTrip(spec.build(msg), { dispatcher, signal, timeoutMs: spec.timeoutMs });
-      return r.ok ? spec.classify(r.answer) : { ok: false, retryable: true, reason: r.reason };
+      return masked(
+        r.ok ? spec.classify(r.answer) : { ok: false, retryable: true, reason: r.reason },
+        secrets,
+      );
     },
     async close() {
       await owned?.close();
     },
   };
+}
+
+/**
+ * A failure as the phone and the operator may see it: `reason` short with every secret masked,
+ * `detail` (when longer) the carrier's full words, masked too.
+ */
+export function masked(out: SendOutcome, secrets: readonly string[]): SendOutcome {
+  if (out.ok) return out;
+  const detail = maskCredentials(out.detail ?? out.reason, secrets);
+  const reason = shortText(maskCredentials(out.reason, secrets));
+  return { ...out, reason, ...(detail !== reason ? { detail } : {}) };
 }
 
 async function readCapped(body: AsyncIterable<Buffer>): Promise<string> {

@@ -19,6 +19,7 @@ import {
 } from './answer.js';
 import { type HttpAnswer, makeHttpAdapter } from './client.js';
 import type { HttpCarrierConfig } from './config.js';
+import { configSecrets } from './config-secrets.js';
 import { bodyContext, defaultContentType, expandTemplate } from './template.js';
 
 export type { HttpCarrierConfig } from './config.js';
@@ -91,6 +92,7 @@ export function makeHttpGenericCarrier(
     timeoutMs: cfg.timeoutMs,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     connections: cfg.connections,
+    secrets: configSecrets(cfg),
     build(msg) {
       const headers: Record<string, string> = {};
       for (const [k, v] of headerTemplates) headers[k] = expandTemplate(v, msg, 'header');
