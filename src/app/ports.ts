@@ -35,7 +35,8 @@ export type RefusalKind = 'invalid_recipient' | 'blocked' | 'no_route' | 'reject
  * - not ok + not retryable: permanent, with its kind.
  * A failure's `reason` is what the phone may be shown (short, every secret masked); `detail`, when
  * given, is the carrier's full answer, masked too, for the operator (`last_error`, the log).
- * `configuration`: the request could not even be built from the carrier's own configuration.
+ * `configKey`: the request could not be built from this key of the carrier's own configuration (a
+ * template that makes an invalid URL or header): no retry can help, the operator must fix it.
  */
 export type SendOutcome =
   | { ok: true; carrierRefs: string[] }
@@ -46,7 +47,7 @@ export type SendOutcome =
       reason: string;
       kind: RefusalKind;
       detail?: string;
-      configuration?: true;
+      configKey?: string;
     };
 
 /** A delivery report from a carrier (SMPP receipt or HTTP status callback). */

@@ -223,3 +223,19 @@ test('a job whose message is no longer queued is dropped without a send', async 
   assert.deepEqual(a.outcome, { done: true });
   assert.equal(c.count(), 0);
 });
+
+test('a request the carrier configuration cannot build fails the message at its first attempt, naming the key', async () => {
+  const c = await fake();
+  const broken = makeHttpGenericCarrier(
+    withDefaults(HttpKeys, { name: 'main', method: 'POST', url: `http://127.0.0.1:%sms_id%99999/send` }),
+  );
+  const w = await world([broken], { carrier: 'main' });
+  const a = await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
+  assert.equal(a.refusal?.kind, 'rejected');
+  const m = await messageRow(w);
+  assert.equal(m.status, 'failed', 'not queued for a retry');
+  assert.equal(Number(m.attempts), 1);
+  assert.equal(m.last_error, 'carrier configuration error: url expands to an invalid URL');
+  assert.deepEqual(await jobs(w), []);
+  assert.equal(c.count(), 0);
+});
