@@ -245,3 +245,20 @@ test('a bad regex in config fails when the configuration is read, naming the key
     /carriers\[0\]\.permanent\["\[x"\] is not a valid regular expression/,
   );
 });
+
+test('the http carrier masks its configured secrets in a refusal, wherever the carrier quotes them', async () => {
+  const out = await sendWith(
+    {
+      url: `${fake.url}/send?user=u&api_token=tokURL42`,
+      headers: { 'X-Auth': 'hdrSecret9' },
+      body: '{"to":"%to%","password":"bodyPw77"}',
+    },
+    reply.text(400, 'got hdrSecret9, tokURL42 and bodyPw77'),
+  );
+  assert.deepEqual(out, {
+    ok: false,
+    retryable: false,
+    kind: 'rejected',
+    reason: 'HTTP 400: got ********, ******** and ********',
+  });
+});
