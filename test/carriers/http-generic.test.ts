@@ -116,7 +116,7 @@ test('a URL template that expands to an invalid URL is a permanent configuration
     ok: false,
     retryable: false,
     kind: 'rejected',
-    reason: 'Message not sent: the carrier is misconfigured',
+    reason: 'The carrier is misconfigured',
     detail: 'carrier configuration error: url expands to an invalid URL',
     configKey: 'url',
   });

@@ -122,7 +122,7 @@ export function configFailure(key: string, why: string): SendOutcome {
     ok: false,
     retryable: false,
     kind: 'rejected',
-    reason: 'Message not sent: the carrier is misconfigured',
+    reason: 'The carrier is misconfigured',
     detail: `carrier configuration error: ${key} ${why}`,
     configKey: key,
   };
