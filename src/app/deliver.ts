@@ -17,10 +17,21 @@
  * `attempt` returns the refusal too, so the Send Message fast path can tell the phone why.
  */
 import { CONTENT_TYPE_FILE_TRANSFER, type Message } from '../domain/message.js';
+import { phoneReason } from '../domain/redact.js';
 import { nextAttempt, type RetryPolicy } from '../domain/retry.js';
 import { type Route, route } from '../domain/routing.js';
+import { deliveryLog } from './delivery-log.js';
 import type { DeliveryStore, FailedSend } from './delivery-ports.js';
-import type { CarrierAdapter, Clock, Job, JobHandler, JobKind, JobOutcome, RefusalKind } from './ports.js';
+import type {
+  CarrierAdapter,
+  Clock,
+  Job,
+  JobHandler,
+  JobKind,
+  JobOutcome,
+  Log,
+  RefusalKind,
+} from './ports.js';
 import { noticeToSender } from './sender-notice.js';
 import { Slots } from './slots.js';
 
@@ -34,6 +45,8 @@ export interface DeliverDeps {
   /** Jobs enqueued with a bounce notice (a push to the sender's devices, when push is on). */
   bounceJobs: readonly JobKind[];
   random?: () => number;
+  /** Where failed attempts, refusals and give-ups are logged (`delivery-log.ts`). */
+  log?: Log;
 }
 
 /** One attempt's result: the job outcome, and the refusal when a carrier (or routing) said no for good. */
@@ -62,15 +75,23 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     return {
       message: noticeToSender(
         { senderAccountId: m.senderAccountId, from: m.from, to: m.to },
-        `Message to ${m.to} could not be delivered: ${error}`,
+        `Message to ${m.to} could not be delivered: ${phoneReason(error)}`,
         'text/plain',
       ),
       jobs: deps.bounceJobs,
     };
   };
 
-  const fail = async (m: Message, jobId: number, error: string, carrier: string | null, counted: number) => {
-    const b = bounce(m, error);
+  /** `error` goes to `last_error`; `notice` (the short reason, when there is one) to the bounce. */
+  const fail = async (
+    m: Message,
+    jobId: number,
+    error: string,
+    carrier: string | null,
+    counted: number,
+    notice = error,
+  ) => {
+    const b = bounce(m, notice);
     await store.recordFailed({
       messageId: m.id,
       jobId,
@@ -93,16 +114,22 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     if (!m) return { outcome: { done: true } }; // already sent, failed or retried by someone else
     const sender = m.senderAccountId === null ? undefined : await store.senderOf(m.senderAccountId);
     const choice = route(deps.routes, m.to, sender ?? { username: '', numbers: [m.from] });
+    const attemptNo = job.attempts + 1;
+    const body = carrierText(m);
+    const log = deliveryLog(deps.log, m.id, { body, numbers: [m.to, m.from, choice?.from ?? m.from] });
     if (!choice) {
       const reason = `No route to ${m.to}`;
       await fail(m, job.id, reason, null, 1);
+      log.noRoute(attemptNo);
       return {
         outcome: { done: false, failed: true, error: reason, recorded: true },
         refusal: { kind: 'no_route', reason },
       };
     }
-    const sms = { smsId: String(m.id), from: choice.from, to: m.to, body: carrierText(m) };
+    const sms = { smsId: String(m.id), from: choice.from, to: m.to, body };
     let lastReason = 'no carrier available';
+    let lastNotice = lastReason;
+    const tried: string[] = [];
     for (const name of choice.carriers) {
       const carrier = carriers.get(name);
       if (!carrier) continue; // config validation makes this unreachable; never throw on the send path
@@ -118,13 +145,17 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
           return { outcome: { done: true, recorded: true }, carrier: name };
         }
         if (!r.retryable) {
-          await fail(m, job.id, r.reason, name, 1);
+          const error = r.detail ?? r.reason;
+          await fail(m, job.id, error, name, 1, r.reason);
+          log.refused(name, r.kind, error, attemptNo, r.configKey);
           return {
-            outcome: { done: false, failed: true, error: r.reason, recorded: true },
+            outcome: { done: false, failed: true, error, recorded: true },
             refusal: { kind: r.kind, reason: r.reason },
           };
         }
-        lastReason = `${name}: ${r.reason}`;
+        lastReason = `${name}: ${r.detail ?? r.reason}`;
+        lastNotice = r.reason;
+        tried.push(name);
       } finally {
         gate?.release();
       }
@@ -137,10 +168,13 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
       : nextAttempt(deps.retry, job.attempts + 1, m.createdAt, now, deps.random);
     if ('giveUp' in next) {
       const error = `${lastReason} (${next.giveUp})`;
-      await fail(m, job.id, error, null, 1);
+      await fail(m, job.id, error, null, 1, lastNotice);
+      log.gaveUp(tried.join(','), error, attemptNo);
       return { outcome: { done: false, failed: true, error, recorded: true } };
     }
     await store.recordRetry({ messageId: m.id, jobId: job.id, error: lastReason, retryAt: next.retryAt });
+    // A job handed back because the process is stopping failed nothing: no line for it.
+    if (!signal.aborted) log.retry(tried.join(','), lastReason, attemptNo, next.retryAt);
     return { outcome: { done: false, retryAt: next.retryAt, error: lastReason, recorded: true } };
   }
 

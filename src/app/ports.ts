@@ -32,12 +32,23 @@ export type RefusalKind = 'invalid_recipient' | 'blocked' | 'no_route' | 'reject
  * A carrier's answer is a value; only bugs throw.
  * - ok: accepted, with the carrier's id(s); one per submitted part for split messages.
  * - not ok + retryable: transient (timeout, 5xx, throttled, connection down): try again later.
- * - not ok + not retryable: permanent; `reason` is the carrier's own words, stored in `last_error`.
+ * - not ok + not retryable: permanent, with its kind.
+ * A failure's `reason` is what the phone may be shown (short, every secret masked); `detail`, when
+ * given, is the carrier's full answer, masked too, for the operator (`last_error`, the log).
+ * `configKey`: the request could not be built from this key of the carrier's own configuration (a
+ * template that makes an invalid URL or header): no retry can help, the operator must fix it.
  */
 export type SendOutcome =
   | { ok: true; carrierRefs: string[] }
-  | { ok: false; retryable: true; reason: string }
-  | { ok: false; retryable: false; reason: string; kind: RefusalKind };
+  | { ok: false; retryable: true; reason: string; detail?: string }
+  | {
+      ok: false;
+      retryable: false;
+      reason: string;
+      kind: RefusalKind;
+      detail?: string;
+      configKey?: string;
+    };
 
 /** A delivery report from a carrier (SMPP receipt or HTTP status callback). */
 export interface DeliveryReceipt {

@@ -13,6 +13,7 @@
 import { accountAddress, parseAddress } from '../domain/address.js';
 import { CONTENT_TYPE_DISPOSITION, CONTENT_TYPE_TEXT } from '../domain/message.js';
 import { type RateTable, segmentPriceMicros, toMicros } from '../domain/rates.js';
+import { phoneReason } from '../domain/redact.js';
 import { countSegments } from '../domain/segments.js';
 import {
   badRequest,
@@ -89,7 +90,10 @@ export interface SendDeps {
 }
 
 /** A carrier's permanent refusal as the error the phone shows, with the carrier's own reason. */
-export function refusalError(kind: RefusalKind, reason: string): SmsError {
+export function refusalError(kind: RefusalKind, carrierReason: string): SmsError {
+  // The carrier's words, short and with anything like a credential masked (its own secrets were
+  // masked by the carrier adapter); the whole answer is in the message's `last_error`.
+  const reason = phoneReason(carrierReason);
   switch (kind) {
     case 'invalid_recipient':
       return new SmsError('SMS_ERR_INVALID_RECIPIENT', reason);

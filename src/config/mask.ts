@@ -4,6 +4,7 @@
  * loses the password (`postgres://u:********@h/db`) and every credential-like query value
  * (`?password=********`, `api_key`, `token`, `secret`, `sig`, `auth`).
  */
+import { MASK, maskUrl } from '../domain/redact.js';
 import { isObject, type Json } from './check.js';
 import { ConfigFile } from './schema.js';
 
@@ -14,18 +15,11 @@ type Node = Json & {
   items?: Node;
 };
 
-export const MASK = '********';
+export { MASK, maskUrl };
 
 /** A copy of `config` with its secrets masked. */
 export function maskSecrets(config: object): unknown {
   return mask(ConfigFile as object as Node, config);
-}
-
-/** `postgres://u:p@h/db?password=p` → `postgres://u:********@h/db?password=********`. */
-export function maskUrl(url: string): string {
-  return url
-    .replace(/^([a-z][\w+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, `$1:${MASK}@`)
-    .replace(/([?&][^=&#]*(?:pass|secret|token|key|sig|auth)[^=&#]*=)[^&#]*/gi, `$1${MASK}`);
 }
 
 function mask(schema: Node | undefined, value: unknown): unknown {

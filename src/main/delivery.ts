@@ -71,6 +71,7 @@ export async function startDelivery(
     retry: { maxAttempts: d.maxAttempts, maxAgeMs: d.maxAgeMs, ...d.backoff },
     clock,
     bounceJobs: opts.bounceJobs ?? [],
+    log,
   });
   let dispatcher: Dispatcher | undefined;
   const outbox: OutboxSignal = { wake: () => dispatcher?.wake() };

@@ -3,107 +3,13 @@
  * on loopback fakes: what each carrier answer leaves in the messages, carrier_refs, jobs and accounts.
  */
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { type Deliver, makeDeliver } from '../../src/app/deliver.js';
-import type { DeliveryStore } from '../../src/app/delivery-ports.js';
-import type { CarrierAdapter, Clock, Job } from '../../src/app/ports.js';
+import { test } from 'node:test';
 import { HttpKeys } from '../../src/carriers/http/config.js';
 import { makeHttpGenericCarrier } from '../../src/carriers/http/generic.js';
 import { withDefaults } from '../../src/carriers/with-defaults.js';
-import { makeDeliveryStore } from '../../src/store/adapters/delivery.js';
-import type { Db } from '../../src/store/engine/db.js';
-import { insertAccount, insertNumbers } from '../../src/store/sql/accounts.js';
-import { insertJobs, insertMessage } from '../../src/store/sql/messages.js';
-import { freshDb, textMessage } from '../helpers/db.js';
-import { type FakeHttpCarrier, reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
-
-const closers: Array<() => Promise<void>> = [];
-after(async () => {
-  for (const c of closers.reverse()) await c();
-});
-
-const NOW = 1_700_000_000_000;
-const clock: Clock = { now: () => NOW };
-const CHARGE = 50_000;
-
-async function fake(behaviour?: Parameters<typeof startFakeHttpCarrier>[0]): Promise<FakeHttpCarrier> {
-  const c = await startFakeHttpCarrier(behaviour);
-  closers.push(() => c.close());
-  return c;
-}
-
-const carrier = (name: string, c: FakeHttpCarrier): CarrierAdapter =>
-  makeHttpGenericCarrier(
-    withDefaults(HttpKeys, {
-      name,
-      method: 'POST',
-      url: `${c.url}/send`,
-      body: '{"to":"%to%","text":"%body%"}',
-      messageId: 'id',
-      timeoutMs: 2_000,
-    }),
-  );
-
-interface World {
-  db: Db;
-  store: DeliveryStore;
-  deliver: Deliver;
-  job: Job;
-  messageId: number;
-  accountId: number;
-}
-
-/** A store with alice (credit 1.00, charged 0.05 for one queued message) and its deliver job. */
-async function world(
-  carriers: CarrierAdapter[],
-  route: { carrier: string; failover?: string[] },
-): Promise<World> {
-  const db = await freshDb();
-  closers.push(() => db.close());
-  const k = db.kysely;
-  const accountId = await insertAccount(k, {
-    username: 'alice',
-    passwordHash: 'x',
-    region: 'US',
-    creditMicros: 1_000_000 - CHARGE,
-    now: NOW,
-  });
-  await insertNumbers(k, accountId, ['+15550001111']);
-  const messageId = await insertMessage(
-    k,
-    textMessage({
-      senderAccountId: accountId,
-      from: '+15550001111',
-      to: '+15557654321',
-      body: 'hello',
-      chargeMicros: CHARGE,
-    }),
-    NOW,
-  );
-  await insertJobs(k, ['deliver'], messageId, NOW, { owner: 'test', ms: 60_000 });
-  const row = await k.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
-  const job: Job = { id: Number(row.id), kind: 'deliver', refId: messageId, attempts: 0 };
-  const store = makeDeliveryStore(db, clock);
-  const deliver = makeDeliver({
-    store,
-    carriers: new Map(carriers.map((c) => [c.name, c])),
-    routes: [{ prefixes: [], accounts: [], failover: [], ...route }],
-    retry: { maxAttempts: 5, maxAgeMs: 86_400_000, baseMs: 1_000, maxMs: 60_000 },
-    clock,
-    bounceJobs: [],
-    random: () => 0.5,
-  });
-  return { db, store, deliver, job, messageId, accountId };
-}
-
-const messageRow = (w: World) =>
-  w.db.kysely.selectFrom('messages').selectAll().where('id', '=', w.messageId).executeTakeFirstOrThrow();
-const jobs = (w: World) => w.db.kysely.selectFrom('jobs').selectAll().execute();
-const credit = async (w: World) =>
-  Number(
-    (await w.db.kysely.selectFrom('accounts').select('credit_micros').executeTakeFirstOrThrow())
-      .credit_micros,
-  );
+import { insertJobs } from '../../src/store/sql/messages.js';
+import { CHARGE, carrier, credit, fake, jobs, messageRow, NOW, world } from '../helpers/deliver-world.js';
+import { reply } from '../helpers/fake-http-carrier.js';
 
 test('an accepted message is stored as sent with its carrier id, and its job is gone', async () => {
   const c = await fake();
@@ -221,5 +127,21 @@ test('a job whose message is no longer queued is dropped without a send', async 
   await w.db.kysely.updateTable('messages').set({ status: 'sent' }).execute();
   const a = await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
   assert.deepEqual(a.outcome, { done: true });
+  assert.equal(c.count(), 0);
+});
+
+test('a request the carrier configuration cannot build fails the message at its first attempt, naming the key', async () => {
+  const c = await fake();
+  const broken = makeHttpGenericCarrier(
+    withDefaults(HttpKeys, { name: 'main', method: 'POST', url: `http://127.0.0.1:%sms_id%99999/send` }),
+  );
+  const w = await world([broken], { carrier: 'main' });
+  const a = await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
+  assert.equal(a.refusal?.kind, 'rejected');
+  const m = await messageRow(w);
+  assert.equal(m.status, 'failed', 'not queued for a retry');
+  assert.equal(Number(m.attempts), 1);
+  assert.equal(m.last_error, 'carrier configuration error: url expands to an invalid URL');
+  assert.deepEqual(await jobs(w), []);
   assert.equal(c.count(), 0);
 });

@@ -74,7 +74,7 @@ test('a body quoting a placeholder is not expanded twice', async () => {
   assert.equal(JSON.parse(fake.requests.at(-1)!.body).text, 'say %to% please');
 });
 
-test('header templates carry secrets raw but lose CR and LF', async () => {
+test('header templates carry their fixed text raw, and a message with CR LF cannot add a header', async () => {
   fake.behave(() => reply.ok('x'));
   await carrier({ headers: { Authorization: 'Bearer s3cr3t', 'X-From': '%body%' } }).send(
     { ...msg, body: 'a\r\nX-Evil: 1' },
@@ -82,8 +82,62 @@ test('header templates carry secrets raw but lose CR and LF', async () => {
   );
   const r = fake.requests.at(-1)!;
   assert.equal(r.headers['authorization'], 'Bearer s3cr3t');
-  assert.equal(r.headers['x-from'], 'aX-Evil: 1');
+  assert.equal(r.headers['x-from'], 'a%0D%0AX-Evil%3A%201');
   assert.equal(r.headers['x-evil'], undefined);
+});
+
+test('a text outside Latin-1 in a header template reaches the carrier percent-encoded, and decodes back', async () => {
+  fake.behave(() => reply.ok('x'));
+  const body = 'Grüße 😀 \u0007 "ok" (1+1)*2';
+  const out = await carrier({ headers: { 'X-Text': '%body%', 'X-To': '%to%' } }).send(
+    { ...msg, body },
+    never,
+  );
+  assert.equal(out.ok, true);
+  const r = fake.requests.at(-1)!;
+  assert.match(String(r.headers['x-text']), /^[A-Za-z0-9%._~-]+$/);
+  assert.equal(decodeURIComponent(String(r.headers['x-text'])), body);
+  assert.equal(r.headers['x-to'], '%2B15552223333');
+});
+
+test("with headerEncoding rfc8187 a header holding more than ASCII is sent as UTF-8''…, plain ASCII as is", async () => {
+  fake.behave(() => reply.ok('x'));
+  const c = carrier({ headerEncoding: 'rfc8187', headers: { 'X-Text': 'say %body%', 'X-To': '%to%' } });
+  assert.equal((await c.send({ ...msg, body: 'é 😀' }, never)).ok, true);
+  const r = fake.requests.at(-1)!;
+  assert.equal(r.headers['x-text'], "UTF-8''say%20%C3%A9%20%F0%9F%98%80");
+  assert.equal(r.headers['x-to'], '+15552223333');
+});
+
+test('a URL template that expands to an invalid URL is a permanent configuration failure, never sent', async () => {
+  const before = fake.count();
+  const out = await carrier({ url: 'http://127.0.0.1:%sms_id%99999/send' }).send(msg, never);
+  assert.deepEqual(out, {
+    ok: false,
+    retryable: false,
+    kind: 'rejected',
+    reason: 'The carrier is misconfigured',
+    detail: 'carrier configuration error: url expands to an invalid URL',
+    configKey: 'url',
+  });
+  assert.equal(fake.count(), before);
+});
+
+test('a header template holding a character a header cannot carry is refused when the configuration is read', () => {
+  const gen = { name: 'gen', type: 'http', method: 'POST', url: 'http://127.0.0.1:1/x' };
+  assert.throws(
+    () => buildConfig({ carriers: [{ ...gen, headers: { 'X-Sig': 'clé ☃ %body%' } }] }),
+    /carriers\[0\]\.headers\["X-Sig"\] may hold only visible ASCII/,
+  );
+  assert.throws(
+    () => buildConfig({ carriers: [{ ...gen, headers: { 'X Sig': 'a' } }] }),
+    /carriers\[0\]\.headers\["X Sig"\] is not a valid header name/,
+  );
+});
+
+test('a header value undici refuses is a permanent configuration failure, not a network one', async () => {
+  const out = await carrier({ headers: { 'X-Sig': 'a\u0001b' } }).send(msg, never);
+  assert.equal(out.ok === false && !out.retryable && out.configKey, 'headers["X-Sig"]');
 });
 
 test('a 2xx answer is accepted with the id found at the messageId path', async () => {
@@ -190,4 +244,21 @@ test('a bad regex in config fails when the configuration is read, naming the key
     () => buildConfig({ carriers: [{ ...gen, permanent: { '[x': 'blocked' } }] }),
     /carriers\[0\]\.permanent\["\[x"\] is not a valid regular expression/,
   );
+});
+
+test('the http carrier masks its configured secrets in a refusal, wherever the carrier quotes them', async () => {
+  const out = await sendWith(
+    {
+      url: `${fake.url}/send?user=u&api_token=tokURL42`,
+      headers: { 'X-Auth': 'hdrSecret9' },
+      body: '{"to":"%to%","password":"bodyPw77"}',
+    },
+    reply.text(400, 'got hdrSecret9, tokURL42 and bodyPw77'),
+  );
+  assert.deepEqual(out, {
+    ok: false,
+    retryable: false,
+    kind: 'rejected',
+    reason: 'HTTP 400: got ********, ******** and ********',
+  });
 });

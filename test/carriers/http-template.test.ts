@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { OutboundSms } from '../../src/app/ports.js';
-import { expandTemplate } from '../../src/carriers/http/template.js';
+import { expandHeader, expandTemplate } from '../../src/carriers/http/template.js';
 
 const sms = (body: string): OutboundSms => ({ smsId: '1', from: '+1', to: '+2', body });
 
@@ -20,4 +20,15 @@ test('any text survives a JSON body template and a form body template unchanged'
 test('a lone surrogate does not throw in a URL and becomes U+FFFD', () => {
   const url = expandTemplate('http://x/?t=%body%', sms('a\uD800b'), 'url');
   assert.equal(new URL(url).searchParams.get('t'), 'a\uFFFDb');
+});
+
+test('any text survives a header template percent-encoded, as visible ASCII only', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme' }), (body) => {
+      const value = expandHeader('%body%', sms(body), 'percent');
+      assert.match(value, /^[A-Za-z0-9%._~-]*$/);
+      assert.equal(decodeURIComponent(value), body);
+    }),
+    { numRuns: 300 },
+  );
 });

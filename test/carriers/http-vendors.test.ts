@@ -168,3 +168,49 @@ test('VoIP.ms 200 with an error status is a failure, not a success', async () =>
     reason: 'VoIP.ms status sms_failed',
   });
 });
+
+test('every vendor masks its own secrets in what its refusal says, even quoted in plain text', async () => {
+  const quoting = () =>
+    fake.behave((req) =>
+      reply.text(401, `denied: ${req.headers['authorization'] ?? ''} ${req.url} ${req.body}`),
+    );
+  const cases: Array<[CarrierAdapter, string[]]> = [
+    [
+      makeTwilioCarrier(
+        withDefaults(TwilioKeys, { accountSid: 'AC9', authToken: 'twilioTok3n', baseUrl: fake.url }),
+      ),
+      ['twilioTok3n', Buffer.from('AC9:twilioTok3n').toString('base64')],
+    ],
+    [
+      makeTelnyxCarrier(withDefaults(TelnyxKeys, { apiKey: 'KEYtelnyx99', baseUrl: fake.url })),
+      ['KEYtelnyx99'],
+    ],
+    [
+      makeVonageCarrier(
+        withDefaults(VonageKeys, { apiKey: 'vonKey77', apiSecret: 'vonS3cret', baseUrl: fake.url }),
+      ),
+      ['vonKey77', 'vonS3cret'],
+    ],
+    [
+      makeVoipmsCarrier(
+        withDefaults(VoipmsKeys, { apiUsername: 'u@x', apiPassword: 'voipPa55', baseUrl: fake.url }),
+      ),
+      ['voipPa55'],
+    ],
+  ];
+  for (const [adapter, secrets] of cases) {
+    keep(adapter);
+    // The request quoted back, then the bare values with no word around them that looks like a key.
+    for (const answer of [
+      quoting,
+      () => fake.behave(() => reply.text(400, `got ${secrets.join(' and ')}`)),
+    ]) {
+      answer();
+      const out = await adapter.send(msg, never);
+      assert.equal(out.ok, false);
+      const said = JSON.stringify(out);
+      for (const s of secrets) assert.ok(!said.includes(s), `${adapter.name}: ${said}`);
+      assert.ok(!out.ok && out.reason.length <= 100, `${adapter.name}: ${out.ok ? '' : out.reason}`);
+    }
+  }
+});

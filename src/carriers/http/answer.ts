@@ -1,6 +1,7 @@
 /**
  * Reading carrier answers: JSON that may not be JSON, dot paths, and the carrier's own words for a
- * refusal, which are stored in `last_error` and may reach the phone (the user is told the truth).
+ * refusal. The adapter (`client.ts`) masks them: the full words go to `last_error`, a short masked
+ * reason may reach the phone (the user is told the truth, never a secret).
  */
 import type { RefusalKind, SendOutcome } from '../../app/ports.js';
 import type { HttpAnswer } from './client.js';
@@ -64,16 +65,16 @@ const STATUS_TEXT: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
-/** `HTTP 400: <carrier's words>`, cut to 300 characters; falls back to the status text. */
+/** `HTTP 400: <carrier's words>`, cut to 1,000 characters; falls back to the status text. */
 export function answerReason(answer: HttpAnswer, json: unknown = parseJson(answer.text)): string {
   const words = findReason(json) ?? plainText(answer.text) ?? STATUS_TEXT[answer.status] ?? 'error';
-  return `HTTP ${answer.status}: ${words}`.slice(0, 300);
+  return `HTTP ${answer.status}: ${words}`.slice(0, 1_000);
 }
 
 function plainText(text: string): string | undefined {
   const t = text.trim();
-  // A short non-HTML body is usually the carrier's sentence; an HTML page is noise.
-  return t !== '' && t.length <= 200 && !t.startsWith('<') && !t.startsWith('{') ? t : undefined;
+  // A non-HTML body is usually the carrier's sentence; an HTML page is noise.
+  return t !== '' && t.length <= 1_000 && !t.startsWith('<') && !t.startsWith('{') ? t : undefined;
 }
 
 /** Statuses worth retrying unless a carrier says otherwise (RFC 9110 §15.5.9, §15.6; RFC 6585 §4). */

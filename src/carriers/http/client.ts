@@ -10,6 +10,7 @@
  */
 import { Agent, type Dispatcher, request } from 'undici';
 import type { CarrierAdapter, OutboundSms, SendOutcome } from '../../app/ports.js';
+import { maskCredentials, shortText } from '../../domain/redact.js';
 
 /** A request as a carrier builds it. Headers may hold secrets: never log this object. */
 export interface HttpRequest {
@@ -37,6 +38,11 @@ export interface HttpAdapterSpec {
   dispatcher?: Dispatcher;
   /** Connections per origin for an owned pool (default 64: enough for ≥3,000 msg/s on loopback). */
   connections?: number;
+  /**
+   * Values of this carrier's configuration never to be shown (keys, tokens, passwords, header
+   * values): masked in every reason, since a carrier's error answer may quote the request it got.
+   */
+  secrets?: readonly string[];
 }
 
 /** Biggest answer body read; anything longer is cut (a carrier's JSON answer is a few hundred bytes). */
@@ -54,7 +60,7 @@ export function makePool(connections = 64): Agent {
 export async function roundTrip(
   req: HttpRequest,
   opts: { dispatcher: Dispatcher; signal: AbortSignal; timeoutMs: number },
-): Promise<{ ok: true; answer: HttpAnswer } | { ok: false; reason: string }> {
+): Promise<{ ok: true; answer: HttpAnswer } | { ok: false; reason: string; invalid?: true }> {
   try {
     const res = await request(req.url, {
       method: req.method,
@@ -70,25 +76,90 @@ export async function roundTrip(
       answer: { status: res.statusCode, headers: res.headers, text: await readCapped(res.body) },
     };
   } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code === 'UND_ERR_INVALID_ARG' || code === 'ERR_INVALID_URL' || code === 'ERR_INVALID_ARG_VALUE') {
+      // The message says which argument (`invalid x-text header`), never its value.
+      const what = code === 'ERR_INVALID_URL' ? 'invalid URL' : (err as Error).message.slice(0, 100);
+      return { ok: false, reason: what, invalid: true };
+    }
     return { ok: false, reason: networkReason(err) };
   }
+}
+
+/** A header value undici sends (RFC 9110 §5.5: visible ASCII, obs-text, space, tab). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** A header name (RFC 9110 §5.6.2 token). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * The carrier's request for `msg`, checked before it is sent: a template that expands into an
+ * invalid URL or header is the configuration's fault, named by its key, and never reaches the network
+ * layer, where it would look like network trouble and be retried.
+ */
+function buildRequest(spec: HttpAdapterSpec, msg: OutboundSms): HttpRequest | { key: string; why: string } {
+  let req: HttpRequest;
+  try {
+    req = spec.build(msg);
+  } catch {
+    return { key: 'the request', why: 'could not be built from the configuration' };
+  }
+  try {
+    if (!/^https?:$/.test(new URL(req.url).protocol)) return { key: 'url', why: 'is not an http(s) URL' };
+  } catch {
+    return { key: 'url', why: 'expands to an invalid URL' };
+  }
+  for (const [name, value] of Object.entries(req.headers)) {
+    const key = `headers[${JSON.stringify(name)}]`;
+    if (!HEADER_NAME.test(name)) return { key, why: 'is not a valid header name' };
+    if (!HEADER_VALUE.test(value)) return { key, why: 'expands to a value a header cannot carry' };
+  }
+  return req;
+}
+
+/** A permanent refusal caused by the carrier's own configuration: the phone is told no more. */
+export function configFailure(key: string, why: string): SendOutcome {
+  return {
+    ok: false,
+    retryable: false,
+    kind: 'rejected',
+    reason: 'The carrier is misconfigured',
+    detail: `carrier configuration error: ${key} ${why}`,
+    configKey: key,
+  };
 }
 
 /** Build a `CarrierAdapter` from a request builder and an answer classifier. */
 export function makeHttpAdapter(spec: HttpAdapterSpec): CarrierAdapter {
   const owned = spec.dispatcher ? undefined : makePool(spec.connections);
   const dispatcher: Dispatcher = spec.dispatcher ?? owned!;
+  const secrets = spec.secrets ?? [];
   return {
     name: spec.name,
     async send(msg, signal) {
       if (signal.aborted) return { ok: false, retryable: true, reason: 'aborted before sending' };
-      const r = await roundTrip(spec.build(msg), { dispatcher, signal, timeoutMs: spec.timeoutMs });
-      return r.ok ? spec.classify(r.answer) : { ok: false, retryable: true, reason: r.reason };
+      const req = buildRequest(spec, msg);
+      if ('key' in req) return masked(configFailure(req.key, req.why), secrets);
+      const r = await roundTrip(req, { dispatcher, signal, timeoutMs: spec.timeoutMs });
+      if (r.ok) return masked(spec.classify(r.answer), secrets);
+      // undici refusing what we asked for is our configuration's fault, not the network's.
+      if (r.invalid) return masked(configFailure('the request', r.reason), secrets);
+      return { ok: false, retryable: true, reason: r.reason };
     },
     async close() {
       await owned?.close();
     },
   };
+}
+
+/**
+ * A failure as the phone and the operator may see it: `reason` short with every secret masked,
+ * `detail` (when longer) the carrier's full words, masked too.
+ */
+export function masked(out: SendOutcome, secrets: readonly string[]): SendOutcome {
+  if (out.ok) return out;
+  const detail = maskCredentials(out.detail ?? out.reason, secrets);
+  const reason = shortText(maskCredentials(out.reason, secrets));
+  return { ...out, reason, ...(detail !== reason ? { detail } : {}) };
 }
 
 async function readCapped(body: AsyncIterable<Buffer>): Promise<string> {

@@ -145,9 +145,15 @@ export const HttpKeys = carrierKeys('http', 'an http carrier', {
   }),
   headers: Type.Optional(
     Type.Record(Type.String(), Type.String({ secret: true }), {
-      description: 'Header templates (e.g. `Authorization`); values go in raw with CR/LF stripped.',
+      description:
+        "Header templates (e.g. `Authorization`): the fixed text goes in as written (visible ASCII only), each placeholder's value is encoded as `headerEncoding` says.",
     }),
   ),
+  headerEncoding: Type.Enum(['percent', 'rfc8187'], {
+    default: 'percent',
+    description:
+      "How placeholder values are written in `headers`: `percent`, each value always percent-encoded (UTF-8, RFC 3986: `+1555…` becomes `%2B1555…`); `rfc8187`, values as they are, and a header value holding anything but visible ASCII sent whole as `UTF-8''<percent-encoded>` (RFC 8187).",
+  }),
   body: Type.Optional(
     Type.String({
       secret: true,
@@ -218,8 +224,23 @@ export const HttpKeys = carrierKeys('http', 'an http carrier', {
 /** An http carrier's resolved slice. Secrets sit in `url`/`headers`/`body`/`webhook`; never log it. */
 export type HttpCarrierConfig = Static<typeof HttpKeys>;
 
-/** Every regex must compile. */
+/** A header name is a token (RFC 9110 §5.1, §5.6.2). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What the fixed text of a header template may hold: visible ASCII, space, tab (RFC 9110 §5.5). */
+const PLAIN_HEADER = /^[\t\x20-\x7e]*$/;
+
+/** Every regex must compile; every header template must make a valid header. */
 export function checkHttp(c: HttpCarrierConfig): KeyProblem {
+  for (const [name, value] of Object.entries(c.headers ?? {})) {
+    const key = `headers[${JSON.stringify(name)}]`;
+    if (!TOKEN.test(name)) return { key, why: 'is not a valid header name (RFC 9110 §5.1)' };
+    if (!PLAIN_HEADER.test(value)) {
+      return {
+        key,
+        why: "may hold only visible ASCII, spaces and tabs (a message's text goes in through a placeholder)",
+      };
+    }
+  }
   const regexes: Array<[string, string | undefined]> = [
     ['success.pattern', c.success?.pattern],
     ['transient.pattern', c.transient?.pattern],

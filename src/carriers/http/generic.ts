@@ -19,7 +19,8 @@ import {
 } from './answer.js';
 import { type HttpAnswer, makeHttpAdapter } from './client.js';
 import type { HttpCarrierConfig } from './config.js';
-import { bodyContext, defaultContentType, expandTemplate } from './template.js';
+import { configSecrets } from './config-secrets.js';
+import { bodyContext, defaultContentType, expandHeader, expandTemplate } from './template.js';
 
 export type { HttpCarrierConfig } from './config.js';
 
@@ -91,9 +92,10 @@ export function makeHttpGenericCarrier(
     timeoutMs: cfg.timeoutMs,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     connections: cfg.connections,
+    secrets: configSecrets(cfg),
     build(msg) {
       const headers: Record<string, string> = {};
-      for (const [k, v] of headerTemplates) headers[k] = expandTemplate(v, msg, 'header');
+      for (const [k, v] of headerTemplates) headers[k] = expandHeader(v, msg, cfg.headerEncoding);
       if (contentType && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
         headers['content-type'] = contentType;
       }

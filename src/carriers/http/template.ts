@@ -1,7 +1,7 @@
 /**
  * Acrobits-style `%placeholder%` templates for carrier requests. Each value is encoded for where it
- * lands, so a message reading `a&b=c "quoted" 😀` cannot break out of a URL, form or JSON string.
- * Expansion is one pass: a body containing `%to%` stays literal text.
+ * lands, so a message reading `a&b=c "quoted" 😀` cannot break out of a URL, form or JSON string, nor
+ * out of a header value. Expansion is one pass: a body containing `%to%` stays literal text.
  */
 import type { OutboundSms } from '../../app/ports.js';
 
@@ -28,6 +28,36 @@ export function templateValues(msg: OutboundSms): Record<(typeof PLACEHOLDERS)[n
 // encodeURIComponent throws on a lone surrogate; the text came from a phone and may hold one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** How placeholder values are written in a header (the carrier's `headerEncoding`). */
+export type HeaderEncoding = 'percent' | 'rfc8187';
+
+/**
+ * UTF-8 percent-encoding keeping only RFC 3986's unreserved characters (ALPHA DIGIT `-._~`): what
+ * `encodeURIComponent` does, plus `!'()*`, which RFC 8187's attr-char does not allow either.
+ */
+export function percentEncode(value: string): string {
+  return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD')).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** What every recipient reads alike in a header value: visible ASCII, space, tab (RFC 9110 §5.5). */
+const PLAIN_HEADER = /^[\t\x20-\x7e]*$/;
+
+/**
+ * A header template expanded for one message. `percent`: each placeholder's value is percent-encoded
+ * (UTF-8, RFC 3986), always, so the receiver decodes it once whatever the text: a CR or LF cannot
+ * start another header (RFC 9110 §5.5) and a character outside Latin-1, which undici refuses, cannot
+ * make the request fail. `rfc8187`: values go in as they are and a header value that then holds
+ * anything but visible ASCII is sent whole as `UTF-8''<percent-encoded>` (RFC 8187 §3.2.1).
+ */
+export function expandHeader(template: string, msg: OutboundSms, encoding: HeaderEncoding): string {
+  if (encoding === 'percent') return expandTemplate(template, msg, 'header');
+  const value = expandTemplate(template, msg, 'raw');
+  return PLAIN_HEADER.test(value) ? value : `UTF-8''${percentEncode(value)}`;
+}
+
 /** Escape one value for its context. */
 export function escapeValue(value: string, ctx: TemplateContext): string {
   switch (ctx) {
@@ -38,8 +68,7 @@ export function escapeValue(value: string, ctx: TemplateContext): string {
       // JSON.stringify escapes quotes, backslashes and controls; drop the quotes it adds.
       return JSON.stringify(value).slice(1, -1);
     case 'header':
-      // A CR or LF in a header value would let a message inject headers (RFC 9110 §5.5).
-      return value.replace(/[\r\n\0]/g, '');
+      return percentEncode(value);
     case 'raw':
       return value;
   }

@@ -47,6 +47,7 @@ export function makeTelnyxCarrier(cfg: TelnyxConfig, opts: { dispatcher?: Dispat
   return makeHttpAdapter({
     name: cfg.name,
     timeoutMs: cfg.timeoutMs,
+    secrets: [cfg.apiKey],
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     build(msg) {
       const body: Record<string, string> = { from: msg.from, to: msg.to, text: msg.body };

@@ -34,6 +34,7 @@ export function makeTwilioCarrier(cfg: TwilioConfig, opts: { dispatcher?: Dispat
   return makeHttpAdapter({
     name: cfg.name,
     timeoutMs: cfg.timeoutMs,
+    secrets: [cfg.authToken, auth.slice('Basic '.length)],
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     build(msg) {
       const form = new URLSearchParams({ To: msg.to, Body: msg.body });

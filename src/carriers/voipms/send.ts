@@ -46,6 +46,7 @@ export function makeVoipmsCarrier(cfg: VoipmsConfig, opts: { dispatcher?: Dispat
   return makeHttpAdapter({
     name: cfg.name,
     timeoutMs: cfg.timeoutMs,
+    secrets: [cfg.apiPassword],
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     build(msg) {
       const q = new URLSearchParams({

@@ -46,6 +46,7 @@ export function makeVonageCarrier(cfg: VonageConfig, opts: { dispatcher?: Dispat
   return makeHttpAdapter({
     name: cfg.name,
     timeoutMs: cfg.timeoutMs,
+    secrets: [cfg.apiKey, cfg.apiSecret],
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     build(msg) {
       const form = new URLSearchParams({
