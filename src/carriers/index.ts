@@ -10,6 +10,7 @@ import { makeHttpGenericCarrier } from './http/generic.js';
 import { withLimits } from './limits.js';
 import { type LogCarrierSink, makeLogCarrier } from './log/send.js';
 import { makeSmppAdapter } from './smpp/adapter.js';
+import type { LinkLog } from './smpp/link.js';
 import { makeTelnyxCarrier } from './telnyx/send.js';
 import { makeTwilioCarrier } from './twilio/send.js';
 import { makeVoipmsCarrier } from './voipms/send.js';
@@ -17,7 +18,8 @@ import { makeVonageCarrier } from './vonage/send.js';
 
 /** What factories may need besides their own slice. */
 export interface CarrierContext {
-  log: LogCarrierSink;
+  /** The log carrier's output, and where a carrier with a lasting link (SMPP) reports its state. */
+  log: LogCarrierSink & LinkLog;
 }
 
 type Factories = {
@@ -30,7 +32,7 @@ const FACTORIES: Factories = {
   telnyx: (c) => makeTelnyxCarrier(c),
   vonage: (c) => makeVonageCarrier(c),
   voipms: (c) => makeVoipmsCarrier(c),
-  smpp: (c) => makeSmppAdapter(c),
+  smpp: (c, ctx) => makeSmppAdapter(c, ctx.log),
   log: (c, ctx) => makeLogCarrier(c, ctx.log),
 };
 

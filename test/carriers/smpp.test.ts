@@ -54,22 +54,6 @@ describe('binding', () => {
     assert.equal(smsc.binds, binds + 1);
     assert.deepEqual(await a.send(sms('hi'), never), { ok: true, carrierRefs: [smsc.submits[0]!.messageId] });
   });
-
-  test('a wrong password makes start reject, and sends report the link down', async () => {
-    const a = makeSmppAdapter(
-      withDefaults(SmppKeys, {
-        name: 'x',
-        host: '127.0.0.1',
-        port: smsc.port,
-        systemId: 'textbridge',
-        password: 'nope',
-      }),
-    );
-    open.push(a);
-    await assert.rejects(a.start!(events().carrierEvents), /ESME_RBINDFAIL \(0x0000000D\)/);
-    const out = await a.send(sms('hi'), never);
-    assert.deepEqual(out, { ok: false, retryable: true, reason: 'SMPP link down' });
-  });
 });
 
 describe('submit_sm', () => {

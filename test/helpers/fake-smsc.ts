@@ -47,6 +47,8 @@ export interface FakeSmscOptions {
   idQuirk?: 'hex-then-decimal';
   /** Wait before sending again a deliver_sm answered with an error; default 200 ms. */
   redeliverMs?: number;
+  /** Listen on this port (a restarted SMSC); default: a free one. */
+  port?: number;
 }
 
 /** One deliver_sm_resp as the SMSC received it. */
@@ -79,6 +81,10 @@ export interface FakeSmsc {
   enquireLinks: number;
   /** While true, enquire_link goes unanswered: a hung SMSC whose TCP connection stays up. */
   ignoreEnquireLink: boolean;
+  /** While set, every bind is answered with this command_status (e.g. ESME_RINVPASWD, 0x0E). */
+  refuseBind: number | undefined;
+  /** bind_transceiver PDUs received so far, refused ones included. */
+  bindAttempts: number;
   /** Largest number of submit_sm seen awaiting our answer at once on one session (bind). */
   maxOutstanding: number;
   /** Every deliver_sm_resp received, in order. */
@@ -152,6 +158,8 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
     }),
     enquireLinks: 0,
     ignoreEnquireLink: false,
+    refuseBind: undefined,
+    bindAttempts: 0,
     maxOutstanding: 0,
     deliverAnswers: [],
     deliverSent: 0,
@@ -212,10 +220,11 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
       for (const d of pending.values()) d.onSession.delete(session);
     });
     session.on('bind_transceiver', (pdu) => {
-      const ok = pdu['system_id'] === systemId && pdu['password'] === password;
-      session.send(
-        pdu.response({ command_status: ok ? 0 : smpp.errors['ESME_RBINDFAIL'], system_id: 'fake' }),
-      );
+      fake.bindAttempts++;
+      const wrong = pdu['system_id'] !== systemId || pdu['password'] !== password;
+      const status = fake.refuseBind ?? (wrong ? smpp.errors['ESME_RBINDFAIL'] : 0);
+      const ok = status === 0;
+      session.send(pdu.response({ command_status: status, system_id: 'fake' }));
       if (!ok) return;
       fake.binds++;
       bound.add(session);
@@ -266,7 +275,7 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', () => resolve()));
   fake.port = (server.address() as AddressInfo).port;
   return fake;
 }

@@ -2,17 +2,20 @@
  * SMPP 3.4 carrier: one bind_transceiver, a window of submit_sm, enquire_link keep-alive, reconnect with
  * backoff, delivery receipts and MO messages from deliver_sm.
  *
- * start(): resolves once bound, or after the first connection fails at the transport level (the link
- * keeps retrying in the background and sends answer 'SMPP link down' meanwhile: an SMSC outage must not
- * stop the server booting). It rejects when the SMSC refuses our credentials on the first bind: that is
- * a configuration error, and retrying would only get the account locked. A refusal on a later rebind is
- * retried with backoff (the SMSC may be restarting).
+ * start(): resolves once bound, or after the first attempt fails, whether the SMSC cannot be reached or
+ * refuses the bind; it never rejects. The link keeps retrying in the background and sends answer 'SMPP
+ * link down' meanwhile (their messages wait in the outbox): neither an SMSC outage nor a wrong password
+ * in one carrier's entry may keep the server, with on-net messaging and Fetch, from starting. A refusal
+ * of our credentials is retried on a longer backoff (`reconnect.refusedMinMs`…`refusedMaxMs`), so the
+ * account is not locked meanwhile; the link reports `down` until a bind succeeds. The link's state
+ * changes are logged (`link.ts`): one line when it goes down, one when it is back.
  */
 import smpp from 'smpp';
 import type { CarrierAdapter, CarrierEvents, LinkState, OutboundSms, SendOutcome } from '../../app/ports.js';
 import { concatUdh, countSegments, encodeGsm7, encodeUcs2, splitText } from '../../domain/segments.js';
 import type { ResolvedSmppConfig, SmppCarrierConfig } from './config.js';
 import { reportDeliverSm } from './deliver.js';
+import { type LinkLog, LinkReporter, reconnectDelay } from './link.js';
 import { type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
 import { isCredentialRefusal, statusLabel } from './status.js';
 import { PendingSubmit, retry, type Submitted } from './submit.js';
@@ -20,9 +23,9 @@ import { SubmitWindow } from './window.js';
 
 export type { SmppCarrierConfig } from './config.js';
 
-/** Build the SMPP carrier from its config slice. */
-export function makeSmppAdapter(config: SmppCarrierConfig): CarrierAdapter {
-  return new SmppCarrier(config);
+/** Build the SMPP carrier from its config slice; `log` gets the link's state changes. */
+export function makeSmppAdapter(config: SmppCarrierConfig, log?: LinkLog): CarrierAdapter {
+  return new SmppCarrier(config, log);
 }
 
 class SmppCarrier implements CarrierAdapter {
@@ -32,8 +35,11 @@ class SmppCarrier implements CarrierAdapter {
   #session: smpp.Session | undefined;
   #bound = false;
   #closing = false;
-  #refused = false;
+  /** The last bind attempt was refused (its status), until a bind succeeds. */
+  #refused: number | undefined;
+  #everBound = false;
   #attempt = 0;
+  readonly #report: LinkReporter;
   #ref = Math.floor(Math.random() * 256);
   #reconnectTimer: NodeJS.Timeout | undefined;
   #enquireTimer: NodeJS.Timeout | undefined;
@@ -46,18 +52,22 @@ class SmppCarrier implements CarrierAdapter {
 
   link(): LinkState {
     if (this.#bound) return 'up';
-    return this.#closing || this.#refused ? 'down' : 'connecting';
+    return this.#closing || this.#refused !== undefined ? 'down' : 'connecting';
   }
 
-  constructor(private readonly cfg: ResolvedSmppConfig) {
+  constructor(
+    private readonly cfg: ResolvedSmppConfig,
+    log: LinkLog | undefined,
+  ) {
     this.name = cfg.name;
+    this.#report = new LinkReporter(log, cfg);
     this.maxInFlight = cfg.window;
     this.#window = new SubmitWindow(cfg.window);
   }
 
   start(events: CarrierEvents): Promise<void> {
     this.#events = events;
-    return new Promise((resolve, reject) => this.#connect({ resolve, reject }));
+    return new Promise((resolve) => this.#connect(resolve));
   }
 
   async send(msg: OutboundSms, signal: AbortSignal): Promise<SendOutcome> {
@@ -177,32 +187,40 @@ class SmppCarrier implements CarrierAdapter {
     });
   }
 
-  #connect(first?: { resolve: () => void; reject: (e: Error) => void }): void {
+  #connect(first?: () => void): void {
     const c = this.cfg;
     const session = smpp.connect({ host: c.host, port: c.port });
     this.#session = session;
+    // Why this session ended, for the link-down line: the first socket error, a refused bind, …
+    let cause: string | undefined;
     const tap = tapPduBodies(session.socket);
     // We coalesce our own writes (#corkTurn). Nagle would hold a submit back until the SMSC ACKs the one
     // before, and the ACK rides on its response: the window test (20 ms answers, window 2) never saw
     // more than one submit outstanding without this.
     session.socket.setNoDelay(true);
-    session.on('error', () => {}); // a 'close' always follows; the reconnect loop handles it
+    // A 'close' always follows an error; the reconnect loop handles it.
+    session.on('error', (e: NodeJS.ErrnoException) => {
+      cause ??= e.message || e.code || 'socket error';
+    });
     session.on('connect', () => {
       const bind = { system_id: c.systemId, password: c.password, system_type: c.systemType };
       session.bind_transceiver({ ...bind, interface_version: 0x34 }, (pdu) => {
-        if (pdu.command_status === 0) return this.#onBound(session, first);
-        if (first && isCredentialRefusal(pdu.command_status)) {
-          this.#refused = true;
-          first.reject(
-            new Error(`SMPP bind refused by ${c.host}:${c.port}: ${statusLabel(pdu.command_status)}`),
-          );
+        if (pdu.command_status === 0) {
+          return this.#onBound(session, first, () => {
+            cause ??= 'enquire_link unanswered';
+          });
         }
+        this.#refused = pdu.command_status;
+        cause = `bind refused: ${statusLabel(pdu.command_status)}`;
         session.destroy();
       });
     });
-    session.on('close', () => this.#onClose(session, first));
+    session.on('close', () => this.#onClose(session, cause, first));
     session.on('enquire_link', (pdu) => session.send(pdu.response()));
-    session.on('unbind', (pdu) => session.send(pdu.response(), () => session.close()));
+    session.on('unbind', (pdu) => {
+      cause ??= 'unbind from the SMSC';
+      session.send(pdu.response(), () => session.close());
+    });
     // §4.6.2: answer every deliver_sm, but only once what it carries is durable. A store failure is
     // answered ESME_RSYSERR, so the SMSC keeps the message and tries again later.
     session.on('deliver_sm', (pdu) => {
@@ -220,13 +238,19 @@ class SmppCarrier implements CarrierAdapter {
     });
   }
 
-  #onBound(session: smpp.Session, first?: { resolve: () => void }): void {
+  #onBound(session: smpp.Session, first: (() => void) | undefined, silent: () => void): void {
     this.#bound = true;
+    this.#refused = undefined;
     this.#attempt = 0;
+    this.#report.up(!this.#everBound);
+    this.#everBound = true;
     let outstanding = false;
     // §4.11: keep the link alive; an enquire_link unanswered for a whole period means a dead link.
     this.#enquireTimer = setInterval(() => {
-      if (outstanding) return session.destroy();
+      if (outstanding) {
+        silent();
+        return session.destroy();
+      }
       outstanding = true;
       session.enquire_link({}, () => {
         outstanding = false;
@@ -234,21 +258,23 @@ class SmppCarrier implements CarrierAdapter {
     }, this.cfg.enquireLinkMs);
     this.#enquireTimer.unref();
     for (const wake of this.#boundWaiters) wake();
-    first?.resolve();
+    first?.();
   }
 
-  #onClose(session: smpp.Session, first?: { resolve: () => void }): void {
+  #onClose(session: smpp.Session, cause: string | undefined, first?: () => void): void {
     if (session !== this.#session) return;
+    const wasBound = this.#bound;
     this.#bound = false;
     clearInterval(this.#enquireTimer);
     for (const p of [...this.#inflight])
       p.finish({ ok: false, outcome: retry('SMPP link lost before submit_sm_resp') });
-    first?.resolve(); // no-op after a resolve or reject; else: first attempt failed, keep trying
-    if (this.#closing || this.#refused) return;
-    // Exponential backoff with jitter (half to full delay), so many clients do not rebind in step.
-    const { minMs, maxMs } = this.cfg.reconnect;
-    const delay = Math.min(maxMs, minMs * 2 ** this.#attempt++);
-    this.#reconnectTimer = setTimeout(() => this.#connect(), delay / 2 + (Math.random() * delay) / 2);
+    first?.(); // no-op after a resolve; else: the first attempt failed, the link keeps trying
+    if (this.#closing) return;
+    const refused = this.#refused !== undefined && isCredentialRefusal(this.#refused);
+    const delay = reconnectDelay(this.cfg.reconnect, this.#attempt++, refused);
+    const why = cause ?? (wasBound ? 'connection closed' : 'connection closed before the bind was answered');
+    this.#report.down(why, delay);
+    this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
     this.#reconnectTimer.unref();
   }
 }

@@ -42,8 +42,17 @@ export const SmppKeys = carrierKeys('smpp', 'an smpp carrier', {
     {
       minMs: ms(1_000, 'First wait before binding again after the link drops (ms).'),
       maxMs: ms(60_000, 'Longest wait between bind attempts (ms; the wait doubles up to it).'),
+      refusedMinMs: ms(
+        60_000,
+        'First wait after the SMSC refused our credentials (ms): each refused bind is a failed login there.',
+      ),
+      refusedMaxMs: ms(300_000, 'Longest wait between bind attempts while the SMSC refuses them (ms).'),
     },
-    { additionalProperties: false, noun: 'reconnect', default: { minMs: 1_000, maxMs: 60_000 } },
+    {
+      additionalProperties: false,
+      noun: 'reconnect',
+      default: { minMs: 1_000, maxMs: 60_000, refusedMinMs: 60_000, refusedMaxMs: 300_000 },
+    },
   ),
   dataCoding: Type.Object(
     {
@@ -95,6 +104,9 @@ export type ResolvedSmppConfig = Readonly<SmppCarrierConfig>;
 export function checkSmpp(c: SmppCarrierConfig): KeyProblem {
   if (c.reconnect.minMs > c.reconnect.maxMs) {
     return { key: 'reconnect.minMs', why: 'must not exceed reconnect.maxMs' };
+  }
+  if (c.reconnect.refusedMinMs > c.reconnect.refusedMaxMs) {
+    return { key: 'reconnect.refusedMinMs', why: 'must not exceed reconnect.refusedMaxMs' };
   }
   return undefined;
 }

@@ -17,21 +17,19 @@ import { Sweeper } from '../engine/sweeper.js';
 import { listNumbers, type Q } from '../sql/accounts.js';
 import {
   type CarrierRefRow,
-  failByReceipt,
   findUsername,
   insertCarrierRefs,
-  markDeliveredIfComplete,
   markFailedBeforeSend,
   markRetrying,
   markSent,
   refundCharge,
   requeueFailed,
   selectQueued,
-  setPartStatus,
 } from '../sql/delivery.js';
 import { insertKeyedMessage } from '../sql/inbox.js';
 import { insertJobs, insertMessage } from '../sql/messages.js';
 import { deleteJobs, deleteJobsOf, insertJob, rescheduleJob } from '../sql/outbox.js';
+import { failByReceipt, markDeliveredIfComplete, setPartStatus, submissionsOf } from '../sql/receipts.js';
 
 type Outcome =
   | { kind: 'sent'; messageId: number; jobId: number; carrier: string; refs: readonly string[] }
@@ -83,7 +81,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
         list.push({ id: o.messageId, ref: o.refs[0] ?? '' });
         sent.set(o.carrier, list);
       }
-      for (const part of chunks(refs, 200)) await insertCarrierRefs(trx, part);
+      for (const part of chunks(refs, 200)) await insertCarrierRefs(trx, part, now);
       for (const [carrier, list] of sent) {
         for (const part of chunks(list, 400)) await markSent(trx, carrier, part, now);
       }
@@ -100,21 +98,35 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
     return undefined;
   });
 
+  // A carrier that reused an id: the receipt went to the newest submission; say which, and which not.
+  const logAmbiguous = async (q: Q, carrier: string, ref: string, chosen: number): Promise<void> => {
+    const ids = await submissionsOf(q, carrier, ref);
+    if (ids.length < 2) return;
+    log?.warn(
+      { carrier, carrierRef: ref, smsIds: ids.map(String), chosen: String(chosen) },
+      'receipt id shared by several messages of this carrier; applied to the most recent submission',
+    );
+  };
+
   type Applied = { matched: boolean; notified: boolean };
   const receipts = new Batcher<{ r: DeliveryReceipt; notices: ReceiptNotices }, Applied>((items) =>
     k.transaction().execute(async (trx) => {
       const now = clock.now();
       const results: Applied[] = [];
       for (const { r, notices } of items) {
-        let messageId = await setPartStatus(trx, r.carrier, r.carrierRef, r.status);
-        for (const ref of r.otherRefs ?? []) {
-          if (messageId !== undefined) break;
-          messageId = await setPartStatus(trx, r.carrier, ref, r.status);
+        let ref = r.carrierRef;
+        let hit = await setPartStatus(trx, r.carrier, ref, r.status);
+        for (const other of r.otherRefs ?? []) {
+          if (hit !== undefined) break;
+          ref = other;
+          hit = await setPartStatus(trx, r.carrier, ref, r.status);
         }
-        if (messageId === undefined) {
+        if (hit === undefined) {
           results.push({ matched: false, notified: false });
           continue;
         }
+        const messageId = hit.messageId;
+        if (hit.rows > 1) await logAmbiguous(trx, r.carrier, ref, messageId);
         let notified = false;
         if (r.status === 'failed') {
           const error = r.error ?? 'failed';

@@ -7,7 +7,6 @@
  * nothing.
  */
 import { sql } from 'kysely';
-import type { NotifiedMessage } from '../../app/dispositions.js';
 import type { Message } from '../../domain/message.js';
 import { prepareSized } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
@@ -46,27 +45,36 @@ export interface CarrierRefRow {
 }
 
 /**
- * insert into carrier_refs (carrier, ref, message_id, part) values … on conflict do nothing.
- * A carrier that reuses ids (or answers without one) must not roll back a whole batch.
+ * insert into carrier_refs (carrier, ref, sent_at, message_id, part) values … on conflict do nothing.
+ * A carrier that reuses an id gets a row per submission (receipts go to the newest, `setPartStatus`);
+ * the same row written twice must not roll back a whole batch.
  */
-export async function insertCarrierRefs(q: Q, rows: readonly CarrierRefRow[]): Promise<void> {
+export async function insertCarrierRefs(q: Q, rows: readonly CarrierRefRow[], now: number): Promise<void> {
   if (rows.length === 0) return;
-  await insertRefs.run(q, rows);
+  await insertRefs.run(q, { rows, now });
 }
 
 const insertRefs = prepareSized(
-  (q, rows: readonly CarrierRefRow[]) =>
+  (q, { rows, now }: { rows: readonly CarrierRefRow[]; now: number }) =>
     q
       .insertInto('carrier_refs')
-      .values(rows.map((r) => ({ carrier: r.carrier, ref: r.ref, message_id: r.messageId, part: r.part })))
-      .onConflict((oc) => oc.columns(['carrier', 'ref']).doNothing()),
+      .values(
+        rows.map((r) => ({
+          carrier: r.carrier,
+          ref: r.ref,
+          sent_at: now,
+          message_id: r.messageId,
+          part: r.part,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['carrier', 'ref', 'sent_at', 'message_id', 'part']).doNothing()),
   // Loops, not `flatMap` (V8's generic flatMap costs ~0.3-1 µs a row; store/sql/accept-sqlite.ts has the figures).
-  (rows) => {
+  ({ rows, now }) => {
     const values: unknown[] = [];
-    for (const r of rows) values.push(r.carrier, r.ref, r.messageId, r.part);
+    for (const r of rows) values.push(r.carrier, r.ref, now, r.messageId, r.part);
     return values;
   },
-  (rows) => rows.length,
+  ({ rows }) => rows.length,
 );
 
 /**
@@ -184,116 +192,6 @@ export async function findUsername(q: Q, accountId: number): Promise<string | un
   const r = await q.selectFrom('accounts').select('username').where('id', '=', accountId).executeTakeFirst();
   return r?.username;
 }
-
-// The receipt statements run once or more per delivery receipt, thousands a second: each is compiled
-// once and checked against Kysely's own bindings on first use (`prepareSized`, one size), not rebuilt
-// per receipt (rebuilding them was ~40 % of a receipt's CPU, docs/benchmarks.md).
-const ONE = () => 1;
-
-/**
- * update carrier_refs set status = :status where carrier = :carrier and ref = :ref returning message_id
- * (a receipt for one part).
- */
-export async function setPartStatus(
-  q: Q,
-  carrier: string,
-  ref: string,
-  status: 'delivered' | 'failed',
-): Promise<number | undefined> {
-  const row = (await setPartStatusStmt.run(q, { carrier, ref, status })).rows[0];
-  return row && Number(row.message_id);
-}
-
-const setPartStatusStmt = prepareSized(
-  (q, a: { carrier: string; ref: string; status: 'delivered' | 'failed' }) =>
-    q
-      .updateTable('carrier_refs')
-      .set({ status: a.status })
-      .where('carrier', '=', a.carrier)
-      .where('ref', '=', a.ref)
-      .returning('message_id'),
-  (a) => [a.status, a.carrier, a.ref],
-  ONE,
-);
-
-/**
- * update messages set status = 'delivered', last_error = null, updated_at = :now
- * where id = :id and status in ('sending', 'sent') and not exists (select … from carrier_refs
- * where message_id = messages.id and carrier = :carrier and (status is null or status <> 'delivered'))
- * returning id, sender_account_id, from_addr, to_addr, disposition_notification
- * — a delivered receipt for the last part still out ends the message; one statement, not a count and
- * an update. The row, only when this receipt ended it, is what its positive-delivery notice is built from.
- */
-export async function markDeliveredIfComplete(
-  q: Q,
-  id: number,
-  carrier: string,
-  now: number,
-): Promise<NotifiedMessage | undefined> {
-  const row = (await markDeliveredStmt.run(q, { id, carrier, now })).rows[0];
-  return (
-    row && {
-      id: Number(row.id),
-      senderAccountId: row.sender_account_id === null ? null : Number(row.sender_account_id),
-      from: row.from_addr,
-      to: row.to_addr,
-      dispositionNotification: row.disposition_notification,
-    }
-  );
-}
-
-const markDeliveredStmt = prepareSized(
-  (q, a: { id: number; carrier: string; now: number }) =>
-    q
-      .updateTable('messages')
-      .set({ status: 'delivered', last_error: null, updated_at: a.now })
-      .where('id', '=', a.id)
-      .where('status', 'in', ['sending', 'sent'])
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('carrier_refs')
-              .select('carrier_refs.part')
-              .whereRef('carrier_refs.message_id', '=', 'messages.id')
-              .where('carrier_refs.carrier', '=', a.carrier)
-              .where((w) =>
-                w.or([w('carrier_refs.status', 'is', null), w('carrier_refs.status', '<>', 'delivered')]),
-              ),
-          ),
-        ),
-      )
-      .returning(['id', 'sender_account_id', 'from_addr', 'to_addr', 'disposition_notification']),
-  (a) => ['delivered', null, a.now, a.id, 'sending', 'sent', a.carrier, 'delivered'],
-  ONE,
-);
-
-/**
- * update messages set status = 'failed', last_error = :error, updated_at = :now
- * where id = :id and status in ('sending', 'sent') returning … — a failed receipt's final word (the
- * bounce notice needs the message; a delivered one is `markDeliveredIfComplete`).
- */
-export async function failByReceipt(
-  q: Q,
-  id: number,
-  error: string,
-  now: number,
-): Promise<Message | undefined> {
-  const row = (await failByReceiptStmt.run(q, { id, error, now })).rows[0];
-  return row && toMessage(row);
-}
-
-const failByReceiptStmt = prepareSized(
-  (q, a: { id: number; error: string; now: number }) =>
-    q
-      .updateTable('messages')
-      .set({ status: 'failed', last_error: a.error, updated_at: a.now })
-      .where('id', '=', a.id)
-      .where('status', 'in', ['sending', 'sent'])
-      .returning(messageColumns),
-  (a) => ['failed', a.error, a.now, a.id, 'sending', 'sent'],
-  ONE,
-);
 
 /**
  * update messages set status = 'queued', last_error = null, updated_at = :now where id = :id

@@ -63,6 +63,8 @@ export interface JobsTable {
 export interface CarrierRefsTable {
   carrier: string;
   ref: string;
+  /** When the carrier accepted this submission (epoch ms; 0 for rows stored before it was kept). */
+  sent_at: Generated<number>;
   message_id: number;
   /** 1-based part number of a split message. */
   part: number;
