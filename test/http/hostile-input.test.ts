@@ -83,6 +83,16 @@ test('thousands of hostile requests over every endpoint get no 5xx, always a mes
   let peakRss = rssMb(pid);
   t.diagnostic(`server RSS at start ${Math.round(peakRss)} MB`);
   const sampler = setInterval(() => {
+    // A client's mistake is never logged as the server's error (nor with a stack).
+    const errors = readFileSync(child.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => /^\{"level":(50|60)/.test(l));
+    assert.deepEqual(
+      errors.slice(0, 5),
+      [],
+      `seed ${seed}: ${errors.length} error lines in ${child.logFile}`,
+    );
+
     peakRss = Math.max(peakRss, rssMb(pid));
   }, 100);
   try {
