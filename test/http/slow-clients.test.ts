@@ -9,13 +9,19 @@ import { startTestService, type TestService } from '../helpers/service.js';
 
 const HEADERS_MS = 500;
 const REQUEST_MS = 2000;
+const KEEP_ALIVE_MS = 300;
 let svc: TestService;
 let port: number;
 
 before(async () => {
   svc = await startTestService({
     push: { enabled: false },
-    server: { headersTimeoutMs: HEADERS_MS, requestTimeoutMs: REQUEST_MS, maxConnections: 3 },
+    server: {
+      headersTimeoutMs: HEADERS_MS,
+      requestTimeoutMs: REQUEST_MS,
+      keepAliveTimeoutMs: KEEP_ALIVE_MS,
+      maxConnections: 3,
+    },
   });
   port = Number(new URL(svc.url).port);
 });
@@ -122,4 +128,13 @@ test('a connection over the limit is closed unanswered while the connections wit
   } finally {
     for (const s of held) s.destroy();
   }
+});
+
+test('a keep-alive connection left idle after its answer is closed once the idle time passes', async () => {
+  // The first request is answered; then the client says nothing more.
+  const r = await slowClient('GET /livez HTTP/1.1\r\nHost: x\r\n\r\n', '', 60_000, 10_000);
+  assert.equal(r.stillOpen, false, 'the idle connection was kept open');
+  assert.match(r.text, /^HTTP\/1\.1 200 /);
+  assert.ok(r.ms >= KEEP_ALIVE_MS - 50, `closed after ${r.ms} ms, before the idle time`);
+  assert.ok(r.ms < KEEP_ALIVE_MS + 2000, `closed only after ${r.ms} ms`);
 });
