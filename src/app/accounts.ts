@@ -57,7 +57,9 @@ export const toView = (a: Account): AccountView => ({
   credit: a.creditMicros === null ? null : fromMicros(a.creditMicros),
 });
 
-const USERNAME = /^[^\s:/?#]{1,128}$/;
+/** Longest username an account may have. */
+export const MAX_USERNAME_CHARS = 128;
+const USERNAME = new RegExp(`^[^\\s:/?#]{1,${MAX_USERNAME_CHARS}}$`);
 
 /** Spaces around a password are trimmed when it is stored, as when it is checked (app/passwords.ts). */
 function checkPassword(pw: string): void {

@@ -13,13 +13,17 @@
  * takes as long as for a known one.
  */
 import { hash, randomBytes } from 'node:crypto';
+import { Lru } from '../domain/lru.js';
 import { throttled, unauthorized } from '../errors.js';
+import { MAX_USERNAME_CHARS } from './accounts.js';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.js';
 import type { Account, AccountLookup, Clock } from './ports.js';
 import { Slots } from './slots.js';
 import { FailureThrottle, type SharedFailures } from './throttle.js';
 
 const NEVER = new AbortController().signal;
+/** Longest client address kept as it is in a throttle key (an IPv6 address with a zone fits). */
+const MAX_ADDRESS_KEY_CHARS = 64;
 
 export interface AuthOptions {
   cacheTtlMs: number;
@@ -54,8 +58,9 @@ export function makeAuthenticate(
   const secret = randomBytes(32).toString('hex');
   const cacheKey = (username: string, password: string) =>
     hash('sha256', `${secret}\0${username}\0${password}\0${secret}`, 'base64');
-  const cache = new Map<string, { accountId: number; passwordHash: string; expires: number }>();
-  const maxEntries = opts.maxCacheEntries ?? 50_000;
+  const cache = new Lru<string, { accountId: number; passwordHash: string; expires: number }>(
+    opts.maxCacheEntries ?? 50_000,
+  );
   const now = () => clock.now();
   const perAccount = new FailureThrottle(opts.maxFailures, opts.failureWindowMs, now);
   const perAddress = new FailureThrottle(opts.maxFailuresPerAddress, opts.failureWindowMs, now);
@@ -86,9 +91,19 @@ export function makeAuthenticate(
 
   return async ({ username, password, ip }) => {
     if (!username || !password) throw unauthorized('Missing username or password');
-    const userKey = `u:${username}`;
-    const ipKey = `ip:${ip}`;
-    if (perAccount.isBlocked(userKey) || perAddress.isBlocked(ipKey)) throw throttled();
+    // Throttle keys are remembered (here and in the shared table) for a window: keep each short,
+    // whatever the client sent. A username longer than any account's is counted against the address
+    // only and never looked up (it cannot exist); an address is shortened to a hash when it is not one
+    // (behind `trustProxy` it is the client's own X-Forwarded-For text).
+    const tooLong = username.length > MAX_USERNAME_CHARS;
+    const userKey = tooLong ? undefined : `u:${username}`;
+    const ipKey = ip.length <= MAX_ADDRESS_KEY_CHARS ? `ip:${ip}` : `ip#${hash('sha256', ip, 'base64')}`;
+    if ((userKey && perAccount.isBlocked(userKey)) || perAddress.isBlocked(ipKey)) throw throttled();
+    if (userKey === undefined) {
+      perAddress.fail(ipKey);
+      if (shared) perAddress.observe(ipKey, await shared.record(ipKey, now(), opts.failureWindowMs));
+      throw unauthorized();
+    }
 
     const account = await accounts.byUsername(username);
     const key = cacheKey(username, password);
@@ -127,7 +142,6 @@ export function makeAuthenticate(
     perAccount.reset(userKey);
     if (shared) await shared.clear(userKey);
     if (opts.cacheTtlMs > 0) {
-      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(key, {
         accountId: account.id,
         passwordHash: account.passwordHash,

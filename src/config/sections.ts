@@ -32,6 +32,31 @@ export const Server = section('server', 'The HTTP listener.', {
     description:
       'Take the client address from `X-Forwarded-For` (behind a load balancer); the address is used for login throttling.',
   }),
+  headersTimeoutMs: ms(
+    100,
+    600_000,
+    20_000,
+    'Longest a client may take to send the request line and headers; then 408 with a `message` and the connection is closed.',
+  ),
+  requestTimeoutMs: ms(
+    100,
+    3_600_000,
+    30_000,
+    'Longest a client may take to send a whole request (headers and body); then 408 with a `message`. At least `headersTimeoutMs`.',
+  ),
+  keepAliveTimeoutMs: ms(
+    100,
+    600_000,
+    5_000,
+    "How long an idle keep-alive connection stays open between requests. Behind a load balancer that reuses connections, set it above the balancer's idle timeout (e.g. 65000 for a 60 s one).",
+  ),
+  maxConnections: Type.Integer({
+    minimum: 1,
+    maximum: 1_000_000,
+    default: 10_000,
+    description:
+      "Most open client connections; a connection over it is closed at once, unread. Each takes a file descriptor: keep it below the process's open-files limit (`ulimit -n`) minus what the store and carriers use.",
+  }),
 });
 
 export const Limits = section('limits', 'Sizes and rates the service enforces.', {

@@ -11,6 +11,7 @@
  * 555 numbers and fresh number ranges must still pass, and the carrier has the final word.
  */
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { Lru } from './lru.js';
 
 export type Address =
   /** An ordinary phone number, E.164 with `+`. */
@@ -46,23 +47,27 @@ const SIP_DOMAIN = /^[A-Za-z0-9.-]{1,253}(:\d{1,5})?$/;
  * Returns undefined for anything that is not an address (the caller answers 406 "Invalid recipient").
  */
 export function parseAddress(raw: string, region: string): Address | undefined {
-  // Parsing a number costs ~15 µs; conversations repeat recipients, so results are memoised.
+  // Parsing a number costs ~15 µs; conversations repeat recipients, so results are memoised, in an LRU
+  // of MEMO_SIZE entries. A text longer than any address is parsed (and refused) without being kept: a
+  // recipient is whatever a client sends, and 10,000 kept texts of a megabyte each would be 20 GB.
+  if (raw.length > MAX_ADDRESS_CHARS) return parseUncached(raw, region);
   const key = `${region}\u0000${raw}`;
   const hit = memo.get(key);
   if (hit !== undefined || memo.has(key)) return hit;
   const parsed = parseUncached(raw, region);
-  if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value!);
   memo.set(key, parsed && Object.freeze(parsed));
   return parsed;
 }
 
+/** Longest address text parsed (after trimming); longer is not an address. */
+const MAX_ADDRESS_CHARS = 300;
 const MEMO_SIZE = 10_000;
-const memo = new Map<string, Address | undefined>();
+const memo = new Lru<string, Address | undefined>(MEMO_SIZE);
 
 function parseUncached(raw: string, region: string): Address | undefined {
   // A form-decoded `+` arrives as a space: " 15551231234" means "+15551231234".
   let s = raw.replace(/^[ ]+(?=\d)/, '+').trim();
-  if (s.length === 0 || s.length > 300) return undefined;
+  if (s.length === 0 || s.length > MAX_ADDRESS_CHARS) return undefined;
   s = s.replace(/^tel:/i, '');
 
   if (/^sips?:/i.test(s) || s.includes('@')) return parseSip(s, region);

@@ -28,6 +28,14 @@ export interface ServerOptions {
   /** Largest message text in bytes; the request body limit is derived from it. */
   maxBodyBytes: number;
   trustProxy: boolean;
+  /** Longest wait for the request line and headers, ms (408 after it). */
+  headersTimeoutMs: number;
+  /** Longest wait for a whole request, headers and body, ms (408 after it). */
+  requestTimeoutMs: number;
+  /** Idle time allowed between two requests on one keep-alive connection, ms. */
+  keepAliveTimeoutMs: number;
+  /** Most open connections; one over it is closed unread. */
+  maxConnections: number;
 }
 
 export interface ServerDeps {
@@ -52,10 +60,44 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     bodyLimit,
     exposeHeadRoutes: false,
     routerOptions: { ignoreTrailingSlash: true },
-    http: { maxHeaderSize: options.maxUrlBytes },
+    http: {
+      maxHeaderSize: options.maxUrlBytes,
+      // Node checks both deadlines on a timer (every 30 s by default, so a 30 s deadline could hold
+      // a trickling client for a minute): check ten times per shortest deadline, at most once a second.
+      headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(
+        50,
+        Math.min(1000, Math.floor(Math.min(options.headersTimeoutMs, options.requestTimeoutMs) / 10)),
+      ),
+    },
+    // Fastify's default 0 turns Node's whole-request deadline off: a body trickled a byte a second
+    // would hold its connection for ever.
+    requestTimeout: options.requestTimeoutMs,
+    keepAliveTimeout: options.keepAliveTimeoutMs,
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) =>
       writeClientError(err, socket, options),
+    // A path Fastify's router refuses (a parameter over 100 characters, a broken %-escape) gets our
+    // answer, not Fastify's own JSON that echoes the whole path back.
+    frameworkErrors: (err, req, reply) => sendError(req, reply, err),
   });
+  // Over the limit Node closes a new connection before reading a byte of it: the cheapest answer to a
+  // flood (a 503 would have to accept and parse the request first).
+  app.server.maxConnections = options.maxConnections;
+  // Node answers an `Expect` it does not know with a bare 417 and closes a CONNECT without a word:
+  // both get a status and a message like every other refusal.
+  app.server.on('checkExpectation', (_req, res) => {
+    const body = jsonError('Unsupported Expect header');
+    res
+      .writeHead(417, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        connection: 'close',
+      })
+      .end(body);
+  });
+  app.server.on('connect', (_req, socket: Socket) =>
+    writeRaw(socket, 405, 'Method Not Allowed', jsonError('Method CONNECT is not allowed')),
+  );
 
   // Account XML templates set any Content-Type: take every body as bytes and sniff it ourselves.
   app.removeAllContentTypeParsers();
@@ -124,16 +166,23 @@ function writeClientError(err: NodeJS.ErrnoException, socket: Socket, options: S
     message = `Request is too large: URL and headers over ${Math.floor(options.maxUrlBytes / 1024)} KiB; send long messages by POST`;
   } else if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     status = 408;
-    message = 'Request timed out';
+    message = 'Request timed out: it did not arrive in time; check the connection and try again';
   }
-  const body = jsonError(message);
   const reason =
     status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-  if (socket.writable) {
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  } else {
+  // A response already under way cannot be followed by another on the same socket.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (inFlight?.headersSent) socket.destroy();
+  else writeRaw(socket, status, reason, jsonError(message));
+}
+
+/** One whole answer written straight to the socket, which is then closed. */
+function writeRaw(socket: Socket, status: number, reason: string, body: string): void {
+  if (!socket.writable) {
     socket.destroy();
+    return;
   }
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -99,6 +99,10 @@ export async function startService(
         maxUrlBytes: config.server.maxUrlBytes,
         maxBodyBytes: config.limits.maxBodyBytes,
         trustProxy: config.server.trustProxy,
+        headersTimeoutMs: config.server.headersTimeoutMs,
+        requestTimeoutMs: config.server.requestTimeoutMs,
+        keepAliveTimeoutMs: config.server.keepAliveTimeoutMs,
+        maxConnections: config.server.maxConnections,
       },
       logger,
       handlers: {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -90,4 +91,47 @@ test('the body wins over the query for every alias of the password', async () =>
     const w = await post(`/send_message?password=${encodeURIComponent(PW)}`, wrong, json);
     assert.equal(w.status, 401, `${alias}: ${w.text}`);
   }
+});
+
+/** Send `request` as raw bytes on a new connection; what came back before the server closed it. */
+function raw(request: string): Promise<{ status: number | undefined; message: unknown; text: string }> {
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(new URL(svc.url).port), '127.0.0.1', () => socket.write(request));
+    let text = '';
+    socket.on('data', (d) => {
+      text += d.toString('utf8');
+    });
+    socket.on('error', () => {});
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(text)?.[1]) || undefined;
+      let message: unknown;
+      try {
+        message = (JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as { message?: unknown }).message;
+      } catch {}
+      resolve({ status, message, text });
+    };
+    const timer = setTimeout(done, 2000);
+    socket.on('close', done);
+  });
+}
+
+test('a path the router refuses, an unknown Expect and a CONNECT each get a status and a message', async () => {
+  const longName = await raw(
+    `GET /inbound/${'a'.repeat(5000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+  );
+  assert.equal(longName.status, 414, longName.text.slice(0, 200));
+  assert.equal(longName.message, 'Request URL is too long');
+  assert.ok(longName.text.length < 1000, 'the answer echoes the path back');
+
+  const expect = await raw(
+    'POST /send_message HTTP/1.1\r\nHost: x\r\nExpect: bogus\r\nContent-Length: 2\r\n\r\n{}',
+  );
+  assert.equal(expect.status, 417, expect.text);
+  assert.match(String(expect.message), /Expect/);
+
+  const connect = await raw('CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n');
+  assert.equal(connect.status, 405, connect.text);
+  assert.match(String(connect.message), /CONNECT/);
 });
