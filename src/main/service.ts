@@ -43,6 +43,7 @@ export async function startService(
 ): Promise<Service> {
   logConfigWarnings(config, logger);
   const db = await openStore(config);
+  db.faults.logTo(logger);
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
   try {

@@ -16,6 +16,7 @@ export async function startWorker(
 ): Promise<{ delivery: DeliveryRuntime; close(): Promise<void> }> {
   logConfigWarnings(config, logger);
   const db = await openStore(config);
+  db.faults.logTo(logger);
   try {
     const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);
     const delivery = await startDelivery(config, db, logger, clock, {
