@@ -5,12 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { sql } from 'kysely';
 import { makeAuthenticate } from '../../src/app/authenticate.js';
 import { hashPassword } from '../../src/app/passwords.js';
 import type { SharedFailures } from '../../src/app/throttle.js';
 import { SmsError, storeUnavailable } from '../../src/errors.js';
 import { mapError } from '../../src/http/error-map.js';
+import { makeStoreProbe } from '../../src/store/adapters/health.js';
 import { classifyFault, StoreFaults } from '../../src/store/engine/faults.js';
+import { freshDb } from '../helpers/db.js';
 import { password } from '../helpers/secrets.js';
 
 const pgError = (code: string, message = 'boom') => Object.assign(new Error(message), { code });
@@ -98,4 +101,25 @@ test('a wrong password answers 401 even when its failure count cannot be stored'
   await assert.rejects(authenticate({ username: 'nobody', password: pw, ip: '192.0.2.1' }), {
     code: 'SMS_ERR_UNAUTHORIZED',
   });
+});
+
+test('a PostgreSQL connection the server ends answers as the store being unavailable, and readiness says why', async (t) => {
+  const db = await freshDb();
+  try {
+    if (db.dialect !== 'postgres')
+      return t.skip('PostgreSQL only (the SQLite side: store/disk-full.test.ts)');
+    await assert.rejects(sql`select pg_terminate_backend(pg_backend_pid())`.execute(db.kysely), {
+      code: 'SMS_ERR_STORE_UNAVAILABLE',
+    });
+    assert.equal(db.faults.current?.cause, 'database server shutting down');
+    await assert.rejects(
+      makeStoreProbe(db).ping(),
+      /store cannot write: (database server shutting down|connection lost)/,
+    );
+    await sql`update accounts set credit_micros = credit_micros where id = 0`.execute(db.kysely);
+    assert.equal(db.faults.current, undefined, 'a write that succeeds ends it');
+    await makeStoreProbe(db).ping();
+  } finally {
+    await db.close();
+  }
 });

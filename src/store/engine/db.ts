@@ -105,6 +105,11 @@ function openPostgres(url: string, max: number): Db {
   const pool = new pg.Pool({ connectionString: url, max });
   const where = maskedUrl(url);
   const faults = new StoreFaults(where);
+  // A connection the server ends (a restart, pg_terminate_backend) emits 'error' on its client, and on
+  // the pool while idle; without a listener Node throws it and the process dies (node-postgres docs,
+  // "Pool", events). The query that was running fails on its own; the pool drops the client.
+  pool.on('error', (e) => faults.translate(e));
+  pool.on('connect', (client) => client.on('error', (e) => faults.translate(e)));
   const dialect = new FaultPostgresDialect({ pool: withNamedStatements(pool) }, faults);
   const kysely = new Kysely<DB>({ dialect });
   const writeProbe = async () => {
