@@ -5,6 +5,7 @@ import type { Config } from '../config/index.js';
 import { maskUrl } from '../config/mask.js';
 import { unavailable } from '../errors.js';
 import { type Db, openDb, SQLITE_FILE } from '../store/engine/db.js';
+import { type LockLog, lockDataDir, type StoreLock } from '../store/engine/lock.js';
 import { migrate } from '../store/migrations/index.js';
 
 /**
@@ -36,4 +37,12 @@ export async function openStore(config: Config): Promise<Db> {
     throw e;
   }
   return db;
+}
+
+/**
+ * For `serve` and `worker`: on the embedded store, the data folder's lock (store/engine/lock.ts), so a
+ * second server on the same folder is refused; nothing on PostgreSQL, where several are the point.
+ */
+export function lockStore(config: Config, log: LockLog): StoreLock | undefined {
+  return config.databaseUrl ? undefined : lockDataDir(config.dataDir, log);
 }

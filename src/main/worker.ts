@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../app/ports.js';
 import type { Config } from '../config/index.js';
 import { makeStore } from '../store/adapters/store.js';
+import type { Db } from '../store/engine/db.js';
 import { type DeliveryRuntime, startDelivery } from './delivery.js';
 import { logConfigWarnings } from './logger.js';
-import { openStore } from './store.js';
+import { lockStore, openStore } from './store.js';
 import { composeTwoWay, deliveryOptions } from './two-way.js';
 
 /** A worker alone (`textbridge worker`): the dispatcher and the carriers, no HTTP. */
@@ -15,7 +16,14 @@ export async function startWorker(
   clock: Clock = systemClock,
 ): Promise<{ delivery: DeliveryRuntime; close(): Promise<void> }> {
   logConfigWarnings(config, logger);
-  const db = await openStore(config);
+  const lock = lockStore(config, logger);
+  let db: Db;
+  try {
+    db = await openStore(config);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
   db.faults.logTo(logger);
   try {
     const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);
@@ -31,10 +39,12 @@ export async function startWorker(
         await delivery.close();
         await tw.close();
         await db.close();
+        lock?.release();
       },
     };
   } catch (e) {
     await db.close().catch(() => {});
+    lock?.release();
     throw e;
   }
 }
