@@ -18,7 +18,7 @@ import { makeStore } from '../store/adapters/store.js';
 import type { Db } from '../store/engine/db.js';
 import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './delivery.js';
 import { logConfigWarnings } from './logger.js';
-import { lockStore, openStore } from './store.js';
+import { openServerStore } from './store.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
 import { VERSION } from './version.js';
 
@@ -42,15 +42,7 @@ export async function startService(
   opts: Partial<DeliveryOptions> = {},
 ): Promise<Service> {
   logConfigWarnings(config, logger);
-  const lock = lockStore(config, logger);
-  let db: Db;
-  try {
-    db = await openStore(config);
-  } catch (e) {
-    lock?.release();
-    throw e;
-  }
-  db.faults.logTo(logger);
+  const { db, release } = await openServerStore(config, logger);
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
   try {
@@ -131,14 +123,14 @@ export async function startService(
         await runningDelivery.close();
         await tw.close();
         await db.close();
-        lock?.release();
+        release();
       },
     };
   } catch (e) {
     await app?.close().catch(() => {});
     await delivery?.close().catch(() => {});
     await db.close().catch(() => {});
-    lock?.release();
+    release();
     throw e;
   }
 }

@@ -3,10 +3,9 @@ import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../app/ports.js';
 import type { Config } from '../config/index.js';
 import { makeStore } from '../store/adapters/store.js';
-import type { Db } from '../store/engine/db.js';
 import { type DeliveryRuntime, startDelivery } from './delivery.js';
 import { logConfigWarnings } from './logger.js';
-import { lockStore, openStore } from './store.js';
+import { openServerStore } from './store.js';
 import { composeTwoWay, deliveryOptions } from './two-way.js';
 
 /** A worker alone (`textbridge worker`): the dispatcher and the carriers, no HTTP. */
@@ -16,15 +15,7 @@ export async function startWorker(
   clock: Clock = systemClock,
 ): Promise<{ delivery: DeliveryRuntime; close(): Promise<void> }> {
   logConfigWarnings(config, logger);
-  const lock = lockStore(config, logger);
-  let db: Db;
-  try {
-    db = await openStore(config);
-  } catch (e) {
-    lock?.release();
-    throw e;
-  }
-  db.faults.logTo(logger);
+  const { db, release } = await openServerStore(config, logger);
   try {
     const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);
     const delivery = await startDelivery(config, db, logger, clock, {
@@ -39,12 +30,12 @@ export async function startWorker(
         await delivery.close();
         await tw.close();
         await db.close();
-        lock?.release();
+        release();
       },
     };
   } catch (e) {
     await db.close().catch(() => {});
-    lock?.release();
+    release();
     throw e;
   }
 }
