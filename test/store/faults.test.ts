@@ -123,3 +123,23 @@ test('a PostgreSQL connection the server ends answers as the store being unavail
     await db.close();
   }
 });
+
+test('a transaction SQLite already rolled back fails with its own error, not "cannot rollback"', async (t) => {
+  const db = await freshDb();
+  try {
+    if (db.dialect !== 'sqlite')
+      return t.skip('SQLite only: it rolls a transaction back itself on SQLITE_FULL');
+    // What SQLite does on SQLITE_FULL inside a transaction, done by hand: the transaction ends, then
+    // the statement's error reaches Kysely, which sends ROLLBACK.
+    await assert.rejects(
+      db.kysely.transaction().execute(async (trx) => {
+        await sql`rollback`.execute(trx);
+        throw new Error('the statement’s own error');
+      }),
+      /the statement’s own error/,
+    );
+    await sql`select 1`.execute(db.kysely);
+  } finally {
+    await db.close();
+  }
+});
