@@ -22,6 +22,7 @@ export type SmsErrorCode =
   | 'SMS_ERR_FORBIDDEN'
   | 'SMS_ERR_CONFLICT'
   | 'SMS_ERR_UNAVAILABLE'
+  | 'SMS_ERR_STORE_UNAVAILABLE'
   | 'SMS_ERR_INTERNAL';
 
 /** A failure meant to be shown: `message` is short, human and free of internals. */
@@ -60,3 +61,9 @@ export const forbidden = (message: string) => new SmsError('SMS_ERR_FORBIDDEN', 
 export const conflict = (message: string) => new SmsError('SMS_ERR_CONFLICT', message);
 export const unavailable = (message = 'Service is starting, try again shortly') =>
   new SmsError('SMS_ERR_UNAVAILABLE', message);
+/**
+ * The store cannot write (disk full, I/O error, database unreachable): nothing was stored, so nothing
+ * is acknowledged. `detail.cause` names the fault for the log; the phone gets only the sentence.
+ */
+export const storeUnavailable = (detail?: Record<string, unknown>) =>
+  new SmsError('SMS_ERR_STORE_UNAVAILABLE', 'Service temporarily unavailable, message not sent', detail);

@@ -14,7 +14,7 @@
  */
 import { hash, randomBytes } from 'node:crypto';
 import { Lru } from '../domain/lru.js';
-import { throttled, unauthorized } from '../errors.js';
+import { SmsError, throttled, unauthorized } from '../errors.js';
 import { MAX_USERNAME_CHARS } from './accounts.js';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.js';
 import type { Account, AccountLookup, Clock } from './ports.js';
@@ -130,12 +130,18 @@ export function makeAuthenticate(
       perAddress.fail(ipKey);
       if (shared) {
         const t = now();
-        const [u, i] = await Promise.all([
-          shared.record(userKey, t, opts.failureWindowMs),
-          shared.record(ipKey, t, opts.failureWindowMs),
-        ]);
-        perAccount.observe(userKey, u);
-        perAddress.observe(ipKey, i);
+        try {
+          const [u, i] = await Promise.all([
+            shared.record(userKey, t, opts.failureWindowMs),
+            shared.record(ipKey, t, opts.failureWindowMs),
+          ]);
+          perAccount.observe(userKey, u);
+          perAddress.observe(ipKey, i);
+        } catch (e) {
+          // The store cannot write (a full disk): the answer is still 401, counted in this process
+          // only; the store logs the fault itself, once per burst.
+          if (!(e instanceof SmsError && e.code === 'SMS_ERR_STORE_UNAVAILABLE')) throw e;
+        }
       }
       throw unauthorized();
     }

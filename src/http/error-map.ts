@@ -22,6 +22,7 @@ const STATUS: Record<SmsErrorCode, number> = {
   SMS_ERR_INTERNAL: 500,
   SMS_ERR_REJECTED: 502, // the carrier (upstream) refused the message for good
   SMS_ERR_UNAVAILABLE: 503,
+  SMS_ERR_STORE_UNAVAILABLE: 503, // the store cannot write: try again later, nothing was stored
 };
 
 export interface MappedError {

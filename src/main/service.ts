@@ -18,7 +18,7 @@ import { makeStore } from '../store/adapters/store.js';
 import type { Db } from '../store/engine/db.js';
 import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './delivery.js';
 import { logConfigWarnings } from './logger.js';
-import { openStore } from './store.js';
+import { openServerStore } from './store.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
 import { VERSION } from './version.js';
 
@@ -42,7 +42,7 @@ export async function startService(
   opts: Partial<DeliveryOptions> = {},
 ): Promise<Service> {
   logConfigWarnings(config, logger);
-  const db = await openStore(config);
+  const { db, release } = await openServerStore(config, logger);
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
   try {
@@ -127,12 +127,14 @@ export async function startService(
         await runningDelivery.close();
         await tw.close();
         await db.close();
+        release();
       },
     };
   } catch (e) {
     await app?.close().catch(() => {});
     await delivery?.close().catch(() => {});
     await db.close().catch(() => {});
+    release();
     throw e;
   }
 }

@@ -5,6 +5,8 @@ import type { Config } from '../config/index.js';
 import { maskUrl } from '../config/mask.js';
 import { unavailable } from '../errors.js';
 import { type Db, openDb, SQLITE_FILE } from '../store/engine/db.js';
+import type { FaultLog } from '../store/engine/faults.js';
+import { type LockLog, lockDataDir } from '../store/engine/lock.js';
 import { migrate } from '../store/migrations/index.js';
 
 /**
@@ -36,4 +38,24 @@ export async function openStore(config: Config): Promise<Db> {
     throw e;
   }
   return db;
+}
+
+/**
+ * For `serve` and `worker`: on the embedded store, the data folder's lock first (store/engine/lock.ts),
+ * so a second server on the same folder is refused (nothing to lock on PostgreSQL, where several are
+ * the point); then the store, its faults logged. `release` gives the lock back once the store is closed.
+ */
+export async function openServerStore(
+  config: Config,
+  log: LockLog & FaultLog,
+): Promise<{ db: Db; release(): void }> {
+  const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir, log);
+  try {
+    const db = await openStore(config);
+    db.faults.logTo(log);
+    return { db, release: () => lock?.release() };
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
 }

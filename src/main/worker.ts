@@ -5,7 +5,7 @@ import type { Config } from '../config/index.js';
 import { makeStore } from '../store/adapters/store.js';
 import { type DeliveryRuntime, startDelivery } from './delivery.js';
 import { logConfigWarnings } from './logger.js';
-import { openStore } from './store.js';
+import { openServerStore } from './store.js';
 import { composeTwoWay, deliveryOptions } from './two-way.js';
 
 /** A worker alone (`textbridge worker`): the dispatcher and the carriers, no HTTP. */
@@ -15,7 +15,7 @@ export async function startWorker(
   clock: Clock = systemClock,
 ): Promise<{ delivery: DeliveryRuntime; close(): Promise<void> }> {
   logConfigWarnings(config, logger);
-  const db = await openStore(config);
+  const { db, release } = await openServerStore(config, logger);
   try {
     const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);
     const delivery = await startDelivery(config, db, logger, clock, {
@@ -30,10 +30,12 @@ export async function startWorker(
         await delivery.close();
         await tw.close();
         await db.close();
+        release();
       },
     };
   } catch (e) {
     await db.close().catch(() => {});
+    release();
     throw e;
   }
 }

@@ -6,9 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect } from 'kysely';
+import { type Driver, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../sql/schema.js';
+import { FaultDriver } from './fault-driver.js';
+import { StoreFaults } from './faults.js';
 import { withNamedStatements } from './pg-named.js';
 import { DurableSqliteDialect, GroupSync } from './sqlite-durable.js';
 
@@ -20,6 +22,14 @@ export interface Db {
   dialect: Dialect;
   /** Where it lives, for logs: a file path, or the PostgreSQL URL without its password. */
   where: string;
+  /** Faults met (disk full, I/O error, connection lost), remembered until a write succeeds again. */
+  faults: StoreFaults;
+  /**
+   * The cheapest statement that must write to succeed, for readiness while a fault is remembered:
+   * SQLite rewrites its header's `user_version` (one WAL frame, so a full disk refuses it); PostgreSQL
+   * answers `select 1` (a lost connection is the fault it can see; see store/adapters/health.ts).
+   */
+  writeProbe(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,12 +60,19 @@ export function openSqlite(file: string, syncFd?: (fd: number) => Promise<void>)
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  const faults = new StoreFaults(file);
   const dialect = new DurableSqliteDialect(
     { database: withStatementCache(sqlite) },
     new GroupSync(`${file}-wal`, syncFd),
+    (driver) => new FaultDriver(driver, faults),
   );
   const kysely = new Kysely<DB>({ dialect });
-  return { kysely, dialect: 'sqlite', where: file, close: () => kysely.destroy() };
+  const writeProbe = async () => {
+    const { rows } = await sql<{ user_version: number }>`pragma user_version`.execute(kysely);
+    const version = Number(rows[0]?.user_version ?? 0);
+    await sql.raw(`pragma user_version = ${version}`).execute(kysely);
+  };
+  return { kysely, dialect: 'sqlite', where: file, faults, writeProbe, close: () => kysely.destroy() };
 }
 
 /**
@@ -86,9 +103,32 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 function openPostgres(url: string, max: number): Db {
   const pool = new pg.Pool({ connectionString: url, max });
-  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   const where = maskedUrl(url);
-  return { kysely, dialect: 'postgres', where, close: () => kysely.destroy() };
+  const faults = new StoreFaults(where);
+  // A connection the server ends (a restart, pg_terminate_backend) emits 'error' on its client, and on
+  // the pool while idle; without a listener Node throws it and the process dies (node-postgres docs,
+  // "Pool", events). The query that was running fails on its own; the pool drops the client.
+  pool.on('error', (e) => faults.translate(e));
+  pool.on('connect', (client) => client.on('error', (e) => faults.translate(e)));
+  const dialect = new FaultPostgresDialect({ pool: withNamedStatements(pool) }, faults);
+  const kysely = new Kysely<DB>({ dialect });
+  const writeProbe = async () => {
+    await sql`select 1`.execute(kysely);
+  };
+  return { kysely, dialect: 'postgres', where, faults, writeProbe, close: () => kysely.destroy() };
+}
+
+class FaultPostgresDialect extends PostgresDialect {
+  constructor(
+    config: ConstructorParameters<typeof PostgresDialect>[0],
+    private readonly faults: StoreFaults,
+  ) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new FaultDriver(super.createDriver(), this.faults);
+  }
 }
 
 /**

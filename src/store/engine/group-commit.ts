@@ -72,7 +72,9 @@ export class GroupCommit {
       try {
         outcomes[i] = { ok: true, value: await u.work(trx) };
       } catch (error) {
-        if (!(error instanceof SmsError)) throw error;
+        // A store fault (store/engine/faults.ts) is an SmsError too, but it ends the whole batch: SQLite
+        // may already have rolled the transaction back.
+        if (!(error instanceof SmsError) || error.code === 'SMS_ERR_STORE_UNAVAILABLE') throw error;
         outcomes[i] = { ok: false, error };
       }
     }

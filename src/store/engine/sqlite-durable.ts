@@ -124,12 +124,14 @@ export class DurableSqliteDialect extends SqliteDialect {
   constructor(
     private readonly config: SqliteDialectConfig & { database: Database.Database },
     private readonly group: GroupSync,
+    /** Wraps the durable driver (store/engine/fault-driver.ts). */
+    private readonly wrap: (driver: Driver) => Driver = (d) => d,
   ) {
     super(config);
   }
 
   override createDriver(): Driver {
-    return new DurableDriver(super.createDriver(), this.config.database, this.group);
+    return this.wrap(new DurableDriver(super.createDriver(), this.config.database, this.group));
   }
 }
 
@@ -164,8 +166,12 @@ class DurableDriver implements Driver {
     return this.inner.commitTransaction(conn);
   }
 
-  rollbackTransaction(conn: DatabaseConnection): Promise<void> {
-    return this.inner.rollbackTransaction(conn);
+  async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
+    // SQLite may already have rolled the transaction back itself (SQLITE_FULL, some I/O errors:
+    // https://www.sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction"); a
+    // ROLLBACK then fails with "cannot rollback - no transaction is active" and hides the real error.
+    if (!this.sqlite.inTransaction) return;
+    await this.inner.rollbackTransaction(conn);
   }
 
   savepoint(conn: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']): Promise<void> {
