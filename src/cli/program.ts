@@ -14,6 +14,7 @@ import {
   startWorker,
   VERSION,
 } from '../main/index.js';
+import { addProvisionCommand } from './provision.js';
 
 interface CommonOpts {
   dataDir?: string;
@@ -110,6 +111,8 @@ export function buildProgram(): Command {
       out(JSON.stringify(maskSecrets(effective), null, 2));
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     });
+
+  addProvisionCommand(program, { common, configFrom });
 
   const account = program.command('account').description('manage local accounts');
   common(account.command('add <username>'))
