@@ -14,6 +14,7 @@ import {
   startWorker,
   VERSION,
 } from '../main/index.js';
+import { addDoctorCommand } from './doctor.js';
 import { addProvisionCommand } from './provision.js';
 
 interface CommonOpts {
@@ -113,6 +114,7 @@ export function buildProgram(): Command {
     });
 
   addProvisionCommand(program, { common, configFrom });
+  addDoctorCommand(program, { common, configFrom });
 
   const account = program.command('account').description('manage local accounts');
   common(account.command('add <username>'))
