@@ -24,7 +24,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   config: ['carrier key tables', 'domain', 'errors'],
   http: ['app', 'protocol', 'errors'],
   worker: ['app', 'errors'],
-  cli: ['main', 'app', 'config', 'domain', 'errors'],
+  simulator: ['protocol', 'domain', 'errors'],
+  cli: ['main', 'app', 'config', 'domain', 'errors', 'simulator'],
   main: ['app', 'domain', 'errors', 'protocol', 'store', 'carriers', 'config', 'http', 'worker'],
 };
 

@@ -14,6 +14,8 @@ import {
   startWorker,
   VERSION,
 } from '../main/index.js';
+import { addDoctorCommand } from './doctor.js';
+import { addProvisionCommand } from './provision.js';
 
 interface CommonOpts {
   dataDir?: string;
@@ -110,6 +112,9 @@ export function buildProgram(): Command {
       out(JSON.stringify(maskSecrets(effective), null, 2));
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     });
+
+  addProvisionCommand(program, { common, configFrom });
+  addDoctorCommand(program, { common, configFrom });
 
   const account = program.command('account').description('manage local accounts');
   common(account.command('add <username>'))

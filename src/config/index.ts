@@ -94,6 +94,7 @@ export function buildConfig(
       ...f.server,
       host: overrides.host ?? env['HOST'] ?? f.server.host,
       port: overrides.port ?? envInt(env, 'PORT') ?? f.server.port,
+      publicUrl: f.server.publicUrl.replace(/\/$/, ''),
     },
     dataDir: path.resolve(overrides.dataDir ?? env['TEXTBRIDGE_DATA_DIR'] ?? f.dataDir),
     databaseUrl: overrides.databaseUrl ?? env['DATABASE_URL'] ?? f.databaseUrl,

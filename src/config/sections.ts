@@ -27,6 +27,13 @@ export const Server = section('server', 'The HTTP listener.', {
     description:
       'Longest request line + headers accepted (GET templates carry the whole text in the URL); above it 431 with a `message` asking for POST.',
   }),
+  publicUrl: Type.String({
+    pattern: '^(https?://[^/\\s]+(/\\S*)?)?$',
+    hint: 'must be a scheme and host, and optionally a path, like https://sms.example.com',
+    default: '',
+    description:
+      "Public base URL the app calls (`https://sms.example.com`, or with a path behind a proxy); the URLs `textbridge provision` and `/provision` write into the Account XML. Empty: `provision` refuses to guess, `/provision` uses the request's own scheme and `Host`.",
+  }),
   trustProxy: Type.Boolean({
     default: false,
     description:

@@ -3,6 +3,7 @@ import type { FetchMessages } from '../app/fetch-messages.js';
 import type { ReportAccountRemoval, ReportPushToken } from '../app/push-tokens.js';
 import type { ReceiveWebhook } from '../app/receive-webhook.js';
 import type { SendMessage } from '../app/send-message.js';
+import type { ProvisionHandlers } from './provision.routes.js';
 
 export interface AppHandlers {
   sendMessage: SendMessage;
@@ -10,6 +11,8 @@ export interface AppHandlers {
   reportPushToken: ReportPushToken;
   reportAccountRemoval: ReportAccountRemoval;
   inbound: InboundHandlers;
+  /** External provisioning (`/provision`). */
+  provisioning: ProvisionHandlers;
 }
 
 /** Carrier webhooks (`/inbound/<name>`). */

@@ -18,6 +18,7 @@ import { mapError } from './error-map.js';
 import type { AppHandlers } from './handlers.js';
 import { registerInboundRoutes } from './inbound.routes.js';
 import { pathOnly, serializers } from './logging.js';
+import { registerProvisionRoute } from './provision.routes.js';
 import { sniffEveryBody } from './request.js';
 
 export interface ServerOptions {
@@ -153,6 +154,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   registerAcrobitsRoutes(app, deps.handlers, sendError);
   registerInboundRoutes(app, deps.handlers.inbound, sendError);
+  registerProvisionRoute(app, deps.handlers.provisioning);
   return app;
 }
 

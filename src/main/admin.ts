@@ -48,7 +48,7 @@ export async function openAdmin(
   };
 }
 
-function requireEmbeddedStore(dataDir: string): void {
+export function requireEmbeddedStore(dataDir: string): void {
   const file = path.resolve(dataDir, SQLITE_FILE);
   if (!existsSync(file)) throw notFound(`no embedded store at ${file} (check --data-dir)`);
 }

@@ -5,6 +5,7 @@
  */
 export { type Admin, copyEmbeddedStore, openAdmin } from './admin.js';
 export { makeLogger } from './logger.js';
+export { provisionAccountXml, TEMPLATE_STYLES, type TemplateStyle } from './provision.js';
 export { type Service, startService } from './service.js';
 export { openStore } from './store.js';
 export { VERSION } from './version.js';

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { makeAuthenticate } from '../app/authenticate.js';
 import { type Clock, systemClock } from '../app/ports.js';
+import { makeProvision } from '../app/provision.js';
 import { makeCheckReadiness } from '../app/readiness.js';
 import { makeSendMessage } from '../app/send-message.js';
 import { makeWebhooks } from '../carriers/webhooks.js';
@@ -109,6 +110,7 @@ export async function startService(
         sendMessage,
         ...twoWayUseCases,
         inbound: { publicUrl: config.inbound.publicUrl, receiveWebhook },
+        provisioning: { publicUrl: config.server.publicUrl, provision: makeProvision(authenticate) },
       },
       checkReadiness: makeCheckReadiness({ store: makeStoreProbe(db), carriers: delivery.links }),
       version: VERSION,

@@ -8,11 +8,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+import { accountXmlFragment } from '../../src/protocol/acrobits/account-xml.js';
 import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const README = readFileSync('README.md', 'utf8');
-const start = README.indexOf('All four in one Account XML fragment');
+const start = README.indexOf('All services in one Account XML fragment');
 const block = README.slice(README.indexOf('```xml', start) + 6, README.indexOf('```\n', start + 10));
 const keys = new Map(
   [...block.matchAll(/<(\w+)>([^<]*)<\/\1>/g)].map((m) => [m[1]!, m[2]!.replaceAll('&amp;', '&')]),
@@ -47,6 +48,11 @@ async function call(prefix: string, vars: Record<string, string>) {
 }
 
 const as = (user: string, pw: string) => ({ 'account[username]': user, 'account[password]': pw });
+
+test('the README block is the fragment textbridge generates for https://sms.example.com', () => {
+  assert.ok(start > 0, 'the README introduces its Account XML block');
+  assert.equal(block.trimStart(), accountXmlFragment('https://sms.example.com', 'json'));
+});
 
 test('the README sets the same Send Message template under both prefixes', () => {
   assert.equal(keys.get('genericSmsPostData'), keys.get('genericSmsSendPostData'));
