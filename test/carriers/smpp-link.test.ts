@@ -145,3 +145,22 @@ test('an SMSC killed and restarted gives one down line and one up line, however 
     await second.close();
   }
 });
+
+test('a link refused, then unreachable, shows down and then connecting, on the short backoff again', async () => {
+  const own = await startFakeSmsc();
+  own.refuseBind = 0x0e;
+  const port = own.port;
+  const { a, lines } = await adapter(
+    { reconnect: { minMs: 20, maxMs: 50, refusedMinMs: 100, refusedMaxMs: 100 } },
+    port,
+  );
+  assert.equal(a.link!(), 'down');
+  await own.close();
+  await own.waitFor(() => a.link!() === 'connecting', 2_000);
+  const debug = lines.filter((l) => l.level === 'debug');
+  await own.waitFor(() => lines.filter((l) => l.level === 'debug').length >= debug.length + 2, 1_000);
+  const last = lines.at(-1)!;
+  assert.match(String(last.fields['cause']), /ECONNREFUSED/);
+  assert.ok(Number(last.fields['retryInMs']) <= 50, 'the short backoff, not the refused one');
+  assert.equal(downs(lines).length, 1);
+});

@@ -80,3 +80,31 @@ test('while the SMSC refuses the bind the service serves on-net sends, and deliv
     await smsc.close();
   }
 });
+
+test('an SMSC unreachable at start: the service starts and its log says the link is down, and why', async () => {
+  const gone = await startFakeSmsc();
+  await gone.close();
+  const svc = await startTestService({
+    carriers: [gone.carrier({ reconnect: { minMs: 20, maxMs: 50 } })],
+    routes: [{ carrier: 'smsc' }],
+  });
+  try {
+    assert.equal((await fetch(`${svc.url}/livez`)).status, 200);
+    const ready = await fetch(`${svc.url}/readyz?verbose`);
+    assert.deepEqual(((await ready.json()) as { carriers: unknown }).carriers, [
+      { name: 'smsc', link: 'connecting' },
+    ]);
+    await new Promise((r) => setTimeout(r, 200)); // several attempts fail meanwhile
+    const downs = readFileSync(svc.logFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => String(l['msg']).startsWith('SMPP link down'));
+    assert.equal(downs.length, 1, 'one line, not one per attempt');
+    assert.equal(downs[0]!['level'], 40);
+    assert.equal(downs[0]!['smsc'], `127.0.0.1:${gone.port}`);
+    assert.match(String(downs[0]!['cause']), /ECONNREFUSED/);
+  } finally {
+    await svc.close();
+  }
+});

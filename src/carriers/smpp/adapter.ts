@@ -35,7 +35,7 @@ class SmppCarrier implements CarrierAdapter {
   #session: smpp.Session | undefined;
   #bound = false;
   #closing = false;
-  /** The last bind attempt was refused (its status), until a bind succeeds. */
+  /** The last bind attempt was refused: its status, until an attempt ends otherwise. */
   #refused: number | undefined;
   #everBound = false;
   #attempt = 0;
@@ -193,6 +193,7 @@ class SmppCarrier implements CarrierAdapter {
     this.#session = session;
     // Why this session ended, for the link-down line: the first socket error, a refused bind, …
     let cause: string | undefined;
+    let refused: number | undefined;
     const tap = tapPduBodies(session.socket);
     // We coalesce our own writes (#corkTurn). Nagle would hold a submit back until the SMSC ACKs the one
     // before, and the ACK rides on its response: the window test (20 ms answers, window 2) never saw
@@ -210,12 +211,12 @@ class SmppCarrier implements CarrierAdapter {
             cause ??= 'enquire_link unanswered';
           });
         }
-        this.#refused = pdu.command_status;
+        refused = pdu.command_status;
         cause = `bind refused: ${statusLabel(pdu.command_status)}`;
         session.destroy();
       });
     });
-    session.on('close', () => this.#onClose(session, cause, first));
+    session.on('close', () => this.#onClose(session, { cause, refused }, first));
     session.on('enquire_link', (pdu) => session.send(pdu.response()));
     session.on('unbind', (pdu) => {
       cause ??= 'unbind from the SMSC';
@@ -261,8 +262,14 @@ class SmppCarrier implements CarrierAdapter {
     first?.();
   }
 
-  #onClose(session: smpp.Session, cause: string | undefined, first?: () => void): void {
+  #onClose(
+    session: smpp.Session,
+    { cause, refused }: { cause: string | undefined; refused: number | undefined },
+    first?: () => void,
+  ): void {
     if (session !== this.#session) return;
+    // Down while the SMSC refuses us; an unreachable SMSC is `connecting` (a reconnect is due).
+    this.#refused = refused;
     const wasBound = this.#bound;
     this.#bound = false;
     clearInterval(this.#enquireTimer);
@@ -270,8 +277,8 @@ class SmppCarrier implements CarrierAdapter {
       p.finish({ ok: false, outcome: retry('SMPP link lost before submit_sm_resp') });
     first?.(); // no-op after a resolve; else: the first attempt failed, the link keeps trying
     if (this.#closing) return;
-    const refused = this.#refused !== undefined && isCredentialRefusal(this.#refused);
-    const delay = reconnectDelay(this.cfg.reconnect, this.#attempt++, refused);
+    const credentials = refused !== undefined && isCredentialRefusal(refused);
+    const delay = reconnectDelay(this.cfg.reconnect, this.#attempt++, credentials);
     const why = cause ?? (wasBound ? 'connection closed' : 'connection closed before the bind was answered');
     this.#report.down(why, delay);
     this.#reconnectTimer = setTimeout(() => this.#connect(), delay);
