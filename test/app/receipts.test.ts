@@ -83,3 +83,50 @@ test('a delivered receipt for a message that asked for positive-delivery reaches
   );
   assert.equal(await twoWay.unreadCount(aliceId), 0, 'a notification is not an unread message for the badge');
 });
+
+test('a failed message sent again by the operator ends delivered: the ids and refusals of its earlier send are forgotten', async () => {
+  const db = await freshDb();
+  closers.push(() => db.close());
+  const msgId = await insertMessage(
+    db.kysely,
+    textMessage({
+      senderAccountId: null,
+      from: '+15550000001',
+      to: '+442071838750',
+      toRaw: '+442071838750',
+      body: 'again',
+      status: 'failed',
+    }),
+    Date.now(),
+  );
+  // The earlier send: part 1 refused by the carrier.
+  await db.kysely
+    .insertInto('carrier_refs')
+    .values({ carrier: 'twilio', ref: 'SMold', message_id: msgId, part: 1, status: 'failed' })
+    .execute();
+  const delivery = makeDeliveryStore(db, systemClock);
+  assert.equal(await delivery.requeue(msgId), true);
+  // The new send is accepted under a new id, then sent.
+  await db.kysely
+    .insertInto('carrier_refs')
+    .values({ carrier: 'twilio', ref: 'SMnew', message_id: msgId, part: 1, status: null })
+    .execute();
+  await db.kysely.updateTable('messages').set({ status: 'sent' }).where('id', '=', msgId).execute();
+  const handle = makeHandleReceipt({
+    store: delivery,
+    bounce: () => undefined,
+    jobs: [],
+    clock: systemClock,
+    outbox: { wake: () => {} },
+  });
+  assert.deepEqual(await handle({ carrier: 'twilio', carrierRef: 'SMnew', status: 'delivered' }), {
+    matched: true,
+    relayed: false,
+  });
+  const row = await db.kysely
+    .selectFrom('messages')
+    .select('status')
+    .where('id', '=', msgId)
+    .executeTakeFirst();
+  assert.equal(row?.status, 'delivered');
+});

@@ -17,6 +17,7 @@ import { Sweeper } from '../engine/sweeper.js';
 import { listNumbers, type Q } from '../sql/accounts.js';
 import {
   type CarrierRefRow,
+  deleteCarrierRefsOf,
   findUsername,
   insertCarrierRefs,
   markFailedBeforeSend,
@@ -178,6 +179,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
         if (!(await requeueFailed(trx, messageId, now))) return false;
         // A job of its earlier send may still be here (not swept before a crash): one job per message.
         await deleteJobsOf(trx, messageId, 'deliver');
+        await deleteCarrierRefsOf(trx, messageId);
         await insertJob(trx, 'deliver', messageId, now);
         return true;
       }),

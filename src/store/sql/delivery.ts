@@ -197,6 +197,7 @@ export async function findUsername(q: Q, accountId: number): Promise<string | un
  * update messages set status = 'queued', last_error = null, updated_at = :now where id = :id
  * and status = 'failed' — an operator's `messages retry`. The refunded charge is not taken again.
  */
+
 export async function requeueFailed(q: Q, id: number, now: number): Promise<boolean> {
   const r = await q
     .updateTable('messages')
@@ -205,4 +206,13 @@ export async function requeueFailed(q: Q, id: number, now: number): Promise<bool
     .where('status', '=', 'failed')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * delete from carrier_refs where message_id = :id — the ids of an earlier send, when a failed message
+ * is sent again: its receipts are over, and a part refused then must not keep the new send from ending
+ * `delivered` (served by carrier_refs_message).
+ */
+export async function deleteCarrierRefsOf(q: Q, id: number): Promise<void> {
+  await q.deleteFrom('carrier_refs').where('message_id', '=', id).execute();
 }
