@@ -1,4 +1,5 @@
 /** What the HTTP edge calls: one use-case per route. */
+import type { CheckBalance } from '../app/balance.js';
 import type { FetchMessages } from '../app/fetch-messages.js';
 import type { ReportAccountRemoval, ReportPushToken } from '../app/push-tokens.js';
 import type { ReceiveWebhook } from '../app/receive-webhook.js';
@@ -10,6 +11,12 @@ export interface AppHandlers {
   reportPushToken: ReportPushToken;
   reportAccountRemoval: ReportAccountRemoval;
   inbound: InboundHandlers;
+  appServices: AppServiceHandlers;
+}
+
+/** The app's other services: `/balance`, `/rate`, `/contacts` (http/app-services.routes.ts). */
+export interface AppServiceHandlers {
+  checkBalance: CheckBalance;
 }
 
 /** Carrier webhooks (`/inbound/<name>`). */

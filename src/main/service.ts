@@ -16,6 +16,7 @@ import { makeStoreProbe } from '../store/adapters/health.js';
 import { makeSendCounter } from '../store/adapters/send-counts.js';
 import { makeStore } from '../store/adapters/store.js';
 import type { Db } from '../store/engine/db.js';
+import { appServiceHandlers } from './app-services.js';
 import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './delivery.js';
 import { logConfigWarnings } from './logger.js';
 import { openStore } from './store.js';
@@ -105,6 +106,7 @@ export async function startService(
         sendMessage,
         ...twoWayUseCases,
         inbound: { publicUrl: config.inbound.publicUrl, receiveWebhook },
+        appServices: appServiceHandlers(config, db, authenticate),
       },
       checkReadiness: makeCheckReadiness({ store: makeStoreProbe(db), carriers: delivery.links }),
       version: VERSION,

@@ -12,7 +12,7 @@ import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 const README = readFileSync('README.md', 'utf8');
-const start = README.indexOf('All four in one Account XML fragment');
+const start = README.indexOf('All of them in one Account XML fragment');
 const block = README.slice(README.indexOf('```xml', start) + 6, README.indexOf('```\n', start + 10));
 const keys = new Map(
   [...block.matchAll(/<(\w+)>([^<]*)<\/\1>/g)].map((m) => [m[1]!, m[2]!.replaceAll('&amp;', '&')]),
@@ -93,4 +93,11 @@ test("the README's templates send, fetch, report a push token and remove it", as
 
   assert.equal((await call('accountRemovalReporter', device)).status, 200);
   assert.deepEqual(await tokens(), []);
+});
+
+test("the README's balance template reads the account's credit", async () => {
+  await svc.admin.credit('alice', undefined, '12.5');
+  const res = await call('genericBalanceCheck', as('alice', ALICE));
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.json, { balanceString: 'USD 12.50', balance: 12.5, currency: 'USD' });
 });

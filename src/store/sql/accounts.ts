@@ -210,3 +210,13 @@ export async function chargeCredit(q: Q, accountId: number, micros: number): Pro
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** select credit_micros from accounts where id = ? (the balance now; lookups may cache an older one) */
+export async function readCredit(q: Q, accountId: number): Promise<number | null | undefined> {
+  const row = await q
+    .selectFrom('accounts')
+    .select('credit_micros as creditMicros')
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  return row === undefined ? undefined : row.creditMicros === null ? null : Number(row.creditMicros);
+}
