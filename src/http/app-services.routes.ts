@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { balanceJson, balanceXml } from '../protocol/acrobits/balance.js';
 import { credentials } from '../protocol/acrobits/fields.js';
+import { rateJson, rateXml, readRateRequest } from '../protocol/acrobits/rate-check.js';
 import { appRoute, type SendError } from './acrobits.routes.js';
 import type { AppServiceHandlers } from './handlers.js';
 import { requestFields } from './request.js';
@@ -30,5 +31,11 @@ export function registerAppServiceRoutes(
     return wantsXml(req)
       ? reply.type(XML_TYPE).send(balanceXml(b))
       : reply.type(JSON_TYPE).send(balanceJson(b));
+  });
+
+  route('/rate', async (req, reply) => {
+    const { fields, credentials } = who(req);
+    const r = await h.checkRate(credentials, () => readRateRequest(fields));
+    return wantsXml(req) ? reply.type(XML_TYPE).send(rateXml(r)) : reply.type(JSON_TYPE).send(rateJson(r));
   });
 }

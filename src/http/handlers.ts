@@ -2,6 +2,7 @@
 import type { CheckBalance } from '../app/balance.js';
 import type { FetchMessages } from '../app/fetch-messages.js';
 import type { ReportAccountRemoval, ReportPushToken } from '../app/push-tokens.js';
+import type { CheckRate } from '../app/rate-check.js';
 import type { ReceiveWebhook } from '../app/receive-webhook.js';
 import type { SendMessage } from '../app/send-message.js';
 
@@ -17,6 +18,7 @@ export interface AppHandlers {
 /** The app's other services: `/balance`, `/rate`, `/contacts` (http/app-services.routes.ts). */
 export interface AppServiceHandlers {
   checkBalance: CheckBalance;
+  checkRate: CheckRate;
 }
 
 /** Carrier webhooks (`/inbound/<name>`). */

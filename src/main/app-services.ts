@@ -4,14 +4,32 @@
  */
 import type { Authenticate } from '../app/authenticate.js';
 import { makeCheckBalance } from '../app/balance.js';
+import type { AccountLookup } from '../app/ports.js';
+import { makeCheckRate } from '../app/rate-check.js';
 import type { Config } from '../config/index.js';
 import type { AppServiceHandlers } from '../http/handlers.js';
 import { makeAppServiceStore } from '../store/adapters/app-services.js';
 import type { Db } from '../store/engine/db.js';
 
-export function appServiceHandlers(config: Config, db: Db, authenticate: Authenticate): AppServiceHandlers {
+export function appServiceHandlers(
+  config: Config,
+  db: Db,
+  authenticate: Authenticate,
+  accounts: AccountLookup,
+): AppServiceHandlers {
   const store = makeAppServiceStore(db);
   return {
     checkBalance: makeCheckBalance({ authenticate, credit: store, options: config.balance }),
+    checkRate: makeCheckRate({
+      authenticate,
+      accounts,
+      options: {
+        ...config.rateCheck,
+        rates: config.rates,
+        recipients: config.recipients,
+        currency: config.balance.currency,
+        decimals: config.balance.decimals,
+      },
+    }),
   };
 }

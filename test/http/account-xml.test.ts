@@ -23,7 +23,7 @@ const ALICE = password('xml-alice');
 const BOB = password('xml-bob');
 
 before(async () => {
-  svc = await startTestService({ push: { enabled: false } });
+  svc = await startTestService({ push: { enabled: false }, rates: { default: 0.01, onNet: 0.002 } });
   await svc.admin.add({ username: 'alice', password: ALICE, numbers: ['+15550000031'], region: 'US' });
   await svc.admin.add({ username: 'bob', password: BOB, numbers: ['+15550000032'], region: 'US' });
 });
@@ -38,7 +38,10 @@ async function call(prefix: string, vars: Record<string, string>) {
   // The app JSON-escapes what it puts into a JSON template (the passwords here carry `"`).
   const fill = (t: string) =>
     t.replace(/%([^%]+)%/g, (_, name: string) => JSON.stringify(vars[name] ?? '').slice(1, -1));
-  const res = await fetch(url.replace('https://sms.example.com', svc.url), {
+  // In a URL the app percent-encodes what it puts in.
+  const fillUrl = (t: string) =>
+    t.replace(/%([^%]+)%/g, (_, name: string) => encodeURIComponent(vars[name] ?? ''));
+  const res = await fetch(fillUrl(url).replace('https://sms.example.com', svc.url), {
     method: 'POST',
     headers: { 'content-type': type },
     body: fill(body),
@@ -100,4 +103,20 @@ test("the README's balance template reads the account's credit", async () => {
   const res = await call('genericBalanceCheck', as('alice', ALICE));
   assert.equal(res.status, 200);
   assert.deepEqual(res.json, { balanceString: 'USD 12.50', balance: 12.5, currency: 'USD' });
+});
+
+test("the README's rate template prices the number being typed, on-net included", async () => {
+  const off = await call('genericRateCheck', {
+    ...as('alice', ALICE),
+    targetNumber: '+15557770000',
+    smartUri: '',
+  });
+  assert.equal(off.status, 200);
+  assert.deepEqual(off.json, { messageRateString: 'USD 0.01' });
+  const on = await call('genericRateCheck', {
+    ...as('alice', ALICE),
+    targetNumber: '+15550000032',
+    smartUri: 'sip:bob@sip.example.com',
+  });
+  assert.deepEqual(on.json, { messageRateString: 'USD 0.002', smartMessageRateString: 'USD 0.002' });
 });
