@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { balanceJson, balanceXml } from '../protocol/acrobits/balance.js';
+import { contactsJson } from '../protocol/acrobits/contacts.js';
 import { credentials } from '../protocol/acrobits/fields.js';
 import { rateJson, rateXml, readRateRequest } from '../protocol/acrobits/rate-check.js';
 import { appRoute, type SendError } from './acrobits.routes.js';
@@ -37,5 +38,11 @@ export function registerAppServiceRoutes(
     const { fields, credentials } = who(req);
     const r = await h.checkRate(credentials, () => readRateRequest(fields));
     return wantsXml(req) ? reply.type(XML_TYPE).send(rateXml(r)) : reply.type(JSON_TYPE).send(rateJson(r));
+  });
+
+  // JSON only: the app reads XML contacts only through a provider-written transformation.
+  route('/contacts', async (req, reply) => {
+    const list = await h.listContacts(who(req).credentials);
+    return reply.type(JSON_TYPE).send(contactsJson(list));
   });
 }

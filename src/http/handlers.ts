@@ -1,5 +1,6 @@
 /** What the HTTP edge calls: one use-case per route. */
 import type { CheckBalance } from '../app/balance.js';
+import type { ListContacts } from '../app/contacts.js';
 import type { FetchMessages } from '../app/fetch-messages.js';
 import type { ReportAccountRemoval, ReportPushToken } from '../app/push-tokens.js';
 import type { CheckRate } from '../app/rate-check.js';
@@ -19,6 +20,7 @@ export interface AppHandlers {
 export interface AppServiceHandlers {
   checkBalance: CheckBalance;
   checkRate: CheckRate;
+  listContacts: ListContacts;
 }
 
 /** Carrier webhooks (`/inbound/<name>`). */

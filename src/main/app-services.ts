@@ -4,7 +4,8 @@
  */
 import type { Authenticate } from '../app/authenticate.js';
 import { makeCheckBalance } from '../app/balance.js';
-import type { AccountLookup } from '../app/ports.js';
+import { makeListContacts } from '../app/contacts.js';
+import type { AccountLookup, Log } from '../app/ports.js';
 import { makeCheckRate } from '../app/rate-check.js';
 import type { Config } from '../config/index.js';
 import type { AppServiceHandlers } from '../http/handlers.js';
@@ -16,6 +17,7 @@ export function appServiceHandlers(
   db: Db,
   authenticate: Authenticate,
   accounts: AccountLookup,
+  log: Log,
 ): AppServiceHandlers {
   const store = makeAppServiceStore(db);
   return {
@@ -31,5 +33,6 @@ export function appServiceHandlers(
         decimals: config.balance.decimals,
       },
     }),
+    listContacts: makeListContacts({ authenticate, directory: store, options: config.contacts, log }),
   };
 }

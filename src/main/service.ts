@@ -106,7 +106,7 @@ export async function startService(
         sendMessage,
         ...twoWayUseCases,
         inbound: { publicUrl: config.inbound.publicUrl, receiveWebhook },
-        appServices: appServiceHandlers(config, db, authenticate, store),
+        appServices: appServiceHandlers(config, db, authenticate, store, logger),
       },
       checkReadiness: makeCheckReadiness({ store: makeStoreProbe(db), carriers: delivery.links }),
       version: VERSION,

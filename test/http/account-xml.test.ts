@@ -14,8 +14,16 @@ import { startTestService, type TestService } from '../helpers/service.js';
 const README = readFileSync('README.md', 'utf8');
 const start = README.indexOf('All of them in one Account XML fragment');
 const block = README.slice(README.indexOf('```xml', start) + 6, README.indexOf('```\n', start + 10));
+const global = README.indexOf('Web Service Contacts is configured once');
+const contactsBlock = README.slice(
+  README.indexOf('```xml', global) + 6,
+  README.indexOf('```\n', global + 10),
+);
 const keys = new Map(
-  [...block.matchAll(/<(\w+)>([^<]*)<\/\1>/g)].map((m) => [m[1]!, m[2]!.replaceAll('&amp;', '&')]),
+  [...`${block}${contactsBlock}`.matchAll(/<(\w+)>([^<]*)<\/\1>/g)].map((m) => [
+    m[1]!,
+    m[2]!.replaceAll('&amp;', '&'),
+  ]),
 );
 
 let svc: TestService;
@@ -23,7 +31,11 @@ const ALICE = password('xml-alice');
 const BOB = password('xml-bob');
 
 before(async () => {
-  svc = await startTestService({ push: { enabled: false }, rates: { default: 0.01, onNet: 0.002 } });
+  svc = await startTestService({
+    push: { enabled: false },
+    rates: { default: 0.01, onNet: 0.002 },
+    contacts: { show: 'all' },
+  });
   await svc.admin.add({ username: 'alice', password: ALICE, numbers: ['+15550000031'], region: 'US' });
   await svc.admin.add({ username: 'bob', password: BOB, numbers: ['+15550000032'], region: 'US' });
 });
@@ -119,4 +131,17 @@ test("the README's rate template prices the number being typed, on-net included"
     smartUri: 'sip:bob@sip.example.com',
   });
   assert.deepEqual(on.json, { messageRateString: 'USD 0.002', smartMessageRateString: 'USD 0.002' });
+});
+
+test("the README's contacts template lists the other accounts", async () => {
+  const res = await call('wsContacts', as('alice', ALICE));
+  assert.equal(res.status, 200);
+  const contacts = res.json['contacts'] as Array<{
+    contactId: string;
+    contactEntries: Array<{ uri: string }>;
+  }>;
+  assert.deepEqual(
+    contacts.map((c) => [c.contactId, c.contactEntries.map((e) => e.uri)]),
+    [['bob', ['+15550000032']]],
+  );
 });
