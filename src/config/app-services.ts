@@ -49,7 +49,10 @@ export const RateCheck = section(
   'rateCheck',
   'The Rate Checker answer (`/rate`): how a price per message is shown.',
   {
-    format: moneyFormat('%currency% %amount%', 'How the price of one SMS segment is shown'),
+    format: moneyFormat(
+      '%currency% %amount%',
+      'How the price of one SMS segment is shown (at least `balance.decimals` decimals, more when the price has them)',
+    ),
     unknown: Type.String({
       maxLength: 64,
       default: '—',
