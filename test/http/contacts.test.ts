@@ -4,6 +4,7 @@
  * checked as for Send Message.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { sendGet, sendJson } from '../helpers/http.js';
 import { password } from '../helpers/secrets.js';
@@ -87,6 +88,7 @@ describe('web service contacts', () => {
     assert.deepEqual(names(await contacts(all, 'ann')), ['bob', 'cat', 'dan']);
     assert.deepEqual(names(await contacts(all, 'cat')), ['ann', 'bob', 'dan']);
     assert.deepEqual(names(await contacts(all, 'eve')), ['ann', 'bob', 'cat']);
+    assert.match(readFileSync(all.logFile, 'utf8'), /directory cut at contacts\.maxContacts/);
   });
 
   test('"group" lists the accounts of the caller\'s own group only; no group, no contacts', async () => {
