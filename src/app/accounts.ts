@@ -6,19 +6,24 @@ import { isKnownRegion, parseAddress } from '../domain/address.js';
 import type { Message, MessageStatus } from '../domain/message.js';
 import { fromMicros, MICROS } from '../domain/rates.js';
 import { badRequest, conflict, notFound } from '../errors.js';
+import { type AccountProfile, checkProfile, type ProfileInput, profileView } from './account-profile.js';
 import { hashPassword } from './passwords.js';
 import type { Account, Clock } from './ports.js';
 
 /** What account administration needs from the store. */
 export interface AccountAdminStore {
-  createAccount(a: {
-    username: string;
-    passwordHash: string;
-    region: string;
-    creditMicros: number | null;
-    numbers: string[];
-    now: number;
-  }): Promise<number>;
+  createAccount(
+    a: {
+      username: string;
+      passwordHash: string;
+      region: string;
+      creditMicros: number | null;
+      numbers: string[];
+      now: number;
+    } & Partial<AccountProfile>,
+  ): Promise<number>;
+  /** Change the profile fields given; false when there is no such account. */
+  setProfile(username: string, profile: Partial<AccountProfile>, now: number): Promise<boolean>;
   setPasswordHash(username: string, hash: string, now: number): Promise<boolean>;
   removeAccount(username: string): Promise<boolean>;
   /**
@@ -32,8 +37,8 @@ export interface AccountAdminStore {
     maxMicros: number,
   ): Promise<number | undefined>;
   setCredit(username: string, creditMicros: number | null, now: number): Promise<boolean>;
-  listAccounts(): Promise<Account[]>;
-  findAccount(username: string): Promise<Account | undefined>;
+  listAccounts(): Promise<Array<Account & AccountProfile>>;
+  findAccount(username: string): Promise<(Account & AccountProfile) | undefined>;
   /** The stored spelling of a username that equals this one regardless of case, if any. */
   usernameTaken(username: string): Promise<string | undefined>;
   /** Which account owns each number (to refuse a number that is taken). */
@@ -48,13 +53,18 @@ export interface AccountView {
   numbers: string[];
   /** null = unlimited. */
   credit: number | null;
+  /** The directory's name for it, when set. */
+  displayName?: string;
+  /** Its directory group, when set. */
+  group?: string;
 }
 
-export const toView = (a: Account): AccountView => ({
+export const toView = (a: Account & AccountProfile): AccountView => ({
   username: a.username,
   region: a.region,
   numbers: a.numbers,
   credit: a.creditMicros === null ? null : fromMicros(a.creditMicros),
+  ...profileView(a),
 });
 
 /** Longest username an account may have. */
@@ -100,13 +110,15 @@ function parseBalance(value: string): number {
 
 export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
   return {
-    async add(input: {
-      username: string;
-      password: string;
-      numbers: string[];
-      region: string;
-      credit?: string;
-    }) {
+    async add(
+      input: {
+        username: string;
+        password: string;
+        numbers: string[];
+        region: string;
+        credit?: string;
+      } & ProfileInput,
+    ) {
       const username = input.username.trim();
       if (!USERNAME.test(username)) throw badRequest(`Invalid username: ${input.username}`);
       checkPassword(input.password);
@@ -130,8 +142,17 @@ export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
         throw conflict(`Account ${taken} already exists; usernames are unique regardless of case`);
       }
       const creditMicros = input.credit === undefined ? null : parseBalance(input.credit);
+      const profile = checkProfile(input);
       const passwordHash = await hashPassword(input.password);
-      await store.createAccount({ username, passwordHash, region, creditMicros, numbers, now: clock.now() });
+      await store.createAccount({
+        username,
+        passwordHash,
+        region,
+        creditMicros,
+        numbers,
+        ...profile,
+        now: clock.now(),
+      });
       return toView((await store.findAccount(username))!);
     },
 
@@ -139,6 +160,14 @@ export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
       checkPassword(password);
       const ok = await store.setPasswordHash(username, await hashPassword(password), clock.now());
       if (!ok) throw notFound(`No account ${username}`);
+    },
+
+    /** Set or clear (with '') the display name and the group. */
+    async set(username: string, input: ProfileInput): Promise<AccountView> {
+      const profile = checkProfile(input);
+      if (Object.keys(profile).length === 0) throw badRequest('Give --display-name or --group');
+      if (!(await store.setProfile(username, profile, clock.now()))) throw notFound(`No account ${username}`);
+      return toView((await store.findAccount(username))!);
     },
 
     async remove(username: string) {

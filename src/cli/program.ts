@@ -23,6 +23,12 @@ interface CommonOpts {
   json?: boolean;
 }
 
+/** `--display-name` and `--group` of `account add` and `account set`. */
+interface Profile {
+  displayName?: string;
+  group?: string;
+}
+
 const common = (c: Command) =>
   c
     .option('--data-dir <dir>', 'embedded store folder (env TEXTBRIDGE_DATA_DIR, default ./data)')
@@ -128,11 +134,13 @@ export function buildProgram(): Command {
     )
     .option('--region <CC>', 'default region for national numbers', 'US')
     .option('--credit <amount>', 'starting balance (omit for unlimited)')
+    .option('--display-name <name>', "the directory's name for it (Web Service Contacts)")
+    .option('--group <group>', 'its directory group (contacts.show "group")')
     .option('--json', 'print JSON')
     .action(
       async (
         username: string,
-        o: CommonOpts & { password: string; number: string[]; region: string; credit?: string },
+        o: CommonOpts & { password: string; number: string[]; region: string; credit?: string } & Profile,
       ) => {
         const view = await withAdmin(
           o,
@@ -143,6 +151,8 @@ export function buildProgram(): Command {
               numbers: o.number,
               region: o.region,
               ...(o.credit === undefined ? {} : { credit: o.credit }),
+              displayName: o.displayName,
+              group: o.group,
             }),
           true,
         );
@@ -161,6 +171,20 @@ export function buildProgram(): Command {
           `${v.username}\t${v.region}\t${v.numbers.join(',') || '-'}\t${v.credit === null ? 'unlimited' : v.credit}`,
         );
       }
+    });
+
+  common(account.command('set <username>'))
+    .description("set an account's directory name and group ('' clears one)")
+    .option('--display-name <name>', "the directory's name for it (Web Service Contacts)")
+    .option('--group <group>', 'its directory group (contacts.show "group")')
+    .option('--json', 'print JSON')
+    .action(async (username: string, o: CommonOpts & Profile) => {
+      const view = await withAdmin(o, (a) => a.set(username, { displayName: o.displayName, group: o.group }));
+      out(
+        o.json
+          ? JSON.stringify(view)
+          : `${username}: ${view.displayName ?? '-'} (group ${view.group ?? '-'})`,
+      );
     });
 
   common(account.command('passwd <username>'))

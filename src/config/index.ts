@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Static } from 'typebox';
 import { CARRIER_TABLES, type CarrierConfig, type KeyProblem } from '../carriers/config-tables.js';
 import type { Route } from '../domain/routing.js';
+import type { BalanceConfig, ContactsConfig, RateCheckConfig } from './app-services.js';
 import { ConfigError, deepFreeze, isObject, type Json } from './check.js';
 import { type InboundConfig, legacyWebhooks } from './inbound.js';
 import { ConfigFile } from './schema.js';
@@ -28,6 +29,7 @@ import {
 import { walk } from './walk.js';
 
 export type { CarrierConfig, CarrierType } from '../carriers/config-tables.js';
+export type { BalanceConfig, ContactsConfig, RateCheckConfig } from './app-services.js';
 export { ConfigError } from './check.js';
 export type { InboundConfig } from './inbound.js';
 export type { DeliverySettings, PushConfig } from './sections.js';
@@ -55,6 +57,10 @@ export interface Config {
   delivery: DeliverySettings;
   push: PushConfig;
   inbound: InboundConfig;
+  /** Balance Checker, Rate Checker and Web Service Contacts. */
+  balance: BalanceConfig;
+  rateCheck: RateCheckConfig;
+  contacts: ContactsConfig;
   /** Things to fix that do not stop the service (deprecated keys); the composition root logs them. */
   warnings: readonly string[];
 }
@@ -110,6 +116,9 @@ export function buildConfig(
     delivery: f.delivery,
     push: f.push,
     inbound: { publicUrl: f.inbound.publicUrl.replace(/\/$/, ''), carriers: legacy.used },
+    balance: f.balance,
+    rateCheck: f.rateCheck,
+    contacts: f.contacts,
     warnings: legacy.warnings,
   };
   if (cfg.recipients.shortCodeMinDigits > cfg.recipients.shortCodeMaxDigits) {

@@ -4,6 +4,7 @@
  */
 import { Type } from 'typebox';
 import { CARRIER_TABLES } from '../carriers/config-tables.js';
+import { Balance, Contacts, RateCheck } from './app-services.js';
 import { Inbound } from './inbound.js';
 import { Auth, Delivery, Limits, Log, Push, Rates, Recipients, Route, Server } from './sections.js';
 
@@ -47,6 +48,9 @@ export const ConfigFile = Type.Object(
     log: Log,
     push: Push,
     inbound: Inbound,
+    balance: Balance,
+    rateCheck: RateCheck,
+    contacts: Contacts,
     delivery: Delivery,
     carriers: Type.Array(
       Type.Union([

@@ -15,10 +15,11 @@ import { requestFields } from './request.js';
 const ALLOWED = ['GET', 'POST', 'PUT'];
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 
-type SendError = (req: FastifyRequest, reply: FastifyReply, err: unknown) => FastifyReply;
+export type SendError = (req: FastifyRequest, reply: FastifyReply, err: unknown) => FastifyReply;
 
-export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sendError: SendError): void {
-  const route = (url: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
+/** A route for an app service: every method reaches it, those not allowed get 405 with a message. */
+export function appRoute(app: FastifyInstance, sendError: SendError) {
+  return (url: string, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
     app.route({
       method: [...ALL_METHODS],
       url,
@@ -31,6 +32,10 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
         return handler(req, reply);
       },
     });
+}
+
+export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sendError: SendError): void {
+  const route = appRoute(app, sendError);
 
   route('/send_message', async (req, reply) => {
     const fields = requestFields(req);

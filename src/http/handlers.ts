@@ -1,6 +1,9 @@
 /** What the HTTP edge calls: one use-case per route. */
+import type { CheckBalance } from '../app/balance.js';
+import type { ListContacts } from '../app/contacts.js';
 import type { FetchMessages } from '../app/fetch-messages.js';
 import type { ReportAccountRemoval, ReportPushToken } from '../app/push-tokens.js';
+import type { CheckRate } from '../app/rate-check.js';
 import type { ReceiveWebhook } from '../app/receive-webhook.js';
 import type { SendMessage } from '../app/send-message.js';
 import type { ProvisionHandlers } from './provision.routes.js';
@@ -13,6 +16,14 @@ export interface AppHandlers {
   inbound: InboundHandlers;
   /** External provisioning (`/provision`). */
   provisioning: ProvisionHandlers;
+  appServices: AppServiceHandlers;
+}
+
+/** The app's other services: `/balance`, `/rate`, `/contacts` (http/app-services.routes.ts). */
+export interface AppServiceHandlers {
+  checkBalance: CheckBalance;
+  checkRate: CheckRate;
+  listContacts: ListContacts;
 }
 
 /** Carrier webhooks (`/inbound/<name>`). */

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { CheckReadiness } from '../app/readiness.js';
 import { jsonError, prefersXml, xmlError } from '../protocol/acrobits/errors.js';
 import { registerAcrobitsRoutes } from './acrobits.routes.js';
+import { registerAppServiceRoutes } from './app-services.routes.js';
 import { mapError } from './error-map.js';
 import type { AppHandlers } from './handlers.js';
 import { registerInboundRoutes } from './inbound.routes.js';
@@ -105,11 +106,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   sniffEveryBody(app);
 
+  const wantsXml = (req: FastifyRequest) =>
+    options.errorFormat === 'xml' || (options.errorFormat === 'auto' && prefersXml(req.headers.accept));
   const sendError = (req: FastifyRequest, reply: FastifyReply, err: unknown) => {
     const mapped = mapError(err);
     if (mapped.internal) req.log.error({ err }, 'request failed');
-    const xml =
-      options.errorFormat === 'xml' || (options.errorFormat === 'auto' && prefersXml(req.headers.accept));
+    const xml = wantsXml(req);
     return reply
       .code(mapped.status)
       .type(xml ? 'text/xml; charset=utf-8' : 'application/json; charset=utf-8')
@@ -153,6 +155,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   registerAcrobitsRoutes(app, deps.handlers, sendError);
+  registerAppServiceRoutes(app, deps.handlers.appServices, sendError, wantsXml);
   registerInboundRoutes(app, deps.handlers.inbound, sendError);
   registerProvisionRoute(app, deps.handlers.provisioning);
   return app;

@@ -17,6 +17,7 @@ import { makeStoreProbe } from '../store/adapters/health.js';
 import { makeSendCounter } from '../store/adapters/send-counts.js';
 import { makeStore } from '../store/adapters/store.js';
 import type { Db } from '../store/engine/db.js';
+import { appServiceHandlers } from './app-services.js';
 import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './delivery.js';
 import { logConfigWarnings } from './logger.js';
 import { openServerStore } from './store.js';
@@ -111,6 +112,7 @@ export async function startService(
         ...twoWayUseCases,
         inbound: { publicUrl: config.inbound.publicUrl, receiveWebhook },
         provisioning: { publicUrl: config.server.publicUrl, provision: makeProvision(authenticate) },
+        appServices: appServiceHandlers(config, db, authenticate, store, logger),
       },
       checkReadiness: makeCheckReadiness({ store: makeStoreProbe(db), carriers: delivery.links }),
       version: VERSION,

@@ -3,32 +3,18 @@
  * one store (SQLite, or PostgreSQL in the second run), with `--json` output parsed.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { buildConfig } from '../../src/config/index.js';
 import { openStore } from '../../src/main/index.js';
 import { findAccountByUsername } from '../../src/store/sql/accounts.js';
 import { insertMessage } from '../../src/store/sql/messages.js';
-import { textbridgeArgs } from '../helpers/child.js';
+import { runTextbridge } from '../helpers/child.js';
 import { textMessage } from '../helpers/db.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
 import { tempDir } from '../helpers/service.js';
 
-const run = promisify(execFile);
-
-async function textbridge(env: Record<string, string>, ...args: string[]) {
-  try {
-    const { stdout } = await run(process.execPath, textbridgeArgs(...args), {
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr: '' };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const textbridge = runTextbridge;
 
 test('account add, list, credit, passwd and remove work from the command line with --json', async () => {
   const env = { DATABASE_URL: await freshDatabaseUrl() };

@@ -2,10 +2,11 @@
  * Real `textbridge` processes for crash and scale tests (`textbridgeArgs`: the build, or the sources), output
  * to a file in the log audit folder, readiness by polling /readyz.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { auditLogFile } from './service.js';
 
 /** Write `config` as `config.json` in `dir`, for a child's `--config` or TEXTBRIDGE_CONFIG; its path. */
@@ -77,4 +78,17 @@ export async function startChild(
     }
   }
   return { proc, url, logFile, exited };
+}
+
+/** Run one `textbridge` command to its end with `env` added; its exit code and output (no throw). */
+export async function runTextbridge(env: Record<string, string>, ...args: string[]) {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, textbridgeArgs(...args), {
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr: '' };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
 }

@@ -24,7 +24,11 @@ const ALICE = password('xml-alice');
 const BOB = password('xml-bob');
 
 before(async () => {
-  svc = await startTestService({ push: { enabled: false } });
+  svc = await startTestService({
+    push: { enabled: false },
+    rates: { default: 0.01, onNet: 0.002 },
+    contacts: { show: 'all' },
+  });
   await svc.admin.add({ username: 'alice', password: ALICE, numbers: ['+15550000031'], region: 'US' });
   await svc.admin.add({ username: 'bob', password: BOB, numbers: ['+15550000032'], region: 'US' });
 });
@@ -99,4 +103,40 @@ test("the README's templates send, fetch, report a push token and remove it", as
 
   assert.equal((await call('accountRemovalReporter', device)).status, 200);
   assert.deepEqual(await tokens(), []);
+});
+
+test("the README's balance template reads the account's credit", async () => {
+  await svc.admin.credit('alice', undefined, '12.5');
+  const res = await call('genericBalanceCheck', as('alice', ALICE));
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.json, { balanceString: 'USD 12.50', balance: 12.5, currency: 'USD' });
+});
+
+test("the README's rate template prices the number being typed, on-net included", async () => {
+  const off = await call('genericRateCheck', {
+    ...as('alice', ALICE),
+    targetNumber: '+15557770000',
+    smartUri: '',
+  });
+  assert.equal(off.status, 200);
+  assert.deepEqual(off.json, { messageRateString: 'USD 0.01' });
+  const on = await call('genericRateCheck', {
+    ...as('alice', ALICE),
+    targetNumber: '+15550000032',
+    smartUri: 'sip:bob@sip.example.com',
+  });
+  assert.deepEqual(on.json, { messageRateString: 'USD 0.002', smartMessageRateString: 'USD 0.002' });
+});
+
+test("the README's contacts template lists the other accounts", async () => {
+  const res = await call('wsContacts', as('alice', ALICE));
+  assert.equal(res.status, 200);
+  const contacts = res.json['contacts'] as Array<{
+    contactId: string;
+    contactEntries: Array<{ uri: string }>;
+  }>;
+  assert.deepEqual(
+    contacts.map((c) => [c.contactId, c.contactEntries.map((e) => e.uri)]),
+    [['bob', ['+15550000032']]],
+  );
 });

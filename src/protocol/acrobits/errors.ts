@@ -9,9 +9,11 @@ export const jsonError = (message: string): string => JSON.stringify({ message }
 
 /** `<response><message>...</message></response>` with XML escaping. */
 export function xmlError(message: string): string {
-  const esc = message.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<response><message>${esc}</message></response>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<response><message>${escapeXml(message)}</message></response>`;
 }
+
+/** Text for an XML element: `<`, `>`, `&` and quotes as character references. */
+export const escapeXml = (text: string): string => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** True when an Accept header prefers XML to JSON (by q-value, then by order). */
 export function prefersXml(accept: string | undefined): boolean {

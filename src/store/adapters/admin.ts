@@ -8,8 +8,10 @@ import {
   insertAccount,
   insertNumbers,
   listAccounts,
+  readProfile,
   setCredit,
   updatePasswordHash,
+  updateProfile,
   usernameSpelling,
 } from '../sql/accounts.js';
 import { listMessages } from '../sql/messages.js';
@@ -29,7 +31,14 @@ export function makeAdminStore(db: Db): AccountAdminStore {
       (await addCredit(k, username, delta, now, maxMicros))?.creditMicros ?? undefined,
     setCredit: (username, micros, now) => setCredit(k, username, micros, now),
     listAccounts: () => listAccounts(k),
-    findAccount: (username) => findAccountByUsername(k, username),
+    setProfile: (username, profile, now) => updateProfile(k, username, profile, now),
+    findAccount: async (username) => {
+      const [account, profile] = await Promise.all([
+        findAccountByUsername(k, username),
+        readProfile(k, username),
+      ]);
+      return account && profile && { ...account, ...profile };
+    },
     usernameTaken: (username) => usernameSpelling(k, username),
     numberOwner: async (number) =>
       (

@@ -17,6 +17,7 @@ import * as m0009 from './0009_status_index_predicate.js';
 import * as m0010 from './0010_inbound_parts.js';
 import * as m0011 from './0011_username_case.js';
 import * as m0012 from './0012_carrier_ref_reuse.js';
+import * as m0013 from './0013_account_profile.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
@@ -32,6 +33,7 @@ const STEPS: Record<string, Step> = {
   '0010_inbound_parts': m0010,
   '0011_username_case': m0011,
   '0012_carrier_ref_reuse': m0012,
+  '0013_account_profile': m0013,
 };
 
 /** Bring the schema up to date. Throws with the failing migration's name. */

@@ -2,6 +2,7 @@
  * Account statements, one per function. `Q` is a Kysely instance or transaction.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { AccountProfile } from '../../app/account-profile.js';
 import type { Account } from '../../app/ports.js';
 import { prepare } from '../engine/prepared.js';
 import type { DB } from './schema.js';
@@ -17,6 +18,8 @@ const columns = [
   'region',
   'credit_micros as creditMicros',
 ] as const;
+
+const profileColumns = ['display_name as displayName', 'contact_group as group'] as const;
 
 const withNumberColumns = [
   'a.id',
@@ -102,10 +105,14 @@ export async function listNumbers(q: Q, accountId: number): Promise<string[]> {
   return rows.map((r) => r.number);
 }
 
-/** select … from accounts order by username (with every number, for the CLI) */
-export async function listAccounts(q: Q): Promise<Account[]> {
+/** select …, display_name, contact_group from accounts order by username (with every number, for the CLI) */
+export async function listAccounts(q: Q): Promise<Array<Account & AccountProfile>> {
   const [rows, numbers] = await Promise.all([
-    q.selectFrom('accounts').select(columns).orderBy('username').execute(),
+    q
+      .selectFrom('accounts')
+      .select([...columns, ...profileColumns])
+      .orderBy('username')
+      .execute(),
     q.selectFrom('account_numbers').select(['account_id', 'number']).orderBy('position').execute(),
   ]);
   return rows.map((r) => ({
@@ -117,7 +124,13 @@ export async function listAccounts(q: Q): Promise<Account[]> {
 /** insert into accounts … returning id */
 export async function insertAccount(
   q: Q,
-  a: { username: string; passwordHash: string; region: string; creditMicros: number | null; now: number },
+  a: {
+    username: string;
+    passwordHash: string;
+    region: string;
+    creditMicros: number | null;
+    now: number;
+  } & Partial<AccountProfile>,
 ): Promise<number> {
   const row = await q
     .insertInto('accounts')
@@ -126,6 +139,8 @@ export async function insertAccount(
       password_hash: a.passwordHash,
       region: a.region,
       credit_micros: a.creditMicros,
+      display_name: a.displayName ?? null,
+      contact_group: a.group ?? null,
       created_at: a.now,
       updated_at: a.now,
     })
@@ -207,6 +222,40 @@ export async function chargeCredit(q: Q, accountId: number, micros: number): Pro
     .set((eb) => ({ credit_micros: eb('credit_micros', '-', micros) }))
     .where('id', '=', accountId)
     .where((eb) => eb.or([eb('credit_micros', 'is', null), eb('credit_micros', '>=', micros)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** select credit_micros from accounts where id = ? (the balance now; lookups may cache an older one) */
+export async function readCredit(q: Q, accountId: number): Promise<number | null | undefined> {
+  const row = await q
+    .selectFrom('accounts')
+    .select('credit_micros as creditMicros')
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  return row === undefined ? undefined : row.creditMicros === null ? null : Number(row.creditMicros);
+}
+
+/** select display_name, contact_group from accounts where username = ? */
+export async function readProfile(q: Q, username: string): Promise<AccountProfile | undefined> {
+  return q.selectFrom('accounts').select(profileColumns).where('username', '=', username).executeTakeFirst();
+}
+
+/** update accounts set display_name = ?, contact_group = ? where username = ? (only the fields given) */
+export async function updateProfile(
+  q: Q,
+  username: string,
+  profile: Partial<AccountProfile>,
+  now: number,
+): Promise<boolean> {
+  const r = await q
+    .updateTable('accounts')
+    .set({
+      ...(profile.displayName === undefined ? {} : { display_name: profile.displayName }),
+      ...(profile.group === undefined ? {} : { contact_group: profile.group }),
+      updated_at: now,
+    })
+    .where('username', '=', username)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }

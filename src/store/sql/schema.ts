@@ -11,6 +11,10 @@ export interface AccountsTable {
   region: string;
   /** null = unlimited. */
   credit_micros: number | null;
+  /** How the on-net directory shows the account; null = its username. */
+  display_name: string | null;
+  /** Directory group (`contacts.show: "group"`); null = none. */
+  contact_group: string | null;
   created_at: number;
   updated_at: number;
 }
