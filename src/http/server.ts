@@ -181,7 +181,11 @@ function writeClientError(err: NodeJS.ErrnoException, socket: Socket, options: S
   else writeRaw(socket, status, reason, jsonError(message));
 }
 
-/** One whole answer written straight to the socket, which is then closed. */
+/**
+ * One whole answer written straight to the socket, which is then closed: ended at once, and destroyed
+ * a moment later even if the client never closes its side (it may go on trickling bytes). Destroying at
+ * once would make the kernel reset the connection over unread input, and the answer could be lost.
+ */
 function writeRaw(socket: Socket, status: number, reason: string, body: string): void {
   if (!socket.writable) {
     socket.destroy();
@@ -190,4 +194,8 @@ function writeRaw(socket: Socket, status: number, reason: string, body: string):
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+  setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
 }
+
+/** How long a client has to read a refusal before its connection is destroyed. */
+const CLOSE_GRACE_MS = 1000;

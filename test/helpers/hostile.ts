@@ -17,6 +17,7 @@ export function seeded(seed: number): () => number {
 }
 
 export interface HostileRequest {
+  /** `RAW`: `body` is the whole request, written as it is to a new connection. */
   method: string;
   /** Path and query, already encoded as it goes on the wire. */
   path: string;
@@ -184,7 +185,54 @@ export function makeHostile(seed: number, known: Known) {
     return `?${q}`;
   };
 
+  /** A request that only a raw socket can send: broken framing, odd methods and versions, bytes. */
+  const raw = (): Buffer => {
+    const path = pick(APP_ROUTES);
+    switch (int(10)) {
+      case 0:
+        return Buffer.from(Array.from({ length: 1 + int(3000) }, () => int(256)));
+      case 1:
+        return Buffer.from(`CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n`);
+      case 2:
+        return Buffer.from(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nExpect: ${pick(['bogus', '100-continue'])}\r\nContent-Length: 2\r\n\r\n{}`,
+        );
+      case 3:
+        return Buffer.from(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+        );
+      case 4:
+        return Buffer.from(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${pick(['ZZ', 'ffffffffffffffffff', '-1'])}\r\nabc\r\n`,
+        );
+      case 5:
+        return Buffer.from(`${pick(['get', 'BREW', 'G\u0000T', 'PRI'])} ${path} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      case 6:
+        return Buffer.from(`GET ${path} HTTP/${pick(['0.9', '2.0', '1.2', '9'])}\r\nHost: x\r\n\r\n`);
+      case 7:
+        return Buffer.concat([
+          Buffer.from(`GET ${path}?from=`),
+          Buffer.from([0xff, 0x00, 0x80]),
+          Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n'),
+        ]);
+      case 8:
+        return Buffer.from(
+          `GET ${path} HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\nContent-Length: ${pick(['abc', '-1', '99999999999999999999', '1, 2'])}\r\n\r\n`,
+        );
+      default:
+        return Buffer.from(`GET http://evil.example${path}?from=a&password=b HTTP/1.1\r\nHost: x\r\n\r\n`);
+    }
+  };
+
   return (): HostileRequest => {
+    if (r() < 0.08) {
+      const body = raw();
+      const line = body
+        .subarray(0, 40)
+        .toString('latin1')
+        .replace(/[^\x20-\x7e]/g, '.');
+      return { method: 'RAW', path: '', headers: {}, body, what: `raw ${JSON.stringify(line)}` };
+    }
     const roll = int(20);
     let path: string;
     if (roll < 12) path = pick(APP_ROUTES);

@@ -37,10 +37,18 @@ interface Outcome {
 }
 
 /** Connect, send `first`, then `trickle` one piece every `everyMs`, until the server closes the socket. */
-function slowClient(first: string, trickle: string, everyMs: number, giveUpMs: number): Promise<Outcome> {
+function slowClient(
+  first: string,
+  trickle: string,
+  everyMs: number,
+  giveUpMs: number,
+  allowHalfOpen = true,
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const socket = net.connect(port, '127.0.0.1');
+    // Like an attacker, the client never closes its side (unless `allowHalfOpen` is false): the
+    // connection ends when the server destroys it (the next trickled byte is then refused).
+    const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen });
     let text = '';
     let timer: NodeJS.Timeout | undefined;
     const done = (stillOpen: boolean) => {
@@ -90,9 +98,13 @@ test('headers trickled a line at a time are cut at the header deadline with 408 
 
 /** Send one whole request with `Connection: close` on a new connection; what came back. */
 function oneRequest(path: string): Promise<string> {
-  return slowClient(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, '', 60_000, 5000).then(
-    (r) => r.text,
-  );
+  return slowClient(
+    `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    '',
+    60_000,
+    5000,
+    false,
+  ).then((r) => r.text);
 }
 
 function openIdle(): Promise<net.Socket> {
@@ -132,7 +144,7 @@ test('a connection over the limit is closed unanswered while the connections wit
 
 test('a keep-alive connection left idle after its answer is closed once the idle time passes', async () => {
   // The first request is answered; then the client says nothing more.
-  const r = await slowClient('GET /livez HTTP/1.1\r\nHost: x\r\n\r\n', '', 60_000, 10_000);
+  const r = await slowClient('GET /livez HTTP/1.1\r\nHost: x\r\n\r\n', '', 60_000, 10_000, false);
   assert.equal(r.stillOpen, false, 'the idle connection was kept open');
   assert.match(r.text, /^HTTP\/1\.1 200 /);
   assert.ok(r.ms >= KEEP_ALIVE_MS - 50, `closed after ${r.ms} ms, before the idle time`);
