@@ -100,9 +100,10 @@ export class StoreFaults {
     return this.last ? this.now() - this.last.at : Number.POSITIVE_INFINITY;
   }
 
-  /** `store cannot write: disk full (SQLITE_FULL) at /var/lib/textbridge/textbridge.db` */
-  describe(f: Fault | undefined = this.current): string {
-    return f ? `store cannot write: ${f.cause} (${f.code}) at ${this.where}` : 'store writes';
+  /** `store cannot write: disk full (SQLITE_FULL)`; `at` adds ` at /var/lib/textbridge/textbridge.db`. */
+  describe(f: Fault | undefined = this.current, at = false): string {
+    if (!f) return 'store writes';
+    return `store cannot write: ${f.cause} (${f.code})${at ? ` at ${this.where}` : ''}`;
   }
 
   /**
@@ -142,7 +143,7 @@ export class StoreFaults {
     }
     this.log?.error(
       { store: this.where, cause: f.cause, code: f.code, suppressed: this.suppressed },
-      this.describe(f),
+      this.describe(f, true),
     );
     this.loggedAt = t;
     this.suppressed = 0;
