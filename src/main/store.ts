@@ -52,7 +52,7 @@ export async function openServerStore(
   const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir, log);
   try {
     const db = await openStore(config);
-    db.faults.logTo(log);
+    db.faults.serve(log);
     return { db, release: () => lock?.release() };
   } catch (e) {
     lock?.release();
