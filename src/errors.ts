@@ -65,5 +65,7 @@ export const unavailable = (message = 'Service is starting, try again shortly') 
  * The store cannot write (disk full, I/O error, database unreachable): nothing was stored, so nothing
  * is acknowledged. `detail.cause` names the fault for the log; the phone gets only the sentence.
  */
-export const storeUnavailable = (detail?: Record<string, unknown>) =>
-  new SmsError('SMS_ERR_STORE_UNAVAILABLE', 'Service temporarily unavailable, message not sent', detail);
+export const storeUnavailable = (
+  detail?: Record<string, unknown>,
+  message = 'Service temporarily unavailable, message not sent',
+) => new SmsError('SMS_ERR_STORE_UNAVAILABLE', message, detail);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Config } from '../config/index.js';
 import { maskUrl } from '../config/mask.js';
-import { unavailable } from '../errors.js';
+import { SmsError, unavailable } from '../errors.js';
 import { type Db, openDb, SQLITE_FILE } from '../store/engine/db.js';
 import type { FaultLog } from '../store/engine/faults.js';
 import { type LockLog, lockDataDir } from '../store/engine/lock.js';
@@ -17,7 +17,12 @@ export async function openStore(config: Config): Promise<Db> {
   const what = config.databaseUrl
     ? `the database at ${maskUrl(config.databaseUrl)} cannot be reached`
     : `the embedded store ${path.resolve(config.dataDir, SQLITE_FILE)} cannot be opened (is its folder writable?)`;
-  const cannot = (e: unknown) => unavailable(`${what}: ${(e as Error).message ?? String(e)}`);
+  const cannot = (e: unknown) => {
+    // A store fault (store/engine/faults.ts) already names the store: keep only its cause here.
+    const fault = e instanceof SmsError && e.code === 'SMS_ERR_STORE_UNAVAILABLE' ? e.detail : undefined;
+    const why = fault ? `${fault['cause']} (${fault['code']})` : ((e as Error).message ?? String(e));
+    return unavailable(`${what}: ${why}`);
+  };
   let db: Db;
   try {
     db = openDb({
@@ -52,7 +57,7 @@ export async function openServerStore(
   const lock = config.databaseUrl ? undefined : lockDataDir(config.dataDir, log);
   try {
     const db = await openStore(config);
-    db.faults.logTo(log);
+    db.faults.serve(log);
     return { db, release: () => lock?.release() };
   } catch (e) {
     lock?.release();

@@ -1,6 +1,8 @@
 /**
- * Issue #5: credit must hold across instances. Two textbridge processes on one store (the same
- * PostgreSQL database, or the same SQLite file) charge one account at once over real HTTP.
+ * Credit must hold across instances. Two textbridge services on one store charge one account
+ * at once over real HTTP: two processes on one PostgreSQL database; on the embedded store, which takes
+ * one server process (test/cli/store-lock.test.ts), two services of this process on the same SQLite
+ * file, each with its own connection.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -21,20 +23,26 @@ const RATES = { default: PRICE, onNet: 0 };
 const DELIVERY = { carriers: [{ name: 'log', type: 'log' }], routes: [{ carrier: 'log' }] };
 
 let a: TestService;
-let b: Child;
+let b: Child | undefined;
+let bInProcess: TestService | undefined;
 let urlB: string;
 
 before(async () => {
   a = await startTestService({ rates: RATES, ...DELIVERY });
-  // The second instance: a real `textbridge serve` process on the same store, same configuration.
-  const configFile = path.join(a.config.dataDir, 'instance-b.json');
-  writeFileSync(configFile, JSON.stringify({ rates: RATES, ...DELIVERY }));
-  b = await startChild(['serve'], {
-    TEXTBRIDGE_CONFIG: configFile,
-    TEXTBRIDGE_DATA_DIR: a.config.dataDir,
-    DATABASE_URL: a.config.databaseUrl,
-  });
-  urlB = b.url;
+  if (a.config.databaseUrl) {
+    // The second instance: a real `textbridge serve` process on the same store, same configuration.
+    const configFile = path.join(a.config.dataDir, 'instance-b.json');
+    writeFileSync(configFile, JSON.stringify({ rates: RATES, ...DELIVERY }));
+    b = await startChild(['serve'], {
+      TEXTBRIDGE_CONFIG: configFile,
+      TEXTBRIDGE_DATA_DIR: a.config.dataDir,
+      DATABASE_URL: a.config.databaseUrl,
+    });
+    urlB = b.url;
+  } else {
+    bInProcess = await startTestService({ rates: RATES, ...DELIVERY, dataDir: a.config.dataDir });
+    urlB = bInProcess.url;
+  }
   await a.admin.add({
     username: 'payer',
     password: PW1,
@@ -48,6 +56,7 @@ before(async () => {
 after(async () => {
   b?.proc.kill('SIGTERM');
   await b?.exited;
+  await bInProcess?.close();
   await a?.close();
 });
 

@@ -103,13 +103,22 @@ test('a full disk: sends answer 503 and store nothing, a wrong password stays 40
     );
     assert.equal((await send('x', password('not-the-one'))).status, 401);
     assert.equal((await send('x', password('not-the-one'))).status, 401);
-    assert.equal(await ready(), 503);
+    const notReady = await fetch(`${svc.url}/readyz`);
+    assert.equal(notReady.status, 503);
+    const { message } = (await notReady.json()) as { message: string };
+    assert.match(message, /store cannot write: disk full \(SQLITE_FULL\)/);
+    assert.ok(!message.includes(mountPoint), 'readiness, answered to anyone, does not name the file');
   } finally {
     rmSync(filler);
   }
 
   assert.equal(await ready(), 200, 'readiness recovers once there is room');
   assert.equal((await send('after the disk has room again')).status, 200);
+
+  const bodies = (await svc.db.kysely.selectFrom('messages').select('body').execute()).map((m) => m.body);
+  assert.ok(!bodies.some((b) => b.startsWith('burst ')), 'a send answered 503 stored nothing');
+  assert.equal(bodies.filter((b) => b.startsWith('while the disk is full')).length, answers.length - 1);
+  assert.ok(bodies.includes('after the disk has room again'));
 
   const log = readFileSync(svc.logFile, 'utf8');
   const causes = log.split('\n').filter((l) => l.includes('store cannot write: disk full (SQLITE_FULL) at '));

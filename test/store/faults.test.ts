@@ -36,6 +36,7 @@ test('full disks, I/O errors and lost connections are faults on both engines; co
 
 test('PostgreSQL’s disk_full (53100) reaches the phone as 503 "Service temporarily unavailable, message not sent"', () => {
   const faults = new StoreFaults('postgres://tb:***@db/tb');
+  faults.serve({ error: () => {}, info: () => {} });
   const out = faults.translate(
     pgError('53100', 'could not extend file "base/16384/16397": No space left on device'),
   );
@@ -53,7 +54,7 @@ test('a burst of faults is one error line naming the cause and the store, with t
   let t = 0;
   const lines: Array<{ level: string; obj: Record<string, unknown>; msg: string }> = [];
   const faults = new StoreFaults('/data/textbridge.db', 10_000, () => t);
-  faults.logTo({
+  faults.serve({
     error: (obj, msg) => lines.push({ level: 'error', obj, msg }),
     info: (obj, msg) => lines.push({ level: 'info', obj, msg }),
   });
@@ -142,4 +143,12 @@ test('a transaction SQLite already rolled back fails with its own error, not "ca
   } finally {
     await db.close();
   }
+});
+
+test('outside a server (the CLI), a store fault names its cause and the store for the operator', () => {
+  const faults = new StoreFaults('/data/textbridge.db');
+  const out = faults.translate(pgError('SQLITE_FULL', 'database or disk is full'));
+  assert.ok(out instanceof SmsError);
+  assert.equal(out.code, 'SMS_ERR_STORE_UNAVAILABLE');
+  assert.equal(out.message, 'store cannot write: disk full (SQLITE_FULL) at /data/textbridge.db');
 });

@@ -23,6 +23,7 @@ export function makeStoreProbe(db: Db, recentMs = 10_000): StoreProbe {
         );
         const still = db.faults.current;
         if (!probed || (still && (db.dialect === 'sqlite' || db.faults.sinceLast() < recentMs))) {
+          // Without the store's location: /readyz answers anyone who can reach it.
           throw new Error(db.faults.describe());
         }
       }

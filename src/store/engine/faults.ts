@@ -77,6 +77,7 @@ export class StoreFaults {
   private suppressed = 0;
   private total = 0;
   private log: FaultLog | undefined;
+  private serving = false;
 
   constructor(
     /** Where the store lives, for the log line (a file, or the URL without its password). */
@@ -85,9 +86,14 @@ export class StoreFaults {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Log faults here from now on (the CLI does not: its commands print their own errors). */
-  logTo(log: FaultLog): void {
+  /**
+   * This store serves phones (`serve`, `worker`): log faults to `log`, and answer them with the
+   * phone's sentence. Otherwise (the CLI) the error's message is for the operator: it names the cause
+   * and the store, as `describe(fault, true)` does.
+   */
+  serve(log: FaultLog): void {
     this.log = log;
+    this.serving = true;
   }
 
   /** The fault remembered since the last successful write, if any. */
@@ -100,9 +106,10 @@ export class StoreFaults {
     return this.last ? this.now() - this.last.at : Number.POSITIVE_INFINITY;
   }
 
-  /** `store cannot write: disk full (SQLITE_FULL) at /var/lib/textbridge/textbridge.db` */
-  describe(f: Fault | undefined = this.current): string {
-    return f ? `store cannot write: ${f.cause} (${f.code}) at ${this.where}` : 'store writes';
+  /** `store cannot write: disk full (SQLITE_FULL)`; `at` adds ` at /var/lib/textbridge/textbridge.db`. */
+  describe(f: Fault | undefined = this.current, at = false): string {
+    if (!f) return 'store writes';
+    return `store cannot write: ${f.cause} (${f.code})${at ? ` at ${this.where}` : ''}`;
   }
 
   /**
@@ -114,7 +121,8 @@ export class StoreFaults {
     const f = classifyFault(err);
     if (!f) return err;
     this.seen(f);
-    return storeUnavailable({ cause: f.cause, code: f.code });
+    const detail = { cause: f.cause, code: f.code };
+    return this.serving ? storeUnavailable(detail) : storeUnavailable(detail, this.describe(f, true));
   }
 
   /** A write reached the store: forget the fault (and say so once). */
@@ -142,7 +150,7 @@ export class StoreFaults {
     }
     this.log?.error(
       { store: this.where, cause: f.cause, code: f.code, suppressed: this.suppressed },
-      this.describe(f),
+      this.describe(f, true),
     );
     this.loggedAt = t;
     this.suppressed = 0;
