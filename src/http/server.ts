@@ -147,7 +147,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const verbose = Object.hasOwn(req.query as object, 'verbose');
     const body = r.ready
       ? { status: 'ready' }
-      : { message: `Not ready: the store does not answer (${r.store.ok ? '' : r.store.error})` };
+      : { message: `Not ready: the store ${r.store.ok ? 'is not ready' : `fails (${r.store.error})`}` };
     return reply
       .code(r.ready ? 200 : 503)
       .type('application/json; charset=utf-8')

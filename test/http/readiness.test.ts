@@ -17,7 +17,7 @@ test('/readyz answers 200 while the store answers, and 503 with a message once i
     const down = await fetch(`${svc.url}/readyz`);
     assert.equal(down.status, 503);
     const body = (await down.json()) as { message: string };
-    assert.match(body.message, /^Not ready: the store does not answer/);
+    assert.match(body.message, /^Not ready: the store fails \(/);
   } finally {
     await svc.app.close();
     await svc.delivery.close().catch(() => {});
