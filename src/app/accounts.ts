@@ -6,6 +6,7 @@ import { isKnownRegion, parseAddress } from '../domain/address.js';
 import type { Message, MessageStatus } from '../domain/message.js';
 import { fromMicros, MICROS } from '../domain/rates.js';
 import { badRequest, conflict, notFound } from '../errors.js';
+import { type Credential, importedHash } from './imported-hashes.js';
 import { hashPassword } from './passwords.js';
 import type { Account, Clock } from './ports.js';
 
@@ -57,6 +58,9 @@ export const toView = (a: Account): AccountView => ({
   credit: a.creditMicros === null ? null : fromMicros(a.creditMicros),
 });
 
+/** A hash brought from another system instead of a password. */
+export type ImportedCredential = Exclude<Credential, { password: string }>;
+
 const USERNAME = /^[^\s:/?#]{1,128}$/;
 
 /** Spaces around a password are trimmed when it is stored, as when it is checked (app/passwords.ts). */
@@ -98,16 +102,25 @@ function parseBalance(value: string): number {
 
 export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
   return {
+    /**
+     * Create an account with a password (hashed here) or a hash imported from another system
+     * (`hash`: app/imported-hashes.ts); exactly one of the two.
+     */
     async add(input: {
       username: string;
-      password: string;
+      password?: string;
+      hash?: ImportedCredential;
       numbers: string[];
       region: string;
       credit?: string;
     }) {
       const username = input.username.trim();
       if (!USERNAME.test(username)) throw badRequest(`Invalid username: ${input.username}`);
-      checkPassword(input.password);
+      if ((input.password === undefined) === (input.hash === undefined)) {
+        throw badRequest('Give exactly one of a password, an HA1 hash, a bcrypt hash or an scrypt hash');
+      }
+      if (input.password !== undefined) checkPassword(input.password);
+      const imported = input.hash && importedHash(input.hash, username);
       const region = input.region.toUpperCase();
       if (!isKnownRegion(region))
         throw badRequest(`Unknown region: ${input.region} (use a code like US or GB)`);
@@ -128,7 +141,7 @@ export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
         throw conflict(`Account ${taken} already exists; usernames are unique regardless of case`);
       }
       const creditMicros = input.credit === undefined ? null : parseBalance(input.credit);
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = imported ?? (await hashPassword(input.password!));
       await store.createAccount({ username, passwordHash, region, creditMicros, numbers, now: clock.now() });
       return toView((await store.findAccount(username))!);
     },
@@ -178,6 +191,12 @@ export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
     },
 
     list: async () => (await store.listAccounts()).map(toView),
+
+    /** The account, or undefined: `account import` skips a username that exists. */
+    async find(username: string): Promise<AccountView | undefined> {
+      const a = await store.findAccount(username.trim());
+      return a && toView(a);
+    },
 
     async messages(f: { username?: string; status?: MessageStatus; limit: number }) {
       let accountId: number | undefined;

@@ -65,20 +65,20 @@ export function makeAuthenticate(
   // back. So at most two checks run at a time (scrypt is CPU-bound: two cores), and concurrent
   // requests with the same credentials (a burst of sends from one phone) share one check.
   const slots = new Slots(opts.maxConcurrentChecks ?? 2);
-  const limited = async (password: string, hash: string): Promise<boolean> => {
+  const limited = async (password: string, hash: string, username = ''): Promise<boolean> => {
     await slots.acquire(NEVER);
     try {
-      return await verifyPassword(password, hash);
+      return await verifyPassword(password, hash, username);
     } finally {
       slots.release();
     }
   };
   const inflight = new Map<string, Promise<boolean>>();
-  const checkOnce = (key: string, password: string, hash: string): Promise<boolean> => {
+  const checkOnce = (key: string, password: string, hash: string, username: string): Promise<boolean> => {
     const k = `${key}\u0000${hash}`;
     let p = inflight.get(k);
     if (!p) {
-      p = limited(password, hash).finally(() => inflight.delete(k));
+      p = limited(password, hash, username).finally(() => inflight.delete(k));
       inflight.set(k, p);
     }
     return p;
@@ -108,7 +108,7 @@ export function makeAuthenticate(
       if (user || address) throw throttled();
     }
     const ok = account
-      ? await checkOnce(key, password, account.passwordHash)
+      ? await checkOnce(key, password, account.passwordHash, account.username)
       : (await limited(password, await DUMMY_HASH_PROMISE)) && false;
     if (!account || !ok) {
       perAccount.fail(userKey);
