@@ -14,6 +14,7 @@
  */
 import { hash, randomBytes } from 'node:crypto';
 import { throttled, unauthorized } from '../errors.js';
+import { type ExternalLogin, isExternalHash } from './external-login.js';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.js';
 import type { Account, AccountLookup, Clock } from './ports.js';
 import { Slots } from './slots.js';
@@ -47,6 +48,8 @@ export function makeAuthenticate(
   clock: Clock,
   opts: AuthOptions,
   shared?: SharedFailures,
+  /** `auth.external`: the provider's endpoint, for usernames without a local password (external-login.ts). */
+  external?: ExternalLogin,
 ): Authenticate {
   // The login cache's key: SHA-256 over the secret, the credentials, and the secret again (an envelope
   // MAC). It never leaves the process, so nobody can extend it; one-shot `crypto.hash` costs 0.3 µs
@@ -84,18 +87,23 @@ export function makeAuthenticate(
     return p;
   };
 
+  const externalOnce = new Map<string, ReturnType<ExternalLogin>>();
+
   return async ({ username, password, ip }) => {
     if (!username || !password) throw unauthorized('Missing username or password');
     const userKey = `u:${username}`;
     const ipKey = `ip:${ip}`;
     if (perAccount.isBlocked(userKey) || perAddress.isBlocked(ipKey)) throw throttled();
 
-    const account = await accounts.byUsername(username);
+    let account = await accounts.byUsername(username);
     const key = cacheKey(username, password);
     const hit = cache.get(key);
+    let expired: number | undefined;
     if (account && hit && hit.accountId === account.id && hit.passwordHash === account.passwordHash) {
       if (hit.expires > now()) return account;
-      cache.delete(key);
+      // An external login's entry outlives its period: it lets the user in while the endpoint is down.
+      if (external && isExternalHash(account.passwordHash)) expired = hit.expires;
+      else cache.delete(key);
     }
 
     // A cache miss pays for scrypt next, so one indexed read of the shared counts costs little here.
@@ -107,9 +115,24 @@ export function makeAuthenticate(
       ]);
       if (user || address) throw throttled();
     }
-    const ok = account
-      ? await checkOnce(key, password, account.passwordHash, account.username)
-      : (await limited(password, await DUMMY_HASH_PROMISE)) && false;
+    let ok: boolean;
+    if (external && (!account || isExternalHash(account.passwordHash))) {
+      // A burst of first requests from one phone asks the endpoint once (and creates the account once).
+      let pending = externalOnce.get(key);
+      if (!pending) {
+        pending = external(username, password, expired, account).finally(() => externalOnce.delete(key));
+        externalOnce.set(key, pending);
+      }
+      const r = await pending;
+      if (r.kind === 'stale') return r.account;
+      ok = r.kind === 'yes';
+      if (r.kind === 'yes') account = r.account;
+      else cache.delete(key);
+    } else {
+      ok = account
+        ? await checkOnce(key, password, account.passwordHash, account.username)
+        : (await limited(password, await DUMMY_HASH_PROMISE)) && false;
+    }
     if (!account || !ok) {
       perAccount.fail(userKey);
       perAddress.fail(ipKey);
@@ -125,7 +148,7 @@ export function makeAuthenticate(
       throw unauthorized();
     }
     perAccount.reset(userKey);
-    if (shared) await shared.clear(userKey);
+    // Cached before the next await, so a request arriving meanwhile finds it (and does not ask again).
     if (opts.cacheTtlMs > 0) {
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(key, {
@@ -134,6 +157,7 @@ export function makeAuthenticate(
         expires: now() + opts.cacheTtlMs,
       });
     }
+    if (shared) await shared.clear(userKey);
     return account;
   };
 }

@@ -14,6 +14,7 @@ import type { Static } from 'typebox';
 import { CARRIER_TABLES, type CarrierConfig, type KeyProblem } from '../carriers/config-tables.js';
 import type { Route } from '../domain/routing.js';
 import { ConfigError, deepFreeze, isObject, type Json } from './check.js';
+import { checkExternalAuth } from './external-auth.js';
 import { type InboundConfig, legacyWebhooks } from './inbound.js';
 import { ConfigFile } from './schema.js';
 import {
@@ -86,6 +87,7 @@ export function buildConfig(
 ): Readonly<Config> {
   const f = walk(ConfigFile, raw, { path: '', env }) as Static<typeof ConfigFile>;
   checkCarriers(f.carriers);
+  checkExternalAuth(f.auth.external);
   const names = new Set(f.carriers.map((c) => c.name));
   for (const [i, r] of f.routes.entries()) checkRoute(r, `routes[${i}]`, names);
   const legacy = legacyWebhooks(f.inbound.carriers, f.carriers);

@@ -17,6 +17,7 @@ import { makeSendCounter } from '../store/adapters/send-counts.js';
 import { makeStore } from '../store/adapters/store.js';
 import type { Db } from '../store/engine/db.js';
 import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './delivery.js';
+import { composeExternalLogin } from './external-auth.js';
 import { logConfigWarnings } from './logger.js';
 import { openStore } from './store.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
@@ -45,6 +46,7 @@ export async function startService(
   const db = await openStore(config);
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
+  let external: ReturnType<typeof composeExternalLogin>;
   try {
     const store = makeStore(db, clock);
     const tw = composeTwoWay(config, store, clock, logger);
@@ -56,7 +58,8 @@ export async function startService(
     const dispatcher = delivery.dispatcher;
     tw.wake = () => dispatcher?.wake();
     // Failed logins are counted in the database so the throttle holds across instances.
-    const authenticate = makeAuthenticate(store, clock, config.auth, makeSharedFailures(db));
+    external = composeExternalLogin(config, db, store, clock, logger);
+    const authenticate = makeAuthenticate(store, clock, config.auth, makeSharedFailures(db), external?.login);
     const twoWayStore = tw.store;
     const sendMessage = makeSendMessage({
       authenticate,
@@ -122,12 +125,14 @@ export async function startService(
         await running.close();
         await runningDelivery.close();
         await tw.close();
+        await external?.close();
         await db.close();
       },
     };
   } catch (e) {
     await app?.close().catch(() => {});
     await delivery?.close().catch(() => {});
+    await external?.close().catch(() => {});
     await db.close().catch(() => {});
     throw e;
   }
