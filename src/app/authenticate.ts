@@ -119,6 +119,13 @@ export function makeAuthenticate(
     if (external && (!account || isExternalHash(account.passwordHash))) {
       // A burst of first requests from one phone asks the endpoint once (and creates the account once).
       let pending = externalOnce.get(key);
+      // Another request with these credentials may have been confirmed while this one waited above.
+      const since = pending ? undefined : cache.get(key);
+      if (since && since.expires > now()) {
+        const fresh = await accounts.byUsername(username);
+        if (fresh?.id === since.accountId && fresh.passwordHash === since.passwordHash) return fresh;
+      }
+      pending ??= externalOnce.get(key);
       if (!pending) {
         pending = external(username, password, expired, account).finally(() => externalOnce.delete(key));
         externalOnce.set(key, pending);
