@@ -115,12 +115,3 @@ export function importedHash(c: Exclude<Credential, { password: string }>, usern
   }
   return h;
 }
-
-/** What kind of credential a stored hash is, for listings; never the hash itself. */
-export function hashKind(stored: string): 'scrypt' | 'ha1' | 'bcrypt' | 'external' | 'unknown' {
-  if (stored.startsWith('scrypt$') || stored.startsWith('$scrypt$')) return 'scrypt';
-  if (stored.startsWith('ha1$')) return 'ha1';
-  if (stored.startsWith('$2')) return 'bcrypt';
-  if (stored.startsWith('external$')) return 'external';
-  return 'unknown';
-}
