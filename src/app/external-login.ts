@@ -106,10 +106,20 @@ export function makeExternalLogin(d: ExternalLoginDeps): ExternalLogin {
     }
     const region = p.region?.toUpperCase();
     const knownRegion = region !== undefined && isKnownRegion(region) ? region : undefined;
+    const unreadable: string[] = [];
     const numbers = p.numbers?.flatMap((raw) => {
       const a = parseAddress(raw, knownRegion ?? account?.region ?? d.defaultRegion);
-      return a?.kind === 'phone' ? [a.e164] : a?.kind === 'short' ? [a.digits] : [];
+      if (a?.kind === 'phone') return [a.e164];
+      if (a?.kind === 'short') return [a.digits];
+      unreadable.push(raw);
+      return [];
     });
+    if (unreadable.length > 0) {
+      d.log.warn(
+        { username, numbers: unreadable },
+        'password endpoint: numbers that are not phone numbers left out',
+      );
+    }
     const { skippedNumbers } = await d.store.upsertExternal({
       username,
       passwordHash: EXTERNAL_HASH,

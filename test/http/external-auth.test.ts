@@ -12,6 +12,8 @@ import { startTestService, type TestService } from '../helpers/service.js';
 
 type Mode = 'yes' | 'no' | 'down' | 'hang';
 let mode: Mode = 'yes';
+let balance = '7.5';
+let numbers = ['020 7183 8750', '301'];
 const calls: { username: string; password: string }[] = [];
 let endpoint: Server;
 let svc: TestService;
@@ -34,7 +36,7 @@ before(async () => {
       res.end(
         JSON.stringify({
           ok: true,
-          user: { numbers: ['020 7183 8750', '301'], region: 'gb', balance: '7.5' },
+          user: { numbers, region: 'gb', balance },
         }),
       );
     });
@@ -96,6 +98,19 @@ test('a first login the endpoint confirms creates the account with the numbers, 
   });
   assert.match(await send('quinn', password('quinn')), /^200 /);
   assert.equal(calls.length, 1, 'the second request is a cached login');
+});
+
+test('a later confirmed login, once the cached one has expired, brings the account up to date', async () => {
+  mode = 'yes';
+  balance = '9.25';
+  numbers = ['+442071838751', '301'];
+  await sleep(TTL + 200);
+  assert.match(await send('quinn', password('quinn')), /^200 /);
+  const quinn = await svc.admin.find('quinn');
+  assert.equal(quinn?.credit, 9.25);
+  assert.deepEqual(quinn?.numbers, ['+442071838751', '301']);
+  balance = '7.5';
+  numbers = ['020 7183 8750', '301'];
 });
 
 test('a burst of first requests from one phone asks the endpoint once and creates one account', async () => {
