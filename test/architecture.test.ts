@@ -21,12 +21,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   app: ['domain', 'errors'],
   store: ['app', 'domain', 'errors'],
   carriers: ['app', 'domain', 'errors'],
+  verifiers: ['app', 'carriers', 'config', 'domain', 'errors'],
   config: ['carrier key tables', 'domain', 'errors'],
   http: ['app', 'protocol', 'errors'],
   worker: ['app', 'errors'],
   simulator: ['protocol', 'domain', 'errors'],
   cli: ['main', 'app', 'config', 'domain', 'errors', 'simulator'],
-  main: ['app', 'domain', 'errors', 'protocol', 'store', 'carriers', 'config', 'http', 'worker'],
+  main: ['app', 'domain', 'errors', 'protocol', 'store', 'carriers', 'config', 'http', 'worker', 'verifiers'],
 };
 
 /** Files allowed at the top of `src/`: the error catalogue. Entry points live in `cli/` and `main/`. */

@@ -7,6 +7,7 @@ import type { Message, MessageStatus } from '../domain/message.js';
 import { fromMicros, MICROS } from '../domain/rates.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { type AccountProfile, checkProfile, type ProfileInput, profileView } from './account-profile.js';
+import { type Credential, importedHash } from './imported-hashes.js';
 import { hashPassword } from './passwords.js';
 import type { Account, Clock } from './ports.js';
 
@@ -67,6 +68,9 @@ export const toView = (a: Account & AccountProfile): AccountView => ({
   ...profileView(a),
 });
 
+/** A hash brought from another system instead of a password. */
+export type ImportedCredential = Exclude<Credential, { password: string }>;
+
 /** Longest username an account may have. */
 export const MAX_USERNAME_CHARS = 128;
 const USERNAME = new RegExp(`^[^\\s:/?#]{1,${MAX_USERNAME_CHARS}}$`);
@@ -110,10 +114,15 @@ function parseBalance(value: string): number {
 
 export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
   return {
+    /**
+     * Create an account with a password (hashed here) or a hash imported from another system
+     * (`hash`: app/imported-hashes.ts); exactly one of the two.
+     */
     async add(
       input: {
         username: string;
-        password: string;
+        password?: string;
+        hash?: ImportedCredential;
         numbers: string[];
         region: string;
         credit?: string;
@@ -121,7 +130,11 @@ export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
     ) {
       const username = input.username.trim();
       if (!USERNAME.test(username)) throw badRequest(`Invalid username: ${input.username}`);
-      checkPassword(input.password);
+      if ((input.password === undefined) === (input.hash === undefined)) {
+        throw badRequest('Give exactly one of a password, an HA1 hash, a bcrypt hash or an scrypt hash');
+      }
+      if (input.password !== undefined) checkPassword(input.password);
+      const imported = input.hash && importedHash(input.hash, username);
       const region = input.region.toUpperCase();
       if (!isKnownRegion(region))
         throw badRequest(`Unknown region: ${input.region} (use a code like US or GB)`);
@@ -143,7 +156,7 @@ export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
       }
       const creditMicros = input.credit === undefined ? null : parseBalance(input.credit);
       const profile = checkProfile(input);
-      const passwordHash = await hashPassword(input.password);
+      const passwordHash = imported ?? (await hashPassword(input.password!));
       await store.createAccount({
         username,
         passwordHash,
@@ -209,6 +222,12 @@ export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
     },
 
     list: async () => (await store.listAccounts()).map(toView),
+
+    /** The account, or undefined: `account import` skips a username that exists. */
+    async find(username: string): Promise<AccountView | undefined> {
+      const a = await store.findAccount(username.trim());
+      return a && toView(a);
+    },
 
     async messages(f: { username?: string; status?: MessageStatus; limit: number }) {
       let accountId: number | undefined;

@@ -16,6 +16,7 @@ import { hash, randomBytes } from 'node:crypto';
 import { Lru } from '../domain/lru.js';
 import { SmsError, throttled, unauthorized } from '../errors.js';
 import { MAX_USERNAME_CHARS } from './accounts.js';
+import { type ExternalLogin, isExternalHash } from './external-login.js';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.js';
 import type { Account, AccountLookup, Clock } from './ports.js';
 import { Slots } from './slots.js';
@@ -51,6 +52,8 @@ export function makeAuthenticate(
   clock: Clock,
   opts: AuthOptions,
   shared?: SharedFailures,
+  /** `auth.external`: the provider's endpoint, for usernames without a local password (external-login.ts). */
+  external?: ExternalLogin,
 ): Authenticate {
   // The login cache's key: SHA-256 over the secret, the credentials, and the secret again (an envelope
   // MAC). It never leaves the process, so nobody can extend it; one-shot `crypto.hash` costs 0.3 µs
@@ -70,23 +73,41 @@ export function makeAuthenticate(
   // back. So at most two checks run at a time (scrypt is CPU-bound: two cores), and concurrent
   // requests with the same credentials (a burst of sends from one phone) share one check.
   const slots = new Slots(opts.maxConcurrentChecks ?? 2);
-  const limited = async (password: string, hash: string): Promise<boolean> => {
+  const limited = async (password: string, hash: string, username = ''): Promise<boolean> => {
     await slots.acquire(NEVER);
     try {
-      return await verifyPassword(password, hash);
+      return await verifyPassword(password, hash, username);
     } finally {
       slots.release();
     }
   };
   const inflight = new Map<string, Promise<boolean>>();
-  const checkOnce = (key: string, password: string, hash: string): Promise<boolean> => {
+  const checkOnce = (key: string, password: string, hash: string, username: string): Promise<boolean> => {
     const k = `${key}\u0000${hash}`;
     let p = inflight.get(k);
     if (!p) {
-      p = limited(password, hash).finally(() => inflight.delete(k));
+      p = limited(password, hash, username).finally(() => inflight.delete(k));
       inflight.set(k, p);
     }
     return p;
+  };
+
+  const externalOnce = new Map<string, ReturnType<ExternalLogin>>();
+
+  /**
+   * Each key's failure count in the shared table after this failure, or none when the store cannot
+   * write (a full disk): the answer is still 401, counted in this process only; the store logs the
+   * fault itself, once per burst.
+   */
+  const recordShared = async (keys: readonly string[]): Promise<ReadonlyArray<number | undefined>> => {
+    if (!shared) return [];
+    const t = now();
+    try {
+      return await Promise.all(keys.map((k) => shared.record(k, t, opts.failureWindowMs)));
+    } catch (e) {
+      if (!(e instanceof SmsError && e.code === 'SMS_ERR_STORE_UNAVAILABLE')) throw e;
+      return [];
+    }
   };
 
   return async ({ username, password, ip }) => {
@@ -101,16 +122,22 @@ export function makeAuthenticate(
     if ((userKey && perAccount.isBlocked(userKey)) || perAddress.isBlocked(ipKey)) throw throttled();
     if (userKey === undefined) {
       perAddress.fail(ipKey);
-      if (shared) perAddress.observe(ipKey, await shared.record(ipKey, now(), opts.failureWindowMs));
+      if (shared) {
+        const [i] = await recordShared([ipKey]);
+        if (i !== undefined) perAddress.observe(ipKey, i);
+      }
       throw unauthorized();
     }
 
-    const account = await accounts.byUsername(username);
+    let account = await accounts.byUsername(username);
     const key = cacheKey(username, password);
     const hit = cache.get(key);
+    let expired: number | undefined;
     if (account && hit && hit.accountId === account.id && hit.passwordHash === account.passwordHash) {
       if (hit.expires > now()) return account;
-      cache.delete(key);
+      // An external login's entry outlives its period: it lets the user in while the endpoint is down.
+      if (external && isExternalHash(account.passwordHash)) expired = hit.expires;
+      else cache.delete(key);
     }
 
     // A cache miss pays for scrypt next, so one indexed read of the shared counts costs little here.
@@ -122,31 +149,43 @@ export function makeAuthenticate(
       ]);
       if (user || address) throw throttled();
     }
-    const ok = account
-      ? await checkOnce(key, password, account.passwordHash)
-      : (await limited(password, await DUMMY_HASH_PROMISE)) && false;
+    let ok: boolean;
+    if (external && (!account || isExternalHash(account.passwordHash))) {
+      // A burst of first requests from one phone asks the endpoint once (and creates the account once).
+      let pending = externalOnce.get(key);
+      // Another request with these credentials may have been confirmed while this one waited above.
+      const since = pending ? undefined : cache.get(key);
+      if (since && since.expires > now()) {
+        const fresh = await accounts.byUsername(username);
+        if (fresh?.id === since.accountId && fresh.passwordHash === since.passwordHash) return fresh;
+      }
+      pending ??= externalOnce.get(key);
+      if (!pending) {
+        pending = external(username, password, expired, account).finally(() => externalOnce.delete(key));
+        externalOnce.set(key, pending);
+      }
+      const r = await pending;
+      if (r.kind === 'stale') return r.account;
+      ok = r.kind === 'yes';
+      if (r.kind === 'yes') account = r.account;
+      else cache.delete(key);
+    } else {
+      ok = account
+        ? await checkOnce(key, password, account.passwordHash, account.username)
+        : (await limited(password, await DUMMY_HASH_PROMISE)) && false;
+    }
     if (!account || !ok) {
       perAccount.fail(userKey);
       perAddress.fail(ipKey);
       if (shared) {
-        const t = now();
-        try {
-          const [u, i] = await Promise.all([
-            shared.record(userKey, t, opts.failureWindowMs),
-            shared.record(ipKey, t, opts.failureWindowMs),
-          ]);
-          perAccount.observe(userKey, u);
-          perAddress.observe(ipKey, i);
-        } catch (e) {
-          // The store cannot write (a full disk): the answer is still 401, counted in this process
-          // only; the store logs the fault itself, once per burst.
-          if (!(e instanceof SmsError && e.code === 'SMS_ERR_STORE_UNAVAILABLE')) throw e;
-        }
+        const [u, i] = await recordShared([userKey, ipKey]);
+        if (u !== undefined) perAccount.observe(userKey, u);
+        if (i !== undefined) perAddress.observe(ipKey, i);
       }
       throw unauthorized();
     }
     perAccount.reset(userKey);
-    if (shared) await shared.clear(userKey);
+    // Cached before the next await, so a request arriving meanwhile finds it (and does not ask again).
     if (opts.cacheTtlMs > 0) {
       cache.set(key, {
         accountId: account.id,
@@ -154,6 +193,7 @@ export function makeAuthenticate(
         expires: now() + opts.cacheTtlMs,
       });
     }
+    if (shared) await shared.clear(userKey);
     return account;
   };
 }

@@ -11,15 +11,23 @@
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { badRequest } from '../errors.js';
+import { parseScrypt, verifyHa1, verifyImportedBcrypt } from './imported-hashes.js';
 
 const N = 16384;
 const R = 8;
 const P = 1;
 const KEYLEN = 32;
 
-function derive(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  n: number,
+  r: number,
+  p: number,
+  keylen = KEYLEN,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, KEYLEN, { N: n, r, p, maxmem: 128 * n * r * 2 }, (err, key) =>
+    scrypt(password, salt, keylen, { N: n, r, p, maxmem: 128 * n * r * 2 }, (err, key) =>
       err ? reject(err) : resolve(key),
     );
   });
@@ -40,10 +48,15 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
-/** Check a password against a stored hash; false for a malformed hash, never a throw. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+/**
+ * Check a password against a stored hash: textbridge's own scrypt form, or one imported from another
+ * system (app/imported-hashes.ts: a SIP digest HA1, bcrypt, PHC scrypt). `username` is the account's,
+ * which an HA1 hashes. False for a malformed hash, never a throw.
+ */
+export async function verifyPassword(password: string, stored: string, username = ''): Promise<boolean> {
   const pw = normalisePassword(password);
   if (pw === undefined) return false;
+  if (!stored.startsWith('scrypt$')) return verifyImported(pw, stored, username);
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [n, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
@@ -54,6 +67,21 @@ export async function verifyPassword(password: string, stored: string): Promise<
   }
   const key = await derive(pw, salt, n, r, p);
   return timingSafeEqual(key, expected);
+}
+
+async function verifyImported(pw: string, stored: string, username: string): Promise<boolean> {
+  try {
+    const ha1 = verifyHa1(pw, stored, username);
+    if (ha1 !== undefined) return ha1;
+    const bcrypt = verifyImportedBcrypt(pw, stored);
+    if (bcrypt !== undefined) return await bcrypt;
+    const s = parseScrypt(stored);
+    if (!s) return false;
+    const key = await derive(pw, s.salt, s.n, s.r, s.p, s.hash.length);
+    return timingSafeEqual(key, s.hash);
+  } catch {
+    return false;
+  }
 }
 
 /** A hash of a random password: checked against when the username is unknown, so timing does not tell. */

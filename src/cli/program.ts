@@ -1,6 +1,9 @@
 /** The commander program, built without side effects so tests can run commands in-process. */
+
+import { readFileSync } from 'node:fs';
 import closeWithGrace from 'close-with-grace';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { importAccounts } from '../app/account-import.js';
 import type { AccountAdmin } from '../app/accounts.js';
 import { type Config, type ConfigOverrides, loadConfig } from '../config/index.js';
 import { maskSecrets } from '../config/mask.js';
@@ -14,6 +17,7 @@ import {
   startWorker,
   VERSION,
 } from '../main/index.js';
+import { type AddOpts, credentialFrom } from './credentials.js';
 import { addDoctorCommand } from './doctor.js';
 import { addProvisionCommand } from './provision.js';
 
@@ -124,8 +128,13 @@ export function buildProgram(): Command {
 
   const account = program.command('account').description('manage local accounts');
   common(account.command('add <username>'))
-    .description('create an account')
-    .requiredOption('--password <pw>', 'its password (stored as an scrypt hash)')
+    .description('create an account, with a password or a hash imported from another system')
+    .option('--password <pw>', 'its password (stored as an scrypt hash)')
+    .option('--ha1 <hex>', "a SIP digest HA1, MD5 of 'username:realm:password' (needs --realm)")
+    .option('--realm <realm>', 'the SIP realm the HA1 was made for')
+    .option('--sip-username <u>', 'the SIP username the HA1 was made for, when not <username>')
+    .option('--bcrypt <hash>', 'a bcrypt hash ($2a$, $2b$ or $2y$)')
+    .option('--scrypt <hash>', "an scrypt hash ($scrypt$ln=…,r=…,p=…$salt$hash, or textbridge's own)")
     .option(
       '--number <n>',
       'a phone number or extension (repeatable; the first is the sender ID)',
@@ -137,28 +146,41 @@ export function buildProgram(): Command {
     .option('--display-name <name>', "the directory's name for it (Web Service Contacts)")
     .option('--group <group>', 'its directory group (contacts.show "group")')
     .option('--json', 'print JSON')
-    .action(
-      async (
-        username: string,
-        o: CommonOpts & { password: string; number: string[]; region: string; credit?: string } & Profile,
-      ) => {
-        const view = await withAdmin(
-          o,
-          (a) =>
-            a.add({
-              username,
-              password: o.password,
-              numbers: o.number,
-              region: o.region,
-              ...(o.credit === undefined ? {} : { credit: o.credit }),
-              displayName: o.displayName,
-              group: o.group,
-            }),
-          true,
-        );
-        out(o.json ? JSON.stringify(view) : `created ${view.username} ${view.numbers.join(' ')}`.trim());
-      },
-    );
+    .action(async (username: string, o: CommonOpts & AddOpts & Profile) => {
+      const view = await withAdmin(
+        o,
+        (a) =>
+          a.add({
+            username,
+            ...credentialFrom(o),
+            numbers: o.number,
+            region: o.region,
+            ...(o.credit === undefined ? {} : { credit: o.credit }),
+            displayName: o.displayName,
+            group: o.group,
+          }),
+        true,
+      );
+      out(o.json ? JSON.stringify(view) : `created ${view.username} ${view.numbers.join(' ')}`.trim());
+    });
+
+  common(account.command('import <file>'))
+    .description(
+      'create accounts from CSV or JSON lines (docs/accounts.md); bad lines are reported, the rest imported, existing usernames skipped',
+    )
+    .option('--region <CC>', 'region for lines that name none', 'US')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: CommonOpts & { region: string }) => {
+      const text = readFileSync(file, 'utf8');
+      const r = await withAdmin(o, (a) => importAccounts(a, text, o.region), true);
+      if (o.json) out(JSON.stringify(r));
+      else {
+        for (const e of r.errors) process.stderr.write(`line ${e.line}: ${e.reason}\n`);
+        for (const k of r.skipped) out(`line ${k.line}: ${k.username} ${k.reason}`);
+        out(`imported ${r.imported.length}, skipped ${r.skipped.length}, bad lines ${r.errors.length}`);
+      }
+      if (r.errors.length > 0) process.exitCode = 1;
+    });
 
   common(account.command('list'))
     .description('list accounts')

@@ -15,6 +15,7 @@ import { CARRIER_TABLES, type CarrierConfig, type KeyProblem } from '../carriers
 import type { Route } from '../domain/routing.js';
 import type { BalanceConfig, ContactsConfig, RateCheckConfig } from './app-services.js';
 import { ConfigError, deepFreeze, isObject, type Json } from './check.js';
+import { checkExternalAuth } from './external-auth.js';
 import { type InboundConfig, legacyWebhooks } from './inbound.js';
 import { ConfigFile } from './schema.js';
 import {
@@ -92,6 +93,7 @@ export function buildConfig(
 ): Readonly<Config> {
   const f = walk(ConfigFile, raw, { path: '', env }) as Static<typeof ConfigFile>;
   checkCarriers(f.carriers);
+  checkExternalAuth(f.auth.external);
   const names = new Set(f.carriers.map((c) => c.name));
   for (const [i, r] of f.routes.entries()) checkRoute(r, `routes[${i}]`, names);
   const legacy = legacyWebhooks(f.inbound.carriers, f.carriers);

@@ -5,6 +5,7 @@
  * `carriers/keys.ts`.
  */
 import { type Static, Type } from 'typebox';
+import { ExternalAuth } from './external-auth.js';
 
 const section = <P extends Parameters<typeof Type.Object>[0]>(noun: string, description: string, keys: P) =>
   Type.Object(keys, { additionalProperties: false, noun, description, default: {} });
@@ -147,6 +148,7 @@ export const Auth = section('auth', 'Password checks and the throttle on failure
     description: 'Failures allowed per client address (higher: many phones share a carrier NAT).',
   }),
   failureWindowMs: ms(1000, 86_400_000, 5 * 60_000, 'The window failures are counted in (ms).'),
+  external: Type.Optional(ExternalAuth),
 });
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -19,6 +19,7 @@ import { makeStore } from '../store/adapters/store.js';
 import type { Db } from '../store/engine/db.js';
 import { appServiceHandlers } from './app-services.js';
 import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './delivery.js';
+import { composeExternalLogin } from './external-auth.js';
 import { logConfigWarnings } from './logger.js';
 import { openServerStore } from './store.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
@@ -47,6 +48,7 @@ export async function startService(
   const { db, release } = await openServerStore(config, logger);
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
+  let external: ReturnType<typeof composeExternalLogin>;
   try {
     const store = makeStore(db, clock);
     const tw = composeTwoWay(config, store, clock, logger);
@@ -58,7 +60,8 @@ export async function startService(
     const dispatcher = delivery.dispatcher;
     tw.wake = () => dispatcher?.wake();
     // Failed logins are counted in the database so the throttle holds across instances.
-    const authenticate = makeAuthenticate(store, clock, config.auth, makeSharedFailures(db));
+    external = composeExternalLogin(config, db, store, clock, logger);
+    const authenticate = makeAuthenticate(store, clock, config.auth, makeSharedFailures(db), external?.login);
     const twoWayStore = tw.store;
     const sendMessage = makeSendMessage({
       authenticate,
@@ -130,6 +133,7 @@ export async function startService(
         await running.close();
         await runningDelivery.close();
         await tw.close();
+        await external?.close();
         await db.close();
         release();
       },
@@ -137,6 +141,7 @@ export async function startService(
   } catch (e) {
     await app?.close().catch(() => {});
     await delivery?.close().catch(() => {});
+    await external?.close().catch(() => {});
     await db.close().catch(() => {});
     release();
     throw e;
