@@ -15,6 +15,7 @@
  */
 import { isKnownRegion, parseAddress } from '../domain/address.js';
 import { unavailable } from '../errors.js';
+import { checkProfile } from './account-profile.js';
 import type { Account, Clock, Log } from './ports.js';
 
 /** The stored hash of an account created by external verification: matches no password locally. */
@@ -55,6 +56,8 @@ export interface ExternalAccountStore {
     defaultRegion: string;
     numbers: string[] | undefined;
     creditMicros: number | null | undefined;
+    /** The directory name (Web Service Contacts), when the endpoint gave one. */
+    displayName: string | undefined;
     now: number;
   }): Promise<{ skippedNumbers: string[] }>;
 }
@@ -127,6 +130,7 @@ export function makeExternalLogin(d: ExternalLoginDeps): ExternalLogin {
       defaultRegion: d.defaultRegion,
       numbers,
       creditMicros: creditMicros !== undefined && creditMicros < 0 ? 0 : creditMicros,
+      displayName: displayNameOf(p, username, d.log),
       now: d.clock.now(),
     });
     if (skippedNumbers.length > 0) {
@@ -139,4 +143,15 @@ export function makeExternalLogin(d: ExternalLoginDeps): ExternalLogin {
     if (!fresh) throw unavailable('Cannot verify your password right now, try again later');
     return { kind: 'yes', account: fresh };
   };
+}
+
+/** The endpoint's display name as the directory stores it, or undefined when absent or not storable. */
+function displayNameOf(p: ExternalProfile, username: string, log: Log): string | undefined {
+  if (p.displayName === undefined) return undefined;
+  try {
+    return checkProfile({ displayName: p.displayName }).displayName ?? undefined;
+  } catch {
+    log.warn({ username }, 'password endpoint: the display name in its answer cannot be stored; ignored');
+    return undefined;
+  }
 }

@@ -14,6 +14,7 @@ type Mode = 'yes' | 'no' | 'down' | 'hang';
 let mode: Mode = 'yes';
 let balance = '7.5';
 let numbers = ['020 7183 8750', '301'];
+let displayName = 'Quinn Example';
 const calls: { username: string; password: string }[] = [];
 let endpoint: Server;
 let svc: TestService;
@@ -36,7 +37,7 @@ before(async () => {
       res.end(
         JSON.stringify({
           ok: true,
-          user: { numbers, region: 'gb', balance },
+          user: { numbers, region: 'gb', balance, name: displayName },
         }),
       );
     });
@@ -53,7 +54,12 @@ before(async () => {
         allowHttp: true,
         body: '{"user": "%username%", "pass": "%password%"}',
         timeoutMs: 500,
-        fields: { numbers: 'user.numbers', region: 'user.region', credit: 'user.balance' },
+        fields: {
+          numbers: 'user.numbers',
+          region: 'user.region',
+          credit: 'user.balance',
+          displayName: 'user.name',
+        },
       },
     },
   });
@@ -95,6 +101,7 @@ test('a first login the endpoint confirms creates the account with the numbers, 
     region: 'GB',
     numbers: ['+442071838750', '301'],
     credit: 7.5,
+    displayName: 'Quinn Example',
   });
   assert.match(await send('quinn', password('quinn')), /^200 /);
   assert.equal(calls.length, 1, 'the second request is a cached login');
@@ -104,12 +111,15 @@ test('a later confirmed login, once the cached one has expired, brings the accou
   mode = 'yes';
   balance = '9.25';
   numbers = ['+442071838751', '301'];
+  displayName = 'Quinn Q. Example';
   await sleep(TTL + 200);
   assert.match(await send('quinn', password('quinn')), /^200 /);
   const quinn = await svc.admin.find('quinn');
   assert.equal(quinn?.credit, 9.25);
   assert.deepEqual(quinn?.numbers, ['+442071838751', '301']);
+  assert.equal(quinn?.displayName, 'Quinn Q. Example', 'the directory name follows the endpoint');
   balance = '7.5';
+  displayName = 'Quinn Example';
   numbers = ['020 7183 8750', '301'];
 });
 

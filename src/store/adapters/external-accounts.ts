@@ -5,7 +5,13 @@
  */
 import type { ExternalAccountStore } from '../../app/external-login.js';
 import type { Db } from '../engine/db.js';
-import { findAccountByUsername, insertAccount, insertNumbers, setCredit } from '../sql/accounts.js';
+import {
+  findAccountByUsername,
+  insertAccount,
+  insertNumbers,
+  setCredit,
+  updateProfile,
+} from '../sql/accounts.js';
 import { deleteNumbers, numberOwners, updateRegion } from '../sql/external-accounts.js';
 
 export function makeExternalAccountStore(db: Db): ExternalAccountStore {
@@ -21,6 +27,7 @@ export function makeExternalAccountStore(db: Db): ExternalAccountStore {
           passwordHash: a.passwordHash,
           region: a.region ?? a.defaultRegion,
           creditMicros: a.creditMicros ?? null,
+          ...(a.displayName === undefined ? {} : { displayName: a.displayName }),
           now: a.now,
         });
         await insertNumbers(trx, id, numbers);
@@ -34,6 +41,9 @@ export function makeExternalAccountStore(db: Db): ExternalAccountStore {
         }
         if (a.creditMicros !== undefined && a.creditMicros !== existing.creditMicros) {
           await setCredit(trx, a.username, a.creditMicros, a.now);
+        }
+        if (a.displayName !== undefined) {
+          await updateProfile(trx, a.username, { displayName: a.displayName }, a.now);
         }
       }
       return { skippedNumbers: [...taken] };
