@@ -26,7 +26,11 @@ const BOB = password('doctor-bob');
 let svc: TestService;
 
 before(async () => {
-  svc = await startTestService({ server: { publicUrl: PUBLIC }, push: { enabled: false } });
+  svc = await startTestService({
+    server: { publicUrl: PUBLIC },
+    push: { enabled: false },
+    contacts: { show: 'all' },
+  });
   await svc.admin.add({ username: 'alice', password: ALICE, numbers: ['+15550000051'], region: 'US' });
   await svc.admin.add({ username: 'bob', password: BOB, numbers: ['+15550000052'], region: 'US' });
 });
@@ -34,32 +38,31 @@ after(() => svc.close());
 
 const byName = (checks: DoctorCheck[]) => new Map(checks.map((c) => [c.check, c]));
 
-/** Services this branch may not answer yet: their check runs and names the HTTP status, or is green. */
-const LATER = ['Balance Checker', 'Rate Checker', 'Web Service Contacts'];
-
-test('the doctor sends, fetches, reports a push token and removes it with the generated Account XML', async () => {
+test('the doctor sends, fetches, reports a push token, removes it, and reads balance, rate and contacts: all green', async () => {
   const xml = generatedAccountXml(PUBLIC);
+  await svc.admin.credit('alice', undefined, '12.5');
   const sent = await runDoctor({ xml, username: 'alice', password: ALICE, url: svc.url, to: '+15550000052' });
   const checks = byName(sent.checks);
+  assert.deepEqual(
+    sent.checks.filter((c) => c.ok !== true).map((c) => `${c.check}: ${c.detail}`),
+    [],
+    'no lint finding, no failure, nothing skipped',
+  );
+  assert.equal(sent.ok, true);
   for (const name of [
     'XML',
     'Send Message',
     'Fetch Messages',
     'Push Token Reporter',
     'Account Removal Reporter',
+    'Balance Checker',
+    'Rate Checker',
+    'Web Service Contacts',
   ]) {
     assert.equal(checks.get(name)?.ok, true, `${name}: ${checks.get(name)?.detail}`);
   }
-  assert.deepEqual(
-    sent.checks.filter((c) => c.ok === false && !LATER.includes(c.check)),
-    [],
-    'no lint finding and no failure outside the services still to come',
-  );
-  for (const name of LATER) {
-    const c = checks.get(name)!;
-    assert.ok(c.ok === true || /^HTTP \d{3}, /.test(c.detail), `${name}: ${c.detail}`);
-    assert.equal(c.request?.startsWith(`POST ${PUBLIC}/`), true);
-  }
+  assert.match(checks.get('Balance Checker')!.detail, /USD 12\.50/);
+  assert.match(checks.get('Rate Checker')!.detail, /USD 0/);
   const smsId = /^sms_id (\d+)$/.exec(checks.get('Send Message')!.detail)?.[1];
   assert.ok(smsId, checks.get('Send Message')!.detail);
   // The removal reporter took back the token the reporter stored.
