@@ -6,6 +6,9 @@
  * 64 connections for 10 s after a 2 s warm-up. Send is `POST /send_message` with a JSON body, one
  * account to another (on-net: acceptance only, every message fsynced before its 200).
  * Prints req/s, p50/p99 latency, the ratio to the ceiling and the server's peak RSS; medians over rounds.
+ * On the embedded store it also sends from accounts whose password is a hash imported from another
+ * system (a SIP digest HA1 and a bcrypt hash, cost 10, of the same password: docs/accounts.md), so
+ * their cost beside a local scrypt account is measured in the same run.
  *
  * Env: BENCH_ROUNDS (3), BENCH_DURATION (10 s), BENCH_CONNECTIONS (64), TEXTBRIDGE_BENCH_DATABASE_URL
  * (`npm run bench` runs scripts/bench.sh, which starts a throwaway PostgreSQL for it when none is given).
@@ -25,6 +28,9 @@ const DURATION = Number(process.env['BENCH_DURATION'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
 const PG_URL = process.env['TEXTBRIDGE_BENCH_DATABASE_URL'] ?? '';
 const PASSWORD = 'bench-password-not-a-secret';
+/** The same password's MD5('bench-ha1:bench.example:<password>') and bcrypt (perl's crypt, libxcrypt). */
+const HA1 = '269f89ba84877cad2247f4b509cb8eae';
+const BCRYPT = '$2b$10$Ro0CUfOqk6cXEKf1CZGXeu8q3CXtrbEqsqCLeBusEfOAODrWNNUum';
 
 async function prepareStore(dataDir: string, databaseUrl: string): Promise<void> {
   const db = await openStore(buildConfig({ dataDir, databaseUrl }));
@@ -35,6 +41,13 @@ async function prepareStore(dataDir: string, databaseUrl: string): Promise<void>
   }
   if (!existing.has('bench-peer')) {
     await admin.add({ username: 'bench-peer', password: PASSWORD, numbers: ['+15550100002'], region: 'US' });
+  }
+  const imported = [
+    ['bench-ha1', { ha1: HA1, realm: 'bench.example' }],
+    ['bench-bcrypt', { bcrypt: BCRYPT }],
+  ] as const;
+  for (const [username, hash] of imported) {
+    if (!existing.has(username)) await admin.add({ username, hash, numbers: [], region: 'US' });
   }
   await db.close();
 }
@@ -63,24 +76,28 @@ async function measure(
   }
 }
 
-const sendOpts = {
+const sendAs = (from: string) => ({
   method: 'POST' as const,
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({
-    from: 'bench',
+    from,
     password: PASSWORD,
     to: '+15550100002',
     body: 'Hello from the benchmark ✓',
   }),
-};
+});
 
-const targets: Array<{ name: string; env: Record<string, string> }> = [];
+const targets: Array<{ name: string; env: Record<string, string>; from: string }> = [];
 const dataDir = mkdtempSync(path.join(tmpdir(), 'tb-bench-'));
 await prepareStore(dataDir, '');
-targets.push({ name: 'send (embedded SQLite)', env: { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' } });
+const embedded = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' };
+targets.push({ name: 'send (embedded SQLite)', env: embedded, from: 'bench' });
+targets.push({ name: 'send (embedded SQLite, HA1 account)', env: embedded, from: 'bench-ha1' });
+targets.push({ name: 'send (embedded SQLite, bcrypt account)', env: embedded, from: 'bench-bcrypt' });
 if (PG_URL) {
   await prepareStore(dataDir, PG_URL);
-  targets.push({ name: 'send (PostgreSQL)', env: { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: PG_URL } });
+  const pg = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: PG_URL };
+  targets.push({ name: 'send (PostgreSQL)', env: pg, from: 'bench' });
 }
 
 const results = new Map<string, Row[]>();
@@ -89,7 +106,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   const hello = await measure(['bench/hello.ts'], {}, '/hello', '/hello');
   add('hello-world ceiling', hello);
   for (const t of targets) {
-    const r = await measure([TEXTBRIDGE, 'serve'], t.env, '/readyz', '/send_message', sendOpts);
+    const r = await measure([TEXTBRIDGE, 'serve'], t.env, '/readyz', '/send_message', sendAs(t.from));
     add(t.name, r);
     if (r.non2xx > 0 || r.errors > 0)
       console.error(`warning: ${t.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
