@@ -20,7 +20,7 @@ export const ExternalAuth = Type.Object(
     method: Type.Enum(['GET', 'POST', 'PUT'], { default: 'POST', description: 'The request method.' }),
     headers: Type.Optional(
       Type.Record(Type.String(), Type.String({ secret: true }), {
-        description: 'Header templates (e.g. `Authorization`); CR/LF stripped from values.',
+        description: 'Header templates (e.g. `Authorization`); placeholder values are percent-encoded.',
       }),
     ),
     body: Type.Optional(
