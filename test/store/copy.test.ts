@@ -1,5 +1,5 @@
 /**
- * `textbridge store copy --to postgres://…` (issue #5): an embedded store's rows arrive in PostgreSQL
+ * `textbridge store copy --to postgres://…`: an embedded store's rows arrive in PostgreSQL
  * with their ids, and the PostgreSQL sequences continue after them.
  */
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-/** Migrations on both engines; on PostgreSQL, several instances starting at once (issue #5). */
+/** Migrations on both engines; on PostgreSQL, several instances starting at once. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
