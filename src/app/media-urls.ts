@@ -8,19 +8,19 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { forbidden, gone } from '../errors.js';
 
 export interface MediaSigner {
-  /** The URL of `id`, valid for `ttlSec` from `nowMs`. */
-  url(id: string, nowMs: number, ttlSec: number): string;
+  /** The URL of `id` under `base` (scheme, host, optional path), valid for `ttlSec` from `nowMs`. */
+  url(base: string, id: string, nowMs: number, ttlSec: number): string;
   /** Throws `SMS_ERR_FORBIDDEN` for a bad signature, `SMS_ERR_GONE` for an expired one. */
   verify(id: string, exp: string | undefined, sig: string | undefined, nowMs: number): void;
 }
 
-/** A signer for URLs under `base` (no trailing slash) with `secret`. */
-export function makeMediaSigner(secret: string, base: string): MediaSigner {
+/** A signer with `secret` (`media.secret`, or the one generated and kept in the database). */
+export function makeMediaSigner(secret: string): MediaSigner {
   const mac = (id: string, exp: string) =>
     createHmac('sha256', secret).update(`${id}\n${exp}`).digest('base64url');
-  const root = base.replace(/\/+$/, '');
   return {
-    url(id, nowMs, ttlSec) {
+    url(base, id, nowMs, ttlSec) {
+      const root = base.replace(/\/+$/, '');
       const exp = String(Math.floor(nowMs / 1000) + ttlSec);
       return `${root}/media/${encodeURIComponent(id)}?exp=${exp}&sig=${mac(id, exp)}`;
     },

@@ -1,0 +1,85 @@
+/**
+ * Media over HTTP: `PUT|POST /media/upload` (the app's upload service: the body is the file, streamed
+ * to the store, never buffered) and `GET /media/<id>?exp=…&sig=…` (a signed, expiring download).
+ * Credentials and the other fields come from the query string, with the same names and aliases as
+ * Send Message (https://doc.acrobits.net/api/client/send_message.html); only raw bodies are accepted,
+ * not multipart/form-data.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { DownloadMedia, UploadMedia } from '../app/upload-media.js';
+import { methodNotAllowed } from '../errors.js';
+import { credentials, mergeFields, parseQuery, pick } from '../protocol/acrobits/fields.js';
+import type { SendError } from './acrobits.routes.js';
+
+export interface MediaHandlers {
+  uploadMedia: UploadMedia;
+  downloadMedia: DownloadMedia;
+  /** `media.publicUrl`, else `server.publicUrl`; empty = the request's own scheme and Host. */
+  publicUrl: string;
+}
+
+const UPLOAD_METHODS = ['POST', 'PUT'];
+
+export function registerMediaRoutes(app: FastifyInstance, h: MediaHandlers, sendError: SendError): void {
+  // Its own context: a parser that leaves the body unread, so the handler streams it to the store.
+  app.register(async (child) => {
+    child.removeAllContentTypeParsers();
+    child.addContentTypeParser('*', (_req, _payload, done) => done(null));
+    child.route({
+      method: ['GET', 'POST', 'PUT', 'HEAD', 'DELETE', 'PATCH', 'OPTIONS'],
+      url: '/media/upload',
+      handler: async (req, reply) => {
+        if (!UPLOAD_METHODS.includes(req.method)) {
+          reply.header('allow', UPLOAD_METHODS.join(', '));
+          return sendError(req, reply, methodNotAllowed(req.method));
+        }
+        const fields = mergeFields(parseQuery(req.url));
+        const length = req.headers['content-length'];
+        const up = await h.uploadMedia(
+          { ...credentials(fields), ip: req.ip },
+          {
+            stream: req.raw,
+            contentType: pick(fields, ['content_type']) ?? req.headers['content-type'],
+            filename: pick(fields, ['filename']),
+            declaredBytes: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
+            base: h.publicUrl || `${req.protocol}://${req.host}`,
+          },
+        );
+        return reply.type('application/json; charset=utf-8').send({
+          'content-url': up.url,
+          'content-type': up.contentType,
+          'content-size': up.size,
+          ...(up.filename ? { filename: up.filename } : {}),
+        });
+      },
+    });
+  });
+
+  app.get('/media/:id', async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
+    const q = parseQuery(req.url);
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const file = await h.downloadMedia(req.params.id, str(q['exp']), str(q['sig']));
+    const inline = /^(image|video|audio)\//.test(file.contentType);
+    return reply
+      .header('content-type', file.contentType)
+      .header('content-length', String(file.size))
+      .header('content-disposition', contentDisposition(inline, file.filename ?? file.id))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'private, max-age=3600')
+      .send(file.stream);
+  });
+}
+
+/**
+ * `inline`/`attachment` with the name twice (RFC 6266 section 4.3): an ASCII fallback, and the exact
+ * name as UTF-8 percent-encoded (RFC 8187).
+ */
+export function contentDisposition(inline: boolean, name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
+  const exact = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${exact}`;
+}
