@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { DownloadMedia, UploadMedia } from '../app/upload-media.js';
-import { methodNotAllowed } from '../errors.js';
+import { badRequest, methodNotAllowed, SmsError } from '../errors.js';
 import { credentials, mergeFields, parseQuery, pick } from '../protocol/acrobits/fields.js';
 import type { SendError } from './acrobits.routes.js';
 
@@ -35,16 +35,23 @@ export function registerMediaRoutes(app: FastifyInstance, h: MediaHandlers, send
         }
         const fields = mergeFields(parseQuery(req.url));
         const length = req.headers['content-length'];
-        const up = await h.uploadMedia(
-          { ...credentials(fields), ip: req.ip },
-          {
-            stream: req.raw,
-            contentType: pick(fields, ['content_type']) ?? req.headers['content-type'],
-            filename: pick(fields, ['filename']),
-            declaredBytes: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
-            base: h.publicUrl || `${req.protocol}://${req.host}`,
-          },
-        );
+        const up = await h
+          .uploadMedia(
+            { ...credentials(fields), ip: req.ip },
+            {
+              stream: req.raw,
+              contentType: pick(fields, ['content_type']) ?? req.headers['content-type'],
+              filename: pick(fields, ['filename']),
+              declaredBytes: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
+              base: h.publicUrl || `${req.protocol}://${req.host}`,
+            },
+          )
+          .catch((e: unknown) => {
+            // The client hung up mid-body: its answer, not a failure of ours (the store kept nothing).
+            throw e instanceof SmsError || req.raw.complete
+              ? e
+              : badRequest('Upload was interrupted before its end');
+          });
         return reply.type('application/json; charset=utf-8').send({
           'content-url': up.url,
           'content-type': up.contentType,

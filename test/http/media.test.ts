@@ -157,3 +157,28 @@ test('a forged signature is refused with 403, an expired URL with 410, an unknow
   const unknown = makeMediaSigner(secret).url(svc.url, 'AAAAAAAAAAAAAAAAAAAAAA', Date.now(), 3600);
   assert.equal((await fetch(unknown)).status, 404);
 });
+
+test('an upload cut off by the client leaves no file, not even a temporary one', async () => {
+  const { request } = await import('node:http');
+  const before = mediaFiles().length;
+  const url = new URL(`${svc.url}/media/upload?username=alice&password=${encodeURIComponent(ALICE)}`);
+  const req = request(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'image/png', 'content-length': String(LIMIT) },
+  });
+  req.on('error', () => {});
+  req.write(randomBytes(LIMIT / 2));
+  // Wait until the server has the partial file open, then hang up.
+  const deadline = Date.now() + 5000;
+  while (mediaFiles().length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(mediaFiles().length, before + 1, 'the upload was being written');
+  req.destroy();
+  while (mediaFiles().length !== before && Date.now() < deadline + 5000) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(mediaFiles().length, before);
+  // The server goes on serving, and a client's hang-up is not logged as a failure of ours.
+  assert.equal((await upload(randomBytes(10), 'image/png')).status, 200);
+  const { readFileSync } = await import('node:fs');
+  assert.doesNotMatch(readFileSync(svc.logFile, 'utf8'), /request failed/);
+});
