@@ -39,16 +39,37 @@ export interface MediaInfo extends StoredMedia {
   createdAt: number;
 }
 
-/** An open file: read `stream` to the end, or destroy it. */
+/** One byte range as a client asks for it (RFC 9110 section 14.1.2): `first-last`, `first-` or `-suffix`. */
+export type RangeRequest = { first: number; last?: number } | { suffix: number };
+
+/** Bytes `start` to `end`, both included. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** The bytes of a file of `size` that `r` asks for; null when none of them exist (answered 416). */
+export function resolveRange(r: RangeRequest, size: number): ByteRange | null {
+  if ('suffix' in r)
+    return r.suffix > 0 && size > 0 ? { start: Math.max(0, size - r.suffix), end: size - 1 } : null;
+  if (r.first >= size || (r.last !== undefined && r.last < r.first)) return null;
+  return { start: r.first, end: Math.min(r.last ?? size - 1, size - 1) };
+}
+
+/**
+ * An open file: read `stream` to the end, or destroy it. With a range asked for, `range` is the part
+ * `stream` holds, or null when the range is unsatisfiable (then `stream` is empty).
+ */
 export interface OpenMedia extends MediaInfo {
   stream: Readable;
+  range?: ByteRange | null;
 }
 
 export interface MediaStore {
   /** Store a stream; resolves once file and metadata are durable. */
   put(stream: Readable, meta: MediaPut): Promise<StoredMedia>;
-  /** The file and its metadata, or null for an unknown id. */
-  open(id: string): Promise<OpenMedia | null>;
+  /** The file (or the part `range` asks for) and its metadata, or null for an unknown id. */
+  open(id: string, range?: RangeRequest): Promise<OpenMedia | null>;
   /** Delete one file; false when it was unknown. */
   delete(id: string): Promise<boolean>;
   /** Delete every file an account owns (`account remove --purge`); how many. */

@@ -7,7 +7,7 @@
 import type { Readable } from 'node:stream';
 import { notFound, tooLarge, unsupportedType } from '../errors.js';
 import type { Authenticate, Credentials } from './authenticate.js';
-import type { MediaStore, OpenMedia } from './media.js';
+import type { MediaStore, OpenMedia, RangeRequest } from './media.js';
 import type { MediaSigner } from './media-urls.js';
 import type { Clock } from './ports.js';
 
@@ -45,6 +45,8 @@ export type DownloadMedia = (
   id: string,
   exp: string | undefined,
   sig: string | undefined,
+  /** One byte range of the file, when the request asked for one. */
+  range?: RangeRequest,
 ) => Promise<OpenMedia>;
 
 /** `image/png; charset=x` → `image/png`. */
@@ -104,9 +106,9 @@ export function makeDownloadMedia(deps: {
   signer: MediaSigner;
   clock: Clock;
 }): DownloadMedia {
-  return async (id, exp, sig) => {
+  return async (id, exp, sig, range) => {
     deps.signer.verify(id, exp, sig, deps.clock.now());
-    const file = await deps.media.open(id);
+    const file = await deps.media.open(id, range);
     if (!file) throw notFound('No such media: it was deleted or never existed');
     return file;
   };

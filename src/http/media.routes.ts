@@ -6,8 +6,10 @@
  * not multipart/form-data.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RangeRequest } from '../app/media.js';
 import type { DownloadMedia, UploadMedia } from '../app/upload-media.js';
 import { badRequest, methodNotAllowed, SmsError } from '../errors.js';
+import { jsonError } from '../protocol/acrobits/errors.js';
 import { credentials, mergeFields, parseQuery, pick } from '../protocol/acrobits/fields.js';
 import type { SendError } from './acrobits.routes.js';
 
@@ -65,16 +67,34 @@ export function registerMediaRoutes(app: FastifyInstance, h: MediaHandlers, send
   app.get('/media/:id', async (req: FastifyRequest<{ Params: { id: string } }>, reply) => {
     const q = parseQuery(req.url);
     const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    const file = await h.downloadMedia(req.params.id, str(q['exp']), str(q['sig']));
+    const file = await h.downloadMedia(
+      req.params.id,
+      str(q['exp']),
+      str(q['sig']),
+      readRange(req.headers.range),
+    );
     const inline = /^(image|video|audio)\//.test(file.contentType);
-    return reply
+    reply
       .header('content-type', file.contentType)
-      .header('content-length', String(file.size))
+      .header('accept-ranges', 'bytes')
       .header('content-disposition', contentDisposition(inline, file.filename ?? file.id))
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; sandbox")
-      .header('cache-control', 'private, max-age=3600')
-      .send(file.stream);
+      .header('cache-control', 'private, max-age=3600');
+    if (file.range === null) {
+      file.stream.destroy();
+      return reply
+        .code(416)
+        .header('content-range', `bytes */${file.size}`)
+        .type('application/json; charset=utf-8')
+        .send(jsonError('Range not satisfiable'));
+    }
+    if (file.range) {
+      const { start, end } = file.range;
+      reply.code(206).header('content-range', `bytes ${start}-${end}/${file.size}`);
+      return reply.header('content-length', String(end - start + 1)).send(file.stream);
+    }
+    return reply.header('content-length', String(file.size)).send(file.stream);
   });
 }
 
@@ -89,4 +109,15 @@ export function contentDisposition(inline: boolean, name: string): string {
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
   return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${exact}`;
+}
+
+/**
+ * A single `bytes=` range (RFC 9110 section 14.2); anything else (several ranges, other units, bad
+ * syntax) is ignored, and the whole file is sent, as the RFC allows.
+ */
+export function readRange(header: string | undefined): RangeRequest | undefined {
+  const m = header === undefined ? null : /^bytes=(\d{0,15})-(\d{0,15})$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') return { suffix: Number(m[2]) };
+  return m[2] === '' ? { first: Number(m[1]) } : { first: Number(m[1]), last: Number(m[2]) };
 }

@@ -182,3 +182,25 @@ test('an upload cut off by the client leaves no file, not even a temporary one',
   const { readFileSync } = await import('node:fs');
   assert.doesNotMatch(readFileSync(svc.logFile, 'utf8'), /request failed/);
 });
+
+test('a byte range is answered 206 with its bytes, an unsatisfiable one 416, several ranges with the whole file', async () => {
+  const file = randomBytes(1000);
+  const url = local((await upload(file, 'video/mp4')).json['content-url']);
+  const part = await fetch(url, { headers: { range: 'bytes=100-199' } });
+  assert.equal(part.status, 206);
+  assert.equal(part.headers.get('content-range'), 'bytes 100-199/1000');
+  assert.equal(part.headers.get('content-length'), '100');
+  assert.deepEqual(Buffer.from(await part.arrayBuffer()), file.subarray(100, 200));
+  const tail = await fetch(url, { headers: { range: 'bytes=-10' } });
+  assert.equal(tail.status, 206);
+  assert.deepEqual(Buffer.from(await tail.arrayBuffer()), file.subarray(990));
+  const open = await fetch(url, { headers: { range: 'bytes=995-' } });
+  assert.deepEqual(Buffer.from(await open.arrayBuffer()), file.subarray(995));
+  const beyond = await fetch(url, { headers: { range: 'bytes=1000-' } });
+  assert.equal(beyond.status, 416);
+  assert.equal(beyond.headers.get('content-range'), 'bytes */1000');
+  await beyond.arrayBuffer();
+  const several = await fetch(url, { headers: { range: 'bytes=0-1,5-6' } });
+  assert.equal(several.status, 200);
+  assert.deepEqual(Buffer.from(await several.arrayBuffer()), file);
+});

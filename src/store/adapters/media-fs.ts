@@ -12,10 +12,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { Transform, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { MediaPut, MediaStore, StoredMedia } from '../../app/media.js';
+import { type MediaPut, type MediaStore, resolveRange, type StoredMedia } from '../../app/media.js';
 import type { Clock } from '../../app/ports.js';
 import { tooLarge } from '../../errors.js';
 import type { Db } from '../engine/db.js';
@@ -87,14 +86,20 @@ export function makeFsMediaStore(db: Db, dir: string, clock: Clock): MediaStore 
       }
     },
 
-    async open(id) {
+    async open(id, asked) {
       if (!ID.test(id)) return null;
       const info = await mediaById(db.kysely, id);
       if (!info) return null;
       // Opened before answering, so a file deleted meanwhile is a 404, not a broken body.
       const fh = await open(fileOf(id), 'r').catch(() => null);
       if (!fh) return null;
-      return { ...info, stream: fh.createReadStream() };
+      if (!asked) return { ...info, stream: fh.createReadStream() };
+      const range = resolveRange(asked, info.size);
+      if (!range) {
+        await fh.close();
+        return { ...info, range, stream: Readable.from([]) };
+      }
+      return { ...info, range, stream: fh.createReadStream({ start: range.start, end: range.end }) };
     },
 
     delete: remove,
