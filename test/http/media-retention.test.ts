@@ -3,15 +3,15 @@
  * row) when the server starts and then every `media.sweepIntervalSec`; younger media stays.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { buildConfig } from '../../src/config/index.js';
-import { openStore } from '../../src/main/index.js';
+import { makeLogger, openStore, startWorker } from '../../src/main/index.js';
 import { openMediaStore } from '../../src/main/media.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
-import { startTestService, tempDir } from '../helpers/service.js';
+import { auditLogFile, startTestService, tempDir } from '../helpers/service.js';
 
 const DAY_MS = 86_400_000;
 
@@ -38,6 +38,29 @@ test('the server deletes media older than the retention period and keeps younger
     assert.equal(existsSync(file(young.id)), true);
   } finally {
     await svc.close();
+    await db.close();
+  }
+});
+
+test('a worker alone sweeps old media too', async () => {
+  const dataDir = tempDir('tb-media-ret-w-');
+  const databaseUrl = await freshDatabaseUrl();
+  const config = buildConfig({ dataDir, databaseUrl, media: { retentionDays: 1 } });
+  const db = await openStore(config);
+  const media = openMediaStore(config, db, { now: () => Date.now() - 2 * DAY_MS });
+  const old = await media.put(Readable.from([Buffer.from('x')]), { contentType: 'image/png', maxBytes: 10 });
+  const worker = await startWorker(config, makeLogger(config, createWriteStream(auditLogFile('worker'))));
+  try {
+    const deadline = Date.now() + 10_000;
+    const stored = async () => {
+      const m = await media.open(old.id);
+      m?.stream.destroy();
+      return m !== null;
+    };
+    while ((await stored()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await stored(), false);
+  } finally {
+    await worker.close();
     await db.close();
   }
 });
