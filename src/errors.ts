@@ -21,6 +21,8 @@ export type SmsErrorCode =
   | 'SMS_ERR_NOT_FOUND'
   | 'SMS_ERR_FORBIDDEN'
   | 'SMS_ERR_CONFLICT'
+  | 'SMS_ERR_GONE'
+  | 'SMS_ERR_UNSUPPORTED_TYPE'
   | 'SMS_ERR_UNAVAILABLE'
   | 'SMS_ERR_STORE_UNAVAILABLE'
   | 'SMS_ERR_INTERNAL';
@@ -59,6 +61,10 @@ export const methodNotAllowed = (method: string) =>
 export const notFound = (message = 'Not found') => new SmsError('SMS_ERR_NOT_FOUND', message);
 export const forbidden = (message: string) => new SmsError('SMS_ERR_FORBIDDEN', message);
 export const conflict = (message: string) => new SmsError('SMS_ERR_CONFLICT', message);
+/** Something that existed and has expired for good (a media URL past its expiry). */
+export const gone = (message: string) => new SmsError('SMS_ERR_GONE', message);
+/** A file of a type this server does not accept (`media.allowedTypes`). */
+export const unsupportedType = (message: string) => new SmsError('SMS_ERR_UNSUPPORTED_TYPE', message);
 export const unavailable = (message = 'Service is starting, try again shortly') =>
   new SmsError('SMS_ERR_UNAVAILABLE', message);
 /**

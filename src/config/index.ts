@@ -17,6 +17,7 @@ import type { BalanceConfig, ContactsConfig, RateCheckConfig } from './app-servi
 import { ConfigError, deepFreeze, isObject, type Json } from './check.js';
 import { checkExternalAuth } from './external-auth.js';
 import { type InboundConfig, legacyWebhooks } from './inbound.js';
+import type { MediaConfig } from './media.js';
 import { ConfigFile } from './schema.js';
 import {
   type AuthConfig,
@@ -33,6 +34,7 @@ export type { CarrierConfig, CarrierType } from '../carriers/config-tables.js';
 export type { BalanceConfig, ContactsConfig, RateCheckConfig } from './app-services.js';
 export { ConfigError } from './check.js';
 export type { InboundConfig } from './inbound.js';
+export type { MediaConfig } from './media.js';
 export type { DeliverySettings, PushConfig } from './sections.js';
 
 export type ErrorFormat = 'json' | 'xml' | 'auto';
@@ -62,6 +64,8 @@ export interface Config {
   balance: BalanceConfig;
   rateCheck: RateCheckConfig;
   contacts: ContactsConfig;
+  /** The media store, its URLs, the upload service, quotas and retention. */
+  media: MediaConfig;
   /** Things to fix that do not stop the service (deprecated keys); the composition root logs them. */
   warnings: readonly string[];
 }
@@ -121,6 +125,7 @@ export function buildConfig(
     balance: f.balance,
     rateCheck: f.rateCheck,
     contacts: f.contacts,
+    media: f.media,
     warnings: legacy.warnings,
   };
   if (cfg.recipients.shortCodeMinDigits > cfg.recipients.shortCodeMaxDigits) {

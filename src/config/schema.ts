@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { CARRIER_TABLES } from '../carriers/config-tables.js';
 import { Balance, Contacts, RateCheck } from './app-services.js';
 import { Inbound } from './inbound.js';
+import { Media } from './media.js';
 import { Auth, Delivery, Limits, Log, Push, Rates, Recipients, Route, Server } from './sections.js';
 
 export const ConfigFile = Type.Object(
@@ -52,6 +53,7 @@ export const ConfigFile = Type.Object(
     rateCheck: RateCheck,
     contacts: Contacts,
     delivery: Delivery,
+    media: Media,
     carriers: Type.Array(
       Type.Union([
         CARRIER_TABLES.http.schema,

@@ -17,7 +17,9 @@ const STATUS: Record<SmsErrorCode, number> = {
   SMS_ERR_INVALID_RECIPIENT: 406, // Acrobits' own example (send_message.html): 406 "Invalid recipient"
   SMS_ERR_NO_ROUTE: 406,
   SMS_ERR_CONFLICT: 409,
+  SMS_ERR_GONE: 410,
   SMS_ERR_TOO_LARGE: 413,
+  SMS_ERR_UNSUPPORTED_TYPE: 415,
   SMS_ERR_THROTTLED: 429,
   SMS_ERR_INTERNAL: 500,
   SMS_ERR_REJECTED: 502, // the carrier (upstream) refused the message for good

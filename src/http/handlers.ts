@@ -6,6 +6,7 @@ import type { ReportAccountRemoval, ReportPushToken } from '../app/push-tokens.j
 import type { CheckRate } from '../app/rate-check.js';
 import type { ReceiveWebhook } from '../app/receive-webhook.js';
 import type { SendMessage } from '../app/send-message.js';
+import type { MediaHandlers } from './media.routes.js';
 import type { ProvisionHandlers } from './provision.routes.js';
 
 export interface AppHandlers {
@@ -17,6 +18,8 @@ export interface AppHandlers {
   /** External provisioning (`/provision`). */
   provisioning: ProvisionHandlers;
   appServices: AppServiceHandlers;
+  /** The media upload service and signed downloads (`/media/…`); absent = not served. */
+  media?: MediaHandlers;
 }
 
 /** The app's other services: `/balance`, `/rate`, `/contacts` (http/app-services.routes.ts). */

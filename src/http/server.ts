@@ -19,6 +19,7 @@ import { mapError } from './error-map.js';
 import type { AppHandlers } from './handlers.js';
 import { registerInboundRoutes } from './inbound.routes.js';
 import { pathOnly, serializers } from './logging.js';
+import { registerMediaRoutes } from './media.routes.js';
 import { registerProvisionRoute } from './provision.routes.js';
 import { sniffEveryBody } from './request.js';
 
@@ -158,6 +159,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerAppServiceRoutes(app, deps.handlers.appServices, sendError, wantsXml);
   registerInboundRoutes(app, deps.handlers.inbound, sendError);
   registerProvisionRoute(app, deps.handlers.provisioning);
+  if (deps.handlers.media) registerMediaRoutes(app, deps.handlers.media, sendError);
   return app;
 }
 

@@ -14,6 +14,7 @@ import { makeDeliveryStore } from '../store/adapters/delivery.js';
 import { type CopyReport, copyStore } from '../store/engine/copy.js';
 import { openDb, SQLITE_FILE } from '../store/engine/db.js';
 import { findMessage } from '../store/sql/messages.js';
+import { openMediaStore } from './media.js';
 import { openStore } from './store.js';
 
 export interface Admin {
@@ -23,6 +24,8 @@ export interface Admin {
    * another state, `missing` when there is no such message.
    */
   retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
+  /** Delete every media file an account owns (`account remove --purge`); how many. 404 for no such account. */
+  purgeMedia(username: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -38,8 +41,14 @@ export async function openAdmin(
 ): Promise<Admin> {
   if (opts.existing && !config.databaseUrl) requireEmbeddedStore(config.dataDir);
   const db = await openStore(config);
+  const store = makeAdminStore(db);
   return {
-    accounts: makeAccountAdmin(makeAdminStore(db), clock),
+    accounts: makeAccountAdmin(store, clock),
+    purgeMedia: async (username) => {
+      const account = await store.findAccount(username);
+      if (!account) throw notFound(`No account ${username}`);
+      return openMediaStore(config, db, clock).deleteOwnedBy(account.id);
+    },
     retryMessage: async (smsId) => {
       if (await makeDeliveryStore(db, clock).requeue(smsId)) return 'queued';
       return (await findMessage(db.kysely, smsId)) ? 'not-failed' : 'missing';

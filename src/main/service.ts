@@ -21,6 +21,7 @@ import { appServiceHandlers } from './app-services.js';
 import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './delivery.js';
 import { composeExternalLogin } from './external-auth.js';
 import { logConfigWarnings } from './logger.js';
+import { composeMedia, openMediaStore, startMediaSweep } from './media.js';
 import { openServerStore } from './store.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
 import { VERSION } from './version.js';
@@ -49,6 +50,7 @@ export async function startService(
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
   let external: ReturnType<typeof composeExternalLogin>;
+  let mediaSweep: ReturnType<typeof startMediaSweep> | undefined;
   try {
     const store = makeStore(db, clock);
     const tw = composeTwoWay(config, store, clock, logger);
@@ -62,6 +64,9 @@ export async function startService(
     // Failed logins are counted in the database so the throttle holds across instances.
     external = composeExternalLogin(config, db, store, clock, logger);
     const authenticate = makeAuthenticate(store, clock, config.auth, makeSharedFailures(db), external?.login);
+    const mediaStore = openMediaStore(config, db, clock);
+    const media = await composeMedia(config, db, mediaStore, authenticate, clock);
+    mediaSweep = startMediaSweep(config, mediaStore, clock, logger);
     const twoWayStore = tw.store;
     const sendMessage = makeSendMessage({
       authenticate,
@@ -116,6 +121,7 @@ export async function startService(
         inbound: { publicUrl: config.inbound.publicUrl, receiveWebhook },
         provisioning: { publicUrl: config.server.publicUrl, provision: makeProvision(authenticate) },
         appServices: appServiceHandlers(config, db, authenticate, store, logger),
+        media,
       },
       checkReadiness: makeCheckReadiness({ store: makeStoreProbe(db), carriers: delivery.links }),
       version: VERSION,
@@ -124,6 +130,7 @@ export async function startService(
     logger.info({ url, store: db.where, version: VERSION }, 'textbridge listening');
     const running = app;
     const runningDelivery = delivery;
+    const runningSweep = mediaSweep;
     return {
       app: running,
       db,
@@ -131,6 +138,7 @@ export async function startService(
       delivery: runningDelivery,
       close: async () => {
         await running.close();
+        await runningSweep.stop();
         await runningDelivery.close();
         await tw.close();
         await external?.close();
@@ -140,6 +148,7 @@ export async function startService(
     };
   } catch (e) {
     await app?.close().catch(() => {});
+    await mediaSweep?.stop().catch(() => {});
     await delivery?.close().catch(() => {});
     await external?.close().catch(() => {});
     await db.close().catch(() => {});

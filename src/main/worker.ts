@@ -5,6 +5,7 @@ import type { Config } from '../config/index.js';
 import { makeStore } from '../store/adapters/store.js';
 import { type DeliveryRuntime, startDelivery } from './delivery.js';
 import { logConfigWarnings } from './logger.js';
+import { openMediaStore, startMediaSweep } from './media.js';
 import { openServerStore } from './store.js';
 import { composeTwoWay, deliveryOptions } from './two-way.js';
 
@@ -24,9 +25,11 @@ export async function startWorker(
     });
     const dispatcher = delivery.dispatcher;
     tw.wake = () => dispatcher?.wake();
+    const mediaSweep = startMediaSweep(config, openMediaStore(config, db, clock), clock, logger);
     return {
       delivery,
       close: async () => {
+        await mediaSweep.stop();
         await delivery.close();
         await tw.close();
         await db.close();

@@ -137,7 +137,29 @@ export interface InboundPartsTable {
   created_at: number;
 }
 
+/** One stored media file's metadata (its bytes are a file named by `id`). */
+export interface MediaTable {
+  /** Random, unguessable: 128 bits in base64url. */
+  id: string;
+  /** The owner, for quotas and purges; null = no account (e.g. inbound carrier media). */
+  account_id: number | null;
+  content_type: string;
+  size: number;
+  /** Hex SHA-256 of the bytes. */
+  sha256: string;
+  filename: string | null;
+  created_at: number;
+}
+
+/** Server-wide values kept in the database (the generated media URL secret). */
+export interface SettingsTable {
+  name: string;
+  value: string;
+}
+
 export interface DB {
+  media: MediaTable;
+  settings: SettingsTable;
   inbound_part_groups: InboundPartGroupsTable;
   inbound_parts: InboundPartsTable;
   lookup_generation: LookupGenerationTable;

@@ -1,0 +1,79 @@
+/**
+ * The media store and its URLs (docs/media.md): where files are served from, how long URLs and files
+ * live, and what an account may upload.
+ */
+import { type Static, Type } from 'typebox';
+
+const MIB = 1024 * 1024;
+
+export const Media = Type.Object(
+  {
+    publicUrl: Type.String({
+      pattern: '^(https?://[^/\\s]+(/\\S*)?)?$',
+      hint: 'must be a scheme and host, and optionally a path, like https://media.example.com',
+      default: '',
+      description:
+        "Base of the media URLs handed out (`<base>/media/<id>?exp=…&sig=…`); empty = `server.publicUrl`, and when that is empty too, the upload request's own scheme and `Host`.",
+    }),
+    secret: Type.String({
+      default: '',
+      secret: true,
+      description:
+        'HMAC-SHA256 key that signs media URLs (at least 32 characters advised). Empty = a random secret generated once and kept in the database, so every instance on one database signs alike and URLs survive restarts.',
+    }),
+    urlTtlSec: Type.Integer({
+      minimum: 60,
+      maximum: 10 * 365 * 86400,
+      default: 30 * 86400,
+      description: "How long an upload's URL stays valid, seconds (default 30 days).",
+    }),
+    maxFileBytes: Type.Integer({
+      minimum: 1,
+      maximum: 2 ** 40,
+      default: 25 * MIB,
+      description:
+        'Largest file accepted, bytes (default 25 MiB); a larger upload gets 413 and nothing is stored.',
+    }),
+    quotaBytes: Type.Integer({
+      minimum: 0,
+      maximum: 2 ** 50,
+      default: 500 * MIB,
+      description:
+        'Bytes of media one account may hold (default 500 MiB); an upload past it gets 413. 0 = no quota.',
+    }),
+    allowedTypes: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), {
+      default: [
+        'image/*',
+        'video/*',
+        'audio/*',
+        'application/pdf',
+        'text/vcard',
+        'text/x-vcard',
+        'text/plain',
+      ],
+      description:
+        'Content types an upload may have: exact (`application/pdf`) or a whole family (`image/*`); others get 415. Compared without parameters, case-insensitively.',
+    }),
+    retentionDays: Type.Integer({
+      minimum: 0,
+      maximum: 36500,
+      default: 30,
+      description:
+        'Media older than this many days is deleted (files and rows) by a sweep that runs at start and then every `sweepIntervalSec` in the server and the worker; 0 = kept for ever.',
+    }),
+    sweepIntervalSec: Type.Integer({
+      minimum: 10,
+      maximum: 7 * 86400,
+      default: 3600,
+      description: 'How often the retention sweep runs, seconds.',
+    }),
+  },
+  {
+    additionalProperties: false,
+    noun: 'media',
+    default: {},
+    description: 'The media store: signed download URLs, the upload service, quotas and retention.',
+  },
+);
+
+export type MediaConfig = Static<typeof Media>;

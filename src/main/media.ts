@@ -1,0 +1,86 @@
+/**
+ * The media store wired: the filesystem store under `<dataDir>/media`, the URL signer (its secret from
+ * `media.secret`, else generated once and kept in the database so every instance signs alike), the
+ * upload and download use-cases, and the retention sweep (at start, then every `media.sweepIntervalSec`).
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Authenticate } from '../app/authenticate.js';
+import type { MediaStore } from '../app/media.js';
+import { makeMediaSigner } from '../app/media-urls.js';
+import type { Clock } from '../app/ports.js';
+import { makeDownloadMedia, makeUploadMedia } from '../app/upload-media.js';
+import type { Config } from '../config/index.js';
+import type { MediaHandlers } from '../http/media.routes.js';
+import { makeFsMediaStore } from '../store/adapters/media-fs.js';
+import type { Db } from '../store/engine/db.js';
+import { settingOrInsert } from '../store/sql/media.js';
+
+const DAY_MS = 86_400_000;
+
+/** The media store of this data dir and database. */
+export function openMediaStore(config: Config, db: Db, clock: Clock): MediaStore {
+  return makeFsMediaStore(db, path.join(config.dataDir, 'media'), clock);
+}
+
+/** The HTTP handlers for `/media/…`. */
+export async function composeMedia(
+  config: Config,
+  db: Db,
+  media: MediaStore,
+  authenticate: Authenticate,
+  clock: Clock,
+): Promise<MediaHandlers> {
+  const secret =
+    config.media.secret ||
+    (await settingOrInsert(db.kysely, 'media.secret', randomBytes(32).toString('base64url')));
+  const signer = makeMediaSigner(secret);
+  const m = config.media;
+  return {
+    publicUrl: m.publicUrl || config.server.publicUrl,
+    uploadMedia: makeUploadMedia({
+      authenticate,
+      media,
+      signer,
+      clock,
+      options: {
+        maxFileBytes: m.maxFileBytes,
+        quotaBytes: m.quotaBytes,
+        urlTtlSec: m.urlTtlSec,
+        allowedTypes: m.allowedTypes.map((t) => t.toLowerCase()),
+      },
+    }),
+    downloadMedia: makeDownloadMedia({ media, signer, clock }),
+  };
+}
+
+/**
+ * Delete media older than `media.retentionDays`, at once and then every `media.sweepIntervalSec`;
+ * `stop()` waits for a sweep under way. Several instances sweeping at once is harmless: each
+ * deletion is a row delete and an unlink, both idempotent.
+ */
+export function startMediaSweep(config: Config, media: MediaStore, clock: Clock, logger: Logger) {
+  const days = config.media.retentionDays;
+  if (days <= 0) return { stop: async () => {} };
+  let running: Promise<void> = Promise.resolve();
+  const sweep = () => {
+    running = running.then(async () => {
+      try {
+        const n = await media.sweep(clock.now() - days * DAY_MS);
+        if (n > 0) logger.info({ deleted: n, retentionDays: days }, 'media retention sweep');
+      } catch (err) {
+        logger.warn({ err }, 'media retention sweep failed; next try at the next interval');
+      }
+    });
+  };
+  sweep();
+  const timer = setInterval(sweep, config.media.sweepIntervalSec * 1000);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
