@@ -14,6 +14,7 @@
  * transaction of the receipt that ends the message's delivery, and the outbox is rung so its push
  * leaves now. The notification is built in `dispositions.ts`, shared with on-net sends.
  */
+import { maskCredentials } from '../domain/redact.js';
 import type { Deliver } from './deliver.js';
 import type { DeliveryStore } from './delivery-ports.js';
 import { dispositionNotice } from './dispositions.js';
@@ -37,7 +38,11 @@ export interface ReceiptDeps {
 export type HandleReceipt = (r: DeliveryReceipt) => Promise<{ matched: boolean; relayed: boolean }>;
 
 export function makeHandleReceipt({ store, bounce, jobs, clock, outbox }: ReceiptDeps): HandleReceipt {
-  return async (r) => {
+  return async (received) => {
+    // A carrier's words reach `last_error` and the bounce notice: anything shaped like a credential
+    // in them is masked, as in a send's answer (domain/redact.ts).
+    const r =
+      received.error === undefined ? received : { ...received, error: maskCredentials(received.error) };
     const at = r.at ?? clock.now();
     const { matched, notified } = await store.applyReceipt(r, {
       bounce,

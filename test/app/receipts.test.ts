@@ -130,3 +130,46 @@ test('a failed message sent again by the operator ends delivered: the ids and re
     .executeTakeFirst();
   assert.equal(row?.status, 'delivered');
 });
+
+test("a failure receipt's error text is stored with anything shaped like a credential masked", async () => {
+  const db = await freshDb();
+  closers.push(() => db.close());
+  const msgId = await insertMessage(
+    db.kysely,
+    textMessage({
+      senderAccountId: null,
+      from: '+15550000001',
+      to: '+442071838750',
+      toRaw: '+442071838750',
+      body: 'secret-bearing receipt',
+      status: 'sent',
+    }),
+    Date.now(),
+  );
+  await db.kysely
+    .insertInto('carrier_refs')
+    .values({ carrier: 'acme', ref: 'R1', message_id: msgId, part: 1, status: null })
+    .execute();
+  const handle = makeHandleReceipt({
+    store: makeDeliveryStore(db, systemClock),
+    bounce: () => undefined,
+    jobs: [],
+    clock: systemClock,
+    outbox: { wake: () => {} },
+  });
+  const r = await handle({
+    carrier: 'acme',
+    carrierRef: 'R1',
+    status: 'failed',
+    error: 'rejected: Authorization: Bearer sk_live_4f9a8b7c6d5e4f3a api_key=hunter22hunter22',
+  });
+  assert.equal(r.matched, true);
+  const row = await db.kysely
+    .selectFrom('messages')
+    .select(['status', 'last_error'])
+    .where('id', '=', msgId)
+    .executeTakeFirstOrThrow();
+  assert.equal(row.status, 'failed');
+  assert.match(row.last_error ?? '', /^rejected: /);
+  assert.doesNotMatch(row.last_error ?? '', /sk_live|hunter22/);
+});
