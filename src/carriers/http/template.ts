@@ -3,7 +3,9 @@
  * lands, so a message reading `a&b=c "quoted" 😀` cannot break out of a URL, form or JSON string, nor
  * out of a header value. Expansion is one pass: a body containing `%to%` stays literal text.
  */
+
 import type { OutboundSms } from '../../app/ports.js';
+import { encodeComponent, percentEncode } from '../../domain/text.js';
 
 /** Where a template is used, which decides how values are escaped. */
 export type TemplateContext = 'url' | 'form' | 'json' | 'header' | 'raw';
@@ -25,22 +27,8 @@ export function templateValues(msg: OutboundSms): Record<(typeof PLACEHOLDERS)[n
   };
 }
 
-// encodeURIComponent throws on a lone surrogate; the text came from a phone and may hold one.
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /** How placeholder values are written in a header (the carrier's `headerEncoding`). */
 export type HeaderEncoding = 'percent' | 'rfc8187';
-
-/**
- * UTF-8 percent-encoding keeping only RFC 3986's unreserved characters (ALPHA DIGIT `-._~`): what
- * `encodeURIComponent` does, plus `!'()*`, which RFC 8187's attr-char does not allow either.
- */
-export function percentEncode(value: string): string {
-  return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD')).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
 
 /** What every recipient reads alike in a header value: visible ASCII, space, tab (RFC 9110 §5.5). */
 const PLAIN_HEADER = /^[\t\x20-\x7e]*$/;
@@ -63,7 +51,7 @@ export function escapeValue(value: string, ctx: TemplateContext): string {
   switch (ctx) {
     case 'url':
     case 'form':
-      return encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
+      return encodeComponent(value);
     case 'json':
       // JSON.stringify escapes quotes, backslashes and controls; drop the quotes it adds.
       return JSON.stringify(value).slice(1, -1);
