@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, forbidden, notFound } from '../errors.js';
 import type { InboundHandlers } from './handlers.js';
+import { publicBase } from './request.js';
 
 type SendError = (req: FastifyRequest, reply: FastifyReply, err: unknown) => FastifyReply;
 
@@ -16,7 +17,7 @@ export function registerInboundRoutes(app: FastifyInstance, h: InboundHandlers, 
     method: ['GET', 'POST'],
     url: '/inbound/:carrier',
     handler: async (req, reply) => {
-      const base = h.publicUrl || `${req.protocol}://${req.host}`;
+      const base = publicBase(req, h.publicUrl);
       const out = await h.receiveWebhook(req.params.carrier, {
         method: req.method,
         url: base + req.url,

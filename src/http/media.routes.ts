@@ -12,6 +12,7 @@ import { badRequest, methodNotAllowed, SmsError } from '../errors.js';
 import { jsonError } from '../protocol/acrobits/errors.js';
 import { credentials, mergeFields, parseQuery, pick } from '../protocol/acrobits/fields.js';
 import type { SendError } from './acrobits.routes.js';
+import { publicBase } from './request.js';
 
 export interface MediaHandlers {
   uploadMedia: UploadMedia;
@@ -45,7 +46,7 @@ export function registerMediaRoutes(app: FastifyInstance, h: MediaHandlers, send
               contentType: pick(fields, ['content_type']) ?? req.headers['content-type'],
               filename: pick(fields, ['filename']),
               declaredBytes: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
-              base: h.publicUrl || `${req.protocol}://${req.host}`,
+              base: publicBase(req, h.publicUrl),
             },
           )
           .catch((e: unknown) => {

@@ -20,7 +20,7 @@ import {
 import { xmlError } from '../protocol/acrobits/errors.js';
 import { credentials, pick } from '../protocol/acrobits/fields.js';
 import { mapError } from './error-map.js';
-import { requestFields } from './request.js';
+import { publicBase, requestFields } from './request.js';
 
 export interface ProvisionHandlers {
   /** `server.publicUrl`; empty = the request's own scheme and Host. */
@@ -41,7 +41,7 @@ export function registerProvisionRoute(app: FastifyInstance, h: ProvisionHandler
           throw badRequest(`Unknown style ${style.slice(0, 20)} (use ${TEMPLATE_STYLES.join(', ')})`);
         }
         const account = await h.provision({ username, password, ip: req.ip });
-        const base = h.publicUrl || `${req.protocol}://${req.host}`;
+        const base = publicBase(req, h.publicUrl);
         // The credentials the app signed in with become the account's: the templates send them back as
         // `%account[username]%` and `%account[password]%` (https://doc.acrobits.net/cloudsoftphone/account.html).
         const xml = accountXmlDocument(accountXmlFragment(base, style), [

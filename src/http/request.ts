@@ -36,3 +36,11 @@ export function requestFields(req: FastifyRequest): Fields {
   const body = Buffer.isBuffer(req.body) ? req.body : undefined;
   return mergeFields(parseQuery(req.url), parseBody(body, req.headers['content-type']));
 }
+
+/**
+ * The scheme and host the outside world reaches this service at: the configured public URL, or else
+ * the request's own scheme and `Host` (wrong behind a proxy that rewrites either: configure it there).
+ */
+export function publicBase(req: FastifyRequest, configured: string): string {
+  return configured || `${req.protocol}://${req.host}`;
+}
