@@ -84,21 +84,30 @@ test('a delivered receipt for a message that asked for positive-delivery reaches
   assert.equal(await twoWay.unreadCount(aliceId), 0, 'a notification is not an unread message for the badge');
 });
 
-test('a failed message sent again by the operator ends delivered: the ids and refusals of its earlier send are forgotten', async () => {
+/** A fresh store holding one outbound text with `status`, from nobody's account. */
+async function outboundMessage(status: 'sent' | 'failed') {
   const db = await freshDb();
   closers.push(() => db.close());
   const msgId = await insertMessage(
     db.kysely,
-    textMessage({
-      senderAccountId: null,
-      from: '+15550000001',
-      to: '+442071838750',
-      toRaw: '+442071838750',
-      body: 'again',
-      status: 'failed',
-    }),
+    textMessage({ senderAccountId: null, from: '+15550000001', to: '+442071838750', body: 'hi', status }),
     Date.now(),
   );
+  return { db, msgId };
+}
+
+/** The receipt use-case with no notices and no push. */
+const quietHandle = (store: ReturnType<typeof makeDeliveryStore>) =>
+  makeHandleReceipt({
+    store,
+    bounce: () => undefined,
+    jobs: [],
+    clock: systemClock,
+    outbox: { wake: () => {} },
+  });
+
+test('a failed message sent again by the operator ends delivered: the ids and refusals of its earlier send are forgotten', async () => {
+  const { db, msgId } = await outboundMessage('failed');
   // The earlier send: part 1 refused by the carrier.
   await db.kysely
     .insertInto('carrier_refs')
@@ -112,13 +121,7 @@ test('a failed message sent again by the operator ends delivered: the ids and re
     .values({ carrier: 'twilio', ref: 'SMnew', message_id: msgId, part: 1, status: null })
     .execute();
   await db.kysely.updateTable('messages').set({ status: 'sent' }).where('id', '=', msgId).execute();
-  const handle = makeHandleReceipt({
-    store: delivery,
-    bounce: () => undefined,
-    jobs: [],
-    clock: systemClock,
-    outbox: { wake: () => {} },
-  });
+  const handle = quietHandle(delivery);
   assert.deepEqual(await handle({ carrier: 'twilio', carrierRef: 'SMnew', status: 'delivered' }), {
     matched: true,
     relayed: false,
@@ -132,31 +135,12 @@ test('a failed message sent again by the operator ends delivered: the ids and re
 });
 
 test("a failure receipt's error text is stored with anything shaped like a credential masked", async () => {
-  const db = await freshDb();
-  closers.push(() => db.close());
-  const msgId = await insertMessage(
-    db.kysely,
-    textMessage({
-      senderAccountId: null,
-      from: '+15550000001',
-      to: '+442071838750',
-      toRaw: '+442071838750',
-      body: 'secret-bearing receipt',
-      status: 'sent',
-    }),
-    Date.now(),
-  );
+  const { db, msgId } = await outboundMessage('sent');
   await db.kysely
     .insertInto('carrier_refs')
     .values({ carrier: 'acme', ref: 'R1', message_id: msgId, part: 1, status: null })
     .execute();
-  const handle = makeHandleReceipt({
-    store: makeDeliveryStore(db, systemClock),
-    bounce: () => undefined,
-    jobs: [],
-    clock: systemClock,
-    outbox: { wake: () => {} },
-  });
+  const handle = quietHandle(makeDeliveryStore(db, systemClock));
   const r = await handle({
     carrier: 'acme',
     carrierRef: 'R1',
