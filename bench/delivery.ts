@@ -1,5 +1,5 @@
 /**
- * Delivery throughput (issue #3): 20,000 queued messages on the embedded store drained by one worker
+ * Delivery throughput: 20,000 queued messages on the embedded store drained by one worker
  * to the fake SMSC and, separately, to the fake HTTP carrier (each fake in its own process). Every
  * status update is written durably (SQLite synchronous=FULL), in batches.
  * Before the measured runs of each target, one unreported warm-up drain (BENCH_WARMUP messages,
@@ -7,13 +7,15 @@
  * first run in the process was always the slowest by about 10 % (docs/benchmarks.md).
  * BENCH_RECEIPTS=1: the fake SMSC also sends a delivery receipt for every message, and a run ends when
  * every message is `delivered` (receipts decoded, matched and written durably too), not `sent`.
+ * The SMPP peer is bench/fake-smsc.ts, the same loopback SMSC `npm run bench` gives Kannel.
+ * BENCH_WINDOW: the smpp carrier's `window` (default 10). BENCH_JSON=1: after each target, one line
+ * `{"kind", "window", "receipts", "median", "cpuUsPerMsg", "peakRssMb"}` (medians over the runs; CPU
+ * and RSS are this process's, which runs the worker), for bench/run.ts.
  * Usage: node --import tsx bench/delivery.ts [messages=20000] [runs=3] [smpp,http]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import pino from 'pino';
 import { systemClock } from '../src/app/ports.js';
 import { buildConfig } from '../src/config/index.js';
@@ -22,26 +24,15 @@ import { openDb } from '../src/store/engine/db.js';
 import { migrate } from '../src/store/migrations/index.js';
 import { insertAccount, insertNumbers } from '../src/store/sql/accounts.js';
 import { queueMessages } from '../test/helpers/db.js';
+import { median, startFakeCarrier } from './lib.js';
 
 const total = Number(process.argv[2] ?? 20_000);
 const runs = Number(process.argv[3] ?? 3);
 const kinds = (process.argv[4] ?? 'smpp,http').split(',');
 const warmup = Number(process.env['BENCH_WARMUP'] ?? 4_000);
 const receipts = process.env['BENCH_RECEIPTS'] === '1';
-
-async function startFake(kind: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bench/fake-carrier-process.ts', kind, ...(receipts ? ['receipts'] : [])],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  const first = await new Promise<string>((resolve) =>
-    createInterface({ input: child.stdout! }).once('line', resolve),
-  );
-  return { port: (JSON.parse(first) as { port: number }).port, child };
-}
+const window = Number(process.env['BENCH_WINDOW'] ?? 10);
+const json = process.env['BENCH_JSON'] === '1';
 
 function carrierFor(kind: string, port: number) {
   return kind === 'smpp'
@@ -52,7 +43,7 @@ function carrierFor(kind: string, port: number) {
         port,
         systemId: 'textbridge',
         password: 'secret',
-        window: Number(process.env['BENCH_WINDOW'] ?? 10),
+        window,
       }
     : {
         name: 'c',
@@ -64,9 +55,10 @@ function carrierFor(kind: string, port: number) {
       };
 }
 
-async function once(kind: string, count: number): Promise<number> {
+/** One drain of `count` messages: msg/s and this process's CPU per message (µs). */
+async function once(kind: string, count: number): Promise<{ rate: number; cpuUsPerMsg: number }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tb-bench-'));
-  const fake = await startFake(kind);
+  const fake = await startFakeCarrier(kind === 'smpp' ? 'smpp' : 'http', { receipts });
   const config = buildConfig({
     dataDir,
     carriers: [carrierFor(kind, fake.port)],
@@ -126,22 +118,27 @@ async function once(kind: string, count: number): Promise<number> {
   const done = await ended();
   await delivery.close();
   await db.close();
-  fake.child.kill();
+  await fake.stop();
   rmSync(dataDir, { recursive: true, force: true });
   if (Number(done.n) !== count) throw new Error(`${kind}: only ${done.n} of ${count} ${final}`);
-  return count / seconds;
+  return { rate: count / seconds, cpuUsPerMsg: (cpu.user + cpu.system) / count };
 }
 
 console.log(`delivery bench: ${total} messages, ${cpus().length} cores, Node ${process.version}`);
 for (const kind of kinds) {
   if (warmup > 0)
-    console.log(`${kind} warm-up (${warmup} messages): ${Math.round(await once(kind, warmup))} msg/s`);
-  const rates: number[] = [];
+    console.log(`${kind} warm-up (${warmup} messages): ${Math.round((await once(kind, warmup)).rate)} msg/s`);
+  const results: Array<{ rate: number; cpuUsPerMsg: number }> = [];
   for (let r = 0; r < runs; r++) {
-    const rate = await once(kind, total);
-    rates.push(rate);
-    console.log(`${kind} run ${r + 1}: ${Math.round(rate)} msg/s`);
+    const result = await once(kind, total);
+    results.push(result);
+    console.log(`${kind} run ${r + 1}: ${Math.round(result.rate)} msg/s`);
   }
-  rates.sort((a, b) => a - b);
-  console.log(`${kind} median: ${Math.round(rates[Math.floor(rates.length / 2)]!)} msg/s`);
+  const rate = median(results.map((r) => r.rate));
+  console.log(`${kind} median: ${Math.round(rate)} msg/s`);
+  if (json) {
+    const cpuUsPerMsg = median(results.map((r) => r.cpuUsPerMsg));
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    console.log(JSON.stringify({ kind, window, receipts, median: rate, cpuUsPerMsg, peakRssMb }));
+  }
 }

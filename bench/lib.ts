@@ -2,9 +2,10 @@
  * Bench helpers: servers run as child processes (so their RSS and CPU are their own), load from
  * autocannon in this process, figures as medians over rounds.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { freePort } from '../test/helpers/child.js';
 
@@ -62,7 +63,71 @@ export function peakRssMb(pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux almost always). */
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time a process has used so far (user + system, all its threads), in µs, from /proc/<pid>/stat
+ * fields 14 and 15 (proc(5)). Resolution one clock tick (10 ms): difference two readings around a
+ * run of seconds.
+ */
+export function cpuUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;
+}
+
+/** A fake carrier in its own process (bench/fake-carrier-process.ts), asked questions on stdin. */
+export interface FakeCarrier {
+  port: number;
+  pid: number;
+  /** Send one command (`count`, `stats`, `reset`) and read its JSON answer. */
+  ask(command: 'count' | 'stats' | 'reset'): Promise<{ count: number; ms?: number }>;
+  stop(): Promise<void>;
+}
+
+/** Start bench/fake-carrier-process.ts (`smpp`: the bench SMSC, bench/fake-smsc.ts). */
+export async function startFakeCarrier(
+  kind: 'smpp' | 'http',
+  opts: { receipts?: boolean; port?: number } = {},
+): Promise<FakeCarrier> {
+  const args = [kind, ...(opts.receipts ? ['receipts'] : []), ...(opts.port ? [String(opts.port)] : [])];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-carrier-process.ts', ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async () => {
+    const line = await lines.next();
+    if (line.done) throw new Error('fake carrier exited');
+    return JSON.parse(line.value) as { port: number; count: number; ms?: number };
+  };
+  const { port } = await next();
+  return {
+    port,
+    pid: child.pid!,
+    ask: (command) => {
+      child.stdin!.write(`${command}\n`);
+      return next();
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
+  };
+}
+
 export interface Load {
+  /** 2xx answers in the run. */
+  ok: number;
   reqPerSec: number;
   p50: number;
   p99: number;
@@ -73,12 +138,38 @@ export interface Load {
 export async function load(opts: autocannon.Options): Promise<Load> {
   const r = await autocannon(opts);
   return {
+    ok: r['2xx'],
     reqPerSec: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
   };
+}
+
+/** One run of a server under load: autocannon's figures, its peak RSS and its CPU per 2xx answer. */
+export interface Row extends Load {
+  rssMb: number;
+  /** The server process's CPU (user + system) during the measured run, per 2xx answer, in µs. */
+  cpuUsPerMsg: number;
+}
+
+/**
+ * Load `url` for 2 s (warm-up, not reported), then for `duration` s, both at `connections`; the
+ * server process `pid`'s CPU is read around the measured run only.
+ */
+export async function loadRun(
+  url: string,
+  opts: object,
+  pid: number,
+  connections: number,
+  duration: number,
+): Promise<Row> {
+  await load({ ...opts, url, connections, duration: 2 });
+  const cpu0 = cpuUs(pid);
+  const r = await load({ ...opts, url, connections, duration });
+  const cpuUsPerMsg = (cpuUs(pid) - cpu0) / Math.max(1, r.ok);
+  return { ...r, rssMb: peakRssMb(pid), cpuUsPerMsg };
 }
 
 export const median = (xs: number[]): number => {

@@ -16,23 +16,25 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { makeAccountAdmin } from '../src/app/accounts.js';
 import { systemClock } from '../src/app/ports.js';
 import { buildConfig } from '../src/config/index.js';
 import { openStore } from '../src/main/index.js';
 import { makeAdminStore } from '../src/store/adapters/admin.js';
-import { type Load, load, machine, median, peakRssMb, spawnServer, TEXTBRIDGE } from './lib.js';
+import { loadRun, machine, median, type Row, spawnServer, TEXTBRIDGE } from './lib.js';
 
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
-const DURATION = Number(process.env['BENCH_DURATION'] ?? 10);
-const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
+export const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+export const DURATION = Number(process.env['BENCH_DURATION'] ?? 10);
+export const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 64);
 const PG_URL = process.env['TEXTBRIDGE_BENCH_DATABASE_URL'] ?? '';
-const PASSWORD = 'bench-password-not-a-secret';
+export const PASSWORD = 'bench-password-not-a-secret';
 /** The same password's MD5('bench-ha1:bench.example:<password>') and bcrypt (perl's crypt, libxcrypt). */
 const HA1 = '269f89ba84877cad2247f4b509cb8eae';
 const BCRYPT = '$2b$10$Ro0CUfOqk6cXEKf1CZGXeu8q3CXtrbEqsqCLeBusEfOAODrWNNUum';
 
-async function prepareStore(dataDir: string, databaseUrl: string): Promise<void> {
+/** The bench's accounts (`bench` sends, `bench-peer` receives on-net), created once per store. */
+export async function prepareStore(dataDir: string, databaseUrl: string): Promise<void> {
   const db = await openStore(buildConfig({ dataDir, databaseUrl }));
   const admin = makeAccountAdmin(makeAdminStore(db), systemClock);
   const existing = new Set((await admin.list()).map((a) => a.username));
@@ -52,11 +54,8 @@ async function prepareStore(dataDir: string, databaseUrl: string): Promise<void>
   await db.close();
 }
 
-interface Row extends Load {
-  rssMb: number;
-}
-
-async function measure(
+/** Start the server, load it (bench/lib.ts `loadRun`), stop it. */
+export async function measure(
   args: string[],
   env: Record<string, string>,
   ready: string,
@@ -65,63 +64,72 @@ async function measure(
 ): Promise<Row> {
   const server = await spawnServer(args, env, ready);
   try {
-    const url = server.url + path;
-    await load({ ...opts, url, connections: CONNECTIONS, duration: 2 });
-    const r = await load({ ...opts, url, connections: CONNECTIONS, duration: DURATION });
+    const r = await loadRun(server.url + path, opts, server.proc.pid!, CONNECTIONS, DURATION);
     if (r.non2xx > 0 || r.errors > 0)
       console.error(`warning: ${args.join(' ')}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    return { ...r, rssMb: peakRssMb(server.proc.pid!) };
+    return r;
   } finally {
     await server.stop();
   }
 }
 
-const sendAs = (from: string) => ({
+/** The text every send of the bench carries (UCS-2 for its last character, one segment). */
+export const TEXT = 'Hello from the benchmark ✓';
+
+/** A Send Message request from `from` (on-net to `bench-peer` unless `to` says otherwise). */
+export const sendAs = (from: string, to = '+15550100002') => ({
   method: 'POST' as const,
   headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({
-    from,
-    password: PASSWORD,
-    to: '+15550100002',
-    body: 'Hello from the benchmark ✓',
-  }),
+  body: JSON.stringify({ from, password: PASSWORD, to, body: TEXT }),
 });
 
-const targets: Array<{ name: string; env: Record<string, string>; from: string }> = [];
-const dataDir = mkdtempSync(path.join(tmpdir(), 'tb-bench-'));
-await prepareStore(dataDir, '');
-const embedded = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' };
-targets.push({ name: 'send (embedded SQLite)', env: embedded, from: 'bench' });
-targets.push({ name: 'send (embedded SQLite, HA1 account)', env: embedded, from: 'bench-ha1' });
-targets.push({ name: 'send (embedded SQLite, bcrypt account)', env: embedded, from: 'bench-bcrypt' });
-if (PG_URL) {
-  await prepareStore(dataDir, PG_URL);
-  const pg = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: PG_URL };
-  targets.push({ name: 'send (PostgreSQL)', env: pg, from: 'bench' });
-}
-
-const results = new Map<string, Row[]>();
-const add = (k: string, r: Row) => results.set(k, [...(results.get(k) ?? []), r]);
-for (let round = 1; round <= ROUNDS; round++) {
-  const hello = await measure(['bench/hello.ts'], {}, '/hello', '/hello');
-  add('hello-world ceiling', hello);
-  for (const t of targets) {
-    const r = await measure([TEXTBRIDGE, 'serve'], t.env, '/readyz', '/send_message', sendAs(t.from));
-    add(t.name, r);
-    if (r.non2xx > 0 || r.errors > 0)
-      console.error(`warning: ${t.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+/** The send targets bench/send.ts measures: on-net, on the embedded store (three kinds of
+ * account) and on PostgreSQL when TEXTBRIDGE_BENCH_DATABASE_URL is set. */
+export async function onNetTargets(
+  dataDir: string,
+): Promise<Array<{ name: string; env: Record<string, string>; from: string }>> {
+  const targets: Array<{ name: string; env: Record<string, string>; from: string }> = [];
+  await prepareStore(dataDir, '');
+  const embedded = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' };
+  targets.push({ name: 'send (embedded SQLite)', env: embedded, from: 'bench' });
+  targets.push({ name: 'send (embedded SQLite, HA1 account)', env: embedded, from: 'bench-ha1' });
+  targets.push({ name: 'send (embedded SQLite, bcrypt account)', env: embedded, from: 'bench-bcrypt' });
+  if (PG_URL) {
+    await prepareStore(dataDir, PG_URL);
+    const pg = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: PG_URL };
+    targets.push({ name: 'send (PostgreSQL)', env: pg, from: 'bench' });
   }
-  console.error(`round ${round}/${ROUNDS} done`);
+  return targets;
 }
 
-const ceiling = median(results.get('hello-world ceiling')!.map((r) => r.reqPerSec));
-console.log(`\n${new Date().toISOString().slice(0, 10)} · ${machine()}`);
-console.log(`${CONNECTIONS} connections, ${DURATION} s, median of ${ROUNDS} rounds\n`);
-console.log('| target | req/s | p50 ms | p99 ms | ratio to ceiling | peak RSS MB |');
-console.log('|---|---:|---:|---:|---:|---:|');
-for (const [name, rows] of results) {
-  const rps = median(rows.map((r) => r.reqPerSec));
-  console.log(
-    `| ${name} | ${Math.round(rps)} | ${median(rows.map((r) => r.p50))} | ${median(rows.map((r) => r.p99))} | ${(rps / ceiling).toFixed(2)} | ${median(rows.map((r) => r.rssMb))} |`,
-  );
+async function main(): Promise<void> {
+  const targets = await onNetTargets(mkdtempSync(path.join(tmpdir(), 'tb-bench-')));
+
+  const results = new Map<string, Row[]>();
+  const add = (k: string, r: Row) => results.set(k, [...(results.get(k) ?? []), r]);
+  for (let round = 1; round <= ROUNDS; round++) {
+    const hello = await measure(['bench/hello.ts'], {}, '/hello', '/hello');
+    add('hello-world ceiling', hello);
+    for (const t of targets) {
+      const r = await measure([TEXTBRIDGE, 'serve'], t.env, '/readyz', '/send_message', sendAs(t.from));
+      add(t.name, r);
+      if (r.non2xx > 0 || r.errors > 0)
+        console.error(`warning: ${t.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    }
+    console.error(`round ${round}/${ROUNDS} done`);
+  }
+
+  const ceiling = median(results.get('hello-world ceiling')!.map((r) => r.reqPerSec));
+  console.log(`\n${new Date().toISOString().slice(0, 10)} · ${machine()}`);
+  console.log(`${CONNECTIONS} connections, ${DURATION} s, median of ${ROUNDS} rounds\n`);
+  console.log('| target | req/s | p50 ms | p99 ms | ratio to ceiling | peak RSS MB |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, rows] of results) {
+    const rps = median(rows.map((r) => r.reqPerSec));
+    console.log(
+      `| ${name} | ${Math.round(rps)} | ${median(rows.map((r) => r.p50))} | ${median(rows.map((r) => r.p99))} | ${(rps / ceiling).toFixed(2)} | ${median(rows.map((r) => r.rssMb))} |`,
+    );
+  }
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
