@@ -155,21 +155,24 @@ export interface Row extends Load {
 }
 
 /**
- * Load `url` for 2 s (warm-up, not reported), then for `duration` s, both at `connections`; the
- * server process `pid`'s CPU is read around the measured run only.
+ * Load `url` for 2 s (warm-up, not reported), then for `duration` s, both at `connections`. The
+ * server's processes (`pids`: one, or Kannel's two boxes) are read around the measured run only: CPU
+ * summed, peak RSS summed.
  */
 export async function loadRun(
   url: string,
   opts: object,
-  pid: number,
+  pids: number | number[],
   connections: number,
   duration: number,
 ): Promise<Row> {
+  const all = Array.isArray(pids) ? pids : [pids];
+  const cpu = () => all.reduce((sum, pid) => sum + cpuUs(pid), 0);
   await load({ ...opts, url, connections, duration: 2 });
-  const cpu0 = cpuUs(pid);
+  const cpu0 = cpu();
   const r = await load({ ...opts, url, connections, duration });
-  const cpuUsPerMsg = (cpuUs(pid) - cpu0) / Math.max(1, r.ok);
-  return { ...r, rssMb: peakRssMb(pid), cpuUsPerMsg };
+  const cpuUsPerMsg = (cpu() - cpu0) / Math.max(1, r.ok);
+  return { ...r, rssMb: all.reduce((sum, pid) => sum + peakRssMb(pid), 0), cpuUsPerMsg };
 }
 
 export const median = (xs: number[]): number => {

@@ -87,13 +87,16 @@ export const sendAs = (from: string, to = '+15550100002') => ({
  * account) and on PostgreSQL when TEXTBRIDGE_BENCH_DATABASE_URL is set. */
 export async function onNetTargets(
   dataDir: string,
+  accounts = true,
 ): Promise<Array<{ name: string; env: Record<string, string>; from: string }>> {
   const targets: Array<{ name: string; env: Record<string, string>; from: string }> = [];
   await prepareStore(dataDir, '');
   const embedded = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: '' };
   targets.push({ name: 'send (embedded SQLite)', env: embedded, from: 'bench' });
-  targets.push({ name: 'send (embedded SQLite, HA1 account)', env: embedded, from: 'bench-ha1' });
-  targets.push({ name: 'send (embedded SQLite, bcrypt account)', env: embedded, from: 'bench-bcrypt' });
+  if (accounts) {
+    targets.push({ name: 'send (embedded SQLite, HA1 account)', env: embedded, from: 'bench-ha1' });
+    targets.push({ name: 'send (embedded SQLite, bcrypt account)', env: embedded, from: 'bench-bcrypt' });
+  }
   if (PG_URL) {
     await prepareStore(dataDir, PG_URL);
     const pg = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: PG_URL };
