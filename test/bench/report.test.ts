@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Row } from '../../bench/lib.js';
+import { type DrainRow, report } from '../../bench/report.js';
+
+const row = (reqPerSec: number, cpuUsPerMsg: number, rssMb = 150): Row => ({
+  ok: reqPerSec * 10,
+  reqPerSec,
+  p50: 1,
+  p99: 5,
+  non2xx: 0,
+  errors: 0,
+  rssMb,
+  cpuUsPerMsg,
+});
+const drain = (window: number, median: number, cpuUsPerMsg: number, receipts = false): DrainRow => ({
+  kind: 'smpp',
+  window,
+  receipts,
+  median,
+  cpuUsPerMsg,
+  peakRssMb: 180,
+});
+
+test('the report divides each textbridge figure by its Kannel counterpart and by the ceiling, with medians over rounds', () => {
+  const intake = new Map<string, Row[]>([
+    ['hello-world ceiling', [row(100_000, 10), row(80_000, 10), row(90_000, 10)]],
+    ['send (embedded SQLite)', [row(20_000, 40), row(22_000, 40), row(24_000, 40)]],
+    ['off-net send to SMPP (window 10)', [row(8_000, 190)]],
+    ['Kannel sendsms', [row(16_000, 60, 30)]],
+  ]);
+  const text = report({
+    intake,
+    drains: [drain(10, 17_000, 100), drain(10, 12_000, 150, true)],
+    bearerbox: [30_000, 34_000, 40_000],
+    drainMessages: 20_000,
+  });
+  assert.match(text, /off-net send \(window 10\) \/ Kannel sendsms: \*\*0\.50 ×\*\*/);
+  assert.match(text, /on-net send \/ Kannel sendsms: \*\*1\.38 ×\*\*/);
+  assert.match(text, /SMPP drain window 10 \/ Kannel bearerbox drain: \*\*0\.50 ×\*\*/);
+  // The on-net send's median (22,000) over the ceiling's median (90,000).
+  assert.match(text, /\| send \(embedded SQLite\) \| 22,000 \| 1 \| 5 \| 0\.24 \|/);
+  assert.match(text, /first attempt \(off-net send minus on-net send\): 150 µs/);
+  assert.match(text, /a receipt \(with receipts minus without\): 50 µs/);
+  // Kannel's RSS is not textbridge's.
+  assert.match(text, /textbridge peak RSS, largest of any server or drain process: 180 MB/);
+});
+
+test('a ratio whose figures a step did not measure is left out, not printed as NaN', () => {
+  const text = report({
+    intake: new Map([['hello-world ceiling', [row(50_000, 10)]]]),
+    drains: [],
+    bearerbox: [],
+    drainMessages: 20_000,
+  });
+  assert.doesNotMatch(text, /NaN|Kannel/);
+});
