@@ -39,7 +39,7 @@ export function kannelBinaries(): { bearerbox: string; smsbox: string } | undefi
 export interface Kannel {
   /** Its temporary directory: configuration, store, logs. */
   dir: string;
-  /** The sendsms URL's path and query for one message (GET, as Kannel's HTTP interface takes it). */
+  /** The sendsms URL of one message (a GET with the fields in the query, as smsbox takes it). */
   sendsmsUrl: string;
   pids: number[];
   /** Messages bearerbox holds for its SMSCs (status.xml: sms sent queued). */
@@ -118,7 +118,7 @@ async function until(what: string, ok: () => Promise<boolean>, ms: number, dir: 
     if (Date.now() > deadline) {
       const logs = ['bearerbox.out', 'smsbox.out'].map((f) => path.join(dir, f)).filter(existsSync);
       const tail = logs.map((f) => readFileSync(f, 'utf8').split('\n').slice(-15).join('\n')).join('\n');
-      throw new Error(`kannel: ${what} not reached in ${ms} ms\n${tail}`);
+      throw new Error(`kannel: ${what} not reached in ${ms} ms (files in ${dir})\n${tail}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -126,7 +126,7 @@ async function until(what: string, ok: () => Promise<boolean>, ms: number, dir: 
 
 /**
  * Start bearerbox and smsbox with an smpp smsc to 127.0.0.1:`smscPort` and `max-pending-submits =
- * window`. Resolves once sendsms answers (the smsc may still be connecting: see `online`).
+ * window`. Resolves once sendsms takes connections (the smsc may still be connecting: see `online`).
  */
 export async function startKannel(text: string, smscPort: number, window: number): Promise<Kannel> {
   const bins = kannelBinaries();
@@ -173,7 +173,6 @@ export async function startKannel(text: string, smscPort: number, window: number
     k.pids.push(box(bins.bearerbox, 'bearerbox').pid!);
     await until('bearerbox admin port', async () => (await admin('status.txt')).length > 0, 15_000, dir);
     k.pids.push(box(bins.smsbox, 'smsbox').pid!);
-    // Without credentials sendsms answers 403: any answer means smsbox is up and connected.
     // Up when bearerbox lists the smsbox and its sendsms port takes a connection. Probe with a bare
     // TCP connect: smsbox 1.4.5 crashes (PANIC in urltrans_find_username) on a sendsms request
     // without a username.
@@ -189,7 +188,8 @@ export async function startKannel(text: string, smscPort: number, window: number
 
 /**
  * Kannel's sendsms intake: `connections` clients for `duration` s (after a 2 s warm-up) against one
- * Kannel routed to the SMSC at `smscPort` with `max-pending-submits = 10`, its default-like window.
+ * Kannel routed to the SMSC at `smscPort` with `max-pending-submits = 10` (Kannel's default, and
+ * the default `window` of textbridge's smpp carrier).
  * CPU and RSS are bearerbox's and smsbox's together.
  */
 export async function kannelSendsms(

@@ -23,6 +23,9 @@ export interface Figures {
   /** Kannel bearerbox drain, msg/s per run (empty without Kannel). */
   bearerbox: readonly number[];
   drainMessages: number;
+  /** The intake loads' connections and measured seconds. */
+  connections: number;
+  duration: number;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -42,7 +45,7 @@ export function report(f: Figures): string {
   const rounds = f.intake.get('hello-world ceiling')!.length;
   const out: string[] = [
     `\n${new Date().toISOString()} · ${machine()}`,
-    `Intake: autocannon, 64 connections unless BENCH_CONNECTIONS, median of ${rounds} rounds\n`,
+    `Intake: autocannon, ${f.connections} connections, ${f.duration} s after 2 s of warm-up, median of ${rounds} rounds\n`,
     '| target | req/s | p50 ms | p99 ms | × ceiling | CPU µs/msg | peak RSS MB |',
     '|---|---:|---:|---:|---:|---:|---:|',
   ];

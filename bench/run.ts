@@ -10,7 +10,7 @@
  * - `kannel`: Kannel's sendsms intake to the same SMSC, and bearerbox's drain (bench/kannel.ts);
  * - `drain`: bench/delivery.ts to the bench SMSC at window 10 and 100, and to the fake HTTP carrier;
  * - `receipts`: bench/delivery.ts at window 10 with a receipt for every message;
- * - `fetch`: bench/fetch.ts as it runs alone;
+ * - `fetch`: bench/fetch.ts as it runs alone (BENCH_FETCH_MESSAGES, default 100,000, in the account);
  * - `accounts` (not in the default run): with `send`, also from the accounts whose password is an
  *   imported HA1 or bcrypt hash, as bench/send.ts does alone.
  * The ceiling is measured in every round whatever the steps. HTTP figures: autocannon in this process
@@ -34,6 +34,8 @@ const STEPS = ['send', 'offnet', 'kannel', 'drain', 'receipts', 'fetch', 'accoun
 const DEFAULT_STEPS = STEPS.filter((s) => s !== 'accounts');
 const DRAIN_MESSAGES = Number(process.env['BENCH_DRAIN_MESSAGES'] ?? 20_000);
 const PG_URL = process.env['TEXTBRIDGE_BENCH_DATABASE_URL'] ?? '';
+/** Messages in the fetching account (bench/fetch.ts's default); fewer for a quick check. */
+const FETCH_MESSAGES = Number(process.env['BENCH_FETCH_MESSAGES'] ?? 100_000);
 /** An outside number (Ofcom's range for drama, https://www.ofcom.org.uk/phones-and-broadband/phone-numbers/numbers-for-drama). */
 export const OUTSIDE = '+447700900123';
 
@@ -144,12 +146,13 @@ if (withKannel) {
   }
 }
 
-console.log(report({ intake, drains, bearerbox, drainMessages: DRAIN_MESSAGES }));
+const figures = { intake, drains, bearerbox, drainMessages: DRAIN_MESSAGES };
+console.log(report({ ...figures, connections: CONNECTIONS, duration: DURATION }));
 
 if (steps.has('fetch')) {
   for (const databaseUrl of ['', PG_URL].filter((u, i) => i === 0 || u)) {
     const o: FetchBenchOptions = {
-      messages: 100_000,
+      messages: FETCH_MESSAGES,
       seconds: DURATION,
       connections: CONNECTIONS,
       rounds: ROUNDS,

@@ -1,5 +1,7 @@
 /**
- * `npm run bench`: Send Message throughput against a hello-world ceiling measured in the same run.
+ * On-net Send Message throughput against a hello-world ceiling measured in the same run: alone
+ * (`node --import tsx bench/send.ts`, after `npm run build`), or as the `send` step of `npm run bench`
+ * (bench/run.ts, which takes its targets and `measure` from here).
  *
  * For each round: a bare Fastify hello-world (the ceiling), then `textbridge serve` on the embedded
  * store (and on PostgreSQL when TEXTBRIDGE_BENCH_DATABASE_URL is set), each driven by autocannon at
@@ -11,7 +13,7 @@
  * their cost beside a local scrypt account is measured in the same run.
  *
  * Env: BENCH_ROUNDS (3), BENCH_DURATION (10 s), BENCH_CONNECTIONS (64), TEXTBRIDGE_BENCH_DATABASE_URL
- * (`npm run bench` runs scripts/bench.sh, which starts a throwaway PostgreSQL for it when none is given).
+ * (scripts/bench.sh starts a throwaway PostgreSQL for it when none is given).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

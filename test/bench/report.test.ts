@@ -34,6 +34,8 @@ test('the report divides each textbridge figure by its Kannel counterpart and by
     drains: [drain(10, 17_000, 100), drain(10, 12_000, 150, true)],
     bearerbox: [30_000, 34_000, 40_000],
     drainMessages: 20_000,
+    connections: 64,
+    duration: 10,
   });
   assert.match(text, /off-net send \(window 10\) \/ Kannel sendsms: \*\*0\.50 ×\*\*/);
   assert.match(text, /on-net send \/ Kannel sendsms: \*\*1\.38 ×\*\*/);
@@ -52,6 +54,8 @@ test('a ratio whose figures a step did not measure is left out, not printed as N
     drains: [],
     bearerbox: [],
     drainMessages: 20_000,
+    connections: 64,
+    duration: 10,
   });
   assert.doesNotMatch(text, /NaN|Kannel/);
 });
