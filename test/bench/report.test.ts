@@ -44,8 +44,9 @@ test('the report divides each textbridge figure by its Kannel counterpart and by
   assert.match(text, /\| send \(embedded SQLite\) \| 22,000 \| 1 \| 5 \| 0\.24 \|/);
   assert.match(text, /first attempt \(off-net send minus on-net send\): 150 µs/);
   assert.match(text, /a receipt \(with receipts minus without\): 50 µs/);
-  // Kannel's RSS is not textbridge's.
-  assert.match(text, /textbridge peak RSS, largest of any server or drain process: 180 MB/);
+  // Kannel's RSS is not textbridge's, and the servers' is told apart from the drain processes'.
+  assert.match(text, /textbridge serve peak RSS, largest in the run: 150 MB/);
+  assert.match(text, /drain processes \(worker run from source through tsx\) peak RSS, largest: 180 MB/);
 });
 
 test('a ratio whose figures a step did not measure is left out, not printed as NaN', () => {
