@@ -26,8 +26,9 @@ const PASSWORD = 'bench-pw';
 const STORE = process.env['BENCH_KANNEL_STORE'] === 'spool' ? 'spool' : 'file';
 
 /** Where bearerbox and smsbox are (PATH, then /usr/sbin, where Debian puts them), or undefined. */
-export function kannelBinaries(): { bearerbox: string; smsbox: string } | undefined {
-  const dirs = [...(process.env['PATH'] ?? '').split(':'), '/usr/sbin', '/usr/local/sbin'];
+export function kannelBinaries(
+  dirs = [...(process.env['PATH'] ?? '').split(':'), '/usr/sbin', '/usr/local/sbin'],
+): { bearerbox: string; smsbox: string } | undefined {
   const find = (name: string) =>
     dirs.map((d) => path.join(d, name)).find((f) => f.startsWith('/') && existsSync(f));
   const bearerbox = find('bearerbox');
