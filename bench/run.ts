@@ -19,7 +19,7 @@
  * BENCH_ROUNDS runs. The report (bench/report.ts) prints every ratio the figures allow.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -128,6 +128,7 @@ for (let round = 1; round <= ROUNDS; round++) {
 }
 if (smsc) console.error(`the bench SMSC answered ${(await smsc.ask('count')).count} submit_sm`);
 await smsc?.stop();
+rmSync(dataDir, { recursive: true, force: true });
 
 const drains: DrainRow[] = [];
 if (steps.has('drain')) {
