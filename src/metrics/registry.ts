@@ -40,7 +40,10 @@ export interface Metrics {
   refused(reason: string): void;
   /** One submit to a carrier: `accepted`, `retryable`, `refused` or `error` (it threw), and its duration. */
   submit(carrier: string, outcome: string, seconds: number): void;
-  /** One delivery receipt: its carrier, status, and whether it matched a message of ours. */
+  /**
+   * One delivery receipt looked up: counted by status when it found its message, else as a miss (a
+   * receipt that comes before its submit's outcome is stored is looked up again, each try a miss).
+   */
   receipt(carrier: string, status: string, matched: boolean): void;
   /** One push to one device: `ok`, `gone` (the token is dead), `failed` or `error` (it threw). */
   push(outcome: string): void;
@@ -113,8 +116,14 @@ export function makeMetrics(opts: MetricsOptions): Metrics {
   });
   const receipts = new Counter({
     name: 'textbridge_receipts_total',
-    help: 'Delivery receipts, by carrier, status (delivered, failed) and matched (true: it found its message).',
-    labelNames: ['carrier', 'status', 'matched'],
+    help: 'Delivery receipts that found their message, by carrier and status (delivered, failed).',
+    labelNames: ['carrier', 'status'],
+    registers,
+  });
+  const receiptMisses = new Counter({
+    name: 'textbridge_receipt_misses_total',
+    help: 'Receipt lookups that found no message, by carrier (an early receipt is tried again: each try counts).',
+    labelNames: ['carrier'],
     registers,
   });
   const pushes = new Counter({
@@ -150,6 +159,7 @@ export function makeMetrics(opts: MetricsOptions): Metrics {
   const submitChild = cached((...v) => submits.labels(...v));
   const submitSecondsChild = cached((...v) => submitSeconds.labels(...v));
   const receiptChild = cached((...v) => receipts.labels(...v));
+  const missChild = cached((...v) => receiptMisses.labels(...v));
   const pushChild = cached((...v) => pushes.labels(...v));
   const webhookChild = cached((...v) => webhooks.labels(...v));
 
@@ -171,7 +181,8 @@ export function makeMetrics(opts: MetricsOptions): Metrics {
     },
     receipt(name, status, matched) {
       const c = carrier(name);
-      receiptChild(`${status} ${matched} ${c}`, c, status, String(matched)).inc();
+      if (matched) receiptChild(`${status} ${c}`, c, status).inc();
+      else missChild(c, c).inc();
     },
     push(outcome) {
       pushChild(outcome, outcome).inc();
