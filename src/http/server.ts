@@ -18,7 +18,7 @@ import { registerAppServiceRoutes } from './app-services.routes.js';
 import { mapError } from './error-map.js';
 import type { AppHandlers } from './handlers.js';
 import { registerInboundRoutes } from './inbound.routes.js';
-import { pathOnly, serializers } from './logging.js';
+import { completionFields, requestId, serializers } from './logging.js';
 import { registerMediaRoutes } from './media.routes.js';
 import { type MetricsRouteOptions, registerMetricsRoute } from './metrics.routes.js';
 import { registerProvisionRoute } from './provision.routes.js';
@@ -66,7 +66,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const bodyLimit = Math.max(1024 * 1024, options.maxBodyBytes * 12 + 64 * 1024);
   const app = Fastify({
     loggerInstance: deps.logger.child({}, { serializers }) as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     trustProxy: options.trustProxy,
     bodyLimit,
     exposeHeadRoutes: false,
@@ -90,6 +90,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     // A path Fastify's router refuses (a parameter over 100 characters, a broken %-escape) gets our
     // answer, not Fastify's own JSON that echoes the whole path back.
     frameworkErrors: (err, req, reply) => sendError(req, reply, err),
+    // The load balancer's X-Request-Id (or one of ours) on every log line of the request and its answer.
+    genReqId: requestId,
+  });
+  app.decorateRequest('account', undefined);
+  app.decorateRequest('smsId', undefined);
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    done();
   });
   // Over the limit Node closes a new connection before reading a byte of it: the cheapest answer to a
   // flood (a 503 would have to accept and parse the request first).
@@ -141,12 +149,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     app.addHook('onResponse', (req, reply, done) => {
       const ms = reply.elapsedTime;
       observe?.(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, ms / 1000);
-      if (logRequests) {
-        req.log.info(
-          { method: req.method, path: pathOnly(req.url), status: reply.statusCode, ms: Math.round(ms) },
-          'request',
-        );
-      }
+      if (logRequests) req.log.info(completionFields(req, reply.statusCode, ms), 'request');
       done();
     });
   }

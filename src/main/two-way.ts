@@ -61,7 +61,7 @@ export function composeTwoWay(
       gateway,
       clock,
       options: config.push,
-      onPushError: (info) => logger.warn(info, 'push failed'),
+      onPushError: ({ messageId, ...info }) => logger.warn({ smsId: messageId, ...info }, 'push failed'),
     });
   }
   const tw: TwoWay = {
