@@ -74,6 +74,9 @@ export function phoneReason(text: string, secrets: readonly string[] = []): stri
   return shortText(maskCredentials(text, secrets));
 }
 
+/** A number as people and carriers write it: digits, with a `+`, spaces, dashes, dots or brackets. */
+const PHONE_LIKE = /^\+?[\d\s().-]+$/;
+
 /** Digits of a phone number a log line keeps at its end. */
 export const SHOWN_DIGITS = 4;
 
@@ -81,10 +84,10 @@ export const SHOWN_DIGITS = 4;
  * A phone number as a log line shows it: `+15551231234` → `+155***1234`. A number of 10 characters or
  * more keeps its first 4 (the country code, or most of it) and its last 4; a shorter one (a short code,
  * a national number) only its last 4 (`***3456`); 4 characters or fewer (an extension) stay whole.
- * Anything not a string is returned as it is.
+ * Anything else (not a string, an alphanumeric sender such as `ACME`) is returned as it is.
  */
 export function maskNumber<T>(n: T): T | string {
-  if (typeof n !== 'string' || n.length <= SHOWN_DIGITS) return n;
+  if (typeof n !== 'string' || n.length <= SHOWN_DIGITS || !PHONE_LIKE.test(n)) return n;
   const head = n.length >= 10 ? n.slice(0, 4) : '';
   return `${head}***${n.slice(-SHOWN_DIGITS)}`;
 }

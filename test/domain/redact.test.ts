@@ -59,5 +59,6 @@ test('a phone number in a log line keeps its first four characters and its last 
   assert.equal(maskNumber('5551234'), '***1234', 'a short number shows only its end');
   assert.equal(maskNumber('301'), '301', 'an extension stays whole');
   assert.equal(maskNumber(42), 42, 'not a string: left alone');
+  assert.equal(maskNumber('Stranger'), 'Stranger', 'an alphanumeric sender is not a number');
   assert.equal(maskNumbersIn('/no/such/+15551231234/x/12'), '/no/such/+155***1234/x/12');
 });
