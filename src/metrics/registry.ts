@@ -4,11 +4,12 @@
  * (https://prometheus.io/docs/practices/naming/): the `textbridge_` prefix, base units (seconds), `_total`
  * on counters. docs/operations.md lists every family with its labels.
  *
- * Counting sits on the send path, so each call finds its pre-bound child (`labels()` once per label
- * set, kept in a Map) and does one increment or one histogram observation; label sets stay bounded:
- * route patterns, carrier names from the configuration, reasons from the error catalogue.
+ * Counting sits on the send path, so each call finds its label set's cell (made once, kept in a Map)
+ * and adds to a field (`cells.ts`); the registry reads the cells when it is scraped. Label sets stay
+ * bounded: route patterns, carrier names from the configuration, reasons from the error catalogue.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { byTwo, FastCounter, FastHistogram } from './cells.js';
 import { registerScrapeGauges, type ScrapeSources } from './scrape.js';
 
 /** Seconds: from 0.5 ms (a cached send) to 10 s (a slow carrier). */
@@ -55,22 +56,8 @@ export interface Metrics {
   scrape(sources: ScrapeSources): void;
 }
 
-/** A counter or histogram child per label set, bound once. */
-function cached<C>(bind: (...values: string[]) => C): (key: string, ...values: string[]) => C {
-  const children = new Map<string, C>();
-  return (key, ...values) => {
-    let c = children.get(key);
-    if (c === undefined) {
-      c = bind(...values);
-      children.set(key, c);
-    }
-    return c;
-  };
-}
-
 export function makeMetrics(opts: MetricsOptions): Metrics {
   const registry = new Registry();
-  const registers = [registry];
   if (opts.defaults !== false) collectDefaultMetrics({ register: registry });
   const known = new Set(opts.carriers);
   const carrier = (name: string) => (known.has(name) ? name : OTHER);
@@ -79,121 +66,122 @@ export function makeMetrics(opts: MetricsOptions): Metrics {
     name: 'textbridge_build_info',
     help: 'Always 1; the labels say which textbridge and which Node.js run.',
     labelNames: ['version', 'node'],
-    registers,
+    registers: [registry],
   }).set({ version: opts.version, node: process.version }, 1);
 
-  const http = new Histogram({
-    name: 'textbridge_http_request_duration_seconds',
-    help: 'HTTP requests by route pattern, method and status, and how long each took (its _count counts them).',
-    labelNames: ['route', 'method', 'status'],
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const accepted = new Counter({
-    name: 'textbridge_messages_accepted_total',
-    help: 'Messages Send Message accepted, by destination: on_net (an account here) or off_net (a carrier).',
-    labelNames: ['destination'],
-    registers,
-  });
-  const refused = new Counter({
-    name: 'textbridge_messages_refused_total',
-    help: 'Send Message requests refused, by reason (the error code without its SMS_ERR_ prefix).',
-    labelNames: ['reason'],
-    registers,
-  });
-  const submits = new Counter({
-    name: 'textbridge_carrier_submits_total',
-    help: 'Submits to a carrier, by carrier and outcome (accepted, retryable, refused, error).',
-    labelNames: ['carrier', 'outcome'],
-    registers,
-  });
-  const submitSeconds = new Histogram({
-    name: 'textbridge_carrier_submit_duration_seconds',
-    help: "Time from a submit to the carrier's answer, by carrier.",
-    labelNames: ['carrier'],
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const receipts = new Counter({
-    name: 'textbridge_receipts_total',
-    help: 'Delivery receipts that found their message, by carrier and status (delivered, failed).',
-    labelNames: ['carrier', 'status'],
-    registers,
-  });
-  const receiptMisses = new Counter({
-    name: 'textbridge_receipt_misses_total',
-    help: 'Receipt lookups that found no message, by carrier (an early receipt is tried again: each try counts).',
-    labelNames: ['carrier'],
-    registers,
-  });
-  const pushes = new Counter({
-    name: 'textbridge_pushes_total',
-    help: 'Pushes to one device through the push service, by outcome (ok, gone, failed, error).',
-    labelNames: ['outcome'],
-    registers,
-  });
-  const webhooks = new Counter({
-    name: 'textbridge_inbound_webhooks_total',
-    help: 'Inbound carrier webhooks, by carrier and result (done, refused, malformed, unknown_number, unknown_carrier).',
-    labelNames: ['carrier', 'result'],
-    registers,
-  });
-  const commitSeconds = new Histogram({
-    name: 'textbridge_store_commit_duration_seconds',
-    help: 'Group commits of the embedded store: from the start of the transaction to durable.',
-    buckets: LATENCY_BUCKETS,
-    registers,
-  });
-  const commitSize = new Histogram({
-    name: 'textbridge_store_commit_batch_size',
-    help: 'Writes carried by one group commit of the embedded store.',
-    buckets: BATCH_BUCKETS,
-    registers,
-  });
+  const http = new FastHistogram(
+    'textbridge_http_request_duration_seconds',
+    'HTTP requests by route pattern, method and status, and how long each took (its _count counts them).',
+    ['route', 'method', 'status'],
+    LATENCY_BUCKETS,
+    registry,
+  );
+  const accepted = new FastCounter(
+    'textbridge_messages_accepted_total',
+    'Messages Send Message accepted, by destination: on_net (an account here) or off_net (a carrier).',
+    ['destination'],
+    registry,
+  );
+  const refused = new FastCounter(
+    'textbridge_messages_refused_total',
+    'Send Message requests refused, by reason (the error code without its SMS_ERR_ prefix).',
+    ['reason'],
+    registry,
+  );
+  const submits = new FastCounter(
+    'textbridge_carrier_submits_total',
+    'Submits to a carrier, by carrier and outcome (accepted, retryable, refused, error).',
+    ['carrier', 'outcome'],
+    registry,
+  );
+  const submitSeconds = new FastHistogram(
+    'textbridge_carrier_submit_duration_seconds',
+    "Time from a submit to the carrier's answer, by carrier.",
+    ['carrier'],
+    LATENCY_BUCKETS,
+    registry,
+  );
+  const receipts = new FastCounter(
+    'textbridge_receipts_total',
+    'Delivery receipts that found their message, by carrier and status (delivered, failed).',
+    ['carrier', 'status'],
+    registry,
+  );
+  const receiptMisses = new FastCounter(
+    'textbridge_receipt_misses_total',
+    'Receipt lookups that found no message, by carrier (an early receipt is tried again: each try counts).',
+    ['carrier'],
+    registry,
+  );
+  const pushes = new FastCounter(
+    'textbridge_pushes_total',
+    'Pushes to one device through the push service, by outcome (ok, gone, failed, error).',
+    ['outcome'],
+    registry,
+  );
+  const webhooks = new FastCounter(
+    'textbridge_inbound_webhooks_total',
+    'Inbound carrier webhooks, by carrier and result (done, refused, malformed, unknown_number, unknown_carrier).',
+    ['carrier', 'result'],
+    registry,
+  );
+  const commitSeconds = new FastHistogram(
+    'textbridge_store_commit_duration_seconds',
+    'Group commits of the embedded store: from the start of the transaction to durable.',
+    [],
+    LATENCY_BUCKETS,
+    registry,
+  );
+  const commitSize = new FastHistogram(
+    'textbridge_store_commit_batch_size',
+    'Writes carried by one group commit of the embedded store.',
+    [],
+    BATCH_BUCKETS,
+    registry,
+  );
   const sources = registerScrapeGauges(registry);
 
-  const httpChild = cached((...v) => http.labels(...v));
-  const acceptedOn = accepted.labels('on_net');
-  const acceptedOff = accepted.labels('off_net');
-  const refusedChild = cached((...v) => refused.labels(...v));
-  const submitChild = cached((...v) => submits.labels(...v));
-  const submitSecondsChild = cached((...v) => submitSeconds.labels(...v));
-  const receiptChild = cached((...v) => receipts.labels(...v));
-  const missChild = cached((...v) => receiptMisses.labels(...v));
-  const pushChild = cached((...v) => pushes.labels(...v));
-  const webhookChild = cached((...v) => webhooks.labels(...v));
-
+  const acceptedOn = accepted.cell('on_net');
+  const acceptedOff = accepted.cell('off_net');
+  const commitSizeCell = commitSize.cell();
+  const commitSecondsCell = commitSeconds.cell();
+  // On every request: found through Maps keyed by the route pattern and by method and status.
+  const httpCell = byTwo((route: string, status: number) =>
+    byTwo((method: string, _: 0) => http.cell(route, method, String(status))),
+  );
+  const submitCell = byTwo((c: string, outcome: string) => submits.cell(c, outcome));
+  const submitSecondsCell = byTwo((c: string, _: 0) => submitSeconds.cell(c));
   return {
     registry,
     request(route, method, status, seconds) {
-      httpChild(`${status} ${method} ${route}`, route, method, String(status)).observe(seconds);
+      httpCell(route, status)(method, 0).observe(seconds);
     },
     accepted(onNet) {
       (onNet ? acceptedOn : acceptedOff).inc();
     },
     refused(reason) {
-      refusedChild(reason, reason).inc();
+      refused.cell(reason).inc();
     },
     submit(name, outcome, seconds) {
       const c = carrier(name);
-      submitChild(`${outcome} ${c}`, c, outcome).inc();
-      submitSecondsChild(c, c).observe(seconds);
+      submitCell(c, outcome).inc();
+      submitSecondsCell(c, 0).observe(seconds);
     },
     receipt(name, status, matched) {
       const c = carrier(name);
-      if (matched) receiptChild(`${status} ${c}`, c, status).inc();
-      else missChild(c, c).inc();
+      if (matched) receipts.cell(c, status).inc();
+      else receiptMisses.cell(c).inc();
     },
     push(outcome) {
-      pushChild(outcome, outcome).inc();
+      pushes.cell(outcome).inc();
     },
     webhook(name, result) {
       const c = carrier(name);
-      webhookChild(`${result} ${c}`, c, result).inc();
+      webhooks.cell(c, result).inc();
     },
     commit(batchSize, seconds) {
-      commitSize.observe(batchSize);
-      commitSeconds.observe(seconds);
+      commitSizeCell.observe(batchSize);
+      commitSecondsCell.observe(seconds);
     },
     scrape(s) {
       sources.set(s);
