@@ -4,7 +4,7 @@
  * so we never log a query string: requests are logged once, on completion, as method + path + status.
  * Bodies are never logged.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { credentials, type Fields } from '../protocol/acrobits/fields.js';
 
@@ -36,10 +36,19 @@ declare module 'fastify' {
  */
 const REQUEST_ID = /^[\x20-\x7e]{1,128}$/;
 
-/** The request's id: the load balancer's `X-Request-Id` when it is acceptable, else a new UUID. */
+/**
+ * Ids of our own: this process's random prefix and a counter (`tb-3f9c2a71b0e4-1a`), unique across
+ * instances and restarts without a UUID's cost on every request (about 0.4 µs here).
+ */
+const PREFIX = `tb-${randomBytes(6).toString('hex')}-`;
+let counter = 0;
+
+/** The request's id: the load balancer's `X-Request-Id` when it is acceptable, else a new one of ours. */
 export function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
   const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  if (typeof given === 'string' && REQUEST_ID.test(given)) return given;
+  counter++;
+  return PREFIX + counter.toString(36);
 }
 
 /** The credentials of an app request, its username noted for the request's log line. */

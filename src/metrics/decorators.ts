@@ -70,16 +70,16 @@ export function countReceipts(handle: HandleReceipt, m: Metrics): HandleReceipt 
 
 /** Send Message with each accepted message counted (on-net or off) and each refusal by its code. */
 export function countSends(send: SendMessage, m: Metrics): SendMessage {
-  return async (credentials, readRequest) => {
-    try {
-      const r = await send(credentials, readRequest);
-      m.accepted(r.onNet);
-      return r;
-    } catch (e) {
-      m.refused(refusalReason(e));
-      throw e;
-    }
+  // `.then` with two handlers made once: one promise per send, not an async frame and its await.
+  const ok = (r: Awaited<ReturnType<SendMessage>>) => {
+    m.accepted(r.onNet);
+    return r;
   };
+  const refused = (e: unknown): never => {
+    m.refused(refusalReason(e));
+    throw e;
+  };
+  return (credentials, readRequest) => send(credentials, readRequest).then(ok, refused);
 }
 
 /** `SMS_ERR_NO_CREDIT` → `no_credit`; anything not from the catalogue is `internal`. */

@@ -35,7 +35,8 @@ async function linesWhere(pred: (l: Line) => boolean): Promise<Line[]> {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** An id of ours: the process's random prefix and a counter. */
+const OURS = /^tb-[0-9a-f]{12}-[0-9a-z]+$/;
 
 test("the load balancer's X-Request-Id comes back on the answer and sits on the request's log line with the account and sms_id", async () => {
   const res = await fetch(`${svc.url}/send_message`, {
@@ -54,10 +55,13 @@ test("the load balancer's X-Request-Id comes back on the answer and sits on the 
 });
 
 test('a request without an acceptable X-Request-Id gets a new one, on the answer and in the log', async () => {
+  const seen = new Set<string>();
   for (const headers of [{}, { 'x-request-id': 'x'.repeat(129) }, { 'x-request-id': 'caf\u00e9' }]) {
     const res = await fetch(`${svc.url}/livez`, { headers });
     const id = res.headers.get('x-request-id') ?? '';
-    assert.match(id, UUID);
+    assert.match(id, OURS);
+    assert.ok(!seen.has(id), 'each request gets its own');
+    seen.add(id);
     const lines = await linesWhere((l) => l['requestId'] === id);
     assert.equal(lines.length, 1);
   }
@@ -67,7 +71,7 @@ test('a refused login leaves no account on its log line, and errors carry the re
   const res = await sendJson(svc.url, { from: 'alice', password: 'wrong', to: '+15550000001', body: 'x' });
   assert.equal(res.status, 401);
   const id = res.headers.get('x-request-id') ?? '';
-  assert.match(id, UUID);
+  assert.match(id, OURS);
   const [line] = await linesWhere((l) => l['requestId'] === id);
   assert.equal(line?.['status'], 401);
   assert.equal(line?.['account'], undefined);
