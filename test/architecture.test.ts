@@ -25,9 +25,22 @@ const ALLOWED: Record<string, readonly string[]> = {
   config: ['carrier key tables', 'domain', 'errors'],
   http: ['app', 'protocol', 'errors'],
   worker: ['app', 'errors'],
+  metrics: ['app', 'errors'],
   simulator: ['protocol', 'domain', 'errors'],
   cli: ['main', 'app', 'config', 'domain', 'errors', 'simulator'],
-  main: ['app', 'domain', 'errors', 'protocol', 'store', 'carriers', 'config', 'http', 'worker', 'verifiers'],
+  main: [
+    'app',
+    'domain',
+    'errors',
+    'protocol',
+    'store',
+    'carriers',
+    'config',
+    'http',
+    'worker',
+    'verifiers',
+    'metrics',
+  ],
 };
 
 /** Files allowed at the top of `src/`: the error catalogue. Entry points live in `cli/` and `main/`. */

@@ -1,7 +1,8 @@
 /**
  * Runs after the whole suite (scripts/test.sh): no log line written by any test service or child
- * process contains a test password (all carry SECRET_MARKER, plus the seed's own `12345678`), and no
- * message body reached a log at info level (BODY_MARKER).
+ * process contains a test password (all carry SECRET_MARKER, plus the seed's own `12345678`), no
+ * message body reached a log at info level (BODY_MARKER), and no phone number appears whole (they are
+ * masked to `+155***1234` unless `log.showNumbers` is on, which no logged test service turns on).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -13,7 +14,10 @@ import { LOG_DIR } from './helpers/service.js';
 /** `password=…`, `"pass":…`, `cloud_password%3D…` as a URL, form or JSON would carry it. */
 const PASSWORD_FIELD = /\b(password|pass|cloud_password)(=|\\?"\s*:)/i;
 
-test('no log line of the test suite contains a password or a message body', () => {
+/** An E.164 number written whole: `+` and 8 to 15 digits. */
+const WHOLE_NUMBER = /\+\d{8,15}(?!\d)/;
+
+test('no log line of the test suite contains a password, a message body or a whole phone number', () => {
   const files = readdirSync(LOG_DIR).filter((f) => f.endsWith('.log'));
   assert.ok(files.length > 0, `the suite wrote logs to ${LOG_DIR}`);
   let lines = 0;
@@ -32,6 +36,7 @@ test('no log line of the test suite contains a password or a message body', () =
       }
       // Whatever its value, a password field in a logged URL or body is a leak.
       if (PASSWORD_FIELD.test(decoded)) leaks.push(`${f}: ${line.slice(0, 200)}`);
+      if (WHOLE_NUMBER.test(line)) leaks.push(`${f}: unmasked number: ${line.slice(0, 200)}`);
     }
   }
   assert.ok(lines > 20, `expected a real amount of logging, read ${lines} lines`);

@@ -152,6 +152,8 @@ export interface CarrierAdapter {
    * the carrier has no lasting link (an HTTP API is reached per request).
    */
   link?(): LinkState;
+  /** Submits awaiting the carrier's answer now (SMPP: window slots in use), for the metrics. Optional. */
+  inFlight?(): number;
 }
 
 /** `up`: bound and usable; `connecting`: a bind is in progress or a reconnect is due; `down`: closed. */

@@ -18,6 +18,7 @@ import { ConfigError, deepFreeze, isObject, type Json } from './check.js';
 import { checkExternalAuth } from './external-auth.js';
 import { type InboundConfig, legacyWebhooks } from './inbound.js';
 import type { MediaConfig } from './media.js';
+import type { MetricsConfig } from './metrics.js';
 import { ConfigFile } from './schema.js';
 import {
   type AuthConfig,
@@ -35,6 +36,7 @@ export type { BalanceConfig, ContactsConfig, RateCheckConfig } from './app-servi
 export { ConfigError } from './check.js';
 export type { InboundConfig } from './inbound.js';
 export type { MediaConfig } from './media.js';
+export type { MetricsConfig } from './metrics.js';
 export type { DeliverySettings, PushConfig } from './sections.js';
 
 export type ErrorFormat = 'json' | 'xml' | 'auto';
@@ -53,7 +55,9 @@ export interface Config {
   rates: { default: number; onNet: number; prefixes: ReadonlyArray<readonly [string, number]> };
   recipients: RecipientsConfig;
   auth: AuthConfig;
-  log: { level: string };
+  log: { level: string; showNumbers: boolean };
+  /** `GET /metrics` on the main port: served only with a bearer token. */
+  metrics: MetricsConfig;
   /** Every carrier, typed by its `type`, secrets read from the environment. */
   carriers: readonly CarrierConfig[];
   routes: readonly Route[];
@@ -116,7 +120,8 @@ export function buildConfig(
     rates: rates(f.rates ?? {}),
     recipients: f.recipients,
     auth: f.auth,
-    log: { level: env['LOG_LEVEL'] ?? f.log.level },
+    log: { level: env['LOG_LEVEL'] ?? f.log.level, showNumbers: f.log.showNumbers },
+    metrics: { token: env['METRICS_TOKEN'] ?? f.metrics.token },
     carriers: f.carriers,
     routes: f.routes,
     delivery: f.delivery,

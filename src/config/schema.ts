@@ -7,6 +7,7 @@ import { CARRIER_TABLES } from '../carriers/config-tables.js';
 import { Balance, Contacts, RateCheck } from './app-services.js';
 import { Inbound } from './inbound.js';
 import { Media } from './media.js';
+import { Metrics } from './metrics.js';
 import { Auth, Delivery, Limits, Log, Push, Rates, Recipients, Route, Server } from './sections.js';
 
 export const ConfigFile = Type.Object(
@@ -47,6 +48,7 @@ export const ConfigFile = Type.Object(
     recipients: Recipients,
     auth: Auth,
     log: Log,
+    metrics: Metrics,
     push: Push,
     inbound: Inbound,
     balance: Balance,

@@ -154,6 +154,11 @@ export const Auth = section('auth', 'Password checks and the throttle on failure
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const Log = section('log', 'The process log (JSON lines on stdout).', {
   level: Type.Enum(LOG_LEVELS, { default: 'info', description: 'Lowest level written (env `LOG_LEVEL`).' }),
+  showNumbers: Type.Boolean({
+    default: false,
+    description:
+      'Write phone numbers whole in log lines. Off: all but their last 4 digits are masked (`+1555***1234`). A debugging aid, not for production (docs/operations.md).',
+  }),
 });
 
 export const DEFAULT_PNM_URL = 'https://pnm.cloudsoftphone.com/pnm2/send';

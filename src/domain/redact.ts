@@ -73,3 +73,26 @@ export function shortText(text: string, max = PHONE_REASON_MAX): string {
 export function phoneReason(text: string, secrets: readonly string[] = []): string {
   return shortText(maskCredentials(text, secrets));
 }
+
+/** A number as people and carriers write it: digits, with a `+`, spaces, dashes, dots or brackets. */
+const PHONE_LIKE = /^\+?[\d\s().-]+$/;
+
+/** Digits of a phone number a log line keeps at its end. */
+export const SHOWN_DIGITS = 4;
+
+/**
+ * A phone number as a log line shows it: `+15551231234` → `+155***1234`. A number of 10 characters or
+ * more keeps its first 4 (the country code, or most of it) and its last 4; a shorter one (a short code,
+ * a national number) only its last 4 (`***3456`); 4 characters or fewer (an extension) stay whole.
+ * Anything else (not a string, an alphanumeric sender such as `ACME`) is returned as it is.
+ */
+export function maskNumber<T>(n: T): T | string {
+  if (typeof n !== 'string' || n.length <= SHOWN_DIGITS || !PHONE_LIKE.test(n)) return n;
+  const head = n.length >= 10 ? n.slice(0, 4) : '';
+  return `${head}***${n.slice(-SHOWN_DIGITS)}`;
+}
+
+/** Every run of 7 or more digits (with its `+`) in `text` masked as `maskNumber` masks a number. */
+export function maskNumbersIn(text: string): string {
+  return text.replace(/\+?\d{7,}/g, (n) => maskNumber(n) as string);
+}

@@ -6,10 +6,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { methodNotAllowed } from '../errors.js';
 import { fetchResponse, readFetchRequest } from '../protocol/acrobits/fetch-messages.js';
-import { credentials } from '../protocol/acrobits/fields.js';
 import { readRemovalReport, readTokenReport } from '../protocol/acrobits/push-token.js';
 import { readSendRequest, sendResponse } from '../protocol/acrobits/send-message.js';
 import type { AppHandlers } from './handlers.js';
+import { loggedCredentials } from './logging.js';
 import { requestFields } from './request.js';
 
 const ALLOWED = ['GET', 'POST', 'PUT'];
@@ -39,15 +39,16 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
 
   route('/send_message', async (req, reply) => {
     const fields = requestFields(req);
-    const { username, password } = credentials(fields);
+    const { username, password } = loggedCredentials(req, fields);
     const result = await h.sendMessage({ username, password, ip: req.ip }, () => readSendRequest(fields));
+    req.smsId = result.smsId;
     return reply.type('application/json; charset=utf-8').send(sendResponse(result.smsId));
   });
 
   // Same field merging and authentication as Send Message: only the reader differs.
   route('/fetch_messages', async (req, reply) => {
     const fields = requestFields(req);
-    const { username, password } = credentials(fields);
+    const { username, password } = loggedCredentials(req, fields);
     const r = await h.fetchMessages({ username, password, ip: req.ip }, () => readFetchRequest(fields));
     return reply.type('application/json; charset=utf-8').send(fetchResponse(r.now, r.received, r.sent));
   });
@@ -55,7 +56,7 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
   // Any 2xx will do (push_token_reporter doc); matrix2acrobits answers `{}`.
   route('/push_token', async (req, reply) => {
     const fields = requestFields(req);
-    const { username, password } = credentials(fields);
+    const { username, password } = loggedCredentials(req, fields);
     await h.reportPushToken({ username, password, ip: req.ip }, () => readTokenReport(fields));
     return reply.type('application/json; charset=utf-8').send('{}');
   });
@@ -63,7 +64,7 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
   // 2xx even when nothing matched (account_removal_reporter doc).
   route('/account_removal', async (req, reply) => {
     const fields = requestFields(req);
-    const { username, password } = credentials(fields);
+    const { username, password } = loggedCredentials(req, fields);
     await h.reportAccountRemoval({ username, password, ip: req.ip }, () => readRemovalReport(fields));
     return reply.type('application/json; charset=utf-8').send('{}');
   });

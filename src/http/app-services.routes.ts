@@ -6,10 +6,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { balanceJson, balanceXml } from '../protocol/acrobits/balance.js';
 import { contactsJson } from '../protocol/acrobits/contacts.js';
-import { credentials } from '../protocol/acrobits/fields.js';
 import { rateJson, rateXml, readRateRequest } from '../protocol/acrobits/rate-check.js';
 import { appRoute, type SendError } from './acrobits.routes.js';
 import type { AppServiceHandlers } from './handlers.js';
+import { loggedCredentials } from './logging.js';
 import { requestFields } from './request.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -24,7 +24,7 @@ export function registerAppServiceRoutes(
   const route = appRoute(app, sendError);
   const who = (req: FastifyRequest) => {
     const fields = requestFields(req);
-    return { fields, credentials: { ...credentials(fields), ip: req.ip } };
+    return { fields, credentials: { ...loggedCredentials(req, fields), ip: req.ip } };
   };
 
   route('/balance', async (req, reply) => {

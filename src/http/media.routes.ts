@@ -10,8 +10,9 @@ import type { RangeRequest } from '../app/media.js';
 import type { DownloadMedia, UploadMedia } from '../app/upload-media.js';
 import { badRequest, methodNotAllowed, SmsError } from '../errors.js';
 import { jsonError } from '../protocol/acrobits/errors.js';
-import { credentials, mergeFields, parseQuery, pick } from '../protocol/acrobits/fields.js';
+import { mergeFields, parseQuery, pick } from '../protocol/acrobits/fields.js';
 import type { SendError } from './acrobits.routes.js';
+import { loggedCredentials } from './logging.js';
 import { publicBase } from './request.js';
 
 export interface MediaHandlers {
@@ -40,7 +41,7 @@ export function registerMediaRoutes(app: FastifyInstance, h: MediaHandlers, send
         const length = req.headers['content-length'];
         const up = await h
           .uploadMedia(
-            { ...credentials(fields), ip: req.ip },
+            { ...loggedCredentials(req, fields), ip: req.ip },
             {
               stream: req.raw,
               contentType: pick(fields, ['content_type']) ?? req.headers['content-type'],

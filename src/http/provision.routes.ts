@@ -18,8 +18,9 @@ import {
   type TemplateStyle,
 } from '../protocol/acrobits/account-xml.js';
 import { xmlError } from '../protocol/acrobits/errors.js';
-import { credentials, pick } from '../protocol/acrobits/fields.js';
+import { pick } from '../protocol/acrobits/fields.js';
 import { mapError } from './error-map.js';
+import { loggedCredentials } from './logging.js';
 import { publicBase, requestFields } from './request.js';
 
 export interface ProvisionHandlers {
@@ -35,7 +36,7 @@ export function registerProvisionRoute(app: FastifyInstance, h: ProvisionHandler
     handler: async (req, reply) => {
       try {
         const fields = requestFields(req);
-        const { username, password } = credentials(fields);
+        const { username, password } = loggedCredentials(req, fields);
         const style = (pick(fields, ['style']) ?? 'json') as TemplateStyle;
         if (!TEMPLATE_STYLES.includes(style)) {
           throw badRequest(`Unknown style ${style.slice(0, 20)} (use ${TEMPLATE_STYLES.join(', ')})`);

@@ -18,8 +18,9 @@ import { registerAppServiceRoutes } from './app-services.routes.js';
 import { mapError } from './error-map.js';
 import type { AppHandlers } from './handlers.js';
 import { registerInboundRoutes } from './inbound.routes.js';
-import { pathOnly, serializers } from './logging.js';
+import { completionFields, requestId, serializers } from './logging.js';
 import { registerMediaRoutes } from './media.routes.js';
+import { type MetricsRouteOptions, registerMetricsRoute } from './metrics.routes.js';
 import { registerProvisionRoute } from './provision.routes.js';
 import { sniffEveryBody } from './request.js';
 
@@ -49,7 +50,14 @@ export interface ServerDeps {
   checkReadiness: CheckReadiness;
   /** textbridge's version, answered by `/livez` and `/readyz?verbose`. */
   version?: string;
+  /** Told about each finished request (metrics); absent: nothing is counted. */
+  observeRequest?: ObserveRequest;
+  /** `GET /metrics` on this listener, and who may read it; absent: not served. */
+  metrics?: MetricsRouteOptions;
 }
+
+/** One finished request: its route pattern (`unmatched` for a 404), method, status and duration. */
+export type ObserveRequest = (route: string, method: string, status: number, seconds: number) => void;
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const { options } = deps;
@@ -58,7 +66,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const bodyLimit = Math.max(1024 * 1024, options.maxBodyBytes * 12 + 64 * 1024);
   const app = Fastify({
     loggerInstance: deps.logger.child({}, { serializers }) as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     trustProxy: options.trustProxy,
     bodyLimit,
     exposeHeadRoutes: false,
@@ -82,6 +90,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     // A path Fastify's router refuses (a parameter over 100 characters, a broken %-escape) gets our
     // answer, not Fastify's own JSON that echoes the whole path back.
     frameworkErrors: (err, req, reply) => sendError(req, reply, err),
+    // The load balancer's X-Request-Id (or one of ours) on every log line of the request and its answer.
+    genReqId: requestId,
+  });
+  app.decorateRequest('account', undefined);
+  app.decorateRequest('smsId', undefined);
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-request-id', req.id);
+    done();
   });
   // Over the limit Node closes a new connection before reading a byte of it: the cheapest answer to a
   // flood (a 503 would have to accept and parse the request first).
@@ -124,19 +140,16 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return sendError(req, reply, Object.assign(new Error('not found'), { statusCode: 404 }));
   });
 
-  // One log line per request, on completion, without the query string. Below info (LOG_LEVEL=warn) the
-  // hook is not installed at all: Fastify then skips the hook runner on every request.
-  if (deps.logger.isLevelEnabled('info')) {
+  // One log line per request, on completion, without the query string, and its count and duration by
+  // route pattern. With neither (LOG_LEVEL=warn, no metrics) the hook is not installed at all: Fastify
+  // then skips the hook runner on every request.
+  const logRequests = deps.logger.isLevelEnabled('info');
+  const observe = deps.observeRequest;
+  if (logRequests || observe) {
     app.addHook('onResponse', (req, reply, done) => {
-      req.log.info(
-        {
-          method: req.method,
-          path: pathOnly(req.url),
-          status: reply.statusCode,
-          ms: Math.round(reply.elapsedTime),
-        },
-        'request',
-      );
+      const ms = reply.elapsedTime;
+      observe?.(req.routeOptions.url ?? 'unmatched', req.method, reply.statusCode, ms / 1000);
+      if (logRequests) req.log.info(completionFields(req, reply.statusCode, ms), 'request');
       done();
     });
   }
@@ -160,6 +173,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerInboundRoutes(app, deps.handlers.inbound, sendError);
   registerProvisionRoute(app, deps.handlers.provisioning);
   if (deps.handlers.media) registerMediaRoutes(app, deps.handlers.media, sendError);
+  if (deps.metrics) registerMetricsRoute(app, deps.metrics);
   return app;
 }
 

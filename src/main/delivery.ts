@@ -16,10 +16,13 @@ import type { SendDelivery } from '../app/send-message.js';
 import { buildCarriers } from '../carriers/index.js';
 import type { Config } from '../config/index.js';
 import { route } from '../domain/routing.js';
+import { countReceipts } from '../metrics/decorators.js';
+import type { CarrierGauge } from '../metrics/scrape.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
 import { makeJobQueue } from '../store/adapters/job-queue.js';
 import type { Db } from '../store/engine/db.js';
 import { type Dispatcher, startDispatcher } from '../worker/dispatcher.js';
+import { carrierGauges, countedCarriers, type Metrics } from './metrics.js';
 
 /** How often parts of long inbound messages are checked for their timeout. */
 const PARTS_SWEEP_MS = 1_000;
@@ -34,6 +37,8 @@ export interface DeliveryOptions {
   handlers?: Partial<Record<JobKind, JobHandler>>;
   /** Jobs to enqueue with a bounce notice (a push to the sender). */
   bounceJobs?: readonly JobKind[];
+  /** Count submits and receipts (the service's metrics); absent: not counted. */
+  metrics?: Metrics;
 }
 
 /** The running delivery engine. */
@@ -46,6 +51,8 @@ export interface DeliveryRuntime {
   dispatcher: Dispatcher | undefined;
   /** Each configured carrier's link, for readiness. */
   links(): CarrierLink[];
+  /** Each carrier's link, submits awaiting an answer and window, for the metrics scrape. */
+  carrierGauges(): CarrierGauge[];
   /** Stop the dispatcher (running jobs finish), then close the carriers. */
   close(): Promise<void>;
 }
@@ -61,7 +68,7 @@ export async function startDelivery(
   const dc = config;
   const d = dc.delivery;
   const log = logger.child({ component: 'delivery' });
-  const carriers = buildCarriers(dc.carriers, { log });
+  const carriers = countedCarriers(buildCarriers(dc.carriers, { log }), opts.metrics);
   const store = makeDeliveryStore(db, clock, log);
   const queue = makeJobQueue(db, clock);
   const deliver = makeDeliver({
@@ -76,13 +83,14 @@ export async function startDelivery(
   let dispatcher: Dispatcher | undefined;
   const outbox: OutboxSignal = { wake: () => dispatcher?.wake() };
   const inbound = opts.inbound ?? withoutInbound(log);
-  const handleReceipt = makeHandleReceipt({
+  const receipts = makeHandleReceipt({
     store,
     bounce: deliver.bounce,
     jobs: opts.bounceJobs ?? [],
     clock,
     outbox,
   });
+  const handleReceipt = opts.metrics ? countReceipts(receipts, opts.metrics) : receipts;
   const events = makeCarrierEvents({ inbound, handleReceipt, log });
   const started: CarrierAdapter[] = [];
   try {
@@ -143,6 +151,7 @@ export async function startDelivery(
       waitMs: d.waitMs,
     },
     links: () => [...carriers.values()].map((c) => ({ name: c.name, link: c.link?.() ?? 'none' })),
+    carrierGauges: () => carrierGauges(carriers.values()),
     async close() {
       clearInterval(sweep);
       stop.abort();

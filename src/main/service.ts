@@ -12,6 +12,7 @@ import { makeSendMessage } from '../app/send-message.js';
 import { makeWebhooks } from '../carriers/webhooks.js';
 import type { Config } from '../config/index.js';
 import { buildServer } from '../http/server.js';
+import { countSends, countWebhooks } from '../metrics/decorators.js';
 import { makeSharedFailures } from '../store/adapters/auth-failures.js';
 import { makeStoreProbe } from '../store/adapters/health.js';
 import { makeSendCounter } from '../store/adapters/send-counts.js';
@@ -22,6 +23,7 @@ import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './del
 import { composeExternalLogin } from './external-auth.js';
 import { logConfigWarnings } from './logger.js';
 import { composeMedia, openMediaStore, startMediaSweep } from './media.js';
+import { composeMetrics, type Metrics, mainPortMetrics, outboxSource } from './metrics.js';
 import { openServerStore } from './store.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
 import { VERSION } from './version.js';
@@ -32,6 +34,8 @@ export interface Service {
   /** `http://host:port` once listening. */
   url: string;
   delivery: DeliveryRuntime;
+  /** The service's metrics: its registry is what `GET /metrics` renders, on any listener that mounts it. */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -47,17 +51,25 @@ export async function startService(
 ): Promise<Service> {
   logConfigWarnings(config, logger);
   const { db, release } = await openServerStore(config, logger);
+  const metrics = composeMetrics(config, VERSION);
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
   let external: ReturnType<typeof composeExternalLogin>;
   let mediaSweep: ReturnType<typeof startMediaSweep> | undefined;
   try {
-    const store = makeStore(db, clock);
-    const tw = composeTwoWay(config, store, clock, logger);
+    const store = makeStore(db, clock, metrics.commit);
+    const tw = composeTwoWay(config, store, clock, logger, metrics);
     delivery = await startDelivery(config, db, logger, clock, {
       ...deliveryOptions(tw),
       ...opts,
       runWorker: opts.runWorker ?? config.delivery.worker,
+      metrics,
+    });
+    const runtime = delivery;
+    metrics.scrape({
+      outbox: outboxSource(db, clock),
+      carriers: () => runtime.carrierGauges(),
+      now: () => clock.now(),
     });
     const dispatcher = delivery.dispatcher;
     tw.wake = () => dispatcher?.wake();
@@ -68,32 +80,35 @@ export async function startService(
     const media = await composeMedia(config, db, mediaStore, authenticate, clock);
     mediaSweep = startMediaSweep(config, mediaStore, clock, logger);
     const twoWayStore = tw.store;
-    const sendMessage = makeSendMessage({
-      authenticate,
-      accounts: store,
-      messages: store,
-      inbox: twoWayStore,
-      devices: twoWayStore,
-      outbox: tw,
-      log: logger,
-      clock,
-      options: {
-        rates: config.rates,
-        maxBodyBytes: config.limits.maxBodyBytes,
-        recipients: config.recipients,
-        inboxJobs: tw.inboxJobs,
-      },
-      delivery: delivery.send,
-      // Counted in the database, so the limit holds across instances.
-      ...(config.limits.sendPerMinute > 0
-        ? {
-            sendRate: {
-              perMinute: config.limits.sendPerMinute,
-              count: makeSendCounter(store, () => clock.now()),
-            },
-          }
-        : {}),
-    });
+    const sendMessage = countSends(
+      makeSendMessage({
+        authenticate,
+        accounts: store,
+        messages: store,
+        inbox: twoWayStore,
+        devices: twoWayStore,
+        outbox: tw,
+        log: logger,
+        clock,
+        options: {
+          rates: config.rates,
+          maxBodyBytes: config.limits.maxBodyBytes,
+          recipients: config.recipients,
+          inboxJobs: tw.inboxJobs,
+        },
+        delivery: delivery.send,
+        // Counted in the database, so the limit holds across instances.
+        ...(config.limits.sendPerMinute > 0
+          ? {
+              sendRate: {
+                perMinute: config.limits.sendPerMinute,
+                count: makeSendCounter(store, () => clock.now()),
+              },
+            }
+          : {}),
+      }),
+      metrics,
+    );
     const { receiveWebhook, ...twoWayUseCases } = twoWayHandlers(
       config,
       clock,
@@ -103,6 +118,7 @@ export async function startService(
       tw,
       logger,
     );
+    const mainMetrics = mainPortMetrics(config, metrics);
     app = buildServer({
       options: {
         errorFormat: config.errorFormat,
@@ -118,13 +134,18 @@ export async function startService(
       handlers: {
         sendMessage,
         ...twoWayUseCases,
-        inbound: { publicUrl: config.inbound.publicUrl, receiveWebhook },
+        inbound: {
+          publicUrl: config.inbound.publicUrl,
+          receiveWebhook: countWebhooks(receiveWebhook, metrics),
+        },
         provisioning: { publicUrl: config.server.publicUrl, provision: makeProvision(authenticate) },
         appServices: appServiceHandlers(config, db, authenticate, store, logger),
         media,
       },
       checkReadiness: makeCheckReadiness({ store: makeStoreProbe(db), carriers: delivery.links }),
       version: VERSION,
+      observeRequest: metrics.request,
+      ...(mainMetrics ? { metrics: mainMetrics } : {}),
     });
     const url = await app.listen({ host: config.server.host, port: config.server.port });
     logger.info({ url, store: db.where, version: VERSION }, 'textbridge listening');
@@ -136,6 +157,7 @@ export async function startService(
       db,
       url,
       delivery: runningDelivery,
+      metrics,
       close: async () => {
         await running.close();
         await runningSweep.stop();

@@ -18,10 +18,12 @@ import type { HandleReceipt } from '../app/receipts.js';
 import { type CarrierWebhooks, makeReceiveWebhook, type ReceiveWebhook } from '../app/receive-webhook.js';
 import { makePnmGateway } from '../carriers/push/pnm.js';
 import type { Config } from '../config/index.js';
+import { countPushes } from '../metrics/decorators.js';
 import { makePartStore } from '../store/adapters/inbound-parts.js';
 import type { Store } from '../store/adapters/store.js';
 import { makeTwoWayStore, type TwoWayStore } from '../store/adapters/two-way.js';
 import type { DeliveryOptions } from './delivery.js';
+import type { Metrics } from './metrics.js';
 
 export interface TwoWay {
   /** The two-way store (Fetch, push tokens, inbox, receipts lookup), built once. */
@@ -39,20 +41,27 @@ export interface TwoWay {
 }
 
 /** The parts that need no HTTP: used by both `serve` and `worker`. */
-export function composeTwoWay(config: Config, store: Store, clock: Clock, logger: Logger): TwoWay {
+export function composeTwoWay(
+  config: Config,
+  store: Store,
+  clock: Clock,
+  logger: Logger,
+  metrics?: Metrics,
+): TwoWay {
   const twoWay = makeTwoWayStore(store, clock);
   const inboxJobs: readonly JobKind[] = config.push.enabled ? ['push'] : [];
   const jobHandlers: Partial<Record<JobKind, JobHandler>> = {};
-  const gateway = config.push.enabled
+  const pnm = config.push.enabled
     ? makePnmGateway({ url: config.push.url, timeoutMs: config.push.timeoutMs })
     : undefined;
+  const gateway = pnm && metrics ? countPushes(pnm, metrics) : pnm;
   if (gateway) {
     jobHandlers.push = makePushHandler({
       store: twoWay,
       gateway,
       clock,
       options: config.push,
-      onPushError: (info) => logger.warn(info, 'push failed'),
+      onPushError: ({ messageId, ...info }) => logger.warn({ smsId: messageId, ...info }, 'push failed'),
     });
   }
   const tw: TwoWay = {

@@ -32,3 +32,15 @@ test('every secret of every carrier type and of the deprecated webhooks is maske
   assert.ok(text.includes('"accountSid":"AC1"'));
   assert.ok(text.includes('"systemId":"tb"'));
 });
+
+test('the metrics bearer token is masked, from the file or from METRICS_TOKEN', () => {
+  for (const c of [
+    buildConfig({ metrics: { token: 'scrape-S10' } }),
+    buildConfig({}, {}, { METRICS_TOKEN: 'scrape-S10' }),
+  ]) {
+    assert.equal(c.metrics.token, 'scrape-S10');
+    const text = JSON.stringify(maskSecrets(c));
+    assert.ok(!text.includes('S10'), text);
+    assert.ok(text.includes(`"token":"${MASK}"`));
+  }
+});

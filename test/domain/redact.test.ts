@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MASK, maskCredentials, phoneReason, shortText } from '../../src/domain/redact.js';
+import {
+  MASK,
+  maskCredentials,
+  maskNumber,
+  maskNumbersIn,
+  phoneReason,
+  shortText,
+} from '../../src/domain/redact.js';
 
 test('a configured secret is masked wherever it appears, raw or URL-encoded', () => {
   const secret = 'p@ss/word+1';
@@ -44,4 +51,14 @@ test('a long reason is cut on a word boundary with an ellipsis, within 100 chara
 test('what the phone is shown is masked before it is cut, so a cut never reveals half a secret', () => {
   const text = `${'word '.repeat(17)}password=hunter2hunter2 more`;
   assert.ok(!phoneReason(text).includes('hunter'));
+});
+
+test('a phone number in a log line keeps its first four characters and its last four digits', () => {
+  assert.equal(maskNumber('+15551231234'), '+155***1234');
+  assert.equal(maskNumber('+442071838750'), '+442***8750');
+  assert.equal(maskNumber('5551234'), '***1234', 'a short number shows only its end');
+  assert.equal(maskNumber('301'), '301', 'an extension stays whole');
+  assert.equal(maskNumber(42), 42, 'not a string: left alone');
+  assert.equal(maskNumber('Stranger'), 'Stranger', 'an alphanumeric sender is not a number');
+  assert.equal(maskNumbersIn('/no/such/+15551231234/x/12'), '/no/such/+155***1234/x/12');
 });

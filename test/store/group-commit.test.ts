@@ -66,3 +66,15 @@ test('an error in a lane rolls back the works of its batch and rejects every cal
   );
   assert.ok(!(await usernames()).includes('work-rolled-back'));
 });
+
+test('the observer hears of each batch once it is durable: how many units it carried and how long it took', async () => {
+  const seen: Array<[number, number]> = [];
+  const group = new GroupCommit(db.kysely, 1000, (units, seconds) => seen.push([units, seconds]));
+  await Promise.all([group.run(addAccount('observed-a')), group.run(addAccount('observed-b'))]);
+  await group.run(addAccount('observed-c'));
+  assert.deepEqual(
+    seen.map(([units]) => units),
+    [2, 1],
+  );
+  assert.ok(seen.every(([, s]) => s > 0 && s < 10));
+});

@@ -55,6 +55,11 @@ class SmppCarrier implements CarrierAdapter {
     return this.#closing || this.#refused !== undefined ? 'down' : 'connecting';
   }
 
+  /** submit_sm sent and not yet answered: the window slots in use. */
+  inFlight(): number {
+    return this.#inflight.size;
+  }
+
   constructor(
     private readonly cfg: ResolvedSmppConfig,
     log: LinkLog | undefined,

@@ -7,7 +7,7 @@
  */
 import type { AccountLookup, Clock, MessageAcceptor } from '../../app/ports.js';
 import type { Db } from '../engine/db.js';
-import { GroupCommit } from '../engine/group-commit.js';
+import { type CommitObserver, GroupCommit } from '../engine/group-commit.js';
 import { makeCachedLookups } from '../engine/lookup-cache.js';
 import { makeCoalescedLookups } from '../engine/pg-lookups.js';
 import { makeBatchedAccept } from '../sql/accept-pg-batch.js';
@@ -23,9 +23,13 @@ export interface Store extends AccountLookup, MessageAcceptor {
   hasDevices(accountId: number): Promise<boolean>;
 }
 
-export function makeStore(db: Db, clock: Clock): Store {
+/**
+ * @param onCommit told after each group commit of the embedded store (its size and duration, for the
+ *   metrics); PostgreSQL has no group commit, so it is never called there.
+ */
+export function makeStore(db: Db, clock: Clock, onCommit?: CommitObserver): Store {
   const k = db.kysely;
-  const group = db.dialect === 'sqlite' ? new GroupCommit(k) : undefined;
+  const group = db.dialect === 'sqlite' ? new GroupCommit(k, 1000, onCommit) : undefined;
   const inTransaction = <T>(work: (q: Q) => Promise<T>): Promise<T> =>
     group ? group.run(work) : k.transaction().execute(work);
 
