@@ -15,6 +15,7 @@ import { CONTENT_TYPE_DISPOSITION, CONTENT_TYPE_TEXT } from '../domain/message.j
 import { type RateTable, segmentPriceMicros, toMicros } from '../domain/rates.js';
 import { phoneReason } from '../domain/redact.js';
 import { countSegments } from '../domain/segments.js';
+import type { PendingEvent } from '../domain/timeline.js';
 import {
   badRequest,
   blocked,
@@ -225,7 +226,12 @@ export function makeSendMessage({
       : dropped
         ? []
         : ['deliver'];
-    const smsId = await messages.accept(message, jobs, ...(deliver ? [deliver.lease] : []));
+    // Its timeline starts in the same commit as the message (docs/timeline.md).
+    const accepted: PendingEvent = {
+      kind: 'accepted',
+      details: { requestId: req.requestId ?? null, onNet: dest.onNet, priceMicros: message.chargeMicros },
+    };
+    const smsId = await messages.accept(message, jobs, deliver ? deliver.lease : undefined, [accepted]);
     if (dest.onNet) {
       const notified = message.dispositionNotification !== null && (await notifyDelivered(smsId, message));
       if (notified || jobs.length > 0) outbox.wake();

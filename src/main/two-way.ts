@@ -53,6 +53,7 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
       clock,
       options: config.push,
       onPushError: (info) => logger.warn(info, 'push failed'),
+      events: twoWay,
     });
   }
   const tw: TwoWay = {
