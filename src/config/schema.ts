@@ -8,6 +8,7 @@ import { Balance, Contacts, RateCheck } from './app-services.js';
 import { Inbound } from './inbound.js';
 import { Media } from './media.js';
 import { Auth, Delivery, Limits, Log, Push, Rates, Recipients, Route, Server } from './sections.js';
+import { Timeline } from './timeline.js';
 
 export const ConfigFile = Type.Object(
   {
@@ -54,6 +55,7 @@ export const ConfigFile = Type.Object(
     contacts: Contacts,
     delivery: Delivery,
     media: Media,
+    timeline: Timeline,
     carriers: Type.Array(
       Type.Union([
         CARRIER_TABLES.http.schema,

@@ -23,6 +23,7 @@ import { composeExternalLogin } from './external-auth.js';
 import { logConfigWarnings } from './logger.js';
 import { composeMedia, openMediaStore, startMediaSweep } from './media.js';
 import { openServerStore } from './store.js';
+import { startTimelinePrune } from './timeline.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
 import { VERSION } from './version.js';
 
@@ -131,6 +132,7 @@ export async function startService(
     const running = app;
     const runningDelivery = delivery;
     const runningSweep = mediaSweep;
+    const timelinePrune = startTimelinePrune(config, db, clock, logger);
     return {
       app: running,
       db,
@@ -139,6 +141,7 @@ export async function startService(
       close: async () => {
         await running.close();
         await runningSweep.stop();
+        await timelinePrune.stop();
         await runningDelivery.close();
         await tw.close();
         await external?.close();
