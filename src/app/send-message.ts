@@ -173,7 +173,10 @@ export function makeSendMessage({
     const notice = dispositionNotice({ id: smsId, ...message }, 'delivered', clock.now());
     if (!notice) return false;
     try {
-      const { duplicate } = await inbox.storeKeyed(notice.message, notice.key, inboxJobs);
+      const { duplicate } = await inbox.storeKeyed(notice.message, notice.key, inboxJobs, {
+        about: smsId,
+        status: 'delivered',
+      });
       return !duplicate;
     } catch (err) {
       log.error({ err, smsId }, 'storing an on-net delivery notification failed');

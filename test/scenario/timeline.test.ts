@@ -170,6 +170,22 @@ test('an on-net message shows accepted, the push to the device and its first fet
   assert.equal(details(again!, 'displayed').length, 1, 'displayed once, at the first fetch');
 });
 
+test('an on-net message whose sender asked for positive-delivery records the notice it earned', async () => {
+  const { sms_id } = await callOk(svc.url, '/send_message', {
+    from: 'alice',
+    password: ALICE_PW,
+    to: '+15550000002',
+    body: 'tell me when it lands',
+    disposition_notification: 'app-2:positive-delivery',
+  });
+  const t = await timelineWhen(Number(sms_id), has('disposition'));
+  assert.deepEqual(kinds(t).slice(0, 2), ['accepted', 'disposition']);
+  const [notice] = details(t, 'disposition');
+  assert.equal(notice!.status, 'delivered');
+  const stored = await admin.messageTimeline(notice!.notice);
+  assert.equal(stored?.message.contentType, 'application/x-acro-disposition-notification');
+});
+
 test('messages show prints the timeline, parses as JSON with --json, and exits 1 for an unknown id', async () => {
   const { sms_id } = await callOk(svc.url, '/send_message', {
     from: 'alice',

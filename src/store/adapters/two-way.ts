@@ -86,7 +86,15 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
       for (const t of removal.tokens) await deleteByToken(k, accountId, t);
     },
 
-    storeKeyed: (m, key, jobs) => store.inTransaction((q) => storeKeyedIn(q, m, key, jobs, clock.now())),
+    storeKeyed: (m, key, jobs, notice) =>
+      store.inTransaction(async (q) => {
+        const r = await storeKeyedIn(q, m, key, jobs, clock.now());
+        if (notice && !r.duplicate) {
+          const { about, status } = notice;
+          await insertEvents(q, [event(about, clock.now(), 'disposition', { status, notice: r.id })]);
+        }
+        return r;
+      }),
 
     message: (id) => findMessage(k, id),
     devices: (accountId) => selectPushTokens(k, accountId),
