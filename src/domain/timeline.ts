@@ -24,7 +24,7 @@ export interface EventDetails {
     reason?: string;
   };
   /** A carrier's delivery receipt for one part. */
-  receipt: { carrier: string; status: 'delivered' | 'failed'; ref: string; error?: string };
+  receipt: { carrier: string; status: 'delivered' | 'failed'; part: number; ref: string; error?: string };
   /** The charge given back to the sender. */
   refund: { micros: number };
   /** A bounce notice stored in the sender's inbox, with its own sms_id. */

@@ -105,7 +105,7 @@ test('an off-net SMPP message shows accepted, routed, the sent attempt with its 
   assert.equal(attempt!.carrier, 'smsc');
   assert.deepEqual(attempt!.refs, [ref]);
   assert.ok(attempt!.latencyMs >= 0);
-  assert.deepEqual(details(t, 'receipt'), [{ carrier: 'smsc', status: 'delivered', ref }]);
+  assert.deepEqual(details(t, 'receipt'), [{ carrier: 'smsc', status: 'delivered', part: 1, ref }]);
   const [notice] = details(t, 'disposition');
   const [pushed] = details(t, 'push');
   assert.equal(pushed!.notice, notice!.notice, "the push of the delivery notice to the sender's device");

@@ -142,7 +142,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
         if (hit.rows > 1) await logAmbiguous(trx, r.carrier, ref, messageId);
         const { carrier, status } = r;
         const error = r.error === undefined ? {} : { error: eventReason(r.error) };
-        events.push(event(messageId, now, 'receipt', { carrier, status, ref, ...error }));
+        events.push(event(messageId, now, 'receipt', { carrier, status, part: hit.part, ref, ...error }));
         let notified = false;
         if (r.status === 'failed') {
           const error = r.error ?? 'failed';
