@@ -19,6 +19,8 @@ export interface SendCommand {
   contentType: string;
   /** `<message-id>:<list>`, the notifications the sender asks for; null for none. */
   dispositionNotification: string | null;
+  /** The id of the request that carried it (the edge's request id), kept in the message's timeline. */
+  requestId?: string;
 }
 
 /** One page of each side of the account's history after the app's cursors (Fetch Messages). */

@@ -20,6 +20,7 @@ import { CONTENT_TYPE_FILE_TRANSFER, type Message } from '../domain/message.js';
 import { phoneReason } from '../domain/redact.js';
 import { nextAttempt, type RetryPolicy } from '../domain/retry.js';
 import { type Route, route } from '../domain/routing.js';
+import { type EventDetails, event, eventReason, type NewEvent } from '../domain/timeline.js';
 import { deliveryLog } from './delivery-log.js';
 import type { DeliveryStore, FailedSend } from './delivery-ports.js';
 import type {
@@ -89,7 +90,8 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     error: string,
     carrier: string | null,
     counted: number,
-    notice = error,
+    notice: string,
+    events: readonly NewEvent[],
   ) => {
     const b = bounce(m, notice);
     await store.recordFailed({
@@ -99,6 +101,8 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
       carrier,
       counted,
       ...(b ? { bounce: b } : {}),
+      refundMicros: m.chargeMicros,
+      events,
     });
   };
 
@@ -117,9 +121,18 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     const attemptNo = job.attempts + 1;
     const body = carrierText(m);
     const log = deliveryLog(deps.log, m.id, { body, numbers: [m.to, m.from, choice?.from ?? m.from] });
+    // The timeline: the route, then one event per carrier tried, written with the outcome.
+    const events: NewEvent[] = [];
+    const attempted = (carrier: string | null, started: number, d: Partial<EventDetails['attempt']>) => {
+      const at = clock.now();
+      const details = { carrier, outcome: 'retry' as const, latencyMs: at - started, ...d };
+      if (details.reason !== undefined) details.reason = eventReason(details.reason);
+      events.push(event(m.id, at, 'attempt', details));
+    };
     if (!choice) {
       const reason = `No route to ${m.to}`;
-      await fail(m, job.id, reason, null, 1);
+      attempted(null, clock.now(), { outcome: 'refused', reason });
+      await fail(m, job.id, reason, null, 1, reason, events);
       log.noRoute(attemptNo);
       return {
         outcome: { done: false, failed: true, error: reason, recorded: true },
@@ -127,6 +140,7 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
       };
     }
     const sms = { smsId: String(m.id), from: choice.from, to: m.to, body };
+    events.push(event(m.id, clock.now(), 'routed', { carriers: choice.carriers }));
     let lastReason = 'no carrier available';
     let lastNotice = lastReason;
     const tried: string[] = [];
@@ -138,15 +152,27 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
         lastReason = `${name}: aborted waiting for a free slot`;
         break;
       }
+      const started = clock.now();
       try {
         const r = await carrier.send(sms, signal);
         if (r.ok) {
-          await store.recordSent({ messageId: m.id, jobId: job.id, carrier: name, refs: r.carrierRefs });
+          attempted(name, started, { outcome: 'sent', refs: r.carrierRefs });
+          await store.recordSent({
+            messageId: m.id,
+            jobId: job.id,
+            carrier: name,
+            refs: r.carrierRefs,
+            events,
+          });
           return { outcome: { done: true, recorded: true }, carrier: name };
         }
+        attempted(name, started, {
+          outcome: r.retryable ? 'retry' : 'refused',
+          reason: r.detail ?? r.reason,
+        });
         if (!r.retryable) {
           const error = r.detail ?? r.reason;
-          await fail(m, job.id, error, name, 1, r.reason);
+          await fail(m, job.id, error, name, 1, r.reason, events);
           log.refused(name, r.kind, error, attemptNo, r.configKey);
           return {
             outcome: { done: false, failed: true, error, recorded: true },
@@ -168,11 +194,18 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
       : nextAttempt(deps.retry, job.attempts + 1, m.createdAt, now, deps.random);
     if ('giveUp' in next) {
       const error = `${lastReason} (${next.giveUp})`;
-      await fail(m, job.id, error, null, 1, lastNotice);
+      attempted(null, now, { outcome: 'gave_up', reason: error });
+      await fail(m, job.id, error, null, 1, lastNotice, events);
       log.gaveUp(tried.join(','), error, attemptNo);
       return { outcome: { done: false, failed: true, error, recorded: true } };
     }
-    await store.recordRetry({ messageId: m.id, jobId: job.id, error: lastReason, retryAt: next.retryAt });
+    await store.recordRetry({
+      messageId: m.id,
+      jobId: job.id,
+      error: lastReason,
+      retryAt: next.retryAt,
+      events,
+    });
     // A job handed back because the process is stopping failed nothing: no line for it.
     if (!signal.aborted) log.retry(tried.join(','), lastReason, attemptNo, next.retryAt);
     return { outcome: { done: false, retryAt: next.retryAt, error: lastReason, recorded: true } };

@@ -3,6 +3,7 @@
  * job, receipts and the dispatcher use them.
  */
 import type { Message } from '../domain/message.js';
+import type { NewEvent } from '../domain/timeline.js';
 import type { NotifiedMessage } from './dispositions.js';
 import type { DeliveryReceipt, Job, JobKind, JobOutcome, NewMessage } from './ports.js';
 
@@ -35,6 +36,10 @@ export interface FailedSend {
   counted: number;
   /** A bounce notice for the sender's inbox, with the jobs it needs (push). */
   bounce?: { message: NewMessage; jobs: readonly JobKind[] };
+  /** The charge given back: its `refund` event is written when the message moved to `failed`. */
+  refundMicros?: number;
+  /** Timeline events written with the outcome (routed, attempts). */
+  events?: readonly NewEvent[];
 }
 
 /** The notices a receipt may earn the sender, built by the use-case, stored with the receipt. */
@@ -69,9 +74,16 @@ export interface DeliveryStore {
     jobId: number;
     carrier: string;
     refs: readonly string[];
+    events?: readonly NewEvent[];
   }): Promise<void>;
   /** Transient failure: back to `queued` with `last_error`; job `jobId` due again at `retryAt`. */
-  recordRetry(r: { messageId: number; jobId: number; error: string; retryAt: number }): Promise<void>;
+  recordRetry(r: {
+    messageId: number;
+    jobId: number;
+    error: string;
+    retryAt: number;
+    events?: readonly NewEvent[];
+  }): Promise<void>;
   /**
    * Failed for good: `failed`, charge refunded, optional bounce notice, job `jobId` deleted. A message
    * that is no longer `queued` or `sending` (not ours to fail) is left as it is.
@@ -81,9 +93,10 @@ export interface DeliveryStore {
    * Apply a receipt: update its part, then the message (delivered once every part is, failed as soon
    * as one fails), and store the notice `notices` builds for the sender in the same transaction.
    * `matched` is false when no sent part has that id; `notified` is true when a notice was stored.
+   * The receipt, and the notice it earned, go into the message's timeline in that transaction.
    */
   applyReceipt(r: DeliveryReceipt, notices: ReceiptNotices): Promise<{ matched: boolean; notified: boolean }>;
-  /** Operator's retry: a failed message goes back to `queued` with a new job (its only one). */
+  /** Operator's retry: a failed message goes back to `queued` with a new job (its only one), and a `retry` event. */
   requeue(messageId: number): Promise<boolean>;
   /** Delete now the jobs of sent messages still waiting to be deleted (shutdown; tests). */
   settle(): Promise<void>;

@@ -31,6 +31,8 @@ export type NotifiedMessage = Pick<
 export interface Notification {
   message: NewMessage;
   key: string;
+  /** The message it is about (its timeline records the notice). */
+  about: number;
 }
 
 /**
@@ -51,5 +53,6 @@ export function dispositionNotice(
       CONTENT_TYPE_DISPOSITION,
     ),
     key: `dn|${m.id}|${kind}`,
+    about: m.id,
   };
 }

@@ -20,6 +20,7 @@
  * (`dispositions.ts`).
  */
 import type { FetchedMessage } from '../domain/message.js';
+import { event, type NewEvent } from '../domain/timeline.js';
 import type { Authenticate, Credentials } from './authenticate.js';
 import type { FetchCommand } from './commands.js';
 import { dispositionNotice, type Notification } from './dispositions.js';
@@ -51,7 +52,10 @@ export interface FetchStore {
     ids: readonly number[],
     notices: readonly Notification[],
     jobs: readonly JobKind[],
+    events: readonly NewEvent[],
   ): Promise<number>;
+  /** Write timeline events (a page's `fetched`, each once per message and device). */
+  record(events: readonly NewEvent[]): Promise<void>;
 }
 
 export interface FetchOptions {
@@ -138,6 +142,11 @@ export function makeFetchMessages({
     // first fetch of an unread message is its display: tell a sender who asked
     // (https://doc.acrobits.net/api/client/x-acro-disposition-notification.html).
     const unread = received.filter((m) => !m.displayed);
+    // Each message's first fetch by this device goes into its timeline (later ones write nothing:
+    // `once`); a caught-up poll returns nothing, so it writes nothing either.
+    const device = req.device ?? 'unnamed';
+    const events = received.map((m) => event(m.id, now, 'fetched', { device }, `fetched|${device}`));
+    for (const m of unread) events.push(event(m.id, now, 'displayed', { device }));
     if (unread.length > 0) {
       const notices = received.flatMap((m) => {
         const n = m.displayed ? undefined : dispositionNotice(m, 'displayed', now);
@@ -148,9 +157,10 @@ export function makeFetchMessages({
         unread.map((m) => m.id),
         notices,
         jobs,
+        events,
       );
       if (relayed > 0) outbox.wake();
-    }
+    } else if (events.length > 0) await store.record(events);
     return { now, account, received, sent };
   };
 }

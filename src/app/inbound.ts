@@ -26,11 +26,13 @@ export interface InboxStore {
   /**
    * Store `m` and enqueue `jobs` for it in one transaction, unless a message with `key` is already
    * stored; then nothing is written and the existing id is returned with `duplicate: true`.
+   * `notice`: `m` is a disposition notification about that message, whose timeline records it.
    */
   storeKeyed(
     m: NewMessage,
     key: string,
     jobs: readonly JobKind[],
+    notice?: { about: number; status: 'delivered' | 'displayed' },
   ): Promise<{ id: number; duplicate: boolean }>;
 }
 

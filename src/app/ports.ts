@@ -3,6 +3,8 @@
  * `store/` and `carriers/` implement these; nothing here imports a framework or a driver.
  */
 
+import type { PendingEvent } from '../domain/timeline.js';
+
 /** Source of time, so tests and the dispatcher agree on "now". Epoch milliseconds. */
 export interface Clock {
   now(): number;
@@ -206,9 +208,15 @@ export interface MessageAcceptor {
   /**
    * Durably store a message, charge the sender and enqueue its jobs, all in one transaction; resolves
    * only after the commit is on disk. Rejects with `notEnoughCredit()` when the charge does not fit.
-   * Returns the new message id (the app's sms_id).
+   * Returns the new message id (the app's sms_id). `events` start its timeline, written in the same
+   * transaction (domain/timeline.ts), at the time of the write.
    */
-  accept(message: NewMessage, jobs: readonly JobKind[], lease?: JobLease): Promise<number>;
+  accept(
+    message: NewMessage,
+    jobs: readonly JobKind[],
+    lease?: JobLease,
+    events?: readonly PendingEvent[],
+  ): Promise<number>;
 }
 
 /** A lease taken on jobs as they are inserted: `owner` may run them for `ms` before anyone else may. */

@@ -13,7 +13,9 @@
  *   message itself is already stored and fetchable either way: push never blocks or loses it.
  */
 import { CONTENT_TYPE_TEXT, type Message } from '../domain/message.js';
+import { event, eventReason, maskTail, type NewEvent } from '../domain/timeline.js';
 import type { Clock, JobHandler } from './ports.js';
+import type { EventLog } from './timeline.js';
 
 /** An installation's stored token pairs (push_tokens row). */
 export interface DeviceTokens {
@@ -84,11 +86,20 @@ export interface PushDeps {
   options: PushOptions;
   /** Told about each failed or dead-token push, for the log. */
   onPushError?: (info: { messageId: number; selector: string; reason: string; gone: boolean }) => void;
+  /** Where each device's answer goes into the message's timeline (one write per job run). */
+  events?: EventLog;
 }
 
 const PREVIEW_CODE_POINTS = 200;
 
-export function makePushHandler({ store, gateway, clock, options, onPushError }: PushDeps): JobHandler {
+export function makePushHandler({
+  store,
+  gateway,
+  clock,
+  options,
+  onPushError,
+  events,
+}: PushDeps): JobHandler {
   return async (job, signal) => {
     const message = await store.message(job.refId);
     if (!message || message.recipientAccountId === null) return { done: true };
@@ -103,6 +114,7 @@ export function makePushHandler({ store, gateway, clock, options, onPushError }:
     const badge = await store.unreadCount(accountId);
     const text = message.contentType === CONTENT_TYPE_TEXT && options.includeText;
     const failures: string[] = [];
+    const pushed: NewEvent[] = [];
     // A handful of devices per account: one after the other keeps the push service's load gentle.
     for (const t of targets) {
       const n: PushNotification = {
@@ -119,6 +131,14 @@ export function makePushHandler({ store, gateway, clock, options, onPushError }:
         ...(text ? { Message: [...message.body].slice(0, PREVIEW_CODE_POINTS).join('') } : {}),
       };
       const answer = await gateway.send(n, signal);
+      const status = answer.ok ? 'ok' : `${answer.gone ? 'gone' : 'failed'}: ${eventReason(answer.reason)}`;
+      pushed.push(
+        event(message.id, clock.now(), 'push', {
+          device: maskTail(t.selector, 6),
+          token: maskTail(t.token),
+          status,
+        }),
+      );
       if (answer.ok) continue;
       onPushError?.({
         messageId: message.id,
@@ -129,6 +149,7 @@ export function makePushHandler({ store, gateway, clock, options, onPushError }:
       if (answer.gone) await store.forgetToken(accountId, t.selector, t.token);
       else failures.push(`${t.selector}: ${answer.reason}`);
     }
+    if (events && pushed.length > 0) await events.record(pushed);
     if (failures.length === 0) return { done: true };
     const error = failures.join('; ');
     const attempt = job.attempts + 1;

@@ -15,6 +15,7 @@ import { CONTENT_TYPE_DISPOSITION, CONTENT_TYPE_TEXT } from '../domain/message.j
 import { type RateTable, segmentPriceMicros, toMicros } from '../domain/rates.js';
 import { phoneReason } from '../domain/redact.js';
 import { countSegments } from '../domain/segments.js';
+import type { PendingEvent } from '../domain/timeline.js';
 import {
   badRequest,
   blocked,
@@ -172,7 +173,10 @@ export function makeSendMessage({
     const notice = dispositionNotice({ id: smsId, ...message }, 'delivered', clock.now());
     if (!notice) return false;
     try {
-      const { duplicate } = await inbox.storeKeyed(notice.message, notice.key, inboxJobs);
+      const { duplicate } = await inbox.storeKeyed(notice.message, notice.key, inboxJobs, {
+        about: smsId,
+        status: 'delivered',
+      });
       return !duplicate;
     } catch (err) {
       log.error({ err, smsId }, 'storing an on-net delivery notification failed');
@@ -225,7 +229,12 @@ export function makeSendMessage({
       : dropped
         ? []
         : ['deliver'];
-    const smsId = await messages.accept(message, jobs, ...(deliver ? [deliver.lease] : []));
+    // Its timeline starts in the same commit as the message (docs/timeline.md).
+    const accepted: PendingEvent = {
+      kind: 'accepted',
+      details: { requestId: req.requestId ?? null, onNet: dest.onNet, priceMicros: message.chargeMicros },
+    };
+    const smsId = await messages.accept(message, jobs, deliver ? deliver.lease : undefined, [accepted]);
     if (dest.onNet) {
       const notified = message.dispositionNotification !== null && (await notifyDelivered(smsId, message));
       if (notified || jobs.length > 0) outbox.wake();

@@ -8,7 +8,6 @@ import type { AccountAdmin } from '../app/accounts.js';
 import { type Config, type ConfigOverrides, loadConfig } from '../config/index.js';
 import { maskSecrets } from '../config/mask.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
-import { fromMicros } from '../domain/rates.js';
 import {
   copyEmbeddedStore,
   makeLogger,
@@ -19,6 +18,7 @@ import {
 } from '../main/index.js';
 import { type AddOpts, credentialFrom } from './credentials.js';
 import { addDoctorCommand } from './doctor.js';
+import { addShowCommand, messageView } from './messages-show.js';
 import { addProvisionCommand } from './provision.js';
 
 interface CommonOpts {
@@ -264,23 +264,7 @@ export function buildProgram(): Command {
           limit: o.limit,
         }),
       );
-      const items = list.map((m) => ({
-        sms_id: String(m.id),
-        from: m.from,
-        to: m.to,
-        to_raw: m.toRaw,
-        body: m.body,
-        content_type: m.contentType,
-        status: m.status,
-        segments: m.segments,
-        charge: fromMicros(m.chargeMicros),
-        carrier: m.carrier,
-        carrier_ref: m.carrierRef,
-        attempts: m.attempts,
-        last_error: m.lastError,
-        created_at: new Date(m.createdAt).toISOString(),
-        updated_at: new Date(m.updatedAt).toISOString(),
-      }));
+      const items = list.map(messageView);
       if (o.json) return out(JSON.stringify(items));
       for (const m of items) {
         out(
@@ -290,6 +274,8 @@ export function buildProgram(): Command {
     });
 
   const store = program.command('store').description('move or inspect the store');
+  addShowCommand(messages, { common, configFrom });
+
   common(store.command('copy'))
     .description("copy the embedded store's accounts, messages, jobs and tokens into PostgreSQL")
     .requiredOption('--to <url>', 'the target: postgres://user:password@host:port/database')

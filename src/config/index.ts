@@ -29,6 +29,7 @@ import {
   type RecipientsConfig,
   type ServerConfig,
 } from './sections.js';
+import type { TimelineConfig } from './timeline.js';
 import { walk } from './walk.js';
 
 export type { CarrierConfig, CarrierType } from '../carriers/config-tables.js';
@@ -38,6 +39,7 @@ export type { InboundConfig } from './inbound.js';
 export type { MediaConfig } from './media.js';
 export type { MetricsConfig } from './metrics.js';
 export type { DeliverySettings, PushConfig } from './sections.js';
+export type { TimelineConfig } from './timeline.js';
 
 export type ErrorFormat = 'json' | 'xml' | 'auto';
 
@@ -70,6 +72,8 @@ export interface Config {
   contacts: ContactsConfig;
   /** The media store, its URLs, the upload service, quotas and retention. */
   media: MediaConfig;
+  /** How long message timelines are kept. */
+  timeline: TimelineConfig;
   /** Things to fix that do not stop the service (deprecated keys); the composition root logs them. */
   warnings: readonly string[];
 }
@@ -131,6 +135,7 @@ export function buildConfig(
     rateCheck: f.rateCheck,
     contacts: f.contacts,
     media: f.media,
+    timeline: f.timeline,
     warnings: legacy.warnings,
   };
   if (cfg.recipients.shortCodeMinDigits > cfg.recipients.shortCodeMaxDigits) {

@@ -9,6 +9,7 @@ import { Inbound } from './inbound.js';
 import { Media } from './media.js';
 import { Metrics } from './metrics.js';
 import { Auth, Delivery, Limits, Log, Push, Rates, Recipients, Route, Server } from './sections.js';
+import { Timeline } from './timeline.js';
 
 export const ConfigFile = Type.Object(
   {
@@ -56,6 +57,7 @@ export const ConfigFile = Type.Object(
     contacts: Contacts,
     delivery: Delivery,
     media: Media,
+    timeline: Timeline,
     carriers: Type.Array(
       Type.Union([
         CARRIER_TABLES.http.schema,

@@ -40,7 +40,11 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
   route('/send_message', async (req, reply) => {
     const fields = requestFields(req);
     const { username, password } = loggedCredentials(req, fields);
-    const result = await h.sendMessage({ username, password, ip: req.ip }, () => readSendRequest(fields));
+    // The request id goes into the message's timeline (`accepted`), so a log line and a message meet.
+    const result = await h.sendMessage({ username, password, ip: req.ip }, () => ({
+      ...readSendRequest(fields),
+      requestId: req.id,
+    }));
     req.smsId = result.smsId;
     return reply.type('application/json; charset=utf-8').send(sendResponse(result.smsId));
   });

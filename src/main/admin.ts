@@ -7,10 +7,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type AccountAdmin, makeAccountAdmin } from '../app/accounts.js';
 import { type Clock, systemClock } from '../app/ports.js';
+import { makeReadTimeline, type ReadTimeline } from '../app/timeline.js';
 import type { Config } from '../config/index.js';
 import { notFound } from '../errors.js';
 import { makeAdminStore } from '../store/adapters/admin.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
+import { makeTimelineStore } from '../store/adapters/timeline.js';
 import { type CopyReport, copyStore } from '../store/engine/copy.js';
 import { openDb, SQLITE_FILE } from '../store/engine/db.js';
 import { findMessage } from '../store/sql/messages.js';
@@ -24,6 +26,8 @@ export interface Admin {
    * another state, `missing` when there is no such message.
    */
   retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
+  /** A message and its timeline (`messages show`, the admin API); undefined for no such message. */
+  messageTimeline: ReadTimeline;
   /** Delete every media file an account owns (`account remove --purge`); how many. 404 for no such account. */
   purgeMedia(username: string): Promise<number>;
   close(): Promise<void>;
@@ -49,6 +53,7 @@ export async function openAdmin(
       if (!account) throw notFound(`No account ${username}`);
       return openMediaStore(config, db, clock).deleteOwnedBy(account.id);
     },
+    messageTimeline: makeReadTimeline(makeTimelineStore(db)),
     retryMessage: async (smsId) => {
       if (await makeDeliveryStore(db, clock).requeue(smsId)) return 'queued';
       return (await findMessage(db.kysely, smsId)) ? 'not-failed' : 'missing';

@@ -25,6 +25,7 @@ import { logConfigWarnings } from './logger.js';
 import { composeMedia, openMediaStore, startMediaSweep } from './media.js';
 import { composeMetrics, type Metrics, mainPortMetrics, outboxSource } from './metrics.js';
 import { openServerStore } from './store.js';
+import { startTimelinePrune } from './timeline.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
 import { VERSION } from './version.js';
 
@@ -152,6 +153,7 @@ export async function startService(
     const running = app;
     const runningDelivery = delivery;
     const runningSweep = mediaSweep;
+    const timelinePrune = startTimelinePrune(config, db, clock, logger);
     return {
       app: running,
       db,
@@ -161,6 +163,7 @@ export async function startService(
       close: async () => {
         await running.close();
         await runningSweep.stop();
+        await timelinePrune.stop();
         await runningDelivery.close();
         await tw.close();
         await external?.close();

@@ -62,6 +62,7 @@ export function composeTwoWay(
       clock,
       options: config.push,
       onPushError: ({ messageId, ...info }) => logger.warn({ smsId: messageId, ...info }, 'push failed'),
+      events: twoWay,
     });
   }
   const tw: TwoWay = {

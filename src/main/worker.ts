@@ -7,6 +7,7 @@ import { type DeliveryRuntime, startDelivery } from './delivery.js';
 import { logConfigWarnings } from './logger.js';
 import { openMediaStore, startMediaSweep } from './media.js';
 import { openServerStore } from './store.js';
+import { startTimelinePrune } from './timeline.js';
 import { composeTwoWay, deliveryOptions } from './two-way.js';
 
 /** A worker alone (`textbridge worker`): the dispatcher and the carriers, no HTTP. */
@@ -26,10 +27,12 @@ export async function startWorker(
     const dispatcher = delivery.dispatcher;
     tw.wake = () => dispatcher?.wake();
     const mediaSweep = startMediaSweep(config, openMediaStore(config, db, clock), clock, logger);
+    const timelinePrune = startTimelinePrune(config, db, clock, logger);
     return {
       delivery,
       close: async () => {
         await mediaSweep.stop();
+        await timelinePrune.stop();
         await delivery.close();
         await tw.close();
         await db.close();

@@ -38,12 +38,20 @@ test('a reused id keeps a row per submission, and a receipt goes to the most rec
     t0 + 90_000,
   );
 
-  assert.deepEqual(await setPartStatus(db.kysely, 'smsc', 'msg-1', 'delivered'), { messageId: 7, rows: 2 });
+  assert.deepEqual(await setPartStatus(db.kysely, 'smsc', 'msg-1', 'delivered'), {
+    messageId: 7,
+    part: 1,
+    rows: 2,
+  });
   assert.equal(await partStatus(7), 'delivered');
   assert.equal(await partStatus(10), null, 'the earlier submission is untouched');
   assert.equal(await partStatus(11), null, 'another carrier with the same id is untouched');
   assert.deepEqual(await submissionsOf(db.kysely, 'smsc', 'msg-1'), [7, 10]);
-  assert.deepEqual(await setPartStatus(db.kysely, 'other', 'msg-1', 'failed'), { messageId: 11, rows: 1 });
+  assert.deepEqual(await setPartStatus(db.kysely, 'other', 'msg-1', 'failed'), {
+    messageId: 11,
+    part: 1,
+    rows: 1,
+  });
   assert.equal(await setPartStatus(db.kysely, 'smsc', 'msg-404', 'delivered'), undefined);
 });
 

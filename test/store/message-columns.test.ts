@@ -48,17 +48,17 @@ test('the PostgreSQL accept statements insert exactly the declared columns, numb
   const filled = INSERT_COLUMNS.filter((c) => typeof c.insert === 'function').length;
   for (const sql of [ACCEPT_SQL.withCharge, ACCEPT_SQL.withoutCharge]) {
     assert.deepEqual(insertedColumns(sql), declared);
-    // One placeholder per value the message fills, then the time and the four job values.
+    // One placeholder per value the message fills, then the time, the four job values and the events.
     assert.deepEqual(
       placeholders(sql).sort((a, b) => a - b),
-      Array.from({ length: filled + 5 }, (_, i) => i + 1),
+      Array.from({ length: filled + 6 }, (_, i) => i + 1),
     );
   }
   assert.deepEqual(insertedColumns(ACCEPT_BATCH_SQL), ['id', ...declared]);
-  // One array per value the message fills, then the kinds, owners and lease ends, then the time.
+  // One array per value the message fills, then the kinds, owners and lease ends, the time, the events.
   assert.deepEqual(
     placeholders(ACCEPT_BATCH_SQL).sort((a, b) => a - b),
-    Array.from({ length: filled + 4 }, (_, i) => i + 1),
+    Array.from({ length: filled + 5 }, (_, i) => i + 1),
   );
 });
 

@@ -11,6 +11,7 @@
 import type { DeliveryStore, FailedSend, ReceiptNotices, SenderInfo } from '../../app/delivery-ports.js';
 import type { Clock, DeliveryReceipt } from '../../app/ports.js';
 import type { Message } from '../../domain/message.js';
+import { event, eventReason, type NewEvent } from '../../domain/timeline.js';
 import { Batcher, chunks } from '../engine/batcher.js';
 import type { Db } from '../engine/db.js';
 import { Sweeper } from '../engine/sweeper.js';
@@ -27,14 +28,16 @@ import {
   requeueFailed,
   selectQueued,
 } from '../sql/delivery.js';
+import { insertEvents } from '../sql/events.js';
 import { insertKeyedMessage } from '../sql/inbox.js';
 import { insertJobs, insertMessage } from '../sql/messages.js';
 import { deleteJobs, deleteJobsOf, insertJob, rescheduleJob } from '../sql/outbox.js';
 import { failByReceipt, markDeliveredIfComplete, setPartStatus, submissionsOf } from '../sql/receipts.js';
 
+type Timed = { events?: readonly NewEvent[] };
 type Outcome =
-  | { kind: 'sent'; messageId: number; jobId: number; carrier: string; refs: readonly string[] }
-  | { kind: 'retry'; messageId: number; jobId: number; error: string; retryAt: number }
+  | ({ kind: 'sent'; messageId: number; jobId: number; carrier: string; refs: readonly string[] } & Timed)
+  | ({ kind: 'retry'; messageId: number; jobId: number; error: string; retryAt: number } & Timed)
   | { kind: 'failed'; f: FailedSend & { jobId: number } };
 
 const SENDER_TTL_MS = 5_000;
@@ -60,10 +63,14 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
     return ids.map((id) => found.get(id));
   });
 
-  const writeFailure = async (q: Q, f: FailedSend, now: number): Promise<void> => {
+  const writeFailure = async (q: Q, f: FailedSend, now: number, events: NewEvent[]): Promise<void> => {
     await refundCharge(q, f.messageId);
     const moved = await markFailedBeforeSend(q, { ...f, id: f.messageId, now });
-    if (moved && f.bounce) await insertBounce(q, f.bounce, now);
+    if (moved && f.refundMicros) events.push(event(f.messageId, now, 'refund', { micros: f.refundMicros }));
+    if (moved && f.bounce) {
+      const notice = await insertBounce(q, f.bounce, now);
+      events.push(event(f.messageId, now, 'bounce', { notice }));
+    }
   };
 
   const outcomes = new Batcher<Outcome>(async (items) => {
@@ -72,7 +79,10 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
       const refs: CarrierRefRow[] = [];
       const sent = new Map<string, Array<{ id: number; ref: string }>>();
       const doneJobs: number[] = [];
+      const events: NewEvent[] = [];
       for (const o of items) {
+        const own = o.kind === 'failed' ? o.f.events : o.events;
+        if (own) events.push(...own);
         if (o.kind === 'failed') doneJobs.push(o.f.jobId);
         if (o.kind !== 'sent') continue;
         o.refs.forEach((ref, i) => {
@@ -90,9 +100,10 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
         if (o.kind === 'retry') {
           await markRetrying(trx, o.messageId, o.error, now);
           await rescheduleJob(trx, o.jobId, o.retryAt);
-        } else if (o.kind === 'failed') await writeFailure(trx, o.f, now);
+        } else if (o.kind === 'failed') await writeFailure(trx, o.f, now, events);
       }
       await deleteJobs(trx, doneJobs);
+      await insertEvents(trx, events);
     });
     // Only once the `sent` is durable: a job deleted before its message left `queued` loses it.
     for (const o of items) if (o.kind === 'sent') sweeper.add(o.jobId);
@@ -114,6 +125,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
     k.transaction().execute(async (trx) => {
       const now = clock.now();
       const results: Applied[] = [];
+      const events: NewEvent[] = [];
       for (const { r, notices } of items) {
         let ref = r.carrierRef;
         let hit = await setPartStatus(trx, r.carrier, ref, r.status);
@@ -128,23 +140,30 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
         }
         const messageId = hit.messageId;
         if (hit.rows > 1) await logAmbiguous(trx, r.carrier, ref, messageId);
+        const { carrier, status } = r;
+        const error = r.error === undefined ? {} : { error: eventReason(r.error) };
+        events.push(event(messageId, now, 'receipt', { carrier, status, part: hit.part, ref, ...error }));
         let notified = false;
         if (r.status === 'failed') {
           const error = r.error ?? 'failed';
           const m = await failByReceipt(trx, messageId, error, now);
           const b = m && notices.bounce(m, error);
-          if (b) await insertBounce(trx, b, now);
+          if (b) events.push(event(messageId, now, 'bounce', { notice: await insertBounce(trx, b, now) }));
           notified = b !== undefined;
         } else {
           // Only the receipt that ends the message gets its row back, so a repeat stores nothing.
           const m = await markDeliveredIfComplete(trx, messageId, r.carrier, now);
           const n = m && notices.delivered(m);
           const id = n && (await insertKeyedMessage(trx, n.message, n.key, now));
-          if (n && id !== undefined) await insertJobs(trx, n.jobs, id, now);
+          if (n && id !== undefined) {
+            await insertJobs(trx, n.jobs, id, now);
+            events.push(event(messageId, now, 'disposition', { status: 'delivered', notice: id }));
+          }
           notified = id !== undefined;
         }
         results.push({ matched: true, notified });
       }
+      await insertEvents(trx, events);
       return results;
     }),
   );
@@ -181,12 +200,14 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
         await deleteJobsOf(trx, messageId, 'deliver');
         await deleteCarrierRefsOf(trx, messageId);
         await insertJob(trx, 'deliver', messageId, now);
+        await insertEvents(trx, [event(messageId, now, 'retry', { by: 'operator' })]);
         return true;
       }),
   };
 }
 
-async function insertBounce(q: Q, b: NonNullable<FailedSend['bounce']>, now: number): Promise<void> {
+async function insertBounce(q: Q, b: NonNullable<FailedSend['bounce']>, now: number): Promise<number> {
   const id = await insertMessage(q, b.message, now);
   await insertJobs(q, b.jobs, id, now);
+  return id;
 }

@@ -7,7 +7,10 @@ import type { InboxStore } from '../../app/inbound.js';
 import type { Clock, JobKind, NewMessage } from '../../app/ports.js';
 import type { PushStore } from '../../app/push.js';
 import type { PushTokenStore } from '../../app/push-tokens.js';
+import type { EventLog } from '../../app/timeline.js';
+import { event, type NewEvent } from '../../domain/timeline.js';
 import type { Q } from '../sql/accounts.js';
+import { insertEvents } from '../sql/events.js';
 import {
   countUnread,
   markDisplayed,
@@ -28,7 +31,7 @@ import {
 } from '../sql/push-tokens.js';
 import type { Store } from './store.js';
 
-export interface TwoWayStore extends FetchStore, PushTokenStore, InboxStore, PushStore {}
+export interface TwoWayStore extends FetchStore, PushTokenStore, InboxStore, PushStore, EventLog {}
 
 /** Store `m` under `key` with its jobs, inside the caller's transaction; the existing id if it is already stored. */
 export async function storeKeyedIn(
@@ -60,15 +63,21 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
     // Through the group commit on SQLite: concurrent fetches share one fsync. The display
     // notifications the page earns are stored in the same transaction as the mark.
     unreadUpTo: (accountId, upToId, limit) => selectUnreadUpTo(k, accountId, upToId, limit),
-    markDisplayed: (accountId, ids, notices, jobs) =>
+    markDisplayed: (accountId, ids, notices, jobs, events) =>
       store.inTransaction(async (q) => {
         await markDisplayed(q, accountId, ids);
         let stored = 0;
+        const noticed: NewEvent[] = [];
         for (const n of notices) {
-          if (!(await storeKeyedIn(q, n.message, n.key, jobs, clock.now())).duplicate) stored++;
+          const { id, duplicate } = await storeKeyedIn(q, n.message, n.key, jobs, clock.now());
+          if (duplicate) continue;
+          stored++;
+          noticed.push(event(n.about, clock.now(), 'disposition', { status: 'displayed', notice: id }));
         }
+        await insertEvents(q, [...events, ...noticed]);
         return stored;
       }),
+    record: (events) => store.inTransaction((q) => insertEvents(q, events)),
 
     saveTokens: (accountId, r, now) => upsertPushToken(k, { accountId, ...r }, now),
     hasDevices: (accountId) => store.hasDevices(accountId),
@@ -77,7 +86,15 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
       for (const t of removal.tokens) await deleteByToken(k, accountId, t);
     },
 
-    storeKeyed: (m, key, jobs) => store.inTransaction((q) => storeKeyedIn(q, m, key, jobs, clock.now())),
+    storeKeyed: (m, key, jobs, notice) =>
+      store.inTransaction(async (q) => {
+        const r = await storeKeyedIn(q, m, key, jobs, clock.now());
+        if (notice && !r.duplicate) {
+          const { about, status } = notice;
+          await insertEvents(q, [event(about, clock.now(), 'disposition', { status, notice: r.id })]);
+        }
+        return r;
+      }),
 
     message: (id) => findMessage(k, id),
     devices: (accountId) => selectPushTokens(k, accountId),

@@ -14,7 +14,7 @@ import { migrate } from '../migrations/index.js';
 import type { Db } from './db.js';
 
 /** Parents first, so foreign keys hold row by row; tables not named here follow in name order. */
-const FIRST = ['accounts', 'account_numbers', 'messages'];
+const FIRST = ['accounts', 'account_numbers', 'messages', 'message_events'];
 /**
  * Bookkeeping the target has its own of, written by `migrate`: the migrator's tables, SQLite's, and the
  * lookup cache's generation row (migration 0007).

@@ -19,7 +19,7 @@ const ONE = () => 1;
  * update carrier_refs set status = :status where carrier = :carrier and ref = :ref
  * and message_id = (select message_id from carrier_refs where carrier = :carrier and ref = :ref
  *                   order by sent_at desc, message_id desc limit 1)
- * returning message_id, (select count(*) from carrier_refs where carrier = :carrier and ref = :ref) as matches
+ * returning message_id, part, (select count(*) from carrier_refs where carrier = :carrier and ref = :ref) as matches
  * — a receipt for one part goes to the most recent submission with that id (a carrier may reuse ids:
  * an SMSC restarted and counting from 1 again). The primary key (carrier, ref, sent_at, …) yields the
  * newest first, so both subqueries are one index search. `rows` (matches) > 1: other submissions share the id
@@ -30,9 +30,9 @@ export async function setPartStatus(
   carrier: string,
   ref: string,
   status: 'delivered' | 'failed',
-): Promise<{ messageId: number; rows: number } | undefined> {
+): Promise<{ messageId: number; part: number; rows: number } | undefined> {
   const row = (await setPartStatusStmt.run(q, { carrier, ref, status })).rows[0];
-  return row && { messageId: Number(row.message_id), rows: Number(row.matches) };
+  return row && { messageId: Number(row.message_id), part: Number(row.part), rows: Number(row.matches) };
 }
 
 /** `setPartStatus`'s statement, built (exported for the query-plan test). */
@@ -57,6 +57,7 @@ export const setPartStatusQuery = (
     )
     .returning((eb) => [
       'message_id',
+      'part',
       eb
         .selectFrom('carrier_refs as same')
         .select((s) => s.fn.countAll<number | string>().as('n'))

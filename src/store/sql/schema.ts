@@ -157,7 +157,20 @@ export interface SettingsTable {
   value: string;
 }
 
+/** One step in a message's timeline (migration 0015; kinds and details in domain/timeline.ts). */
+export interface MessageEventsTable {
+  id: Generated<number>;
+  message_id: number;
+  at: number;
+  kind: string;
+  /** The event's details, as JSON. */
+  details: string;
+  /** Set for events stored once per message and key (a device's first fetch). */
+  once: string | null;
+}
+
 export interface DB {
+  message_events: MessageEventsTable;
   media: MediaTable;
   settings: SettingsTable;
   inbound_part_groups: InboundPartGroupsTable;
