@@ -31,6 +31,8 @@ export interface InboxStore {
     m: NewMessage,
     key: string,
     jobs: readonly JobKind[],
+    /** A carrier's message (not a notice): its `message.received` event is stored with it. */
+    received?: boolean,
   ): Promise<{ id: number; duplicate: boolean }>;
 }
 
@@ -148,7 +150,7 @@ export function makeInbound({ accounts, inbox, parts, jobs, clock, outbox, log }
         refused({ carrier: m.carrier, to: m.to, ref: m.carrierRef });
         return { stored: false, duplicate: false };
       }
-      const r = await inbox.storeKeyed(message(dest, m.from, m.to, m.body, media), inboundKey(m), jobs);
+      const r = await inbox.storeKeyed(message(dest, m.from, m.to, m.body, media), inboundKey(m), jobs, true);
       return stored({ duplicate: r.duplicate, messageId: r.id });
     },
     async receivePart(p) {

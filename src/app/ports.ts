@@ -197,7 +197,7 @@ export type NewMessage = Pick<
 };
 
 /** Kinds of background job in the outbox table. */
-export type JobKind = 'deliver' | 'push';
+export type JobKind = 'deliver' | 'push' | 'webhook';
 
 /** Write side of messages, on the Send Message hot path. */
 export interface MessageAcceptor {

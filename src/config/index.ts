@@ -29,6 +29,7 @@ import {
   type ServerConfig,
 } from './sections.js';
 import { walk } from './walk.js';
+import { checkWebhooks, type WebhookDeliveryConfig, type WebhookEndpointConfig } from './webhooks.js';
 
 export type { CarrierConfig, CarrierType } from '../carriers/config-tables.js';
 export type { BalanceConfig, ContactsConfig, RateCheckConfig } from './app-services.js';
@@ -36,6 +37,7 @@ export { ConfigError } from './check.js';
 export type { InboundConfig } from './inbound.js';
 export type { MediaConfig } from './media.js';
 export type { DeliverySettings, PushConfig } from './sections.js';
+export type { WebhookDeliveryConfig, WebhookEndpointConfig } from './webhooks.js';
 
 export type ErrorFormat = 'json' | 'xml' | 'auto';
 
@@ -66,6 +68,9 @@ export interface Config {
   contacts: ContactsConfig;
   /** The media store, its URLs, the upload service, quotas and retention. */
   media: MediaConfig;
+  /** Event webhooks to the provider's systems (docs/webhooks.md). */
+  webhooks: readonly WebhookEndpointConfig[];
+  webhookDelivery: WebhookDeliveryConfig;
   /** Things to fix that do not stop the service (deprecated keys); the composition root logs them. */
   warnings: readonly string[];
 }
@@ -98,6 +103,7 @@ export function buildConfig(
   const f = walk(ConfigFile, raw, { path: '', env }) as Static<typeof ConfigFile>;
   checkCarriers(f.carriers);
   checkExternalAuth(f.auth.external);
+  checkWebhooks(f.webhooks, f.webhookDelivery);
   const names = new Set(f.carriers.map((c) => c.name));
   for (const [i, r] of f.routes.entries()) checkRoute(r, `routes[${i}]`, names);
   const legacy = legacyWebhooks(f.inbound.carriers, f.carriers);
@@ -126,6 +132,8 @@ export function buildConfig(
     rateCheck: f.rateCheck,
     contacts: f.contacts,
     media: f.media,
+    webhooks: f.webhooks,
+    webhookDelivery: f.webhookDelivery,
     warnings: legacy.warnings,
   };
   if (cfg.recipients.shortCodeMinDigits > cfg.recipients.shortCodeMaxDigits) {

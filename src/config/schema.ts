@@ -8,6 +8,7 @@ import { Balance, Contacts, RateCheck } from './app-services.js';
 import { Inbound } from './inbound.js';
 import { Media } from './media.js';
 import { Auth, Delivery, Limits, Log, Push, Rates, Recipients, Route, Server } from './sections.js';
+import { WebhookDelivery, Webhooks } from './webhooks.js';
 
 export const ConfigFile = Type.Object(
   {
@@ -54,6 +55,8 @@ export const ConfigFile = Type.Object(
     contacts: Contacts,
     delivery: Delivery,
     media: Media,
+    webhooks: Webhooks,
+    webhookDelivery: WebhookDelivery,
     carriers: Type.Array(
       Type.Union([
         CARRIER_TABLES.http.schema,

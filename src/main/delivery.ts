@@ -18,6 +18,7 @@ import type { Config } from '../config/index.js';
 import { route } from '../domain/routing.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
 import { makeJobQueue } from '../store/adapters/job-queue.js';
+import { armLowCredit, makeEventRecorder } from '../store/adapters/webhook-events.js';
 import type { Db } from '../store/engine/db.js';
 import { type Dispatcher, startDispatcher } from '../worker/dispatcher.js';
 
@@ -62,7 +63,8 @@ export async function startDelivery(
   const d = dc.delivery;
   const log = logger.child({ component: 'delivery' });
   const carriers = buildCarriers(dc.carriers, { log });
-  const store = makeDeliveryStore(db, clock, log);
+  const store = makeDeliveryStore(db, clock, log, makeEventRecorder(config.webhooks));
+  await armLowCredit(db, config.webhooks, config.webhookDelivery.lowCreditMicros);
   const queue = makeJobQueue(db, clock);
   const deliver = makeDeliver({
     store,

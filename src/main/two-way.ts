@@ -22,6 +22,7 @@ import { makePartStore } from '../store/adapters/inbound-parts.js';
 import type { Store } from '../store/adapters/store.js';
 import { makeTwoWayStore, type TwoWayStore } from '../store/adapters/two-way.js';
 import type { DeliveryOptions } from './delivery.js';
+import { composeWebhooks } from './webhooks.js';
 
 export interface TwoWay {
   /** The two-way store (Fetch, push tokens, inbox, receipts lookup), built once. */
@@ -40,9 +41,12 @@ export interface TwoWay {
 
 /** The parts that need no HTTP: used by both `serve` and `worker`. */
 export function composeTwoWay(config: Config, store: Store, clock: Clock, logger: Logger): TwoWay {
-  const twoWay = makeTwoWayStore(store, clock);
+  // Late-bound: the dispatcher starts after this is built.
+  const outbox = { wake: () => tw.wake() };
+  const hooks = composeWebhooks(config, store.db, clock, logger, outbox);
+  const twoWay = makeTwoWayStore(store, clock, hooks.recorder);
   const inboxJobs: readonly JobKind[] = config.push.enabled ? ['push'] : [];
-  const jobHandlers: Partial<Record<JobKind, JobHandler>> = {};
+  const jobHandlers: Partial<Record<JobKind, JobHandler>> = { ...hooks.handlers };
   const gateway = config.push.enabled
     ? makePnmGateway({ url: config.push.url, timeoutMs: config.push.timeoutMs })
     : undefined;
@@ -59,6 +63,7 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
     store: twoWay,
     close: async () => {
       await gateway?.close?.();
+      await hooks.close();
     },
     inboxJobs,
     jobHandlers,
@@ -66,11 +71,10 @@ export function composeTwoWay(config: Config, store: Store, clock: Clock, logger
     inbound: makeInbound({
       accounts: store,
       inbox: twoWay,
-      parts: makePartStore(store),
+      parts: makePartStore(store, hooks.recorder),
       jobs: inboxJobs,
       clock,
-      // Late-bound: the dispatcher starts after this is built.
-      outbox: { wake: () => tw.wake() },
+      outbox,
       log: logger.child({ component: 'inbound' }),
     }),
   };

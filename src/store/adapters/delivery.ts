@@ -31,6 +31,7 @@ import { insertKeyedMessage } from '../sql/inbox.js';
 import { insertJobs, insertMessage } from '../sql/messages.js';
 import { deleteJobs, deleteJobsOf, insertJob, rescheduleJob } from '../sql/outbox.js';
 import { failByReceipt, markDeliveredIfComplete, setPartStatus, submissionsOf } from '../sql/receipts.js';
+import { type EventRecorder, NO_EVENTS } from './webhook-events.js';
 
 type Outcome =
   | { kind: 'sent'; messageId: number; jobId: number; carrier: string; refs: readonly string[] }
@@ -45,7 +46,12 @@ export interface DeliveryStoreLog {
 }
 
 /** Build the delivery store for `db`. */
-export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog): DeliveryStore {
+export function makeDeliveryStore(
+  db: Db,
+  clock: Clock,
+  log?: DeliveryStoreLog,
+  events: EventRecorder = NO_EVENTS,
+): DeliveryStore {
   const k = db.kysely;
   const sweeper = new Sweeper(
     (ids) => k.transaction().execute((trx) => deleteJobs(trx, ids)),
@@ -64,6 +70,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
     await refundCharge(q, f.messageId);
     const moved = await markFailedBeforeSend(q, { ...f, id: f.messageId, now });
     if (moved && f.bounce) await insertBounce(q, f.bounce, now);
+    if (moved) await events.messages(q, 'failed', [f.messageId], now);
   };
 
   const outcomes = new Batcher<Outcome>(async (items) => {
@@ -85,6 +92,12 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
       for (const part of chunks(refs, 200)) await insertCarrierRefs(trx, part, now);
       for (const [carrier, list] of sent) {
         for (const part of chunks(list, 400)) await markSent(trx, carrier, part, now);
+        await events.messages(
+          trx,
+          'sent',
+          list.map((s) => s.id),
+          now,
+        );
       }
       for (const o of items) {
         if (o.kind === 'retry') {
@@ -135,6 +148,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
           const b = m && notices.bounce(m, error);
           if (b) await insertBounce(trx, b, now);
           notified = b !== undefined;
+          if (m) await events.messages(trx, 'failed', [messageId], now);
         } else {
           // Only the receipt that ends the message gets its row back, so a repeat stores nothing.
           const m = await markDeliveredIfComplete(trx, messageId, r.carrier, now);
@@ -142,6 +156,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
           const id = n && (await insertKeyedMessage(trx, n.message, n.key, now));
           if (n && id !== undefined) await insertJobs(trx, n.jobs, id, now);
           notified = id !== undefined;
+          if (m) await events.messages(trx, 'delivered', [messageId], now);
         }
         results.push({ matched: true, notified });
       }

@@ -27,6 +27,7 @@ import {
   upsertPushToken,
 } from '../sql/push-tokens.js';
 import type { Store } from './store.js';
+import { type EventRecorder, NO_EVENTS } from './webhook-events.js';
 
 export interface TwoWayStore extends FetchStore, PushTokenStore, InboxStore, PushStore {}
 
@@ -50,7 +51,7 @@ export async function storeKeyedIn(
 
 const COLUMN: Record<Side, SideColumn> = { received: 'recipient_account_id', sent: 'sender_account_id' };
 
-export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
+export function makeTwoWayStore(store: Store, clock: Clock, events: EventRecorder = NO_EVENTS): TwoWayStore {
   const k = store.db.kysely;
   return {
     after: (side, accountId, afterId, limit) => selectAfter(k, COLUMN[side], accountId, afterId, limit),
@@ -77,7 +78,13 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
       for (const t of removal.tokens) await deleteByToken(k, accountId, t);
     },
 
-    storeKeyed: (m, key, jobs) => store.inTransaction((q) => storeKeyedIn(q, m, key, jobs, clock.now())),
+    storeKeyed: (m, key, jobs, received) =>
+      store.inTransaction(async (q) => {
+        const now = clock.now();
+        const r = await storeKeyedIn(q, m, key, jobs, now);
+        if (received && !r.duplicate) await events.messages(q, 'received', [r.id], now);
+        return r;
+      }),
 
     message: (id) => findMessage(k, id),
     devices: (accountId) => selectPushTokens(k, accountId),
