@@ -26,6 +26,8 @@ const OUTSIDE = '+442071838750';
 let svc: TestService;
 let carrier: FakeHttpCarrier;
 let receiver: FakeHttpCarrier;
+/** An endpoint that answers 410 Gone to everything. */
+let gone: FakeHttpCarrier;
 /** While true the receiver answers 503, as a system that is down. */
 let down = false;
 /** Whether each request was answered 2xx, by arrival. */
@@ -34,7 +36,13 @@ const acks: boolean[] = [];
 type Event = { type: string; timestamp: string; data: Record<string, unknown> };
 
 before(async () => {
-  carrier = await startFakeHttpCarrier();
+  carrier = await startFakeHttpCarrier({
+    behaviour: (r, n) =>
+      r.body.includes('refuse me')
+        ? reply.text(400, 'no such subscriber api_key=k3y0123456789abcdef')
+        : reply.ok(`fake-${n}`),
+  });
+  gone = await startFakeHttpCarrier({ behaviour: () => reply.text(410, 'gone') });
   receiver = await startFakeHttpCarrier({
     behaviour: () => {
       acks.push(!down);
@@ -65,6 +73,13 @@ before(async () => {
         events: ['message.received', 'message.status', 'message.failed', 'account.low_credit'],
         timeoutMs: 2_000,
       },
+      {
+        name: 'legacy',
+        url: `${gone.url}/old`,
+        secret: SECRET,
+        events: ['message.status'],
+        includeText: true,
+      },
     ],
     webhookDelivery: { baseMs: 20, maxMs: 100, lowCreditMicros: 1_000_000 },
   });
@@ -81,6 +96,7 @@ after(async () => {
   await svc.close();
   await carrier.close();
   await receiver.close();
+  await gone.close();
 });
 
 const verifier = new Webhook(SECRET);
@@ -172,7 +188,7 @@ test('a receiver down for a while gets every event once it is back, each message
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) ids.push(await send('alice', ALICE_PW, `while down ${i}`));
   await until('refused attempts', () => receiver.requests.length >= before + 6);
-  for (const [i, smsId] of ids.entries()) {
+  for (let i = 0; i < ids.length; i++) {
     const ref = `fake-${carrier.count() - ids.length + i}`;
     assert.equal((await twilio({ MessageSid: ref, MessageStatus: 'delivered', To: OUTSIDE })).status, 200);
   }
@@ -216,5 +232,44 @@ test('account.low_credit is posted once per crossing of the threshold', async ()
       [1_000_000, 500_000, 1_000_000],
       [1_200_000, 700_000, 1_000_000],
     ],
+  );
+});
+
+test('a refused message posts message.status failed, then message.failed with the reason masked', async () => {
+  const res = await fetch(`${svc.url}/send_message`, {
+    method: 'POST',
+    body: JSON.stringify({ from: 'alice', password: ALICE_PW, to: OUTSIDE, body: 'refuse me' }),
+  });
+  assert.notEqual(res.status, 200, 'the refusal reaches the phone');
+  await until('the failed events', () => accepted().some((e) => e.type === 'message.failed'));
+  const smsId = String(accepted().find((e) => e.type === 'message.failed')!.data['sms_id']);
+  const events = eventsOf(smsId);
+  assert.deepEqual(
+    events.map((e) => [e.type, e.data['status']]),
+    [
+      ['message.status', 'failed'],
+      ['message.failed', 'failed'],
+    ],
+  );
+  const reason = String(events[1]!.data['reason']);
+  assert.match(reason, /no such subscriber/);
+  assert.ok(!reason.includes('k3y0123456789abcdef'), `the credential is masked: ${reason}`);
+});
+
+test('an endpoint that answers 410 Gone gets each event once, unretried, and still gets the later ones', async () => {
+  const smsId = await send('alice', ALICE_PW, 'for the legacy system');
+  const ofIt = () => gone.requests.map(verified).filter((e) => e.data['sms_id'] === smsId);
+  await until('the sent event at the 410 endpoint', () => ofIt().length >= 1);
+  const ref = `fake-${carrier.count() - 1}`;
+  assert.equal((await twilio({ MessageSid: ref, MessageStatus: 'delivered', To: OUTSIDE })).status, 200);
+  await until('the delivered event at the 410 endpoint', () => ofIt().length >= 2);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(
+    ofIt().map((e) => [e.data['status'], e.data['text']]),
+    [
+      ['sent', 'for the legacy system'],
+      ['delivered', 'for the legacy system'],
+    ],
+    'one attempt each, in order, with the text this endpoint asked for',
   );
 });
