@@ -219,7 +219,7 @@ export interface JobLease {
 export interface Job {
   id: number;
   kind: JobKind;
-  /** The message id the job is about. */
+  /** The message id the job is about (`deliver`, `push`); a `webhook` job's event id (`webhook_events`). */
   refId: number;
   /** Attempts made before this one. */
   attempts: number;

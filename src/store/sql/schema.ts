@@ -54,7 +54,7 @@ export interface MessagesTable {
 
 export interface JobsTable {
   id: Generated<number>;
-  /** `deliver` (message id in ref_id), `push` (message id), … */
+  /** `deliver` (message id in ref_id), `push` (message id), `webhook` (webhook_events id) */
   kind: string;
   ref_id: number;
   run_at: number;
