@@ -51,3 +51,12 @@ test('the signing secret and credentials in the URL are masked wherever the conf
   assert.equal(shown.webhooks[0]!['url'], `https://crm.example.com/hooks?token=${MASK}`);
   assert.ok(!JSON.stringify(shown).includes(SECRET.slice(6)));
 });
+
+test('the signing secret may come from the environment (`env:NAME`)', () => {
+  const c = buildConfig(
+    { webhooks: [{ ...endpoint, secret: 'env:CRM_SECRET' }] },
+    {},
+    { CRM_SECRET: SECRET },
+  );
+  assert.equal(c.webhooks[0]!.secret, SECRET);
+});
