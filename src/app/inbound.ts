@@ -26,13 +26,17 @@ export interface InboxStore {
   /**
    * Store `m` and enqueue `jobs` for it in one transaction, unless a message with `key` is already
    * stored; then nothing is written and the existing id is returned with `duplicate: true`.
-   * `notice`: `m` is a disposition notification about that message, whose timeline records it.
    */
   storeKeyed(
     m: NewMessage,
     key: string,
     jobs: readonly JobKind[],
-    notice?: { about: number; status: 'delivered' | 'displayed' },
+    about?: {
+      /** `m` is a disposition notification about that message, whose timeline records it. */
+      notice?: { about: number; status: 'delivered' | 'displayed' };
+      /** A carrier's message (not a notice): its `message.received` event is stored with it. */
+      received?: boolean;
+    },
   ): Promise<{ id: number; duplicate: boolean }>;
 }
 
@@ -150,7 +154,9 @@ export function makeInbound({ accounts, inbox, parts, jobs, clock, outbox, log }
         refused({ carrier: m.carrier, to: m.to, ref: m.carrierRef });
         return { stored: false, duplicate: false };
       }
-      const r = await inbox.storeKeyed(message(dest, m.from, m.to, m.body, media), inboundKey(m), jobs);
+      const r = await inbox.storeKeyed(message(dest, m.from, m.to, m.body, media), inboundKey(m), jobs, {
+        received: true,
+      });
       return stored({ duplicate: r.duplicate, messageId: r.id });
     },
     async receivePart(p) {

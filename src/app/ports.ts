@@ -201,7 +201,7 @@ export type NewMessage = Pick<
 };
 
 /** Kinds of background job in the outbox table. */
-export type JobKind = 'deliver' | 'push';
+export type JobKind = 'deliver' | 'push' | 'webhook';
 
 /** Write side of messages, on the Send Message hot path. */
 export interface MessageAcceptor {
@@ -229,7 +229,7 @@ export interface JobLease {
 export interface Job {
   id: number;
   kind: JobKind;
-  /** The message id the job is about. */
+  /** The message id the job is about (`deliver`, `push`); a `webhook` job's event id (`webhook_events`). */
   refId: number;
   /** Attempts made before this one. */
   attempts: number;

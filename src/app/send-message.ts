@@ -174,8 +174,7 @@ export function makeSendMessage({
     if (!notice) return false;
     try {
       const { duplicate } = await inbox.storeKeyed(notice.message, notice.key, inboxJobs, {
-        about: smsId,
-        status: 'delivered',
+        notice: { about: smsId, status: 'delivered' },
       });
       return !duplicate;
     } catch (err) {

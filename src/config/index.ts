@@ -31,6 +31,7 @@ import {
 } from './sections.js';
 import type { TimelineConfig } from './timeline.js';
 import { walk } from './walk.js';
+import { checkWebhooks, type WebhookDeliveryConfig, type WebhookEndpointConfig } from './webhooks.js';
 
 export type { CarrierConfig, CarrierType } from '../carriers/config-tables.js';
 export type { BalanceConfig, ContactsConfig, RateCheckConfig } from './app-services.js';
@@ -40,6 +41,7 @@ export type { MediaConfig } from './media.js';
 export type { MetricsConfig } from './metrics.js';
 export type { DeliverySettings, PushConfig } from './sections.js';
 export type { TimelineConfig } from './timeline.js';
+export type { WebhookDeliveryConfig, WebhookEndpointConfig } from './webhooks.js';
 
 export type ErrorFormat = 'json' | 'xml' | 'auto';
 
@@ -74,6 +76,9 @@ export interface Config {
   media: MediaConfig;
   /** How long message timelines are kept. */
   timeline: TimelineConfig;
+  /** Event webhooks to the provider's systems (docs/webhooks.md). */
+  webhooks: readonly WebhookEndpointConfig[];
+  webhookDelivery: WebhookDeliveryConfig;
   /** Things to fix that do not stop the service (deprecated keys); the composition root logs them. */
   warnings: readonly string[];
 }
@@ -106,6 +111,7 @@ export function buildConfig(
   const f = walk(ConfigFile, raw, { path: '', env }) as Static<typeof ConfigFile>;
   checkCarriers(f.carriers);
   checkExternalAuth(f.auth.external);
+  checkWebhooks(f.webhooks, f.webhookDelivery);
   const names = new Set(f.carriers.map((c) => c.name));
   for (const [i, r] of f.routes.entries()) checkRoute(r, `routes[${i}]`, names);
   const legacy = legacyWebhooks(f.inbound.carriers, f.carriers);
@@ -136,6 +142,8 @@ export function buildConfig(
     contacts: f.contacts,
     media: f.media,
     timeline: f.timeline,
+    webhooks: f.webhooks,
+    webhookDelivery: f.webhookDelivery,
     warnings: legacy.warnings,
   };
   if (cfg.recipients.shortCodeMinDigits > cfg.recipients.shortCodeMaxDigits) {

@@ -10,6 +10,7 @@ import { Media } from './media.js';
 import { Metrics } from './metrics.js';
 import { Auth, Delivery, Limits, Log, Push, Rates, Recipients, Route, Server } from './sections.js';
 import { Timeline } from './timeline.js';
+import { WebhookDelivery, Webhooks } from './webhooks.js';
 
 export const ConfigFile = Type.Object(
   {
@@ -58,6 +59,8 @@ export const ConfigFile = Type.Object(
     delivery: Delivery,
     media: Media,
     timeline: Timeline,
+    webhooks: Webhooks,
+    webhookDelivery: WebhookDelivery,
     carriers: Type.Array(
       Type.Union([
         CARRIER_TABLES.http.schema,

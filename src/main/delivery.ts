@@ -20,6 +20,7 @@ import { countReceipts } from '../metrics/decorators.js';
 import type { CarrierGauge } from '../metrics/scrape.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
 import { makeJobQueue } from '../store/adapters/job-queue.js';
+import { armLowCredit, makeEventRecorder } from '../store/adapters/webhook-events.js';
 import type { Db } from '../store/engine/db.js';
 import { type Dispatcher, startDispatcher } from '../worker/dispatcher.js';
 import { carrierGauges, countedCarriers, type Metrics } from './metrics.js';
@@ -69,7 +70,8 @@ export async function startDelivery(
   const d = dc.delivery;
   const log = logger.child({ component: 'delivery' });
   const carriers = countedCarriers(buildCarriers(dc.carriers, { log }), opts.metrics);
-  const store = makeDeliveryStore(db, clock, log);
+  const store = makeDeliveryStore(db, clock, log, makeEventRecorder(config.webhooks));
+  await armLowCredit(db, config.webhooks, config.webhookDelivery.lowCreditMicros);
   const queue = makeJobQueue(db, clock);
   const deliver = makeDeliver({
     store,

@@ -24,6 +24,7 @@ import type { Store } from '../store/adapters/store.js';
 import { makeTwoWayStore, type TwoWayStore } from '../store/adapters/two-way.js';
 import type { DeliveryOptions } from './delivery.js';
 import type { Metrics } from './metrics.js';
+import { composeWebhooks } from './webhooks.js';
 
 export interface TwoWay {
   /** The two-way store (Fetch, push tokens, inbox, receipts lookup), built once. */
@@ -48,9 +49,12 @@ export function composeTwoWay(
   logger: Logger,
   metrics?: Metrics,
 ): TwoWay {
-  const twoWay = makeTwoWayStore(store, clock);
+  // Late-bound: the dispatcher starts after this is built.
+  const outbox = { wake: () => tw.wake() };
+  const hooks = composeWebhooks(config, store.db, clock, logger, outbox);
+  const twoWay = makeTwoWayStore(store, clock, hooks.recorder);
   const inboxJobs: readonly JobKind[] = config.push.enabled ? ['push'] : [];
-  const jobHandlers: Partial<Record<JobKind, JobHandler>> = {};
+  const jobHandlers: Partial<Record<JobKind, JobHandler>> = { ...hooks.handlers };
   const pnm = config.push.enabled
     ? makePnmGateway({ url: config.push.url, timeoutMs: config.push.timeoutMs })
     : undefined;
@@ -69,6 +73,7 @@ export function composeTwoWay(
     store: twoWay,
     close: async () => {
       await gateway?.close?.();
+      await hooks.close();
     },
     inboxJobs,
     jobHandlers,
@@ -76,11 +81,10 @@ export function composeTwoWay(
     inbound: makeInbound({
       accounts: store,
       inbox: twoWay,
-      parts: makePartStore(store),
+      parts: makePartStore(store, hooks.recorder),
       jobs: inboxJobs,
       clock,
-      // Late-bound: the dispatcher starts after this is built.
-      outbox: { wake: () => tw.wake() },
+      outbox,
       log: logger.child({ component: 'inbound' }),
     }),
   };

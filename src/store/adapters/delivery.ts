@@ -33,6 +33,7 @@ import { insertKeyedMessage } from '../sql/inbox.js';
 import { insertJobs, insertMessage } from '../sql/messages.js';
 import { deleteJobs, deleteJobsOf, insertJob, rescheduleJob } from '../sql/outbox.js';
 import { failByReceipt, markDeliveredIfComplete, setPartStatus, submissionsOf } from '../sql/receipts.js';
+import { type EventRecorder, NO_EVENTS } from './webhook-events.js';
 
 type Timed = { events?: readonly NewEvent[] };
 type Outcome =
@@ -48,7 +49,12 @@ export interface DeliveryStoreLog {
 }
 
 /** Build the delivery store for `db`. */
-export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog): DeliveryStore {
+export function makeDeliveryStore(
+  db: Db,
+  clock: Clock,
+  log?: DeliveryStoreLog,
+  hooks: EventRecorder = NO_EVENTS,
+): DeliveryStore {
   const k = db.kysely;
   const sweeper = new Sweeper(
     (ids) => k.transaction().execute((trx) => deleteJobs(trx, ids)),
@@ -71,6 +77,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
       const notice = await insertBounce(q, f.bounce, now);
       events.push(event(f.messageId, now, 'bounce', { notice }));
     }
+    if (moved) await hooks.messages(q, 'failed', [f.messageId], now);
   };
 
   const outcomes = new Batcher<Outcome>(async (items) => {
@@ -95,6 +102,12 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
       for (const part of chunks(refs, 200)) await insertCarrierRefs(trx, part, now);
       for (const [carrier, list] of sent) {
         for (const part of chunks(list, 400)) await markSent(trx, carrier, part, now);
+        await hooks.messages(
+          trx,
+          'sent',
+          list.map((s) => s.id),
+          now,
+        );
       }
       for (const o of items) {
         if (o.kind === 'retry') {
@@ -150,6 +163,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
           const b = m && notices.bounce(m, error);
           if (b) events.push(event(messageId, now, 'bounce', { notice: await insertBounce(trx, b, now) }));
           notified = b !== undefined;
+          if (m) await hooks.messages(trx, 'failed', [messageId], now);
         } else {
           // Only the receipt that ends the message gets its row back, so a repeat stores nothing.
           const m = await markDeliveredIfComplete(trx, messageId, r.carrier, now);
@@ -160,6 +174,7 @@ export function makeDeliveryStore(db: Db, clock: Clock, log?: DeliveryStoreLog):
             events.push(event(messageId, now, 'disposition', { status: 'delivered', notice: id }));
           }
           notified = id !== undefined;
+          if (m) await hooks.messages(trx, 'delivered', [messageId], now);
         }
         results.push({ matched: true, notified });
       }

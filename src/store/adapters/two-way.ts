@@ -30,6 +30,7 @@ import {
   upsertPushToken,
 } from '../sql/push-tokens.js';
 import type { Store } from './store.js';
+import { type EventRecorder, NO_EVENTS } from './webhook-events.js';
 
 export interface TwoWayStore extends FetchStore, PushTokenStore, InboxStore, PushStore, EventLog {}
 
@@ -53,7 +54,7 @@ export async function storeKeyedIn(
 
 const COLUMN: Record<Side, SideColumn> = { received: 'recipient_account_id', sent: 'sender_account_id' };
 
-export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
+export function makeTwoWayStore(store: Store, clock: Clock, events: EventRecorder = NO_EVENTS): TwoWayStore {
   const k = store.db.kysely;
   return {
     after: (side, accountId, afterId, limit) => selectAfter(k, COLUMN[side], accountId, afterId, limit),
@@ -86,13 +87,15 @@ export function makeTwoWayStore(store: Store, clock: Clock): TwoWayStore {
       for (const t of removal.tokens) await deleteByToken(k, accountId, t);
     },
 
-    storeKeyed: (m, key, jobs, notice) =>
+    storeKeyed: (m, key, jobs, about) =>
       store.inTransaction(async (q) => {
-        const r = await storeKeyedIn(q, m, key, jobs, clock.now());
-        if (notice && !r.duplicate) {
-          const { about, status } = notice;
-          await insertEvents(q, [event(about, clock.now(), 'disposition', { status, notice: r.id })]);
+        const now = clock.now();
+        const r = await storeKeyedIn(q, m, key, jobs, now);
+        if (about?.notice && !r.duplicate) {
+          const { about: id, status } = about.notice;
+          await insertEvents(q, [event(id, now, 'disposition', { status, notice: r.id })]);
         }
+        if (about?.received && !r.duplicate) await events.messages(q, 'received', [r.id], now);
         return r;
       }),
 

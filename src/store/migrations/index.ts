@@ -20,6 +20,7 @@ import * as m0012 from './0012_carrier_ref_reuse.js';
 import * as m0013 from './0013_account_profile.js';
 import * as m0014 from './0014_media.js';
 import * as m0015 from './0015_message_events.js';
+import * as m0016 from './0016_webhook_events.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
@@ -38,6 +39,7 @@ const STEPS: Record<string, Step> = {
   '0013_account_profile': m0013,
   '0014_media': m0014,
   '0015_message_events': m0015,
+  '0016_webhook_events': m0016,
 };
 
 /** Bring the schema up to date. Throws with the failing migration's name. */

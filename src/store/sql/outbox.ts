@@ -10,7 +10,15 @@
  * writers on the database lock, so two processes can never claim one row. PostgreSQL runs them at once,
  * so the inner select takes `FOR UPDATE SKIP LOCKED`: a second claimer skips rows the first is taking
  * instead of waiting and then re-claiming them.
+ *
+ * Order: jobs that share an `order_key` (event webhooks: one endpoint and one message, or one account)
+ * run one at a time, oldest first: the claim skips a job while a job of its key with a smaller id is
+ * still in the table (pending, retrying or running). A job leaves the table only once it is done or
+ * given up, so a later event is never posted before an earlier one of its key has been delivered or
+ * given up. The check is one search of the partial index `jobs_order (order_key, id)` per due job with
+ * a key; jobs without a key (deliver, push) skip it at `order_key is null`.
  */
+import { sql } from 'kysely';
 import type { Job, JobKind } from '../../app/ports.js';
 import { chunks } from '../engine/batcher.js';
 import type { Dialect } from '../engine/db.js';
@@ -42,6 +50,8 @@ export interface ClaimSpec {
  * update jobs set locked_by = :owner, locked_until = :now + :leaseMs, attempts = attempts + 1
  * where id in (select id from jobs where kind in (:kinds) and run_at <= :now
  *              and (locked_until is null or locked_until < :now)
+ *              and (order_key is null or not exists (select 1 from jobs as earlier
+ *                   where earlier.order_key = jobs.order_key and earlier.id < jobs.id))
  *              order by run_at limit :limit [for update skip locked])
  * returning id, kind, ref_id, attempts
  */
@@ -61,6 +71,10 @@ export async function claimDue(q: Q, dialect: Dialect, c: ClaimSpec): Promise<Jo
         .where('kind', 'in', c.kinds)
         .where('run_at', '<=', c.now)
         .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', c.now)]))
+        .where(
+          sql<boolean>`(order_key is null or not exists (select 1 from jobs as earlier
+            where earlier.order_key = jobs.order_key and earlier.id < jobs.id))`,
+        )
         .orderBy('run_at')
         .limit(c.limit);
       return dialect === 'postgres' ? due.forUpdate().skipLocked() : due;

@@ -54,7 +54,7 @@ export interface MessagesTable {
 
 export interface JobsTable {
   id: Generated<number>;
-  /** `deliver` (message id in ref_id), `push` (message id), … */
+  /** `deliver` (message id in ref_id), `push` (message id), `webhook` (webhook_events id) */
   kind: string;
   ref_id: number;
   run_at: number;
@@ -62,6 +62,8 @@ export interface JobsTable {
   locked_by: string | null;
   locked_until: number | null;
   created_at: number;
+  /** Jobs with one key run one at a time, in id order (event webhooks: endpoint and message); else null. */
+  order_key: Generated<string | null>;
 }
 
 export interface CarrierRefsTable {
@@ -169,8 +171,23 @@ export interface MessageEventsTable {
   once: string | null;
 }
 
+/** One event webhook to post to one endpoint (migration 0016); a null endpoint is a fan-out to every subscriber. */
+export interface WebhookEventsTable {
+  id: Generated<number>;
+  /** The Standard Webhooks `webhook-id`, the same on every retry; null on a fan-out row. */
+  uid: string | null;
+  endpoint: string | null;
+  event: string;
+  message_id: number | null;
+  account_id: number | null;
+  /** The JSON body to post (a fan-out row: the facts its endpoints' bodies are made from). */
+  payload: string;
+  created_at: number;
+}
+
 export interface DB {
   message_events: MessageEventsTable;
+  webhook_events: WebhookEventsTable;
   media: MediaTable;
   settings: SettingsTable;
   inbound_part_groups: InboundPartGroupsTable;
