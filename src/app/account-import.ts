@@ -131,7 +131,7 @@ const str = (row: Row, key: string): string | undefined => {
 };
 
 /** The one credential a row carries, or the reason it has none or several. */
-function credentialOf(row: Row): { password: string } | { hash: ImportedCredential } {
+export function credentialOf(row: Row): { password: string } | { hash: ImportedCredential } {
   const given = ['password', 'ha1', 'bcrypt', 'scrypt'].filter((k) => str(row, k) !== undefined);
   if (given.length !== 1) {
     throw new SmsError(

@@ -17,6 +17,7 @@ import {
   startWorker,
   VERSION,
 } from '../main/index.js';
+import { addAdminCommand } from './admin-tokens.js';
 import { type AddOpts, credentialFrom } from './credentials.js';
 import { addDoctorCommand } from './doctor.js';
 import { addProvisionCommand } from './provision.js';
@@ -125,6 +126,7 @@ export function buildProgram(): Command {
 
   addProvisionCommand(program, { common, configFrom });
   addDoctorCommand(program, { common, configFrom });
+  addAdminCommand(program, { common, configFrom });
 
   const account = program.command('account').description('manage local accounts');
   common(account.command('add <username>'))

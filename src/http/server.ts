@@ -14,6 +14,8 @@ import type { Logger } from 'pino';
 import type { CheckReadiness } from '../app/readiness.js';
 import { jsonError, prefersXml, xmlError } from '../protocol/acrobits/errors.js';
 import { registerAcrobitsRoutes } from './acrobits.routes.js';
+import type { AdminApiDeps } from './admin/deps.js';
+import { registerAdminApi } from './admin/plugin.js';
 import { registerAppServiceRoutes } from './app-services.routes.js';
 import { mapError } from './error-map.js';
 import type { AppHandlers } from './handlers.js';
@@ -49,6 +51,8 @@ export interface ServerDeps {
   checkReadiness: CheckReadiness;
   /** textbridge's version, answered by `/livez` and `/readyz?verbose`. */
   version?: string;
+  /** The admin API, served on this port under `/admin/v1` (when there is no admin listener). */
+  admin?: AdminApiDeps;
 }
 
 export function buildServer(deps: ServerDeps): FastifyInstance {
@@ -160,6 +164,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerInboundRoutes(app, deps.handlers.inbound, sendError);
   registerProvisionRoute(app, deps.handlers.provisioning);
   if (deps.handlers.media) registerMediaRoutes(app, deps.handlers.media, sendError);
+  if (deps.admin) registerAdminApi(app, deps.admin);
   return app;
 }
 

@@ -11,12 +11,15 @@ import { makeCheckReadiness } from '../app/readiness.js';
 import { makeSendMessage } from '../app/send-message.js';
 import { makeWebhooks } from '../carriers/webhooks.js';
 import type { Config } from '../config/index.js';
+import type { AdminApiDeps } from '../http/admin/deps.js';
+import { buildAdminServer } from '../http/admin/server.js';
 import { buildServer } from '../http/server.js';
 import { makeSharedFailures } from '../store/adapters/auth-failures.js';
 import { makeStoreProbe } from '../store/adapters/health.js';
 import { makeSendCounter } from '../store/adapters/send-counts.js';
 import { makeStore } from '../store/adapters/store.js';
 import type { Db } from '../store/engine/db.js';
+import { adminUseCases } from './admin.js';
 import { appServiceHandlers } from './app-services.js';
 import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './delivery.js';
 import { composeExternalLogin } from './external-auth.js';
@@ -31,6 +34,8 @@ export interface Service {
   db: Db;
   /** `http://host:port` once listening. */
   url: string;
+  /** The admin listener's `http://host:port` when `server.adminPort` is set; else the admin API is at `url`. */
+  adminUrl?: string;
   delivery: DeliveryRuntime;
   close(): Promise<void>;
 }
@@ -49,6 +54,7 @@ export async function startService(
   const { db, release } = await openServerStore(config, logger);
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
+  let adminApp: FastifyInstance | undefined;
   let external: ReturnType<typeof composeExternalLogin>;
   let mediaSweep: ReturnType<typeof startMediaSweep> | undefined;
   try {
@@ -103,6 +109,14 @@ export async function startService(
       tw,
       logger,
     );
+    const admin: AdminApiDeps = {
+      ...adminUseCases(config, db, clock),
+      maxFailuresPerAddress: config.auth.maxFailuresPerAddress,
+      failureWindowMs: config.auth.failureWindowMs,
+      clock,
+      version: VERSION,
+    };
+    const ownAdminListener = config.server.adminPort !== undefined;
     app = buildServer({
       options: {
         errorFormat: config.errorFormat,
@@ -125,18 +139,28 @@ export async function startService(
       },
       checkReadiness: makeCheckReadiness({ store: makeStoreProbe(db), carriers: delivery.links }),
       version: VERSION,
+      ...(ownAdminListener ? {} : { admin }),
     });
     const url = await app.listen({ host: config.server.host, port: config.server.port });
-    logger.info({ url, store: db.where, version: VERSION }, 'textbridge listening');
+    let adminUrl: string | undefined;
+    if (ownAdminListener) {
+      adminApp = buildAdminServer(admin, logger, config.server.trustProxy);
+      const adminPort = config.server.adminPort ?? 0;
+      adminUrl = await adminApp.listen({ host: config.server.adminHost, port: adminPort });
+    }
+    logger.info({ url, adminUrl, store: db.where, version: VERSION }, 'textbridge listening');
     const running = app;
+    const runningAdmin = adminApp;
     const runningDelivery = delivery;
     const runningSweep = mediaSweep;
     return {
       app: running,
       db,
       url,
+      ...(adminUrl === undefined ? {} : { adminUrl }),
       delivery: runningDelivery,
       close: async () => {
+        await runningAdmin?.close();
         await running.close();
         await runningSweep.stop();
         await runningDelivery.close();
@@ -147,6 +171,7 @@ export async function startService(
       },
     };
   } catch (e) {
+    await adminApp?.close().catch(() => {});
     await app?.close().catch(() => {});
     await mediaSweep?.stop().catch(() => {});
     await delivery?.close().catch(() => {});

@@ -1,4 +1,5 @@
-/** The store side of account administration (`app/accounts.ts`). */
+/** The store side of account administration (`app/accounts.ts`, `app/account-edit.ts`). */
+import type { AccountEditStore } from '../../app/account-edit.js';
 import type { AccountAdminStore } from '../../app/accounts.js';
 import type { Db } from '../engine/db.js';
 import {
@@ -14,6 +15,7 @@ import {
   updateProfile,
   usernameSpelling,
 } from '../sql/accounts.js';
+import { appendNumbers, pageAccounts, removeNumbers, updateRegion } from '../sql/admin-accounts.js';
 import { listMessages } from '../sql/messages.js';
 
 export function makeAdminStore(db: Db): AccountAdminStore {
@@ -50,5 +52,19 @@ export function makeAdminStore(db: Db): AccountAdminStore {
           .executeTakeFirst()
       )?.username,
     listMessages: (f) => listMessages(k, f),
+  };
+}
+
+/** The store side of the admin API's account page and update (`app/account-edit.ts`). */
+export function makeAccountEditStore(db: Db): AccountEditStore {
+  const k = db.kysely;
+  const base = makeAdminStore(db);
+  return {
+    pageAccounts: (f) => pageAccounts(k, f),
+    findAccount: base.findAccount,
+    numberOwner: base.numberOwner,
+    setRegion: (username, region, now) => updateRegion(k, username, region, now),
+    addNumbers: (accountId, numbers) => appendNumbers(k, accountId, numbers),
+    removeNumbers: (accountId, numbers) => removeNumbers(k, accountId, numbers),
   };
 }

@@ -19,6 +19,7 @@ import * as m0011 from './0011_username_case.js';
 import * as m0012 from './0012_carrier_ref_reuse.js';
 import * as m0013 from './0013_account_profile.js';
 import * as m0014 from './0014_media.js';
+import * as m0017 from './0017_admin.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
@@ -36,6 +37,7 @@ const STEPS: Record<string, Step> = {
   '0012_carrier_ref_reuse': m0012,
   '0013_account_profile': m0013,
   '0014_media': m0014,
+  '0017_admin': m0017,
 };
 
 /** Bring the schema up to date. Throws with the failing migration's name. */

@@ -1,0 +1,21 @@
+/** What the admin API calls: the same use-cases as the `textbridge` command (main/admin.ts wires both). */
+import type { AccountEdit } from '../../app/account-edit.js';
+import type { AccountAdmin } from '../../app/accounts.js';
+import type { AdminTokens } from '../../app/admin-tokens.js';
+import type { Clock } from '../../app/ports.js';
+import type { Message } from '../../domain/message.js';
+
+export interface AdminApiDeps {
+  accounts: AccountAdmin;
+  edit: AccountEdit;
+  tokens: Pick<AdminTokens, 'verify'>;
+  /** Delete an account's media files (`?purge=true`); how many. */
+  purgeMedia(username: string): Promise<number>;
+  retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
+  findMessage(smsId: number): Promise<Message | undefined>;
+  /** Failed token checks allowed per client address within `failureWindowMs`, then 429. */
+  maxFailuresPerAddress: number;
+  failureWindowMs: number;
+  clock: Clock;
+  version: string;
+}

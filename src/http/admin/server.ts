@@ -1,0 +1,34 @@
+/**
+ * The admin listener (`server.adminPort`): a second Fastify instance, on loopback by default, that
+ * serves only the admin API, so it can be kept off the public network while the app's port is open.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { pathOnly, serializers } from '../logging.js';
+import type { AdminApiDeps } from './deps.js';
+import { registerAdminApi } from './plugin.js';
+
+export function buildAdminServer(deps: AdminApiDeps, logger: Logger, trustProxy: boolean): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger.child({ listener: 'admin' }, { serializers }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy,
+    exposeHeadRoutes: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.addHook('onResponse', (req, reply, done) => {
+    req.log.info(
+      {
+        method: req.method,
+        path: pathOnly(req.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+    done();
+  });
+  registerAdminApi(app, deps);
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ message: 'Not found' }));
+  return app;
+}
