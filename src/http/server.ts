@@ -15,7 +15,7 @@ import type { CheckReadiness } from '../app/readiness.js';
 import { jsonError, prefersXml, xmlError } from '../protocol/acrobits/errors.js';
 import { registerAcrobitsRoutes } from './acrobits.routes.js';
 import type { AdminApiDeps } from './admin/deps.js';
-import { registerAdminApi } from './admin/plugin.js';
+import { ADMIN_AJV, registerAdminApi } from './admin/plugin.js';
 import { registerAppServiceRoutes } from './app-services.routes.js';
 import { mapError } from './error-map.js';
 import type { AppHandlers } from './handlers.js';
@@ -66,6 +66,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     trustProxy: options.trustProxy,
     bodyLimit,
     exposeHeadRoutes: false,
+    ajv: ADMIN_AJV,
     routerOptions: { ignoreTrailingSlash: true },
     http: {
       maxHeaderSize: options.maxUrlBytes,

@@ -8,14 +8,14 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import Fastify from 'fastify';
 import { systemClock } from '../../src/app/ports.js';
 import { buildConfig } from '../../src/config/index.js';
-import { registerAdminApi } from '../../src/http/admin/plugin.js';
+import { ADMIN_AJV, registerAdminApi } from '../../src/http/admin/plugin.js';
 import { adminUseCases } from '../../src/main/admin.js';
 import { adminCall, adminToken } from '../helpers/admin.js';
 import { freshDb } from '../helpers/db.js';
 
 const db = await freshDb();
 const config = buildConfig({ dataDir: db.dataDir, databaseUrl: db.url });
-const app = Fastify();
+const app = Fastify({ ajv: ADMIN_AJV });
 const routes: Array<{ method: string; url: string }> = [];
 app.addHook('onRoute', (r) => {
   for (const method of [r.method].flat()) routes.push({ method, url: r.url });

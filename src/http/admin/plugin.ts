@@ -14,6 +14,13 @@ import type { AdminApiDeps } from './deps.js';
 
 export const ADMIN_PREFIX = '/admin/v1';
 
+/**
+ * Fastify's validator options for a server that carries the admin API. Fastify's default removes
+ * unknown body fields silently (https://fastify.dev/docs/latest/Reference/Validation-and-Serialization/#validator-compiler):
+ * a misspelt `displayname` would be dropped and the call answered 200; here it is a 400 instead.
+ */
+export const ADMIN_AJV = { customOptions: { removeAdditional: false } } as const;
+
 /** Register the admin API on `app` under `/admin/v1`. */
 export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {
   app.register(

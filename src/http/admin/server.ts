@@ -6,7 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import { pathOnly, serializers } from '../logging.js';
 import type { AdminApiDeps } from './deps.js';
-import { registerAdminApi } from './plugin.js';
+import { ADMIN_AJV, registerAdminApi } from './plugin.js';
 
 export function buildAdminServer(deps: AdminApiDeps, logger: Logger, trustProxy: boolean): FastifyInstance {
   const app = Fastify({
@@ -14,6 +14,7 @@ export function buildAdminServer(deps: AdminApiDeps, logger: Logger, trustProxy:
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy,
     exposeHeadRoutes: false,
+    ajv: ADMIN_AJV,
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.addHook('onResponse', (req, reply, done) => {
