@@ -6,13 +6,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type AccountEdit, makeAccountEdit } from '../app/account-edit.js';
+import { type ImportLine, upsertAccounts } from '../app/account-upsert.js';
 import { type AccountAdmin, makeAccountAdmin } from '../app/accounts.js';
 import { type AdminTokens, makeAdminTokens } from '../app/admin-tokens.js';
 import { type Clock, systemClock } from '../app/ports.js';
 import type { Config } from '../config/index.js';
 import type { Message } from '../domain/message.js';
 import { notFound } from '../errors.js';
-import { makeAccountEditStore, makeAdminStore } from '../store/adapters/admin.js';
+import { makeAccountEditStore, makeAccountUpsertStore, makeAdminStore } from '../store/adapters/admin.js';
 import { makeAdminTokenStore } from '../store/adapters/admin-tokens.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
 import { type CopyReport, copyStore } from '../store/engine/copy.js';
@@ -27,6 +28,8 @@ export interface Admin {
   edit: AccountEdit;
   /** The admin API's bearer tokens (`textbridge admin token …`). */
   tokens: AdminTokens;
+  /** Create or update accounts from CSV or JSON lines; the report, line by line, as batches commit. */
+  importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
   /** One message, or undefined. */
   findMessage(smsId: number): Promise<Message | undefined>;
   /**
@@ -60,6 +63,7 @@ export function adminUseCases(config: Config, db: Db, clock: Clock = systemClock
       return (await findMessage(db.kysely, smsId)) ? 'not-failed' : 'missing';
     },
     findMessage: (smsId) => findMessage(db.kysely, smsId),
+    importAccounts: (lines, region) => upsertAccounts(makeAccountUpsertStore(db), clock, lines, region),
   };
 }
 

@@ -1,5 +1,6 @@
 /** What the admin API calls: the same use-cases as the `textbridge` command (main/admin.ts wires both). */
 import type { AccountEdit } from '../../app/account-edit.js';
+import type { ImportLine } from '../../app/account-upsert.js';
 import type { AccountAdmin } from '../../app/accounts.js';
 import type { AdminTokens } from '../../app/admin-tokens.js';
 import type { Clock } from '../../app/ports.js';
@@ -13,6 +14,8 @@ export interface AdminApiDeps {
   purgeMedia(username: string): Promise<number>;
   retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
   findMessage(smsId: number): Promise<Message | undefined>;
+  /** Create or update accounts from CSV or JSON lines; the report as batches commit. */
+  importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
   /** Failed token checks allowed per client address within `failureWindowMs`, then 429. */
   maxFailuresPerAddress: number;
   failureWindowMs: number;

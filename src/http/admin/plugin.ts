@@ -11,6 +11,7 @@ import { mapError } from '../error-map.js';
 import { registerAccountRoutes } from './accounts.routes.js';
 import { requireAdminToken } from './auth.js';
 import type { AdminApiDeps } from './deps.js';
+import { registerImportRoute } from './import.routes.js';
 
 export const ADMIN_PREFIX = '/admin/v1';
 
@@ -64,6 +65,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
         async () => api.swagger(),
       );
       registerAccountRoutes(api, deps);
+      registerImportRoute(api, deps);
     },
     { prefix: ADMIN_PREFIX },
   );

@@ -1,7 +1,9 @@
 /** The store side of account administration (`app/accounts.ts`, `app/account-edit.ts`). */
 import type { AccountEditStore } from '../../app/account-edit.js';
+import type { AccountUpsertStore } from '../../app/account-upsert.js';
 import type { AccountAdminStore } from '../../app/accounts.js';
 import type { Db } from '../engine/db.js';
+import { upsertAccounts } from '../sql/account-upsert.js';
 import {
   addCredit,
   deleteAccount,
@@ -66,5 +68,12 @@ export function makeAccountEditStore(db: Db): AccountEditStore {
     setRegion: (username, region, now) => updateRegion(k, username, region, now),
     addNumbers: (accountId, numbers) => appendNumbers(k, accountId, numbers),
     removeNumbers: (accountId, numbers) => removeNumbers(k, accountId, numbers),
+  };
+}
+
+/** The bulk import's store (`app/account-upsert.ts`): a batch of upserts in one durable transaction. */
+export function makeAccountUpsertStore(db: Db): AccountUpsertStore {
+  return {
+    upsertBatch: (rows, now) => db.kysely.transaction().execute((trx) => upsertAccounts(trx, rows, now)),
   };
 }
