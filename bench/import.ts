@@ -1,7 +1,7 @@
 /**
  * Bulk import: N accounts (default 100,000) with scrypt hashes, each with a number, uploaded as JSON
  * lines to `POST /admin/v1/accounts/import` of a real service over loopback HTTP, on the embedded store
- * (or PostgreSQL with DATABASE_URL). Every account shares one precomputed hash: what the import pays for
+ * (or PostgreSQL with DATABASE_URL), on the admin listener (its request deadline allows a long upload). Every account shares one precomputed hash: what the import pays for
  * a hash is its check, not its making (that is done once, offline, by whoever produces the file).
  * Usage: node --import tsx bench/import.ts [accounts=100000]
  */
@@ -18,7 +18,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'tb-bench-import-'));
 const config = buildConfig({
   dataDir,
   databaseUrl: process.env['DATABASE_URL'] ?? '',
-  server: { host: '127.0.0.1', port: 0 },
+  server: { host: '127.0.0.1', port: 0, adminPort: 0 },
   delivery: { worker: false },
 });
 const admin = await openAdmin(config);
@@ -43,7 +43,7 @@ for (let i = 0; i < total; i++) {
 const body = `${lines.join('\n')}\n`;
 
 const t0 = performance.now();
-const res = await fetch(`${service.url}/admin/v1/accounts/import`, {
+const res = await fetch(`${service.adminUrl}/admin/v1/accounts/import`, {
   method: 'POST',
   headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
   body,

@@ -5,10 +5,10 @@ import closeWithGrace from 'close-with-grace';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { importAccounts } from '../app/account-import.js';
 import type { AccountAdmin } from '../app/accounts.js';
+import { messageView } from '../app/message-search.js';
 import { type Config, type ConfigOverrides, loadConfig } from '../config/index.js';
 import { maskSecrets } from '../config/mask.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
-import { fromMicros } from '../domain/rates.js';
 import {
   copyEmbeddedStore,
   makeLogger,
@@ -266,23 +266,7 @@ export function buildProgram(): Command {
           limit: o.limit,
         }),
       );
-      const items = list.map((m) => ({
-        sms_id: String(m.id),
-        from: m.from,
-        to: m.to,
-        to_raw: m.toRaw,
-        body: m.body,
-        content_type: m.contentType,
-        status: m.status,
-        segments: m.segments,
-        charge: fromMicros(m.chargeMicros),
-        carrier: m.carrier,
-        carrier_ref: m.carrierRef,
-        attempts: m.attempts,
-        last_error: m.lastError,
-        created_at: new Date(m.createdAt).toISOString(),
-        updated_at: new Date(m.updatedAt).toISOString(),
-      }));
+      const items = list.map(messageView);
       if (o.json) return out(JSON.stringify(items));
       for (const m of items) {
         out(

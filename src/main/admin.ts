@@ -9,11 +9,17 @@ import { type AccountEdit, makeAccountEdit } from '../app/account-edit.js';
 import { type ImportLine, upsertAccounts } from '../app/account-upsert.js';
 import { type AccountAdmin, makeAccountAdmin } from '../app/accounts.js';
 import { type AdminTokens, makeAdminTokens } from '../app/admin-tokens.js';
+import { type MessageSearch, makeMessageSearch } from '../app/message-search.js';
 import { type Clock, systemClock } from '../app/ports.js';
 import type { Config } from '../config/index.js';
 import type { Message } from '../domain/message.js';
 import { notFound } from '../errors.js';
-import { makeAccountEditStore, makeAccountUpsertStore, makeAdminStore } from '../store/adapters/admin.js';
+import {
+  makeAccountEditStore,
+  makeAccountUpsertStore,
+  makeAdminStore,
+  makeMessageSearchStore,
+} from '../store/adapters/admin.js';
 import { makeAdminTokenStore } from '../store/adapters/admin-tokens.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
 import { type CopyReport, copyStore } from '../store/engine/copy.js';
@@ -30,6 +36,8 @@ export interface Admin {
   tokens: AdminTokens;
   /** Create or update accounts from CSV or JSON lines; the report, line by line, as batches commit. */
   importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
+  /** Message search and export (the admin API). */
+  messages: MessageSearch;
   /** One message, or undefined. */
   findMessage(smsId: number): Promise<Message | undefined>;
   /**
@@ -63,6 +71,7 @@ export function adminUseCases(config: Config, db: Db, clock: Clock = systemClock
       return (await findMessage(db.kysely, smsId)) ? 'not-failed' : 'missing';
     },
     findMessage: (smsId) => findMessage(db.kysely, smsId),
+    messages: makeMessageSearch(makeMessageSearchStore(db)),
     importAccounts: (lines, region) => upsertAccounts(makeAccountUpsertStore(db), clock, lines, region),
   };
 }

@@ -3,6 +3,7 @@ import type { AccountEdit } from '../../app/account-edit.js';
 import type { ImportLine } from '../../app/account-upsert.js';
 import type { AccountAdmin } from '../../app/accounts.js';
 import type { AdminTokens } from '../../app/admin-tokens.js';
+import type { MessageSearch } from '../../app/message-search.js';
 import type { Clock } from '../../app/ports.js';
 import type { Message } from '../../domain/message.js';
 
@@ -14,6 +15,7 @@ export interface AdminApiDeps {
   purgeMedia(username: string): Promise<number>;
   retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
   findMessage(smsId: number): Promise<Message | undefined>;
+  messages: MessageSearch;
   /** Create or update accounts from CSV or JSON lines; the report as batches commit. */
   importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
   /** Failed token checks allowed per client address within `failureWindowMs`, then 429. */

@@ -12,6 +12,7 @@ import { registerAccountRoutes } from './accounts.routes.js';
 import { requireAdminToken } from './auth.js';
 import type { AdminApiDeps } from './deps.js';
 import { registerImportRoute } from './import.routes.js';
+import { registerMessageRoutes } from './messages.routes.js';
 
 export const ADMIN_PREFIX = '/admin/v1';
 
@@ -66,6 +67,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       );
       registerAccountRoutes(api, deps);
       registerImportRoute(api, deps);
+      registerMessageRoutes(api, deps);
     },
     { prefix: ADMIN_PREFIX },
   );

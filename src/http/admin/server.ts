@@ -8,12 +8,18 @@ import { pathOnly, serializers } from '../logging.js';
 import type { AdminApiDeps } from './deps.js';
 import { ADMIN_AJV, registerAdminApi } from './plugin.js';
 
+/** The admin listener's deadline for one whole request. */
+export const ADMIN_REQUEST_TIMEOUT_MS = 600_000;
+
 export function buildAdminServer(deps: AdminApiDeps, logger: Logger, trustProxy: boolean): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger.child({ listener: 'admin' }, { serializers }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy,
     exposeHeadRoutes: false,
+    // Node's deadline for a whole request (https://nodejs.org/api/http.html#serverrequesttimeout) would
+    // cut a bulk import that is read only as fast as it is stored: allow an upload ten minutes here.
+    requestTimeout: ADMIN_REQUEST_TIMEOUT_MS,
     ajv: ADMIN_AJV,
     routerOptions: { ignoreTrailingSlash: true },
   });

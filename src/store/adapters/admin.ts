@@ -2,6 +2,7 @@
 import type { AccountEditStore } from '../../app/account-edit.js';
 import type { AccountUpsertStore } from '../../app/account-upsert.js';
 import type { AccountAdminStore } from '../../app/accounts.js';
+import type { MessageSearchStore } from '../../app/message-search.js';
 import type { Db } from '../engine/db.js';
 import { upsertAccounts } from '../sql/account-upsert.js';
 import {
@@ -18,6 +19,7 @@ import {
   usernameSpelling,
 } from '../sql/accounts.js';
 import { appendNumbers, pageAccounts, removeNumbers, updateRegion } from '../sql/admin-accounts.js';
+import { searchMessages } from '../sql/admin-messages.js';
 import { listMessages } from '../sql/messages.js';
 
 export function makeAdminStore(db: Db): AccountAdminStore {
@@ -75,5 +77,13 @@ export function makeAccountEditStore(db: Db): AccountEditStore {
 export function makeAccountUpsertStore(db: Db): AccountUpsertStore {
   return {
     upsertBatch: (rows, now) => db.kysely.transaction().execute((trx) => upsertAccounts(trx, rows, now)),
+  };
+}
+
+/** The store side of the admin API's message search (`app/message-search.ts`). */
+export function makeMessageSearchStore(db: Db): MessageSearchStore {
+  return {
+    searchMessages: (f) => searchMessages(db.kysely, f),
+    findAccount: (username) => findAccountByUsername(db.kysely, username),
   };
 }
