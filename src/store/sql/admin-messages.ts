@@ -32,7 +32,7 @@ export interface MessageSearch {
  * messages_status, otherwise the primary key backwards from the cursor: a number or a time range
  * filters the rows on the way (no index of its own, so sends pay for none; docs/admin-api.md).
  */
-export async function searchMessages(q: Q, f: MessageSearch): Promise<Message[]> {
+export function searchMessagesQuery(q: Q, f: MessageSearch) {
   let query = listMessagesQuery(q, {
     ...(f.accountId === undefined ? {} : { accountId: f.accountId }),
     ...(f.status === undefined ? {} : { status: f.status }),
@@ -50,5 +50,9 @@ export async function searchMessages(q: Q, f: MessageSearch): Promise<Message[]>
   }
   if (f.since !== undefined) query = query.where('created_at', '>=', f.since);
   if (f.until !== undefined) query = query.where('created_at', '<', f.until);
-  return (await query.execute()).map(toMessage);
+  return query;
+}
+
+export async function searchMessages(q: Q, f: MessageSearch): Promise<Message[]> {
+  return (await searchMessagesQuery(q, f).execute()).map(toMessage);
 }
