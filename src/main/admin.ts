@@ -11,6 +11,7 @@ import { type AccountAdmin, makeAccountAdmin } from '../app/accounts.js';
 import { type AdminTokens, makeAdminTokens } from '../app/admin-tokens.js';
 import { type MessageSearch, makeMessageSearch } from '../app/message-search.js';
 import { type Clock, systemClock } from '../app/ports.js';
+import type { RefusedWebhookLog } from '../app/refused-webhooks.js';
 import type { Config } from '../config/index.js';
 import type { Message } from '../domain/message.js';
 import { notFound } from '../errors.js';
@@ -19,6 +20,7 @@ import {
   makeAccountUpsertStore,
   makeAdminStore,
   makeMessageSearchStore,
+  makeRefusedWebhookLog,
 } from '../store/adapters/admin.js';
 import { makeAdminTokenStore } from '../store/adapters/admin-tokens.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
@@ -36,6 +38,8 @@ export interface Admin {
   tokens: AdminTokens;
   /** Create or update accounts from CSV or JSON lines; the report, line by line, as batches commit. */
   importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
+  /** The last refused or ignored inbound webhooks. */
+  refusedWebhooks: Pick<RefusedWebhookLog, 'recent'>;
   /** Message search and export (the admin API). */
   messages: MessageSearch;
   /** One message, or undefined. */
@@ -72,6 +76,7 @@ export function adminUseCases(config: Config, db: Db, clock: Clock = systemClock
     },
     findMessage: (smsId) => findMessage(db.kysely, smsId),
     messages: makeMessageSearch(makeMessageSearchStore(db)),
+    refusedWebhooks: makeRefusedWebhookLog(db),
     importAccounts: (lines, region) => upsertAccounts(makeAccountUpsertStore(db), clock, lines, region),
   };
 }

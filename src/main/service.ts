@@ -8,12 +8,14 @@ import { makeAuthenticate } from '../app/authenticate.js';
 import { type Clock, systemClock } from '../app/ports.js';
 import { makeProvision } from '../app/provision.js';
 import { makeCheckReadiness } from '../app/readiness.js';
+import { recordingRefusals } from '../app/refused-webhooks.js';
 import { makeSendMessage } from '../app/send-message.js';
 import { makeWebhooks } from '../carriers/webhooks.js';
 import type { Config } from '../config/index.js';
 import type { AdminApiDeps } from '../http/admin/deps.js';
 import { buildAdminServer } from '../http/admin/server.js';
 import { buildServer } from '../http/server.js';
+import { makeRefusedWebhookLog } from '../store/adapters/admin.js';
 import { makeSharedFailures } from '../store/adapters/auth-failures.js';
 import { makeStoreProbe } from '../store/adapters/health.js';
 import { makeSendCounter } from '../store/adapters/send-counts.js';
@@ -132,7 +134,10 @@ export async function startService(
       handlers: {
         sendMessage,
         ...twoWayUseCases,
-        inbound: { publicUrl: config.inbound.publicUrl, receiveWebhook },
+        inbound: {
+          publicUrl: config.inbound.publicUrl,
+          receiveWebhook: recordingRefusals(receiveWebhook, makeRefusedWebhookLog(db), clock, logger),
+        },
         provisioning: { publicUrl: config.server.publicUrl, provision: makeProvision(authenticate) },
         appServices: appServiceHandlers(config, db, authenticate, store, logger),
         media,

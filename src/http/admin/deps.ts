@@ -5,6 +5,7 @@ import type { AccountAdmin } from '../../app/accounts.js';
 import type { AdminTokens } from '../../app/admin-tokens.js';
 import type { MessageSearch } from '../../app/message-search.js';
 import type { Clock } from '../../app/ports.js';
+import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
 import type { Message } from '../../domain/message.js';
 
 export interface AdminApiDeps {
@@ -16,6 +17,7 @@ export interface AdminApiDeps {
   retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
   findMessage(smsId: number): Promise<Message | undefined>;
   messages: MessageSearch;
+  refusedWebhooks: Pick<RefusedWebhookLog, 'recent'>;
   /** Create or update accounts from CSV or JSON lines; the report as batches commit. */
   importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
   /** Failed token checks allowed per client address within `failureWindowMs`, then 429. */

@@ -13,6 +13,7 @@ import { requireAdminToken } from './auth.js';
 import type { AdminApiDeps } from './deps.js';
 import { registerImportRoute } from './import.routes.js';
 import { registerMessageRoutes } from './messages.routes.js';
+import { registerWebhookRoutes } from './webhooks.routes.js';
 
 export const ADMIN_PREFIX = '/admin/v1';
 
@@ -68,6 +69,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       registerAccountRoutes(api, deps);
       registerImportRoute(api, deps);
       registerMessageRoutes(api, deps);
+      registerWebhookRoutes(api, deps);
     },
     { prefix: ADMIN_PREFIX },
   );

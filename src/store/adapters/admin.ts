@@ -3,6 +3,7 @@ import type { AccountEditStore } from '../../app/account-edit.js';
 import type { AccountUpsertStore } from '../../app/account-upsert.js';
 import type { AccountAdminStore } from '../../app/accounts.js';
 import type { MessageSearchStore } from '../../app/message-search.js';
+import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
 import type { Db } from '../engine/db.js';
 import { upsertAccounts } from '../sql/account-upsert.js';
 import {
@@ -21,6 +22,7 @@ import {
 import { appendNumbers, pageAccounts, removeNumbers, updateRegion } from '../sql/admin-accounts.js';
 import { searchMessages } from '../sql/admin-messages.js';
 import { listMessages } from '../sql/messages.js';
+import { insertRefusedWebhook, recentRefusedWebhooks } from '../sql/refused-webhooks.js';
 
 export function makeAdminStore(db: Db): AccountAdminStore {
   const k = db.kysely;
@@ -85,5 +87,13 @@ export function makeMessageSearchStore(db: Db): MessageSearchStore {
   return {
     searchMessages: (f) => searchMessages(db.kysely, f),
     findAccount: (username) => findAccountByUsername(db.kysely, username),
+  };
+}
+
+/** The bounded log of refused or ignored webhooks (`app/refused-webhooks.ts`). */
+export function makeRefusedWebhookLog(db: Db): RefusedWebhookLog {
+  return {
+    record: (w, keep) => db.kysely.transaction().execute((trx) => insertRefusedWebhook(trx, w, keep)),
+    recent: (limit) => recentRefusedWebhooks(db.kysely, limit),
   };
 }
