@@ -9,6 +9,7 @@ import { type AccountEdit, makeAccountEdit } from '../app/account-edit.js';
 import { type ImportLine, upsertAccounts } from '../app/account-upsert.js';
 import { type AccountAdmin, makeAccountAdmin } from '../app/accounts.js';
 import { type AdminTokens, makeAdminTokens } from '../app/admin-tokens.js';
+import { type CarrierState, makeCarrierState } from '../app/carrier-state.js';
 import { type MessageSearch, makeMessageSearch } from '../app/message-search.js';
 import { type Clock, systemClock } from '../app/ports.js';
 import type { RefusedWebhookLog } from '../app/refused-webhooks.js';
@@ -19,6 +20,7 @@ import {
   makeAccountEditStore,
   makeAccountUpsertStore,
   makeAdminStore,
+  makeCarrierStateStore,
   makeMessageSearchStore,
   makeRefusedWebhookLog,
 } from '../store/adapters/admin.js';
@@ -38,6 +40,8 @@ export interface Admin {
   tokens: AdminTokens;
   /** Create or update accounts from CSV or JSON lines; the report, line by line, as batches commit. */
   importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
+  /** Each carrier's state, given the links of the running carriers. */
+  carrierState: CarrierState;
   /** The last refused or ignored inbound webhooks. */
   refusedWebhooks: Pick<RefusedWebhookLog, 'recent'>;
   /** Message search and export (the admin API). */
@@ -77,6 +81,7 @@ export function adminUseCases(config: Config, db: Db, clock: Clock = systemClock
     findMessage: (smsId) => findMessage(db.kysely, smsId),
     messages: makeMessageSearch(makeMessageSearchStore(db)),
     refusedWebhooks: makeRefusedWebhookLog(db),
+    carrierState: makeCarrierState(makeCarrierStateStore(db), clock),
     importAccounts: (lines, region) => upsertAccounts(makeAccountUpsertStore(db), clock, lines, region),
   };
 }

@@ -113,6 +113,7 @@ export async function startService(
     );
     const admin: AdminApiDeps = {
       ...adminUseCases(config, db, clock),
+      links: () => delivery?.links() ?? [],
       maxFailuresPerAddress: config.auth.maxFailuresPerAddress,
       failureWindowMs: config.auth.failureWindowMs,
       clock,

@@ -22,6 +22,7 @@ app.addHook('onRoute', (r) => {
 });
 registerAdminApi(app, {
   ...adminUseCases(config, db, systemClock),
+  links: () => [],
   maxFailuresPerAddress: 100,
   failureWindowMs: 60_000,
   clock: systemClock,

@@ -3,8 +3,10 @@ import type { AccountEdit } from '../../app/account-edit.js';
 import type { ImportLine } from '../../app/account-upsert.js';
 import type { AccountAdmin } from '../../app/accounts.js';
 import type { AdminTokens } from '../../app/admin-tokens.js';
+import type { CarrierState } from '../../app/carrier-state.js';
 import type { MessageSearch } from '../../app/message-search.js';
 import type { Clock } from '../../app/ports.js';
+import type { CarrierLink } from '../../app/readiness.js';
 import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
 import type { Message } from '../../domain/message.js';
 
@@ -18,6 +20,9 @@ export interface AdminApiDeps {
   findMessage(smsId: number): Promise<Message | undefined>;
   messages: MessageSearch;
   refusedWebhooks: Pick<RefusedWebhookLog, 'recent'>;
+  carrierState: CarrierState;
+  /** The running carriers' links (none where this process runs no carriers). */
+  links(): CarrierLink[];
   /** Create or update accounts from CSV or JSON lines; the report as batches commit. */
   importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
   /** Failed token checks allowed per client address within `failureWindowMs`, then 429. */

@@ -10,6 +10,7 @@ import { badRequest } from '../../errors.js';
 import { mapError } from '../error-map.js';
 import { registerAccountRoutes } from './accounts.routes.js';
 import { requireAdminToken } from './auth.js';
+import { registerCarrierRoutes } from './carriers.routes.js';
 import type { AdminApiDeps } from './deps.js';
 import { registerImportRoute } from './import.routes.js';
 import { registerMessageRoutes } from './messages.routes.js';
@@ -70,6 +71,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       registerImportRoute(api, deps);
       registerMessageRoutes(api, deps);
       registerWebhookRoutes(api, deps);
+      registerCarrierRoutes(api, deps);
     },
     { prefix: ADMIN_PREFIX },
   );

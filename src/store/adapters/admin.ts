@@ -2,6 +2,7 @@
 import type { AccountEditStore } from '../../app/account-edit.js';
 import type { AccountUpsertStore } from '../../app/account-upsert.js';
 import type { AccountAdminStore } from '../../app/accounts.js';
+import type { CarrierStateStore } from '../../app/carrier-state.js';
 import type { MessageSearchStore } from '../../app/message-search.js';
 import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
 import type { Db } from '../engine/db.js';
@@ -21,6 +22,7 @@ import {
 } from '../sql/accounts.js';
 import { appendNumbers, pageAccounts, removeNumbers, updateRegion } from '../sql/admin-accounts.js';
 import { searchMessages } from '../sql/admin-messages.js';
+import { carrierCounts, deliverQueue } from '../sql/carrier-state.js';
 import { listMessages } from '../sql/messages.js';
 import { insertRefusedWebhook, recentRefusedWebhooks } from '../sql/refused-webhooks.js';
 
@@ -96,4 +98,9 @@ export function makeRefusedWebhookLog(db: Db): RefusedWebhookLog {
     record: (w, keep) => db.kysely.transaction().execute((trx) => insertRefusedWebhook(trx, w, keep)),
     recent: (limit) => recentRefusedWebhooks(db.kysely, limit),
   };
+}
+
+/** The store side of the carriers' state (`app/carrier-state.ts`). */
+export function makeCarrierStateStore(db: Db): CarrierStateStore {
+  return { counts: (now) => carrierCounts(db.kysely, now), queue: (now) => deliverQueue(db.kysely, now) };
 }
