@@ -12,7 +12,7 @@ import { freshDb } from '../helpers/db.js';
 const db = await freshDb();
 after(() => db.close());
 
-async function plan(f: MessageSearch): Promise<string> {
+async function plan(f: MessageSearch, noBitmap = false): Promise<string> {
   const c = searchMessagesQuery(db.kysely, f).compile();
   if (db.dialect === 'sqlite') {
     const r = await db.kysely.executeQuery<{ detail: string }>(
@@ -23,6 +23,8 @@ async function plan(f: MessageSearch): Promise<string> {
   // A table of a few rows is read whole whatever its indexes; forbid that to see the plan of a big one.
   return db.kysely.transaction().execute(async (trx) => {
     await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
+    // On a few rows a bitmap scan and a sort look cheapest; a big table is walked in order with the limit.
+    if (noBitmap) await trx.executeQuery(CompiledQuery.raw('set local enable_bitmapscan = off'));
     const r = await trx.executeQuery<Record<string, string>>(
       CompiledQuery.raw(`explain ${c.sql}`, [...c.parameters]),
     );
@@ -42,7 +44,7 @@ test('a search by an open status reads the partial status index', async () => {
 });
 
 test('a page with no filter walks the primary key backwards, without sorting', async () => {
-  const p = await plan({ before: 1000, since: 1, limit: 100 });
+  const p = await plan({ before: 1000, since: 1, limit: 100 }, true);
   assert.doesNotMatch(p, /TEMP B-TREE|Sort/, p);
   assert.match(p, db.dialect === 'sqlite' ? /INTEGER PRIMARY KEY|USING ROWID/ : /messages_pkey/, p);
 });
