@@ -11,6 +11,7 @@ import { type AccountAdmin, makeAccountAdmin } from '../app/accounts.js';
 import { type AdminTokens, makeAdminTokens } from '../app/admin-tokens.js';
 import { type CarrierState, makeCarrierState } from '../app/carrier-state.js';
 import { type MessageSearch, makeMessageSearch } from '../app/message-search.js';
+import { type MessageStats, makeMessageStats } from '../app/message-stats.js';
 import { type Clock, systemClock } from '../app/ports.js';
 import type { RefusedWebhookLog } from '../app/refused-webhooks.js';
 import type { Config } from '../config/index.js';
@@ -22,6 +23,7 @@ import {
   makeAdminStore,
   makeCarrierStateStore,
   makeMessageSearchStore,
+  makeMessageStatsStore,
   makeRefusedWebhookLog,
 } from '../store/adapters/admin.js';
 import { makeAdminTokenStore } from '../store/adapters/admin-tokens.js';
@@ -40,6 +42,8 @@ export interface Admin {
   tokens: AdminTokens;
   /** Create or update accounts from CSV or JSON lines; the report, line by line, as batches commit. */
   importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
+  /** Messages per minute by direction and status (charts). */
+  messageStats: MessageStats;
   /** Each carrier's state, given the links of the running carriers. */
   carrierState: CarrierState;
   /** The last refused or ignored inbound webhooks. */
@@ -82,6 +86,7 @@ export function adminUseCases(config: Config, db: Db, clock: Clock = systemClock
     messages: makeMessageSearch(makeMessageSearchStore(db)),
     refusedWebhooks: makeRefusedWebhookLog(db),
     carrierState: makeCarrierState(makeCarrierStateStore(db), clock),
+    messageStats: makeMessageStats(makeMessageStatsStore(db)),
     importAccounts: (lines, region) => upsertAccounts(makeAccountUpsertStore(db), clock, lines, region),
   };
 }

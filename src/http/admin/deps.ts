@@ -5,6 +5,7 @@ import type { AccountAdmin } from '../../app/accounts.js';
 import type { AdminTokens } from '../../app/admin-tokens.js';
 import type { CarrierState } from '../../app/carrier-state.js';
 import type { MessageSearch } from '../../app/message-search.js';
+import type { MessageStats } from '../../app/message-stats.js';
 import type { Clock } from '../../app/ports.js';
 import type { CarrierLink } from '../../app/readiness.js';
 import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
@@ -21,6 +22,7 @@ export interface AdminApiDeps {
   messages: MessageSearch;
   refusedWebhooks: Pick<RefusedWebhookLog, 'recent'>;
   carrierState: CarrierState;
+  messageStats: MessageStats;
   /** The running carriers' links (none where this process runs no carriers). */
   links(): CarrierLink[];
   /** Create or update accounts from CSV or JSON lines; the report as batches commit. */

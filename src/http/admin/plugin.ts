@@ -14,6 +14,7 @@ import { registerCarrierRoutes } from './carriers.routes.js';
 import type { AdminApiDeps } from './deps.js';
 import { registerImportRoute } from './import.routes.js';
 import { registerMessageRoutes } from './messages.routes.js';
+import { registerStatsRoutes } from './stats.routes.js';
 import { registerWebhookRoutes } from './webhooks.routes.js';
 
 export const ADMIN_PREFIX = '/admin/v1';
@@ -72,6 +73,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       registerMessageRoutes(api, deps);
       registerWebhookRoutes(api, deps);
       registerCarrierRoutes(api, deps);
+      registerStatsRoutes(api, deps);
     },
     { prefix: ADMIN_PREFIX },
   );

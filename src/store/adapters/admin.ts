@@ -4,6 +4,7 @@ import type { AccountUpsertStore } from '../../app/account-upsert.js';
 import type { AccountAdminStore } from '../../app/accounts.js';
 import type { CarrierStateStore } from '../../app/carrier-state.js';
 import type { MessageSearchStore } from '../../app/message-search.js';
+import type { MessageStatsStore } from '../../app/message-stats.js';
 import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
 import type { Db } from '../engine/db.js';
 import { upsertAccounts } from '../sql/account-upsert.js';
@@ -23,6 +24,7 @@ import {
 import { appendNumbers, pageAccounts, removeNumbers, updateRegion } from '../sql/admin-accounts.js';
 import { searchMessages } from '../sql/admin-messages.js';
 import { carrierCounts, deliverQueue } from '../sql/carrier-state.js';
+import { messagesPerMinute } from '../sql/message-stats.js';
 import { listMessages } from '../sql/messages.js';
 import { insertRefusedWebhook, recentRefusedWebhooks } from '../sql/refused-webhooks.js';
 
@@ -103,4 +105,9 @@ export function makeRefusedWebhookLog(db: Db): RefusedWebhookLog {
 /** The store side of the carriers' state (`app/carrier-state.ts`). */
 export function makeCarrierStateStore(db: Db): CarrierStateStore {
   return { counts: (now) => carrierCounts(db.kysely, now), queue: (now) => deliverQueue(db.kysely, now) };
+}
+
+/** The store side of the message charts (`app/message-stats.ts`). */
+export function makeMessageStatsStore(db: Db): MessageStatsStore {
+  return { perMinute: (from, to) => messagesPerMinute(db.kysely, from, to) };
 }
