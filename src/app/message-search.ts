@@ -83,4 +83,5 @@ export function makeMessageSearch(store: MessageSearchStore) {
 }
 
 export type MessageSearch = ReturnType<typeof makeMessageSearch>;
+export type { Message } from '../domain/message.js';
 export { MESSAGE_STATUSES } from '../domain/message.js';

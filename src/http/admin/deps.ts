@@ -4,12 +4,11 @@ import type { ImportLine } from '../../app/account-upsert.js';
 import type { AccountAdmin } from '../../app/accounts.js';
 import type { AdminTokens } from '../../app/admin-tokens.js';
 import type { CarrierState } from '../../app/carrier-state.js';
-import type { MessageSearch } from '../../app/message-search.js';
+import type { Message, MessageSearch } from '../../app/message-search.js';
 import type { MessageStats } from '../../app/message-stats.js';
 import type { Clock } from '../../app/ports.js';
 import type { CarrierLink } from '../../app/readiness.js';
 import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
-import type { Message } from '../../domain/message.js';
 
 export interface AdminApiDeps {
   accounts: AccountAdmin;
