@@ -23,7 +23,7 @@ export interface ImportReport {
   errors: { line: number; reason: string }[];
 }
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 /** One CSV line's fields (quotes as RFC 4180); undefined when a quote is left open. */
 export function csvFields(line: string): string[] | undefined {
@@ -49,7 +49,7 @@ export function csvFields(line: string): string[] | undefined {
   return out;
 }
 
-const COLUMNS = [
+export const COLUMNS = [
   'username',
   'password',
   'ha1',
@@ -122,7 +122,7 @@ export function readRows(text: string): { line: number; row?: Row; error?: strin
   return out;
 }
 
-const str = (row: Row, key: string): string | undefined => {
+export const str = (row: Row, key: string): string | undefined => {
   const v = row[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') return v;
@@ -131,7 +131,7 @@ const str = (row: Row, key: string): string | undefined => {
 };
 
 /** The one credential a row carries, or the reason it has none or several. */
-function credentialOf(row: Row): { password: string } | { hash: ImportedCredential } {
+export function credentialOf(row: Row): { password: string } | { hash: ImportedCredential } {
   const given = ['password', 'ha1', 'bcrypt', 'scrypt'].filter((k) => str(row, k) !== undefined);
   if (given.length !== 1) {
     throw new SmsError(

@@ -82,6 +82,15 @@ function checkPassword(pw: string): void {
   if (pw.length > 1024) throw badRequest('Password is too long (1024 characters at most)');
 }
 
+/** A number as an account holds it: E.164, or an extension's digits; refused otherwise. */
+export function accountNumber(raw: string, region: string): string {
+  const a = parseAddress(raw, region);
+  if (!a || (a.kind !== 'phone' && a.kind !== 'short')) {
+    throw badRequest(`Not a phone number or extension: ${raw}`);
+  }
+  return a.kind === 'phone' ? a.e164 : a.digits;
+}
+
 /** The largest balance an account can hold: one billion units of its currency. */
 export const MAX_CREDIT = 1_000_000_000;
 const MAX_CREDIT_MICROS = MAX_CREDIT * MICROS;
@@ -140,10 +149,7 @@ export function makeAccountAdmin(store: AccountAdminStore, clock: Clock) {
         throw badRequest(`Unknown region: ${input.region} (use a code like US or GB)`);
       const numbers: string[] = [];
       for (const raw of input.numbers) {
-        const a = parseAddress(raw, region);
-        if (!a || (a.kind !== 'phone' && a.kind !== 'short'))
-          throw badRequest(`Not a phone number or extension: ${raw}`);
-        const n = a.kind === 'phone' ? a.e164 : a.digits;
+        const n = accountNumber(raw, region);
         const owner = await store.numberOwner(n);
         if (owner) throw conflict(`Number ${n} already belongs to ${owner}`);
         if (!numbers.includes(n)) numbers.push(n);

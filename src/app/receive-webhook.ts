@@ -49,7 +49,8 @@ export type WebhookOutcome =
   | { kind: 'refused'; reason: string }
   | { kind: 'malformed'; reason: string }
   | { kind: 'unknown-number' }
-  | { kind: 'done'; answer: WebhookAnswer };
+  /** `ignored`: the call was answered 2xx but meant nothing to us (its parser's note). */
+  | { kind: 'done'; answer: WebhookAnswer; ignored?: string };
 
 export type ReceiveWebhook = (carrier: string, req: WebhookRequest) => Promise<WebhookOutcome>;
 
@@ -97,7 +98,9 @@ export function makeReceiveWebhook({ webhooks, inbound, handleReceipt, log }: We
       const r = await handleReceipt(result.receipt);
       log.info({ carrier, ref: result.receipt.carrierRef, status: result.receipt.status, ...r }, 'receipt');
     }
-    return { kind: 'done', answer };
+    return result.kind === 'ignored'
+      ? { kind: 'done', answer, ignored: result.note ?? 'nothing of ours' }
+      : { kind: 'done', answer };
   };
 }
 

@@ -3,32 +3,10 @@
  * event for a person, or `--json` for machines. The message's fields are those `messages list` prints.
  */
 import type { Command } from 'commander';
-import type { Message } from '../domain/message.js';
-import { fromMicros } from '../domain/rates.js';
+import { messageView } from '../app/message-search.js';
 import type { MessageEvent } from '../domain/timeline.js';
 import { openAdmin } from '../main/index.js';
 import type { CommandKit } from './provision.js';
-
-/** A message as the CLI prints it (`messages list`, `messages show`). */
-export function messageView(m: Message) {
-  return {
-    sms_id: String(m.id),
-    from: m.from,
-    to: m.to,
-    to_raw: m.toRaw,
-    body: m.body,
-    content_type: m.contentType,
-    status: m.status,
-    segments: m.segments,
-    charge: fromMicros(m.chargeMicros),
-    carrier: m.carrier,
-    carrier_ref: m.carrierRef,
-    attempts: m.attempts,
-    last_error: m.lastError,
-    created_at: new Date(m.createdAt).toISOString(),
-    updated_at: new Date(m.updatedAt).toISOString(),
-  };
-}
 
 /** An event for machines: its time as RFC 3339, its kind and details as stored. */
 export const eventView = (e: MessageEvent) => ({

@@ -5,6 +5,7 @@ import closeWithGrace from 'close-with-grace';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { importAccounts } from '../app/account-import.js';
 import type { AccountAdmin } from '../app/accounts.js';
+import { messageView } from '../app/message-search.js';
 import { type Config, type ConfigOverrides, loadConfig } from '../config/index.js';
 import { maskSecrets } from '../config/mask.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../domain/message.js';
@@ -16,9 +17,10 @@ import {
   startWorker,
   VERSION,
 } from '../main/index.js';
+import { addAdminCommand } from './admin-tokens.js';
 import { type AddOpts, credentialFrom } from './credentials.js';
 import { addDoctorCommand } from './doctor.js';
-import { addShowCommand, messageView } from './messages-show.js';
+import { addShowCommand } from './messages-show.js';
 import { addProvisionCommand } from './provision.js';
 
 interface CommonOpts {
@@ -125,6 +127,7 @@ export function buildProgram(): Command {
 
   addProvisionCommand(program, { common, configFrom });
   addDoctorCommand(program, { common, configFrom });
+  addAdminCommand(program, { common, configFrom });
 
   const account = program.command('account').description('manage local accounts');
   common(account.command('add <username>'))

@@ -21,6 +21,18 @@ export const Server = section('server', 'The HTTP listener.', {
     default: 8080,
     description: 'Listen port; 0 = any free port (env `PORT`, flag `--port`).',
   }),
+  adminPort: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 65_535,
+      description:
+        'Port of a second listener for the admin API (`/admin/v1`, docs/admin-api.md); 0 = any free port. Unset: the admin API is on `port`. Every admin call needs a bearer token either way.',
+    }),
+  ),
+  adminHost: Type.String({
+    default: '127.0.0.1',
+    description: 'Listen address of the admin listener (`adminPort`); loopback by default.',
+  }),
   maxUrlBytes: Type.Integer({
     minimum: 16 * 1024,
     maximum: 16 * 1024 * 1024,

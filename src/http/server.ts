@@ -14,6 +14,8 @@ import type { Logger } from 'pino';
 import type { CheckReadiness } from '../app/readiness.js';
 import { jsonError, prefersXml, xmlError } from '../protocol/acrobits/errors.js';
 import { registerAcrobitsRoutes } from './acrobits.routes.js';
+import type { AdminApiDeps } from './admin/deps.js';
+import { ADMIN_AJV, registerAdminApi } from './admin/plugin.js';
 import { registerAppServiceRoutes } from './app-services.routes.js';
 import { mapError } from './error-map.js';
 import type { AppHandlers } from './handlers.js';
@@ -54,6 +56,8 @@ export interface ServerDeps {
   observeRequest?: ObserveRequest;
   /** `GET /metrics` on this listener, and who may read it; absent: not served. */
   metrics?: MetricsRouteOptions;
+  /** The admin API, served on this port under `/admin/v1` (when there is no admin listener). */
+  admin?: AdminApiDeps;
 }
 
 /** One finished request: its route pattern (`unmatched` for a 404), method, status and duration. */
@@ -70,6 +74,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     trustProxy: options.trustProxy,
     bodyLimit,
     exposeHeadRoutes: false,
+    ajv: ADMIN_AJV,
     routerOptions: { ignoreTrailingSlash: true },
     http: {
       maxHeaderSize: options.maxUrlBytes,
@@ -174,6 +179,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   registerProvisionRoute(app, deps.handlers.provisioning);
   if (deps.handlers.media) registerMediaRoutes(app, deps.handlers.media, sendError);
   if (deps.metrics) registerMetricsRoute(app, deps.metrics);
+  if (deps.admin) registerAdminApi(app, deps.admin);
   return app;
 }
 

@@ -5,22 +5,55 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { type AccountEdit, makeAccountEdit } from '../app/account-edit.js';
+import { type ImportLine, upsertAccounts } from '../app/account-upsert.js';
 import { type AccountAdmin, makeAccountAdmin } from '../app/accounts.js';
+import { type AdminTokens, makeAdminTokens } from '../app/admin-tokens.js';
+import { type CarrierState, makeCarrierState } from '../app/carrier-state.js';
+import { type MessageSearch, makeMessageSearch } from '../app/message-search.js';
+import { type MessageStats, makeMessageStats } from '../app/message-stats.js';
 import { type Clock, systemClock } from '../app/ports.js';
+import type { RefusedWebhookLog } from '../app/refused-webhooks.js';
 import { makeReadTimeline, type ReadTimeline } from '../app/timeline.js';
 import type { Config } from '../config/index.js';
+import type { Message } from '../domain/message.js';
 import { notFound } from '../errors.js';
-import { makeAdminStore } from '../store/adapters/admin.js';
+import {
+  makeAccountEditStore,
+  makeAccountUpsertStore,
+  makeAdminStore,
+  makeCarrierStateStore,
+  makeMessageSearchStore,
+  makeMessageStatsStore,
+  makeRefusedWebhookLog,
+} from '../store/adapters/admin.js';
+import { makeAdminTokenStore } from '../store/adapters/admin-tokens.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
 import { makeTimelineStore } from '../store/adapters/timeline.js';
 import { type CopyReport, copyStore } from '../store/engine/copy.js';
-import { openDb, SQLITE_FILE } from '../store/engine/db.js';
+import { type Db, openDb, SQLITE_FILE } from '../store/engine/db.js';
 import { findMessage } from '../store/sql/messages.js';
 import { openMediaStore } from './media.js';
 import { openStore } from './store.js';
 
 export interface Admin {
   accounts: AccountAdmin;
+  /** The admin API's account page and multi-field update. */
+  edit: AccountEdit;
+  /** The admin API's bearer tokens (`textbridge admin token …`). */
+  tokens: AdminTokens;
+  /** Create or update accounts from CSV or JSON lines; the report, line by line, as batches commit. */
+  importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
+  /** Messages per minute by direction and status (charts). */
+  messageStats: MessageStats;
+  /** Each carrier's state, given the links of the running carriers. */
+  carrierState: CarrierState;
+  /** The last refused or ignored inbound webhooks. */
+  refusedWebhooks: Pick<RefusedWebhookLog, 'recent'>;
+  /** Message search and export (the admin API). */
+  messages: MessageSearch;
+  /** One message, or undefined. */
+  findMessage(smsId: number): Promise<Message | undefined>;
   /**
    * An operator's retry: a failed message goes back to `queued`; `not-failed` when the message is in
    * another state, `missing` when there is no such message.
@@ -31,6 +64,36 @@ export interface Admin {
   /** Delete every media file an account owns (`account remove --purge`); how many. 404 for no such account. */
   purgeMedia(username: string): Promise<number>;
   close(): Promise<void>;
+}
+
+/** The operator's use-cases over an open store: what the CLI and the admin API both call. */
+export type AdminUseCases = Omit<Admin, 'close'>;
+
+/** The operator's use-cases over `db` (the server's own store, or one the CLI opened). */
+export function adminUseCases(config: Config, db: Db, clock: Clock = systemClock): AdminUseCases {
+  const store = makeAdminStore(db);
+  const accounts = makeAccountAdmin(store, clock);
+  return {
+    accounts,
+    edit: makeAccountEdit(makeAccountEditStore(db), accounts, clock),
+    tokens: makeAdminTokens(makeAdminTokenStore(db), clock),
+    purgeMedia: async (username) => {
+      const account = await store.findAccount(username);
+      if (!account) throw notFound(`No account ${username}`);
+      return openMediaStore(config, db, clock).deleteOwnedBy(account.id);
+    },
+    retryMessage: async (smsId) => {
+      if (await makeDeliveryStore(db, clock).requeue(smsId)) return 'queued';
+      return (await findMessage(db.kysely, smsId)) ? 'not-failed' : 'missing';
+    },
+    findMessage: (smsId) => findMessage(db.kysely, smsId),
+    messageTimeline: makeReadTimeline(makeTimelineStore(db)),
+    messages: makeMessageSearch(makeMessageSearchStore(db)),
+    refusedWebhooks: makeRefusedWebhookLog(db),
+    carrierState: makeCarrierState(makeCarrierStateStore(db), clock),
+    messageStats: makeMessageStats(makeMessageStatsStore(db)),
+    importAccounts: (lines, region) => upsertAccounts(makeAccountUpsertStore(db), clock, lines, region),
+  };
 }
 
 /**
@@ -45,21 +108,7 @@ export async function openAdmin(
 ): Promise<Admin> {
   if (opts.existing && !config.databaseUrl) requireEmbeddedStore(config.dataDir);
   const db = await openStore(config);
-  const store = makeAdminStore(db);
-  return {
-    accounts: makeAccountAdmin(store, clock),
-    purgeMedia: async (username) => {
-      const account = await store.findAccount(username);
-      if (!account) throw notFound(`No account ${username}`);
-      return openMediaStore(config, db, clock).deleteOwnedBy(account.id);
-    },
-    messageTimeline: makeReadTimeline(makeTimelineStore(db)),
-    retryMessage: async (smsId) => {
-      if (await makeDeliveryStore(db, clock).requeue(smsId)) return 'queued';
-      return (await findMessage(db.kysely, smsId)) ? 'not-failed' : 'missing';
-    },
-    close: () => db.close(),
-  };
+  return { ...adminUseCases(config, db, clock), close: () => db.close() };
 }
 
 export function requireEmbeddedStore(dataDir: string): void {

@@ -2,6 +2,7 @@
  * Composition of the metrics: one registry per service, the counting decorators around the ports,
  * and who may read `GET /metrics` on the main port (docs/operations.md).
  */
+import type { AdminTokens } from '../app/admin-tokens.js';
 import type { CarrierAdapter, Clock } from '../app/ports.js';
 import type { Config } from '../config/index.js';
 import type { MetricsRouteOptions } from '../http/metrics.routes.js';
@@ -26,6 +27,26 @@ export function mainPortMetrics(
 ): MetricsRouteOptions | undefined {
   if (config.metrics.token === '') return undefined;
   return { registry: metrics.registry, authorize: bearerToken(config.metrics.token) };
+}
+
+/**
+ * `/metrics` on the admin listener: any admin token (read-only is enough) or `metrics.token`, so the
+ * scraper needs no admin rights and an operator's token works too.
+ */
+export function adminListenerMetrics(
+  config: Pick<Config, 'metrics'>,
+  metrics: Metrics,
+  tokens: Pick<AdminTokens, 'verify'>,
+): MetricsRouteOptions {
+  const scrapeToken = config.metrics.token === '' ? undefined : bearerToken(config.metrics.token);
+  return {
+    registry: metrics.registry,
+    authorize: async (req) => {
+      if (scrapeToken?.(req)) return true;
+      const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '');
+      return m !== null && (await tokens.verify(m[1]!)) !== undefined;
+    },
+  };
 }
 
 /** Each carrier with its submits counted; the same map when there are no metrics. */

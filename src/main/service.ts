@@ -8,22 +8,33 @@ import { makeAuthenticate } from '../app/authenticate.js';
 import { type Clock, systemClock } from '../app/ports.js';
 import { makeProvision } from '../app/provision.js';
 import { makeCheckReadiness } from '../app/readiness.js';
+import { recordingRefusals } from '../app/refused-webhooks.js';
 import { makeSendMessage } from '../app/send-message.js';
 import { makeWebhooks } from '../carriers/webhooks.js';
 import type { Config } from '../config/index.js';
+import type { AdminApiDeps } from '../http/admin/deps.js';
+import { buildAdminServer } from '../http/admin/server.js';
 import { buildServer } from '../http/server.js';
 import { countSends, countWebhooks } from '../metrics/decorators.js';
+import { makeRefusedWebhookLog } from '../store/adapters/admin.js';
 import { makeSharedFailures } from '../store/adapters/auth-failures.js';
 import { makeStoreProbe } from '../store/adapters/health.js';
 import { makeSendCounter } from '../store/adapters/send-counts.js';
 import { makeStore } from '../store/adapters/store.js';
 import type { Db } from '../store/engine/db.js';
+import { adminUseCases } from './admin.js';
 import { appServiceHandlers } from './app-services.js';
 import { type DeliveryOptions, type DeliveryRuntime, startDelivery } from './delivery.js';
 import { composeExternalLogin } from './external-auth.js';
 import { logConfigWarnings } from './logger.js';
 import { composeMedia, openMediaStore, startMediaSweep } from './media.js';
-import { composeMetrics, type Metrics, mainPortMetrics, outboxSource } from './metrics.js';
+import {
+  adminListenerMetrics,
+  composeMetrics,
+  type Metrics,
+  mainPortMetrics,
+  outboxSource,
+} from './metrics.js';
 import { openServerStore } from './store.js';
 import { startTimelinePrune } from './timeline.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
@@ -34,6 +45,8 @@ export interface Service {
   db: Db;
   /** `http://host:port` once listening. */
   url: string;
+  /** The admin listener's `http://host:port` when `server.adminPort` is set; else the admin API is at `url`. */
+  adminUrl?: string;
   delivery: DeliveryRuntime;
   /** The service's metrics: its registry is what `GET /metrics` renders, on any listener that mounts it. */
   metrics: Metrics;
@@ -55,6 +68,7 @@ export async function startService(
   const metrics = composeMetrics(config, VERSION);
   let delivery: DeliveryRuntime | undefined;
   let app: FastifyInstance | undefined;
+  let adminApp: FastifyInstance | undefined;
   let external: ReturnType<typeof composeExternalLogin>;
   let mediaSweep: ReturnType<typeof startMediaSweep> | undefined;
   try {
@@ -120,6 +134,15 @@ export async function startService(
       logger,
     );
     const mainMetrics = mainPortMetrics(config, metrics);
+    const admin: AdminApiDeps = {
+      ...adminUseCases(config, db, clock),
+      links: () => delivery?.links() ?? [],
+      maxFailuresPerAddress: config.auth.maxFailuresPerAddress,
+      failureWindowMs: config.auth.failureWindowMs,
+      clock,
+      version: VERSION,
+    };
+    const ownAdminListener = config.server.adminPort !== undefined;
     app = buildServer({
       options: {
         errorFormat: config.errorFormat,
@@ -137,7 +160,10 @@ export async function startService(
         ...twoWayUseCases,
         inbound: {
           publicUrl: config.inbound.publicUrl,
-          receiveWebhook: countWebhooks(receiveWebhook, metrics),
+          receiveWebhook: countWebhooks(
+            recordingRefusals(receiveWebhook, makeRefusedWebhookLog(db), clock, logger),
+            metrics,
+          ),
         },
         provisioning: { publicUrl: config.server.publicUrl, provision: makeProvision(authenticate) },
         appServices: appServiceHandlers(config, db, authenticate, store, logger),
@@ -147,10 +173,23 @@ export async function startService(
       version: VERSION,
       observeRequest: metrics.request,
       ...(mainMetrics ? { metrics: mainMetrics } : {}),
+      ...(ownAdminListener ? {} : { admin }),
     });
     const url = await app.listen({ host: config.server.host, port: config.server.port });
-    logger.info({ url, store: db.where, version: VERSION }, 'textbridge listening');
+    let adminUrl: string | undefined;
+    if (ownAdminListener) {
+      adminApp = buildAdminServer(
+        admin,
+        logger,
+        config.server.trustProxy,
+        adminListenerMetrics(config, metrics, admin.tokens),
+      );
+      const adminPort = config.server.adminPort ?? 0;
+      adminUrl = await adminApp.listen({ host: config.server.adminHost, port: adminPort });
+    }
+    logger.info({ url, adminUrl, store: db.where, version: VERSION }, 'textbridge listening');
     const running = app;
+    const runningAdmin = adminApp;
     const runningDelivery = delivery;
     const runningSweep = mediaSweep;
     const timelinePrune = startTimelinePrune(config, db, clock, logger);
@@ -158,9 +197,11 @@ export async function startService(
       app: running,
       db,
       url,
+      ...(adminUrl === undefined ? {} : { adminUrl }),
       delivery: runningDelivery,
       metrics,
       close: async () => {
+        await runningAdmin?.close();
         await running.close();
         await runningSweep.stop();
         await timelinePrune.stop();
@@ -172,6 +213,7 @@ export async function startService(
       },
     };
   } catch (e) {
+    await adminApp?.close().catch(() => {});
     await app?.close().catch(() => {});
     await mediaSweep?.stop().catch(() => {});
     await delivery?.close().catch(() => {});

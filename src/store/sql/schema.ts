@@ -185,9 +185,32 @@ export interface WebhookEventsTable {
   created_at: number;
 }
 
+/** An admin API bearer token: only its SHA-256 is kept. */
+export interface AdminTokensTable {
+  id: Generated<number>;
+  name: string;
+  /** Hex SHA-256 of the whole token. */
+  token_hash: string;
+  read_only: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** An inbound carrier webhook that was refused or ignored (the newest few kept). */
+export interface RefusedWebhooksTable {
+  id: Generated<number>;
+  carrier: string;
+  at: number;
+  reason: string;
+  /** The start of the request, masked (domain/redact.ts). */
+  excerpt: string;
+}
+
 export interface DB {
   message_events: MessageEventsTable;
   webhook_events: WebhookEventsTable;
+  admin_tokens: AdminTokensTable;
+  refused_webhooks: RefusedWebhooksTable;
   media: MediaTable;
   settings: SettingsTable;
   inbound_part_groups: InboundPartGroupsTable;

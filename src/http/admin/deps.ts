@@ -1,0 +1,34 @@
+/** What the admin API calls: the same use-cases as the `textbridge` command (main/admin.ts wires both). */
+import type { AccountEdit } from '../../app/account-edit.js';
+import type { ImportLine } from '../../app/account-upsert.js';
+import type { AccountAdmin } from '../../app/accounts.js';
+import type { AdminTokens } from '../../app/admin-tokens.js';
+import type { CarrierState } from '../../app/carrier-state.js';
+import type { Message, MessageSearch } from '../../app/message-search.js';
+import type { MessageStats } from '../../app/message-stats.js';
+import type { Clock } from '../../app/ports.js';
+import type { CarrierLink } from '../../app/readiness.js';
+import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
+
+export interface AdminApiDeps {
+  accounts: AccountAdmin;
+  edit: AccountEdit;
+  tokens: Pick<AdminTokens, 'verify'>;
+  /** Delete an account's media files (`?purge=true`); how many. */
+  purgeMedia(username: string): Promise<number>;
+  retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
+  findMessage(smsId: number): Promise<Message | undefined>;
+  messages: MessageSearch;
+  refusedWebhooks: Pick<RefusedWebhookLog, 'recent'>;
+  carrierState: CarrierState;
+  messageStats: MessageStats;
+  /** The running carriers' links (none where this process runs no carriers). */
+  links(): CarrierLink[];
+  /** Create or update accounts from CSV or JSON lines; the report as batches commit. */
+  importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
+  /** Failed token checks allowed per client address within `failureWindowMs`, then 429. */
+  maxFailuresPerAddress: number;
+  failureWindowMs: number;
+  clock: Clock;
+  version: string;
+}
