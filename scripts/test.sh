@@ -48,15 +48,44 @@ compiled() { # test/x.test.ts → .tmp/test-build/test/x.test.js
 mapfile -t files < <(compiled "${files[@]}")
 
 SUMMARY="$(mktemp)"
-run_suite() { # $1 = banner, then the files; node's summary lines are kept for the totals
-  echo "=== textbridge tests on $1 ==="
-  shift
+run_files() { # the files, one at a time; node's summary lines are kept for the totals
   local out rc
   out="$(mktemp)"
   node --enable-source-maps --test --test-concurrency=1 --test-reporter=spec "$@" | tee "$out"
   rc=${PIPESTATUS[0]}
   grep -E '^ℹ (pass|fail) ' "$out" >>"$SUMMARY"
   rm -f "$out"
+  return "$rc"
+}
+
+# The files that load the whole machine or depend on getting the CPU on time: servers under load and
+# SIGKILLed (crash, scale), 2,000 hostile requests with an RSS bound, memory bounds, slow-client
+# deadlines. When .ci/run runs two suites side by side (Node 20 and Node 24), it names a lock file in
+# TEXTBRIDGE_TEST_HEAVY_LOCK: each suite then runs its other files first (or, with
+# TEXTBRIDGE_TEST_HEAVY_FIRST=1, last) and these under the lock, so two of them never overlap; the
+# light files of one suite overlap the other's, which mostly wait on fsync, sockets and timers.
+HEAVY_RE='/test/(crash|scale)/|/test/http/(hostile-input|slow-clients)\.|/test/app/caches-bounded\.'
+run_suite() { # $1 = banner, then the files
+  echo "=== textbridge tests on $1 ==="
+  shift
+  local lock="${TEXTBRIDGE_TEST_HEAVY_LOCK:-}"
+  if [ -z "$lock" ]; then
+    run_files "$@"
+    return
+  fi
+  local f light=() heavy=() rc=0
+  for f in "$@"; do
+    if [[ $f =~ $HEAVY_RE ]]; then heavy+=("$f"); else light+=("$f"); fi
+  done
+  run_heavy() { [ ${#heavy[@]} -eq 0 ] || (flock 9 && run_files "${heavy[@]}") 9>>"$lock"; }
+  run_light() { [ ${#light[@]} -eq 0 ] || run_files "${light[@]}"; }
+  if [ "${TEXTBRIDGE_TEST_HEAVY_FIRST:-0}" = 1 ]; then
+    run_heavy || rc=1
+    run_light || rc=1
+  else
+    run_light || rc=1
+    run_heavy || rc=1
+  fi
   return "$rc"
 }
 
