@@ -137,9 +137,13 @@ export async function startDelivery(
     handleReceipt,
     dispatcher,
     send: {
-      canRoute: (to, sender) => route(dc.routes, to, sender) !== undefined,
+      plan: (to, sender) => {
+        const choice = route(dc.routes, to, sender);
+        const first = choice?.carriers[0];
+        return choice && { now: first !== undefined && deliver.hasCapacity(first) };
+      },
       lease,
-      firstAttempt: makeFirstAttempt(queue, deliver, lease),
+      firstAttempt: makeFirstAttempt(queue, deliver, lease, clock),
       waitMs: d.waitMs,
     },
     links: () => [...carriers.values()].map((c) => ({ name: c.name, link: c.link?.() ?? 'none' })),
