@@ -5,9 +5,8 @@
  */
 import type { JobQueue } from '../../app/delivery-ports.js';
 import type { Clock, Job, JobKind, JobOutcome } from '../../app/ports.js';
-import { Batcher } from '../engine/batcher.js';
+import { Batcher, chunks } from '../engine/batcher.js';
 import type { Db } from '../engine/db.js';
-import { chunks } from '../engine/batcher.js';
 import { claimDue, deleteJobs, findLeasedJobs, rescheduleJob } from '../sql/outbox.js';
 
 /** Build the job queue for `db`. */
@@ -48,9 +47,18 @@ export function makeJobQueue(db: Db, clock: Clock): JobQueue {
     }
     return items.map((f) => found.get(`${f.kind}\n${f.owner}\n${f.refId}`));
   });
+  let turn = 0;
   return {
-    claim: (kinds, limit, owner, leaseMs) =>
-      claimDue(k, db.dialect, { kinds, limit, leaseMs, owner, now: clock.now() }),
+    // Kinds are claimed one after the other (`claimDue`), starting with a different one each time, so a
+    // backlog of deliver jobs never keeps the pushes waiting (nor the reverse).
+    claim: (kinds, limit, owner, leaseMs) => {
+      const start = turn++ % Math.max(1, kinds.length);
+      const order = [...kinds.slice(start), ...kinds.slice(0, start)];
+      const spec = { kinds: order, limit, leaseMs, owner, now: clock.now() };
+      return order.length === 1
+        ? claimDue(k, db.dialect, spec)
+        : k.transaction().execute((trx) => claimDue(trx, db.dialect, spec));
+    },
     // A `recorded` outcome was written with the handler's own changes (deliver): nothing left to do.
     finish: (job, outcome) => (outcome.recorded ? Promise.resolve() : outcomes.add({ job, outcome })),
     findLeased: (refId, kind, owner) => finds.add({ refId, kind, owner }),
