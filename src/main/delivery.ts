@@ -151,7 +151,6 @@ export async function startDelivery(
       clearInterval(sweep);
       stop.abort();
       await dispatcher?.done;
-      await store.settle();
       await Promise.allSettled(started.map((c) => c.close?.()));
     },
   };
