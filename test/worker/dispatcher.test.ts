@@ -72,13 +72,15 @@ test('a backlog of one kind of job does not keep the other kind waiting: claims 
     claimed.some((j) => j.kind === 'push'),
     'the push job, due after 30 deliver jobs, is claimed within two claims',
   );
-  // Oldest first within a kind.
-  const delivers = claimed.filter((j) => j.kind === 'deliver').map((j) => j.refId);
+  // Oldest first within a kind (PostgreSQL returns a claim's rows in no particular order).
+  const delivers = claimed
+    .filter((j) => j.kind === 'deliver')
+    .map((j) => j.refId)
+    .sort((a, b) => a - b);
   assert.deepEqual(
     delivers,
-    [...delivers].sort((a, b) => a - b),
+    delivers.map((_, i) => i + 1),
   );
-  assert.equal(delivers[0], 1);
 });
 
 test('two dispatchers on one store never run one job twice', async () => {
