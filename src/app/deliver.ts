@@ -11,8 +11,10 @@
  *
  * Every outcome is written by the store (`recorded`): a retry with its job's new run time, a failure
  * with its job's deletion, in one transaction; a sent message's job is deleted just after, in bulk.
- * A carrier with `maxInFlight` (SMPP: its window) has at most that many messages between the send and
- * the committed outcome; the slot is held until then.
+ * A carrier with `maxInFlight` (SMPP: `maxUnrecorded`) has at most that many messages between the send
+ * and the committed outcome; the slot is held until then, which bounds what a crash can send twice.
+ * That bound is not the SMPP window: a window slot is free again at its `submit_sm_resp`, so the link
+ * never waits for a commit, and outcomes are written in batches meanwhile (docs/delivery.md).
  *
  * `attempt` returns the refusal too, so the Send Message fast path can tell the phone why.
  */
@@ -60,7 +62,13 @@ export interface Attempt {
 
 /** The deliver use-case. */
 export interface Deliver {
-  attempt(job: Job, signal: AbortSignal): Promise<Attempt>;
+  /**
+   * Send the job's message and record the outcome. `loaded`: the message as it was just stored (the
+   * first attempt has it in hand), so it is not read back.
+   */
+  attempt(job: Job, signal: AbortSignal, loaded?: Message): Promise<Attempt>;
+  /** Whether `carrier` would take a message now without queueing it (its gate and its own window). */
+  hasCapacity(carrier: string): boolean;
   /** The same, as the dispatcher's handler for `deliver` jobs. */
   handler: JobHandler;
   /** Builds the sender's bounce notice for a failed message (also used for failure receipts). */
@@ -106,15 +114,22 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     });
   };
 
-  // A carrier's in-flight slots (its window): taken before the send, given back once the outcome is
-  // committed, so at most `maxInFlight` messages per carrier are sent but not yet recorded (the crash
-  // bound, docs/delivery.md).
+  // A carrier's unrecorded slots: taken before the send, given back once the outcome is committed, so
+  // at most `maxInFlight` messages per carrier are sent but not yet recorded (the crash bound,
+  // docs/delivery.md).
   const gates = new Map<string, Slots>();
   for (const [name, c] of carriers)
     if (c.maxInFlight !== undefined) gates.set(name, new Slots(c.maxInFlight));
 
-  async function attempt(job: Job, signal: AbortSignal): Promise<Attempt> {
-    const m = await store.loadQueued(job.refId);
+  const hasCapacity = (name: string): boolean => {
+    const gate = gates.get(name);
+    if (gate && gate.available === 0) return false;
+    const carrier = carriers.get(name);
+    return carrier?.hasCapacity ? carrier.hasCapacity() : true;
+  };
+
+  async function attempt(job: Job, signal: AbortSignal, loaded?: Message): Promise<Attempt> {
+    const m = loaded ?? (await store.loadQueued(job.refId));
     if (!m) return { outcome: { done: true } }; // already sent, failed or retried by someone else
     const sender = m.senderAccountId === null ? undefined : await store.senderOf(m.senderAccountId);
     const choice = route(deps.routes, m.to, sender ?? { username: '', numbers: [m.from] });
@@ -211,7 +226,12 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     return { outcome: { done: false, retryAt: next.retryAt, error: lastReason, recorded: true } };
   }
 
-  return { attempt, handler: async (job, signal) => (await attempt(job, signal)).outcome, bounce };
+  return {
+    attempt,
+    hasCapacity,
+    handler: async (job, signal) => (await attempt(job, signal)).outcome,
+    bounce,
+  };
 }
 
 /**

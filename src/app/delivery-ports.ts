@@ -65,10 +65,7 @@ export interface DeliveryStore {
    */
   loadQueued(messageId: number): Promise<Message | undefined>;
   senderOf(accountId: number): Promise<SenderInfo | undefined>;
-  /**
-   * Accepted by `carrier`: status `sent` and one carrier_refs row per part. Job `jobId` is deleted
-   * after that commit, with others (a job left behind by a crash finds nothing to send).
-   */
+  /** Accepted by `carrier`: status `sent`, one carrier_refs row per part, job `jobId` deleted. */
   recordSent(s: {
     messageId: number;
     jobId: number;
@@ -98,6 +95,4 @@ export interface DeliveryStore {
   applyReceipt(r: DeliveryReceipt, notices: ReceiptNotices): Promise<{ matched: boolean; notified: boolean }>;
   /** Operator's retry: a failed message goes back to `queued` with a new job (its only one), and a `retry` event. */
   requeue(messageId: number): Promise<boolean>;
-  /** Delete now the jobs of sent messages still waiting to be deleted (shutdown; tests). */
-  settle(): Promise<void>;
 }

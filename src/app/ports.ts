@@ -139,11 +139,17 @@ export interface Log {
 export interface CarrierAdapter {
   readonly name: string;
   /**
-   * Most messages this carrier may have between `send` and a durable outcome (SMPP: the window).
+   * Most messages this carrier may have between `send` and a durable outcome (SMPP: `maxUnrecorded`).
    * The deliver job holds one of these slots from the send until the outcome is committed, so a crash
    * resends at most this many messages through this carrier. Undefined: bounded by the worker only.
    */
   readonly maxInFlight?: number;
+  /**
+   * Whether a send started now would go out without queueing (SMPP: bound, with a free window slot).
+   * Send Message asks before it stores an off-net message: without capacity the phone is answered
+   * once the message is durable and the worker sends it. Absent: always.
+   */
+  hasCapacity?(): boolean;
   send(msg: OutboundSms, signal: AbortSignal): Promise<SendOutcome>;
   /** Connect (SMPP bind) and start reporting receipts and inbound messages. Optional. */
   start?(events: CarrierEvents): Promise<void>;

@@ -60,9 +60,15 @@ export interface SendOptions {
  * (the lead's original behaviour, kept for tests of the HTTP edge alone).
  */
 export interface SendDelivery {
-  /** Is there a route to this off-net recipient for this sender? No: 406 `No route to …`, nothing stored. */
-  canRoute(to: string, sender: Account): boolean;
-  /** The deliver job is inserted leased to this process, which makes the first attempt itself. */
+  /**
+   * The route to this off-net recipient for this sender: undefined when there is none (406 `No route
+   * to …`, nothing stored); `now` when its first carrier has room for a message at once.
+   */
+  plan(to: string, sender: Account): { now: boolean } | undefined;
+  /**
+   * With room, the deliver job is inserted leased to this process, which makes the first attempt
+   * itself while the phone waits; without, it is inserted due and the worker sends it.
+   */
   lease: JobLease;
   firstAttempt: FirstAttempt;
   /** How long the phone waits for the first attempt before it gets 200 anyway. */
@@ -202,7 +208,8 @@ export function makeSendMessage({
     // no charge, so the app gets its sms_id and the carrier never sees it (docs/delivery.md).
     const dropped = !dest.onNet && req.contentType === CONTENT_TYPE_DISPOSITION;
     const deliver = !dest.onNet && !dropped && delivery;
-    if (deliver && !deliver.canRoute(dest.to, sender)) throw noRoute(dest.to);
+    const plan = deliver ? deliver.plan(dest.to, sender) : undefined;
+    if (deliver && !plan) throw noRoute(dest.to);
 
     // Only text is split into SMS segments; file transfers and receipts count as one unit on-net.
     const segments = req.contentType === CONTENT_TYPE_TEXT ? countSegments(req.body).segments : 1;
@@ -233,21 +240,25 @@ export function makeSendMessage({
       kind: 'accepted',
       details: { requestId: req.requestId ?? null, onNet: dest.onNet, priceMicros: message.chargeMicros },
     };
-    const smsId = await messages.accept(message, jobs, deliver ? deliver.lease : undefined, [accepted]);
+    // The first attempt is made here only when the carrier has room now (`plan.now`): a phone is never
+    // queued behind the carrier's window. Without room, the message is answered once durable and the
+    // worker sends it with the rest of the queue (docs/delivery.md, "The first attempt").
+    const first = deliver && plan?.now ? deliver : undefined;
+    const smsId = await messages.accept(message, jobs, first ? first.lease : undefined, [accepted]);
     if (dest.onNet) {
       const notified = message.dispositionNotification !== null && (await notifyDelivered(smsId, message));
       if (notified || jobs.length > 0) outbox.wake();
       return { smsId, onNet: true };
     }
-    if (deliver) {
+    if (first) {
       // A failing first attempt (a database hiccup) is not the phone's problem: the message is stored
       // and its lease runs out, then a worker tries again.
-      const first = await within(
-        deliver.firstAttempt(smsId).catch((): Awaited<ReturnType<FirstAttempt>> => ({})),
-        deliver.waitMs,
+      const answer = await within(
+        first.firstAttempt(smsId, message).catch((): Awaited<ReturnType<FirstAttempt>> => ({})),
+        first.waitMs,
       );
-      if (first?.refusal) throw refusalError(first.refusal.kind, first.refusal.reason);
-    }
+      if (answer?.refusal) throw refusalError(answer.refusal.kind, answer.refusal.reason);
+    } else if (jobs.length > 0) outbox.wake();
     return { smsId, onNet: false };
   };
 }

@@ -34,6 +34,11 @@ export class Slots {
     });
   }
 
+  /** Slots free right now (0 while anyone waits): whether an `acquire` would be granted at once. */
+  get available(): number {
+    return this.#free;
+  }
+
   /** Give a slot back: straight to the oldest waiter if there is one (`free` stays the same). */
   release(): void {
     const next = this.#waiters.shift();

@@ -74,8 +74,8 @@ export function withLimits(
   const gate = ratePerSecond === undefined ? undefined : makeRateGate(ratePerSecond, burst, clock);
 
   // The deliver job's in-flight bound: the tighter of the carrier's own (SMPP window) and ours.
-  const inner = adapter.maxInFlight;
-  const maxInFlight = concurrency === undefined ? inner : Math.min(concurrency, inner ?? concurrency);
+  const bound = adapter.maxInFlight;
+  const maxInFlight = concurrency === undefined ? bound : Math.min(concurrency, bound ?? concurrency);
   const wrapped: CarrierAdapter = {
     name: adapter.name,
     ...(maxInFlight === undefined ? {} : { maxInFlight }),
@@ -95,5 +95,7 @@ export function withLimits(
   if (adapter.start) wrapped.start = adapter.start.bind(adapter);
   if (adapter.close) wrapped.close = adapter.close.bind(adapter);
   if (adapter.link) wrapped.link = adapter.link.bind(adapter);
+  const inner = adapter.hasCapacity?.bind(adapter);
+  if (sem || inner) wrapped.hasCapacity = () => (sem ? sem.available > 0 : true) && (inner ? inner() : true);
   return wrapped;
 }

@@ -147,9 +147,13 @@ export async function startDelivery(
     handleReceipt,
     dispatcher,
     send: {
-      canRoute: (to, sender) => route(dc.routes, to, sender) !== undefined,
+      plan: (to, sender) => {
+        const choice = route(dc.routes, to, sender);
+        const first = choice?.carriers[0];
+        return choice && { now: first !== undefined && deliver.hasCapacity(first) };
+      },
       lease,
-      firstAttempt: makeFirstAttempt(queue, deliver, lease),
+      firstAttempt: makeFirstAttempt(queue, deliver, lease, clock),
       waitMs: d.waitMs,
     },
     links: () => [...carriers.values()].map((c) => ({ name: c.name, link: c.link?.() ?? 'none' })),
@@ -158,7 +162,6 @@ export async function startDelivery(
       clearInterval(sweep);
       stop.abort();
       await dispatcher?.done;
-      await store.settle();
       await Promise.allSettled(started.map((c) => c.close?.()));
     },
   };

@@ -7,7 +7,8 @@
  *   not yet recorded), which is the crash test's bound.
  * - Claims come in batches: when the last claim filled every free slot there is a backlog, and the loop
  *   claims again as soon as a quarter of the slots are free (one claim statement per many jobs, not per
- *   job); otherwise it sleeps `pollMs`, or until `wake()` (a producer in the same process).
+ *   job); otherwise it sleeps `pollMs`, or until `wake()` (a producer in the same process). A `wake()`
+ *   during a backlog with fewer than a quarter of the slots free changes nothing.
  * - A lease must outlive a send plus its timeouts. Each claimed batch shares one AbortController that
  *   fires `leaseMarginMs` before the lease ends, so a slow handler gives up before another worker may
  *   take its job: leases are long instead of renewed (one statement fewer per job).
@@ -162,5 +163,13 @@ export function startDispatcher(opts: DispatcherOptions, signal: AbortSignal): D
     clearTimeout(hard);
   }
 
-  return { done: loop(), wake, stats };
+  // A producer's wake-up (Send Message storing a job, a receipt's notice) while a backlog keeps the
+  // slots busy is dropped: the loop claims again by itself once a quarter of the slots are free, in one
+  // statement for many jobs. Followed, every send under saturation would cost a claim of a few jobs.
+  const wakeFromOutside = () => {
+    if (backlog && running > 0 && opts.concurrency - running < Math.ceil(opts.concurrency / 4)) return;
+    wake();
+  };
+
+  return { done: loop(), wake: wakeFromOutside, stats };
 }

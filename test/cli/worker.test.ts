@@ -113,7 +113,7 @@ test('a worker process alone drains the queue to the carrier', async () => {
   await until(async () => (await statuses(ids)).every((s) => s === 'sent'), 'all 20 sent');
   const seen = carrier.requests.map((r) => (JSON.parse(r.body) as { text: string }).text);
   for (let i = 0; i < 20; i++) assert.ok(seen.includes(`cli test ${i}`));
-  // A sent message's job is deleted just after its outcome's commit, in bulk (store/engine/sweeper.ts).
+  // A sent message's job is deleted in its outcome's commit.
   await until(
     async () => (await db.kysely.selectFrom('jobs').select('id').execute()).length === 0,
     'every job deleted',

@@ -181,3 +181,34 @@ test('with no carriers configured, off-net messages have no route', async () => 
   assert.equal(r.status, 406);
   assert.equal(r.json.message, 'No route to +15557654321');
 });
+
+test('a send while the carrier has no room is answered once stored, ahead of the send that fills the window', async () => {
+  const smsc = await startFakeSmsc();
+  cleanup.push(() => smsc.close());
+  // The first submit_sm is answered late; until then the window of one is full.
+  smsc.setResponder((_s, index) => (index === 0 ? { delayMs: 3_000 } : undefined));
+  const s = await service({
+    carriers: [smsc.carrier({ window: 1 })],
+    routes: [{ carrier: 'smsc' }],
+    delivery: { ...fastRetries, waitMs: 20_000 },
+  });
+  const order: string[] = [];
+  const first = send(s, '+15557654321', 'first').then((r) => {
+    order.push('first');
+    return r;
+  });
+  await smsc.waitFor(() => smsc.submits.length === 1, 10_000);
+  const second = await send(s, '+15557654322', 'second');
+  order.push('second');
+  assert.equal(second.status, 200);
+  assert.ok(second.json.sms_id);
+  assert.equal((await first).status, 200);
+  assert.deepEqual(order, ['second', 'first'], 'the second phone did not wait behind the window');
+  // The worker sends it once the window is free.
+  const m = await until(
+    () => message(s, second.json.sms_id!),
+    (x) => x.status === 'sent',
+  );
+  assert.equal(m.status, 'sent');
+  assert.equal(smsc.submits.length, 2);
+});

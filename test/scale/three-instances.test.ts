@@ -112,8 +112,8 @@ test('three instances deliver 10,000 messages once each, apart from the jobs a k
     await victim.exited;
     const atKill = fake.count();
     // Its leases name it (`host:pid:…`): the jobs it held are the ones another process must take over.
-    // Only those whose message is still queued were in flight: a sent message's job may wait a few
-    // milliseconds to be swept (store/engine/sweeper.ts), and when taken over it sends nothing.
+    // Only those whose message is still queued were in flight (a sent message's job is deleted with
+    // its outcome; one left by an older version, taken over, sends nothing).
     const held = await db.kysely
       .selectFrom('jobs')
       .innerJoin('messages', 'messages.id', 'jobs.ref_id')

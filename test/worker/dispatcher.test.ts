@@ -57,6 +57,32 @@ test('claims only due rows and skips leased ones', async () => {
   );
 });
 
+test('a backlog of one kind of job does not keep the other kind waiting: claims take turns', async () => {
+  const db = await store();
+  const now = Date.now();
+  for (let i = 1; i <= 30; i++) await insertJobs(db.kysely, ['deliver'], i, now - 1_000 + i);
+  await insertJobs(db.kysely, ['push'], 100, now);
+  const queue = makeJobQueue(db, { now: () => now });
+  const kinds = ['deliver', 'push'] as const;
+  const first = await queue.claim(kinds, 5, 'a', 30_000);
+  const second = await queue.claim(kinds, 5, 'a', 30_000);
+  const claimed = [...first, ...second];
+  assert.equal(claimed.length, 10);
+  assert.ok(
+    claimed.some((j) => j.kind === 'push'),
+    'the push job, due after 30 deliver jobs, is claimed within two claims',
+  );
+  // Oldest first within a kind (PostgreSQL returns a claim's rows in no particular order).
+  const delivers = claimed
+    .filter((j) => j.kind === 'deliver')
+    .map((j) => j.refId)
+    .sort((a, b) => a - b);
+  assert.deepEqual(
+    delivers,
+    delivers.map((_, i) => i + 1),
+  );
+});
+
 test('two dispatchers on one store never run one job twice', async () => {
   const db = await store();
   await queueJobs(db, 300);

@@ -13,7 +13,7 @@
 import smpp from 'smpp';
 import type { CarrierAdapter, CarrierEvents, LinkState, OutboundSms, SendOutcome } from '../../app/ports.js';
 import { concatUdh, countSegments, encodeGsm7, encodeUcs2, splitText } from '../../domain/segments.js';
-import type { ResolvedSmppConfig, SmppCarrierConfig } from './config.js';
+import { type ResolvedSmppConfig, type SmppCarrierConfig, unrecordedBound } from './config.js';
 import { reportDeliverSm } from './deliver.js';
 import { type LinkLog, LinkReporter, reconnectDelay } from './link.js';
 import { type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
@@ -30,7 +30,10 @@ export function makeSmppAdapter(config: SmppCarrierConfig, log?: LinkLog): Carri
 
 class SmppCarrier implements CarrierAdapter {
   readonly name: string;
-  /** The window: deliver holds a slot per message until its outcome is committed (the crash bound). */
+  /**
+   * The crash bound (`maxUnrecorded`): deliver holds a slot per message from the send until its
+   * outcome is committed. The window (`#window`) is separate: its slot is free at `submit_sm_resp`.
+   */
   readonly maxInFlight: number;
   #session: smpp.Session | undefined;
   #bound = false;
@@ -50,6 +53,10 @@ class SmppCarrier implements CarrierAdapter {
   /** The socket corked for this turn of the event loop (see #corkTurn), if any. */
   #corked: smpp.Session['socket'] | undefined;
 
+  hasCapacity(): boolean {
+    return this.#bound && this.#window.available > 0;
+  }
+
   link(): LinkState {
     if (this.#bound) return 'up';
     return this.#closing || this.#refused !== undefined ? 'down' : 'connecting';
@@ -66,7 +73,7 @@ class SmppCarrier implements CarrierAdapter {
   ) {
     this.name = cfg.name;
     this.#report = new LinkReporter(log, cfg);
-    this.maxInFlight = cfg.window;
+    this.maxInFlight = unrecordedBound(cfg);
     this.#window = new SubmitWindow(cfg.window);
   }
 

@@ -35,8 +35,16 @@ export const SmppKeys = carrierKeys('smpp', 'an smpp carrier', {
     minimum: 1,
     maximum: 10_000,
     default: 10,
-    description: '`submit_sm` in flight at once.',
+    description: '`submit_sm` in flight at once (a slot is free again at its `submit_sm_resp`).',
   }),
+  maxUnrecorded: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 100_000,
+      description:
+        'Most messages submitted whose outcome is not yet durable: what a crash can send twice (default: the larger of 200 and twice `window`; at least `window`).',
+    }),
+  ),
   enquireLinkMs: ms(30_000, '`enquire_link` period; no answer within one period drops the link (ms).'),
   reconnect: Type.Object(
     {
@@ -108,5 +116,13 @@ export function checkSmpp(c: SmppCarrierConfig): KeyProblem {
   if (c.reconnect.refusedMinMs > c.reconnect.refusedMaxMs) {
     return { key: 'reconnect.refusedMinMs', why: 'must not exceed reconnect.refusedMaxMs' };
   }
+  if (c.maxUnrecorded !== undefined && c.maxUnrecorded < c.window) {
+    return { key: 'maxUnrecorded', why: `must be at least window (${c.window})` };
+  }
   return undefined;
+}
+
+/** The crash bound of a carrier: `maxUnrecorded`, or the larger of 200 and twice the window. */
+export function unrecordedBound(c: Pick<SmppCarrierConfig, 'window' | 'maxUnrecorded'>): number {
+  return c.maxUnrecorded ?? Math.max(200, 2 * c.window);
 }

@@ -5,7 +5,9 @@
  *   on SQLite): the accepted ones as one insert into carrier_refs and one update per carrier; retries
  *   and failures with their job's new run time or deletion;
  * - receipts: one transaction per batch of receipts, with the notices they earn the senders.
- * The jobs of accepted messages are deleted after their commit, in bulk (`store/engine/sweeper.ts`).
+ * Every outcome deletes or reschedules its job in the same transaction. (The jobs of accepted messages
+ * were once deleted after the commit, in bulk, to shorten the commit that held the SMPP window; the
+ * window is free at submit_sm_resp now, and one commit fewer per batch costs less than the deletes.)
  * Sender accounts are cached for a few seconds: 10,000 messages a second come from few accounts.
  */
 import type { DeliveryStore, FailedSend, ReceiptNotices, SenderInfo } from '../../app/delivery-ports.js';
@@ -14,7 +16,6 @@ import type { Message } from '../../domain/message.js';
 import { event, eventReason, type NewEvent } from '../../domain/timeline.js';
 import { Batcher, chunks } from '../engine/batcher.js';
 import type { Db } from '../engine/db.js';
-import { Sweeper } from '../engine/sweeper.js';
 import { listNumbers, type Q } from '../sql/accounts.js';
 import {
   type CarrierRefRow,
@@ -56,10 +57,6 @@ export function makeDeliveryStore(
   hooks: EventRecorder = NO_EVENTS,
 ): DeliveryStore {
   const k = db.kysely;
-  const sweeper = new Sweeper(
-    (ids) => k.transaction().execute((trx) => deleteJobs(trx, ids)),
-    (err) => log?.warn({ err }, 'deleting finished deliver jobs failed; they are claimed again later'),
-  );
 
   const loads = new Batcher<number, Message | undefined>(async (ids) => {
     const found = new Map<number, Message>();
@@ -92,6 +89,7 @@ export function makeDeliveryStore(
         if (own) events.push(...own);
         if (o.kind === 'failed') doneJobs.push(o.f.jobId);
         if (o.kind !== 'sent') continue;
+        doneJobs.push(o.jobId);
         o.refs.forEach((ref, i) => {
           if (ref !== '') refs.push({ carrier: o.carrier, ref, messageId: o.messageId, part: i + 1 });
         });
@@ -118,8 +116,6 @@ export function makeDeliveryStore(
       await deleteJobs(trx, doneJobs);
       await insertEvents(trx, events);
     });
-    // Only once the `sent` is durable: a job deleted before its message left `queued` loses it.
-    for (const o of items) if (o.kind === 'sent') sweeper.add(o.jobId);
     return undefined;
   });
 
@@ -206,7 +202,6 @@ export function makeDeliveryStore(
     },
     recordFailed: (f) => outcomes.add({ kind: 'failed', f }),
     applyReceipt: (r, notices) => receipts.add({ r, notices }),
-    settle: () => sweeper.settle(),
     requeue: (messageId) =>
       k.transaction().execute(async (trx) => {
         const now = clock.now();

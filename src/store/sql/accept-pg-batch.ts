@@ -64,7 +64,7 @@ const SQL = `with req as (
     ).join(', ')} from ok
   ), job as (
     insert into jobs (kind, ref_id, run_at, attempts, created_at, locked_by, locked_until)
-    select k, ok.id, ${now}, case when ok.locked_by is null then 0 else 1 end, ${now},
+    select k, ok.id, coalesce(ok.locked_until, ${now}), case when ok.locked_by is null then 0 else 1 end, ${now},
       ok.locked_by, ok.locked_until
     from ok cross join lateral unnest(string_to_array(ok.kinds, ',')) as k
   ), ev as (

@@ -46,7 +46,8 @@ const INSERT = `insert into messages (${INSERT_COLUMNS.map((c) => c.column).join
 
 const JOBS = `job as (
     insert into jobs (kind, ref_id, run_at, attempts, created_at, locked_by, locked_until)
-    select k, msg.id, ${now}, ${attempts}::integer, ${now}, ${owner}::text, ${leaseEnd}::bigint
+    select k, msg.id, coalesce(${leaseEnd}::bigint, ${now}), ${attempts}::integer, ${now}, ${owner}::text,
+      ${leaseEnd}::bigint
     from msg, unnest(${kinds}::text[]) as k
   ), ev as (
     insert into message_events (message_id, at, kind, details)

@@ -61,7 +61,8 @@ export async function insertJobRows(q: Q, rows: readonly JobRow[], now: number):
         part.map(({ kind, refId, lease }) => ({
           kind,
           ref_id: refId,
-          run_at: now,
+          // A leased job is due again only when its lease ends (`claimDue`).
+          run_at: lease ? now + lease.ms : now,
           attempts: lease ? 1 : 0,
           created_at: now,
           locked_by: lease ? lease.owner : null,
