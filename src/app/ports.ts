@@ -162,6 +162,8 @@ export interface CarrierAdapter {
   link?(): LinkState;
   /** Submits awaiting the carrier's answer now (SMPP: window slots in use), for the metrics. Optional. */
   inFlight?(): number;
+  /** The carrier's own limit on submits awaiting an answer (SMPP: `window`), for the metrics. */
+  readonly window?: number;
 }
 
 /** `up`: bound and usable; `connecting`: a bind is in progress or a reconnect is due; `down`: closed. */

@@ -79,6 +79,7 @@ export function withLimits(
   const wrapped: CarrierAdapter = {
     name: adapter.name,
     ...(maxInFlight === undefined ? {} : { maxInFlight }),
+    ...(adapter.window === undefined ? {} : { window: adapter.window }),
     async send(msg, signal) {
       if (sem && !(await sem.acquire(signal))) return aborted('waiting for a free carrier slot');
       try {
@@ -95,6 +96,7 @@ export function withLimits(
   if (adapter.start) wrapped.start = adapter.start.bind(adapter);
   if (adapter.close) wrapped.close = adapter.close.bind(adapter);
   if (adapter.link) wrapped.link = adapter.link.bind(adapter);
+  if (adapter.inFlight) wrapped.inFlight = adapter.inFlight.bind(adapter);
   const inner = adapter.hasCapacity?.bind(adapter);
   if (sem || inner) wrapped.hasCapacity = () => (sem ? sem.available > 0 : true) && (inner ? inner() : true);
   return wrapped;

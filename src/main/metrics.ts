@@ -64,7 +64,7 @@ export function carrierGauges(carriers: Iterable<CarrierAdapter>): CarrierGauge[
     name: c.name,
     link: c.link?.() ?? 'none',
     inFlight: c.inFlight?.(),
-    window: c.maxInFlight,
+    window: c.window,
   }));
 }
 

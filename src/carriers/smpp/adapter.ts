@@ -35,6 +35,8 @@ class SmppCarrier implements CarrierAdapter {
    * outcome is committed. The window (`#window`) is separate: its slot is free at `submit_sm_resp`.
    */
   readonly maxInFlight: number;
+  /** `window`: submit_sm awaiting their submit_sm_resp at most (`#window`). */
+  readonly window: number;
   #session: smpp.Session | undefined;
   #bound = false;
   #closing = false;
@@ -74,6 +76,7 @@ class SmppCarrier implements CarrierAdapter {
     this.name = cfg.name;
     this.#report = new LinkReporter(log, cfg);
     this.maxInFlight = unrecordedBound(cfg);
+    this.window = cfg.window;
     this.#window = new SubmitWindow(cfg.window);
   }
 
