@@ -148,7 +148,11 @@ test('one message is shown; a failed one is retried once, then it is no longer f
   const retried = await call('POST', `/messages/${ids['out-failed']}/retry`);
   assert.equal(retried.status, 200, retried.text);
   assert.deepEqual(retried.body, { sms_id: String(ids['out-failed']), requeued: true });
-  assert.equal((await call('GET', `/messages/${ids['out-failed']}`)).body.status, 'queued');
+  const afterRetry = await call('GET', `/messages/${ids['out-failed']}`);
+  assert.equal(afterRetry.body.status, 'queued');
+  // The operator's retry is on the message's timeline (docs/timeline.md).
+  const kinds = (afterRetry.body.timeline as Array<{ kind: string; at: string }>).map((e) => e.kind);
+  assert.ok(kinds.includes('retry'), kinds.join(','));
   const again = await call('POST', `/messages/${ids['out-failed']}/retry`);
   assert.equal(again.status, 409);
   assert.match(again.body.message, /not failed/);

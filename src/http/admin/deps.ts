@@ -9,6 +9,7 @@ import type { MessageStats } from '../../app/message-stats.js';
 import type { Clock } from '../../app/ports.js';
 import type { CarrierLink } from '../../app/readiness.js';
 import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
+import type { ReadTimeline } from '../../app/timeline.js';
 
 export interface AdminApiDeps {
   accounts: AccountAdmin;
@@ -18,6 +19,8 @@ export interface AdminApiDeps {
   purgeMedia(username: string): Promise<number>;
   retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
   findMessage(smsId: number): Promise<Message | undefined>;
+  /** A message and its timeline (docs/timeline.md), or undefined. */
+  messageTimeline: ReadTimeline;
   messages: MessageSearch;
   refusedWebhooks: Pick<RefusedWebhookLog, 'recent'>;
   carrierState: CarrierState;

@@ -50,6 +50,17 @@ const MessageView = Type.Object(
   },
   { additionalProperties: true },
 );
+const TimelineEvent = Type.Object({
+  at: Type.String({ description: 'RFC 3339 time' }),
+  kind: Type.String({
+    description: 'accepted, routed, attempt, receipt, refund, bounce, push, fetched, … (docs/timeline.md)',
+  }),
+  details: Type.Object({}, { additionalProperties: true }),
+});
+const MessageWithTimeline = Type.Intersect([
+  MessageView,
+  Type.Object({ timeline: Type.Array(TimelineEvent, { description: 'Oldest first' }) }),
+]);
 const MessagePage = Type.Object({
   messages: Type.Array(MessageView),
   next: Type.Optional(
@@ -128,12 +139,26 @@ export function registerMessageRoutes(app: FastifyInstance, deps: AdminApiDeps):
 
   app.get(
     '/messages/:smsId',
-    { schema: { tags, summary: 'One message', params: SmsId, response: answers({ 200: MessageView }) } },
+    {
+      schema: {
+        tags,
+        summary: 'One message with its timeline',
+        params: SmsId,
+        response: answers({ 200: MessageWithTimeline }),
+      },
+    },
     async (req) => {
       const id = Number((req.params as Static<typeof SmsId>).smsId);
-      const m = await deps.findMessage(id);
-      if (!m) throw notFound(`No message ${id}`);
-      return deps.messages.view(m);
+      const t = await deps.messageTimeline(id);
+      if (!t) throw notFound(`No message ${id}`);
+      return {
+        ...deps.messages.view(t.message),
+        timeline: t.events.map((e) => ({
+          at: new Date(e.at).toISOString(),
+          kind: e.kind,
+          details: e.details,
+        })),
+      };
     },
   );
 
