@@ -29,13 +29,16 @@ export interface RefusedWebhookLog {
 export const REFUSED_KEPT = 1000;
 export const EXCERPT_CHARS = 200;
 
-/** The start of a call, credentials masked, on one line. */
+/**
+ * The start of a call, credentials masked, on one line. A NUL is shown as U+FFFD: PostgreSQL text cannot
+ * hold it, and a forged call that carries one must still be recorded.
+ */
 export function excerptOf(req: WebhookRequest): string {
   const path = req.url.replace(/^[a-z]+:\/\/[^/]+/i, '');
   return shortText(
     maskCredentials(`${req.method} ${path} ${req.rawBody.toString('utf8', 0, 4096)}`),
     EXCERPT_CHARS,
-  );
+  ).replaceAll('\u0000', '\ufffd');
 }
 
 /**
@@ -64,9 +67,10 @@ export function recordingRefusals(
                 : undefined;
     if (reason !== undefined) {
       const w = {
-        carrier: carrier.slice(0, 100),
+        // The name comes from the URL: an unknown one may carry anything, a NUL included.
+        carrier: carrier.slice(0, 100).replaceAll('\u0000', '\ufffd'),
         at: clock.now(),
-        reason: shortText(reason, 200),
+        reason: shortText(reason, 200).replaceAll('\u0000', '\ufffd'),
         excerpt: excerptOf(req),
       };
       await table
