@@ -60,8 +60,8 @@ export interface ClaimSpec {
  * those kinds to find the oldest few (SQLite: "USE TEMP B-TREE FOR ORDER BY"), which under a backlog
  * of 10,000 messages made each claim cost as much as the sends it claimed. One kind walks the
  * `jobs_due (kind, run_at)` index in order and stops at the limit. Callers rotate the order of the
- * kinds (`store/adapters/job-queue.ts`), so a backlog of one kind never starves another. Run it in a
- * transaction: one commit for all kinds.
+ * kinds (`store/adapters/job-queue.ts`), so a backlog of one kind never starves another. Each
+ * statement is atomic on its own; no transaction is needed around them.
  *
  * A claim also moves `run_at` to the end of the lease (so does an insert born leased), so the jobs
  * being worked on leave the index range `run_at <= :now` at once: the search for due jobs no longer
