@@ -179,7 +179,10 @@ test('an on-net message whose sender asked for positive-delivery records the not
     disposition_notification: 'app-2:positive-delivery',
   });
   const t = await timelineWhen(Number(sms_id), has('disposition'));
-  assert.deepEqual(kinds(t).slice(0, 2), ['accepted', 'disposition']);
+  // The notice is written just after the accept; the push job of the message to bob's device may
+  // record its push in between, so only the first event's place is fixed.
+  assert.equal(kinds(t)[0], 'accepted');
+  assert.ok(kinds(t).includes('disposition'), kinds(t).join(','));
   const [notice] = details(t, 'disposition');
   assert.equal(notice!.status, 'delivered');
   const stored = await admin.messageTimeline(notice!.notice);
