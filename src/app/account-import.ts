@@ -82,44 +82,45 @@ export function readRows(text: string): { line: number; row?: Row; error?: strin
     });
     return out;
   }
-  const header = (csvFields(lines[first]!) ?? []).map((h) => h.trim().toLowerCase());
-  const unknown = header.filter((h) => !COLUMNS.includes(h));
-  if (!header.includes('username') || unknown.length > 0) {
-    const why = unknown.length > 0 ? `unknown column ${unknown.join(', ')}` : 'no username column';
-    return [
-      {
-        line: first + 1,
-        error: `the header line must name the columns (${why}; known: ${COLUMNS.join(', ')})`,
-      },
-    ];
-  }
+  const head = csvHeader(lines[first]!);
+  if ('error' in head) return [{ line: first + 1, error: head.error }];
+  const { header } = head;
   for (let i = first + 1; i < lines.length; i++) {
     const l = lines[i]!;
     if (!wanted(l)) continue;
-    const f = csvFields(l);
-    if (!f) {
-      out.push({ line: i + 1, error: 'a quoted field is not closed' });
-      continue;
-    }
-    if (f.length !== header.length) {
-      out.push({ line: i + 1, error: `${f.length} fields where the header has ${header.length}` });
-      continue;
-    }
-    const row: Row = {};
-    header.forEach((h, k) => {
-      const v = f[k]!.trim();
-      if (v !== '')
-        row[h] =
-          h === 'numbers'
-            ? v
-                .split(';')
-                .map((n) => n.trim())
-                .filter(Boolean)
-            : v;
-    });
-    out.push({ line: i + 1, row });
+    out.push({ line: i + 1, ...csvRow(header, l) });
   }
   return out;
+}
+
+/** A CSV header line: its column names, lower-cased, or why it cannot be one. */
+export function csvHeader(line: string): { header: string[] } | { error: string } {
+  const header = (csvFields(line) ?? []).map((h) => h.trim().toLowerCase());
+  const unknown = header.filter((h) => !COLUMNS.includes(h));
+  if (header.includes('username') && unknown.length === 0) return { header };
+  const why = unknown.length > 0 ? `unknown column ${unknown.join(', ')}` : 'no username column';
+  return { error: `the header line must name the columns (${why}; known: ${COLUMNS.join(', ')})` };
+}
+
+/** One CSV line under `header` as a row (empty fields left out, `numbers` split on `;`), or why not. */
+export function csvRow(header: readonly string[], line: string): { row: Row } | { error: string } {
+  const f = csvFields(line);
+  if (!f) return { error: 'a quoted field is not closed' };
+  if (f.length !== header.length)
+    return { error: `${f.length} fields where the header has ${header.length}` };
+  const row: Row = {};
+  header.forEach((h, k) => {
+    const v = f[k]!.trim();
+    if (v !== '')
+      row[h] =
+        h === 'numbers'
+          ? v
+              .split(';')
+              .map((n) => n.trim())
+              .filter(Boolean)
+          : v;
+  });
+  return { row };
 }
 
 export const str = (row: Row, key: string): string | undefined => {

@@ -12,7 +12,7 @@
 
 import { isKnownRegion } from '../domain/address.js';
 import { SmsError } from '../errors.js';
-import { COLUMNS, credentialOf, csvFields, type Row, str } from './account-import.js';
+import { credentialOf, csvHeader, csvRow, type Row, str } from './account-import.js';
 import { accountNumber, MAX_USERNAME_CHARS, parseAmount } from './accounts.js';
 import { importedHash } from './imported-hashes.js';
 import { hashPassword } from './passwords.js';
@@ -72,37 +72,15 @@ export async function* rowsOf(
       continue;
     }
     if (!header) {
-      header = (csvFields(l) ?? []).map((h) => h.trim().toLowerCase());
-      const unknown = header.filter((h) => !COLUMNS.includes(h));
-      if (!header.includes('username') || unknown.length > 0) {
-        const why = unknown.length > 0 ? `unknown column ${unknown.join(', ')}` : 'no username column';
-        yield {
-          line: n,
-          error: `the header line must name the columns (${why}; known: ${COLUMNS.join(', ')})`,
-        };
+      const head = csvHeader(l);
+      if ('error' in head) {
+        yield { line: n, error: head.error };
         return;
       }
+      header = head.header;
       continue;
     }
-    const f = csvFields(l);
-    if (!f) yield { line: n, error: 'a quoted field is not closed' };
-    else if (f.length !== header.length) {
-      yield { line: n, error: `${f.length} fields where the header has ${header.length}` };
-    } else {
-      const row: Row = {};
-      header.forEach((h, k) => {
-        const v = f[k]!.trim();
-        if (v !== '')
-          row[h] =
-            h === 'numbers'
-              ? v
-                  .split(';')
-                  .map((x) => x.trim())
-                  .filter(Boolean)
-              : v;
-      });
-      yield { line: n, row };
-    }
+    yield { line: n, ...csvRow(header, l) };
   }
 }
 
