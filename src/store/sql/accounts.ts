@@ -105,6 +105,28 @@ export async function listNumbers(q: Q, accountId: number): Promise<string[]> {
   return rows.map((r) => r.number);
 }
 
+/**
+ * select account_id, number from account_numbers where account_id in (:ids) order by position: each
+ * account's numbers, in order, for a page of accounts (accounts without numbers are absent).
+ */
+export async function numbersByAccount(q: Q, ids: readonly number[]): Promise<Map<number, string[]>> {
+  const byAccount = new Map<number, string[]>();
+  if (ids.length === 0) return byAccount;
+  const rows = await q
+    .selectFrom('account_numbers')
+    .select(['account_id', 'number'])
+    .where('account_id', 'in', ids)
+    .orderBy('position')
+    .execute();
+  for (const n of rows) {
+    const id = Number(n.account_id);
+    const list = byAccount.get(id);
+    if (list) list.push(n.number);
+    else byAccount.set(id, [n.number]);
+  }
+  return byAccount;
+}
+
 /** select …, display_name, contact_group from accounts order by username (with every number, for the CLI) */
 export async function listAccounts(q: Q): Promise<Array<Account & AccountProfile>> {
   const [rows, numbers] = await Promise.all([

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { AccountProfile } from '../../app/account-profile.js';
 import type { Account } from '../../app/ports.js';
-import type { Q } from './accounts.js';
+import { numbersByAccount, type Q } from './accounts.js';
 
 /** Which accounts a page holds. */
 export interface AccountPageFilter {
@@ -49,21 +49,15 @@ export async function pageAccounts(q: Q, f: AccountPageFilter): Promise<Array<Ac
   }
   const rows = await query.orderBy('username').limit(f.limit).execute();
   if (rows.length === 0) return [];
-  const numbers = await q
-    .selectFrom('account_numbers')
-    .select(['account_id', 'number'])
-    .where(
-      'account_id',
-      'in',
-      rows.map((r) => r.id),
-    )
-    .orderBy('position')
-    .execute();
+  const numbers = await numbersByAccount(
+    q,
+    rows.map((r) => Number(r.id)),
+  );
   return rows.map((r) => ({
     ...r,
     id: Number(r.id),
     creditMicros: r.creditMicros === null ? null : Number(r.creditMicros),
-    numbers: numbers.filter((n) => Number(n.account_id) === Number(r.id)).map((n) => n.number),
+    numbers: numbers.get(Number(r.id)) ?? [],
   }));
 }
 

@@ -3,7 +3,7 @@
  * the tables on each request: neither the display name nor the group is in the cached lookups.
  */
 import type { DirectoryEntry } from '../../app/contacts.js';
-import type { Q } from './accounts.js';
+import { numbersByAccount, type Q } from './accounts.js';
 
 /** select contact_group from accounts where id = ? */
 export async function groupOf(q: Q, accountId: number): Promise<string | null> {
@@ -31,23 +31,10 @@ export async function listDirectory(
   if (f.group !== undefined) accounts = accounts.where('contact_group', '=', f.group);
   const rows = await accounts.orderBy('username').limit(f.limit).execute();
   if (rows.length === 0) return [];
-  const numbers = await q
-    .selectFrom('account_numbers')
-    .select(['account_id', 'number'])
-    .where(
-      'account_id',
-      'in',
-      rows.map((r) => r.id),
-    )
-    .orderBy('position')
-    .execute();
-  const byAccount = new Map<number, string[]>();
-  for (const n of numbers) {
-    const id = Number(n.account_id);
-    const list = byAccount.get(id);
-    if (list) list.push(n.number);
-    else byAccount.set(id, [n.number]);
-  }
+  const byAccount = await numbersByAccount(
+    q,
+    rows.map((r) => Number(r.id)),
+  );
   return rows.map((r) => ({
     username: r.username,
     displayName: r.displayName,
