@@ -7,18 +7,19 @@
 import type { Clock } from './ports.js';
 import type { CarrierLink } from './readiness.js';
 
+/** One carrier's recent messages. */
+export interface CarrierCounts {
+  carrier: string;
+  submits5m: number;
+  failures5m: number;
+  submits15m: number;
+  failures15m: number;
+  lastError: string | null;
+  lastErrorAt: number | null;
+}
+
 export interface CarrierStateStore {
-  counts(now: number): Promise<
-    Array<{
-      carrier: string;
-      submits5m: number;
-      failures5m: number;
-      submits15m: number;
-      failures15m: number;
-      lastError: string | null;
-      lastErrorAt: number | null;
-    }>
-  >;
+  counts(now: number): Promise<CarrierCounts[]>;
   queue(now: number): Promise<{ due: number; oldestDueAt: number | null }>;
 }
 

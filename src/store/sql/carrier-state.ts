@@ -3,18 +3,8 @@
  * each carrier's last error, and the deliver queue's depth and oldest due job.
  */
 import { sql } from 'kysely';
+import type { CarrierCounts } from '../../app/carrier-state.js';
 import type { Q } from './accounts.js';
-
-/** One carrier's recent messages. */
-export interface CarrierCounts {
-  carrier: string;
-  submits5m: number;
-  failures5m: number;
-  submits15m: number;
-  failures15m: number;
-  lastError: string | null;
-  lastErrorAt: number | null;
-}
 
 /**
  * select id from messages where created_at < :since order by id desc limit 1 (the newest message older
