@@ -8,6 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { unauthorized } from '../errors.js';
+import { bearerOf } from './request.js';
 
 /** What the route renders: a prom-client `Registry` fits. */
 export interface MetricsSource {
@@ -42,10 +43,8 @@ export function registerMetricsRoute(
 export function bearerToken(secret: string): (req: FastifyRequest) => boolean {
   const want = sha256(secret);
   return (req) => {
-    const header = req.headers.authorization;
-    if (typeof header !== 'string') return false;
-    const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-    return m !== null && timingSafeEqual(sha256(m[1]!), want);
+    const token = bearerOf(req);
+    return token !== undefined && timingSafeEqual(sha256(token), want);
   };
 }
 

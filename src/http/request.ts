@@ -44,3 +44,9 @@ export function requestFields(req: FastifyRequest): Fields {
 export function publicBase(req: FastifyRequest, configured: string): string {
   return configured || `${req.protocol}://${req.host}`;
 }
+
+/** The token of `Authorization: Bearer <token>` (RFC 6750 section 2.1), or undefined. */
+export function bearerOf(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  return typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1] : undefined;
+}

@@ -7,6 +7,7 @@ import type { CarrierAdapter, Clock } from '../app/ports.js';
 import type { Config } from '../config/index.js';
 import type { MetricsRouteOptions } from '../http/metrics.routes.js';
 import { bearerToken } from '../http/metrics.routes.js';
+import { bearerOf } from '../http/request.js';
 import { countSubmits } from '../metrics/decorators.js';
 import { type Metrics, makeMetrics } from '../metrics/registry.js';
 import type { CarrierGauge } from '../metrics/scrape.js';
@@ -43,8 +44,8 @@ export function adminListenerMetrics(
     registry: metrics.registry,
     authorize: async (req) => {
       if (scrapeToken?.(req)) return true;
-      const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '');
-      return m !== null && (await tokens.verify(m[1]!)) !== undefined;
+      const token = bearerOf(req);
+      return token !== undefined && (await tokens.verify(token)) !== undefined;
     },
   };
 }

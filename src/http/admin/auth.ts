@@ -8,9 +8,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminCaller } from '../../app/admin-tokens.js';
 import { FailureThrottle } from '../../app/throttle.js';
 import { forbidden, throttled, unauthorized } from '../../errors.js';
+import { bearerOf } from '../request.js';
 import type { AdminApiDeps } from './deps.js';
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 const READS = new Set(['GET', 'HEAD']);
 
 declare module 'fastify' {
@@ -27,8 +27,7 @@ export function requireAdminToken(app: FastifyInstance, deps: AdminApiDeps): voi
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const key = `admin:${req.ip}`;
     if (throttle.isBlocked(key)) throw throttled('Too many failed token checks, try again later');
-    const header = req.headers.authorization;
-    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    const token = bearerOf(req);
     if (token === undefined) {
       reply.header('www-authenticate', 'Bearer realm="textbridge-admin"');
       throw unauthorized('An admin token is required: Authorization: Bearer <token>');
