@@ -28,11 +28,19 @@ export function countSubmits(carrier: CarrierAdapter, m: Metrics): CarrierAdapte
   };
   // A proxy rather than a copy: members added to the port later (or a carrier's own accessors such as
   // `link()`) reach the carrier unchanged, bound to it (its private fields need the real `this`).
+  // Bound once per method: `hasCapacity` is asked on every off-net send.
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(carrier, {
     get(target, prop) {
       if (prop === 'send') return send;
       const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
+      if (typeof v !== 'function') return v;
+      let b = bound.get(prop);
+      if (b === undefined) {
+        b = v.bind(target);
+        bound.set(prop, b);
+      }
+      return b;
     },
   });
 }
