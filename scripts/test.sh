@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`, `.ci/run`). Node 20's --test does not expand `**`, so the shell does.
 #
-# The suite runs twice: on the embedded store (SQLite), then on PostgreSQL (issue #5). For the second
+# The suite runs twice: on the embedded store (SQLite), then on PostgreSQL. For the second
 # run it uses TEXTBRIDGE_TEST_DATABASE_URL when set, or starts a throwaway server when PostgreSQL is
-# installed (scripts/pg-test-server.sh). Every file runs on both: the whole suite takes seconds, and a
-# test that touches the store through a helper is then never missed by a file filter.
+# installed (scripts/pg-test-server.sh). The second run takes the files whose imports reach that switch
+# (scripts/store-tests.mjs follows them, so a test that touches the store through a helper is never
+# missed); the others would repeat the first run exactly. Each run ends with its slowest files.
 #   TEXTBRIDGE_TEST_PG=0   skip the PostgreSQL run (say so, locally only)
 #   TEXTBRIDGE_TEST_PG=1   require it: fail when no server can be had (CI sets this)
 # After both runs, the log audit (test/log-audit.after.ts) reads every log the tests wrote and fails
@@ -48,13 +49,17 @@ compiled() { # test/x.test.ts → .tmp/test-build/test/x.test.js
 mapfile -t files < <(compiled "${files[@]}")
 
 SUMMARY="$(mktemp)"
+TIMES="$(mktemp)" # seconds per file (scripts/file-times.mjs), for the slowest files at the end
 run_files() { # the files, one at a time; node's summary lines are kept for the totals
   local out rc
   out="$(mktemp)"
-  node --enable-source-maps --test --test-concurrency=1 --test-reporter=spec "$@" | tee "$out"
+  node --enable-source-maps --test --test-concurrency=1 --test-reporter=spec \
+    --test-reporter-destination=stdout --test-reporter=./scripts/file-times.mjs \
+    --test-reporter-destination="$TIMES.part" "$@" | tee "$out"
   rc=${PIPESTATUS[0]}
   grep -E '^ℹ (pass|fail) ' "$out" >>"$SUMMARY"
-  rm -f "$out"
+  sed "s|\$| ($RUN)|" "$TIMES.part" >>"$TIMES" 2>/dev/null
+  rm -f "$out" "$TIMES.part"
   return "$rc"
 }
 
@@ -95,12 +100,16 @@ print_totals() {
   passed=$(awk '$2 == "pass" { n += $3 } END { print n + 0 }' "$SUMMARY")
   failed=$(awk '$2 == "fail" { n += $3 } END { print n + 0 }' "$SUMMARY")
   rm -f "$SUMMARY"
+  echo "the slowest files (seconds in their tests):"
+  sort -rn "$TIMES" | head -15 | sed "s|$PWD/$BUILD/||; s|$PWD/||; s|^|  |"
+  rm -f "$TIMES"
   echo "totals: $passed passed, $failed failed"
 }
 
 run_embedded() { # in a subshell, so the PostgreSQL URL stays set for the second run
   (
     unset TEXTBRIDGE_TEST_DATABASE_URL
+    RUN=sqlite
     run_suite 'the embedded store (SQLite)' "${files[@]}"
   )
 }
@@ -123,12 +132,20 @@ run_postgres() {
     trap pg_test_stop EXIT
     export TEXTBRIDGE_TEST_DATABASE_URL="$PG_TEST_URL"
   fi
-  run_suite "PostgreSQL ($TEXTBRIDGE_TEST_DATABASE_URL)" "${files[@]}"
+  # Only the files whose imports reach the switch to PostgreSQL (scripts/store-tests.mjs): the others
+  # would do the very same work again.
+  local store_files
+  mapfile -t store_files < <(node scripts/store-tests.mjs "${files[@]}")
+  echo "=== PostgreSQL: ${#store_files[@]} of ${#files[@]} files reach the store switch; the rest ran once ==="
+  [ ${#store_files[@]} -eq 0 ] && return 0
+  RUN=postgres
+  run_suite "PostgreSQL ($TEXTBRIDGE_TEST_DATABASE_URL)" "${store_files[@]}"
 }
 
 status=0
 run_embedded || status=1
 run_postgres || status=1
+RUN=audit
 if [ "$audit" = 1 ]; then run_suite 'the logs of both runs (audit)' "$BUILD/test/log-audit.after.js" || status=1; fi
 print_totals
 if [ "$status" != 0 ]; then

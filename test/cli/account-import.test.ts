@@ -9,9 +9,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { textbridgeArgs } from '../helpers/child.js';
+import { tempDir } from '../helpers/files.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
-import { tempDir } from '../helpers/service.js';
 
 const run = promisify(execFile);
 

@@ -15,9 +15,9 @@ import { openMediaStore } from '../../src/main/media.js';
 import { makeAdminStore } from '../../src/store/adapters/admin.js';
 import { findAccountByUsername } from '../../src/store/sql/accounts.js';
 import { runTextbridge } from '../helpers/child.js';
+import { tempDir } from '../helpers/files.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
-import { tempDir } from '../helpers/service.js';
 
 test("account remove --purge deletes the account's media files and rows, and only its own", async () => {
   const dataDir = tempDir('tb-cli-purge-');

@@ -10,9 +10,9 @@ import { findAccountByUsername } from '../../src/store/sql/accounts.js';
 import { insertMessage } from '../../src/store/sql/messages.js';
 import { runTextbridge } from '../helpers/child.js';
 import { textMessage } from '../helpers/db.js';
+import { tempDir } from '../helpers/files.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
-import { tempDir } from '../helpers/service.js';
 
 const textbridge = runTextbridge;
 

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { buildProgram } from '../../src/cli/program.js';
 import { startChild, textbridgeArgs, writeConfigFile } from '../helpers/child.js';
-import { tempDir } from '../helpers/service.js';
+import { tempDir } from '../helpers/files.js';
 
 /** The child-process tests: once per suite (they never touch the PostgreSQL store under test). */
 const ONCE = {

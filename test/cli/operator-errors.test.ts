@@ -12,7 +12,7 @@ import { wholeNumber } from '../../src/cli/program.js';
 import { buildConfig } from '../../src/config/index.js';
 import { openAdmin, openStore } from '../../src/main/index.js';
 import { textbridgeArgs } from '../helpers/child.js';
-import { tempDir } from '../helpers/service.js';
+import { tempDir } from '../helpers/files.js';
 
 const run = promisify(execFile);
 

@@ -12,9 +12,9 @@ import { buildConfig } from '../../src/config/index.js';
 import { openAdmin } from '../../src/main/index.js';
 import { parseAccountXml } from '../../src/protocol/acrobits/xml.js';
 import { textbridgeArgs, writeConfigFile } from '../helpers/child.js';
+import { tempDir } from '../helpers/files.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
-import { tempDir } from '../helpers/service.js';
 
 const run = promisify(execFile);
 let env: Record<string, string>;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { freePort, startChild, textbridgeArgs } from '../helpers/child.js';
-import { tempDir } from '../helpers/service.js';
+import { tempDir } from '../helpers/files.js';
 
 const run = promisify(execFile);
 const dataDir = tempDir('tb-lock-');

@@ -13,8 +13,8 @@ import { insertJobs, insertMessage } from '../../src/store/sql/messages.js';
 import { type Child, startChild, writeConfigFile } from '../helpers/child.js';
 import { textMessage } from '../helpers/db.js';
 import { type FakeHttpCarrier, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
+import { tempDir } from '../helpers/files.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
-import { tempDir } from '../helpers/service.js';
 
 let carrier: FakeHttpCarrier;
 let db: Db;

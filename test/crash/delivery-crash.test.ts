@@ -14,8 +14,8 @@ import { openStore } from '../../src/main/index.js';
 import { startChild, writeConfigFile } from '../helpers/child.js';
 import { queueMessages } from '../helpers/db.js';
 import { startFakeSmsc } from '../helpers/fake-smsc.js';
+import { tempDir } from '../helpers/files.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
-import { tempDir } from '../helpers/service.js';
 
 const TOTAL = 5_000;
 const WINDOW = 10;

@@ -16,9 +16,9 @@ import { makeAdminStore } from '../../src/store/adapters/admin.js';
 import { startChild, writeConfigFile } from '../helpers/child.js';
 import { queueMessages } from '../helpers/db.js';
 import { startFakeSmsc } from '../helpers/fake-smsc.js';
+import { tempDir } from '../helpers/files.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { BODY_MARKER, password } from '../helpers/secrets.js';
-import { tempDir } from '../helpers/service.js';
 
 const SENT = 1_000; // each earns a receipt
 const SINGLE = 800; // MO messages in one deliver_sm

@@ -10,9 +10,9 @@ import { buildConfig } from '../../src/config/index.js';
 import { openStore } from '../../src/main/index.js';
 import { makeAdminStore } from '../../src/store/adapters/admin.js';
 import { startChild } from '../helpers/child.js';
+import { tempDir } from '../helpers/files.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
-import { tempDir } from '../helpers/service.js';
 
 const PW = password('crash');
 

@@ -16,7 +16,7 @@ import dockerignore from '@balena/dockerignore';
 import { type Copy, type Dockerfile, DockerfileParser, type ImageTemplate } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { freePort } from '../helpers/child.js';
-import { auditLogFile, tempDir } from '../helpers/service.js';
+import { auditLogFile, tempDir } from '../helpers/files.js';
 
 const run = promisify(execFile);
 const text = readFileSync('Dockerfile', 'utf8');

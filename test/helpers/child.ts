@@ -7,7 +7,7 @@ import { openSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { auditLogFile } from './service.js';
+import { auditLogFile } from './files.js';
 
 /** Write `config` as `config.json` in `dir`, for a child's `--config` or TEXTBRIDGE_CONFIG; its path. */
 export function writeConfigFile(dir: string, config: Record<string, unknown>): string {

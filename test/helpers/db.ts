@@ -5,8 +5,8 @@ import { chunks } from '../../src/store/engine/batcher.js';
 import { type Db, openDb } from '../../src/store/engine/db.js';
 import { migrate } from '../../src/store/migrations/index.js';
 import { messageRow } from '../../src/store/sql/message-columns.js';
+import { tempDir } from './files.js';
 import { freshDatabaseUrl } from './pg.js';
-import { tempDir } from './service.js';
 
 /** Open a fresh store in its own folder (or database); `dataDir` reopens an existing SQLite store. */
 export async function freshDb(dataDir = tempDir()): Promise<Db & { dataDir: string; url: string }> {

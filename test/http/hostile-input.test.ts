@@ -16,10 +16,10 @@ import { buildConfig } from '../../src/config/index.js';
 import { openStore } from '../../src/main/index.js';
 import { makeAdminStore } from '../../src/store/adapters/admin.js';
 import { startChild, writeConfigFile } from '../helpers/child.js';
+import { tempDir } from '../helpers/files.js';
 import { type HostileRequest, makeHostile } from '../helpers/hostile.js';
 import { freshDatabaseUrl } from '../helpers/pg.js';
 import { BODY_MARKER, password } from '../helpers/secrets.js';
-import { tempDir } from '../helpers/service.js';
 
 const HOSTILE = 2_000;
 const NORMAL_EVERY = 20;

@@ -19,9 +19,9 @@ import type { Db } from '../../src/store/engine/db.js';
 import { type Child, startChild, writeConfigFile } from '../helpers/child.js';
 import { queueMessages } from '../helpers/db.js';
 import { reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
+import { tempDir } from '../helpers/files.js';
 import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
 import { password } from '../helpers/secrets.js';
-import { tempDir } from '../helpers/service.js';
 
 const MESSAGES = 10_000;
 /** Jobs each process runs at once: the bound on what a SIGKILL can make the carrier see twice. */

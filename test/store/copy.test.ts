@@ -15,8 +15,8 @@ import { type Db, openDb } from '../../src/store/engine/db.js';
 import { migrate } from '../../src/store/migrations/index.js';
 import { textbridgeArgs } from '../helpers/child.js';
 import { textMessage } from '../helpers/db.js';
+import { tempDir } from '../helpers/files.js';
 import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
-import { tempDir } from '../helpers/service.js';
 
 const skip = TEST_PG_URL
   ? false

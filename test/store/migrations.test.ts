@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import { sql } from 'kysely';
 import { openDb } from '../../src/store/engine/db.js';
 import { migrate } from '../../src/store/migrations/index.js';
+import { tempDir } from '../helpers/files.js';
 import { freshDatabaseUrl, TEST_PG_URL } from '../helpers/pg.js';
-import { tempDir } from '../helpers/service.js';
 
 test('migrating an up-to-date store again changes nothing', async () => {
   const db = openDb({ dataDir: tempDir(), databaseUrl: await freshDatabaseUrl() });

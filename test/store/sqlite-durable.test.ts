@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { openSqlite } from '../../src/store/engine/db.js';
-import { tempDir } from '../helpers/service.js';
+import { tempDir } from '../helpers/files.js';
 
 /** An fdatasync the test releases by hand, one call at a time. */
 function heldSync() {
