@@ -257,7 +257,8 @@ export function makeSendMessage({
         first.firstAttempt(smsId, message).catch((): Awaited<ReturnType<FirstAttempt>> => ({})),
         first.waitMs,
       );
-      if (answer?.refusal) throw refusalError(answer.refusal.kind, answer.refusal.reason);
+      if (answer?.refusal)
+        throw answer.refusal.error ?? refusalError(answer.refusal.kind, answer.refusal.reason);
     } else if (jobs.length > 0) outbox.wake();
     return { smsId, onNet: false };
   };
