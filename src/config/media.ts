@@ -72,7 +72,7 @@ export const Media = Type.Object(
       maximum: 600_000,
       default: 30_000,
       description:
-        "Picture messages to carriers: time allowed to download one attachment from its `content-url` (the app's storage), for the answer's headers and again for the body, ms.",
+        "Picture messages to carriers: time allowed to download one attachment from its `content-url` (the app's storage), whole, ms; past it the message is refused as unreachable.",
     }),
     mmsUrlTtlSec: Type.Integer({
       minimum: 60,
@@ -84,7 +84,7 @@ export const Media = Type.Object(
     mmsFallback: Type.Enum(['link', 'refuse'], {
       default: 'link',
       description:
-        'A picture message routed to a carrier that cannot send MMS: `link` sends the caption and one link per file as text (the decrypted file, served by textbridge, valid for `urlTtlSec`); `refuse` fails it with "Picture messages cannot be sent to this number".',
+        'A picture message routed to a carrier that cannot send MMS: `link` sends the caption and one link per file as text (the decrypted file, served by textbridge, valid for `urlTtlSec`); `refuse` skips such carriers of the route, and with none left fails the message with 502 "Picture messages cannot be sent to this number".',
     }),
   },
   {
