@@ -143,10 +143,12 @@ export function makeMmsPrepare(deps: {
       throw large();
     }
     let failed: Error | undefined;
+    // The download, not our own store's writes and fsyncs, is held to the time limit.
     const timer = setTimeout(() => {
       failed = mediaUnreachable('Attachment could not be downloaded: it took too long');
       got.body.destroy(failed);
     }, o.fetchTimeoutMs);
+    got.body.once('end', () => clearTimeout(timer));
     const raw = crcTap();
     const plain = crcTap();
     const stages: NodeJS.ReadWriteStream[] = [raw];

@@ -37,7 +37,7 @@ before(async () => {
   prep = makeMmsPrepare({
     media,
     fetch: fetcher.fetch,
-    options: { maxFileBytes: MAX, fetchTimeoutMs: 500, allowedTypes: ['image/*', 'video/*'] },
+    options: { maxFileBytes: MAX, fetchTimeoutMs: 1_500, allowedTypes: ['image/*', 'video/*'] },
   });
 });
 after(async () => {
@@ -170,7 +170,7 @@ test('an unreachable, missing or too slow attachment is refused, and the files s
     'SMS_ERR_MEDIA_UNREACHABLE',
     /connection refused/,
   );
-  const slow = storage.put('slow', fakeJpeg(5_000), { serve: { stallMs: 3_000 } });
+  const slow = storage.put('slow', fakeJpeg(5_000), { serve: { stallMs: 4_000 } });
   await refused(
     [first, { url: slow.url, contentType: 'image/jpeg', key: slow.key }],
     'SMS_ERR_MEDIA_UNREACHABLE',

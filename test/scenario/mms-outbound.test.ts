@@ -35,6 +35,7 @@ let twilio: FakeHttpCarrier;
 let telnyx: FakeHttpCarrier;
 let texter: FakeHttpCarrier;
 let generic: FakeHttpCarrier;
+let slow: FakeHttpCarrier;
 /** What the carriers fetched from the media URLs they were given, by URL. */
 const fetched = new Map<string, Promise<{ status: number; bytes: Buffer; type: string | null }>>();
 
@@ -77,12 +78,22 @@ async function service(port: number, fallback: 'link' | 'refuse'): Promise<TestS
         url: `${generic.url}/send`,
         body: 'to=%to%&text=%body%&media=%media_urls%',
       },
+      // One message at a time: while one is in flight a send has no room, and the worker sends it.
+      {
+        name: 'slow',
+        type: 'http',
+        method: 'POST',
+        url: `${slow.url}/send`,
+        body: 'to=%to%&text=%body%&media=%media_urls%',
+        concurrency: 1,
+      },
     ],
     routes: [
       { prefixes: ['+1555'], carrier: 'twilio' },
       { prefixes: ['+44'], carrier: 'telnyx' },
       { prefixes: ['+33'], carrier: 'texter' },
       { prefixes: ['+49'], carrier: 'generic' },
+      { prefixes: ['+61'], carrier: 'slow' },
     ],
     delivery: { pollMs: 20, waitMs: 5_000 },
   });
@@ -103,6 +114,7 @@ before(async () => {
     behaviour: fetching(telnyxUrls, (n) => ({ data: { id: `tx-${n}` } })),
   });
   texter = await startFakeHttpCarrier();
+  slow = await startFakeHttpCarrier({ behaviour: (_r, n) => reply.slow(1_500, reply.ok(`s-${n}`)) });
   generic = await startFakeHttpCarrier({
     behaviour: fetching(
       (r) => (new URLSearchParams(r.body).get('media') ?? '').split(',').filter(Boolean),
@@ -115,7 +127,14 @@ before(async () => {
 after(async () => {
   await svc.close();
   await refuser.close();
-  await Promise.all([storage.close(), twilio.close(), telnyx.close(), texter.close(), generic.close()]);
+  await Promise.all([
+    storage.close(),
+    twilio.close(),
+    telnyx.close(),
+    texter.close(),
+    generic.close(),
+    slow.close(),
+  ]);
 });
 
 /** The app's file transfer of `files`, as it sends it. */
@@ -229,4 +248,33 @@ test('bad attachments are refused to the phone with a short reason, bounced and 
   const inbox = await callOk(svc.url, '/fetch_messages', { username: 'alice', password: ALICE_PW });
   const bounces = inbox.received_smss.filter((m) => String(m['sms_text']).includes('could not be delivered'));
   assert.ok(bounces.length >= cases.length, `bounce notices: ${bounces.length}`);
+});
+
+test('a bad attachment found by the worker (the carrier had no room) reaches the sender as a bounce notice', async () => {
+  const busy = sendJson(svc.url, {
+    from: 'alice',
+    password: ALICE_PW,
+    to: '+61400000001',
+    body: 'hold the slot',
+  });
+  while (slow.count() === 0) await new Promise((r) => setTimeout(r, 10));
+  const r = await send(svc, '+61400000002', transfer('', [{ url: `${storage.url}/gone.jpg` }]));
+  assert.equal(r.status, 200, 'answered once stored: the carrier had no room for a first attempt');
+  const smsId = (r.json() as { sms_id: string }).sms_id;
+  assert.equal((await busy).status, 200);
+  let bounce: Record<string, unknown> | undefined;
+  for (let i = 0; i < 200 && !bounce; i++) {
+    const inbox = await callOk(svc.url, '/fetch_messages', { username: 'alice', password: ALICE_PW });
+    bounce = inbox.received_smss.find((m) =>
+      /\+61400000002 could not be delivered: Attachment could not be downloaded: HTTP 404/.test(
+        String(m['sms_text']),
+      ),
+    );
+    if (!bounce) await new Promise((res) => setTimeout(res, 50));
+  }
+  assert.ok(bounce, 'a bounce notice names the attachment');
+  const sent = (await callOk(svc.url, '/fetch_messages', { username: 'alice', password: ALICE_PW }))
+    .sent_smss;
+  assert.ok(sent.some((m) => m['sms_id'] === smsId));
+  assert.equal(slow.count(), 1, 'only the text reached the carrier');
 });
