@@ -273,7 +273,9 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
 /**
  * What an SMS carries for each content type. A file transfer (Acrobits
  * `application/x-acro-filetransfer+json`: `{"body": caption, "attachments": [{"content-url": …}]}`)
- * becomes its caption and the attachment links, one per line; SMS has no other way to carry a file.
+ * becomes its caption and the attachment links, one per line: the text of a picture message when
+ * picture messages are not wired (no public URL to offer files at, `mms-send.ts`), and what the
+ * delivery log masks.
  */
 export function carrierText(m: Pick<Message, 'body' | 'contentType'>): string {
   if (m.contentType !== CONTENT_TYPE_FILE_TRANSFER) return m.body;
