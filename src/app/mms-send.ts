@@ -101,6 +101,8 @@ export async function mediaStep(
   try {
     prepared = await mms.prepare(m, signal);
   } catch (e) {
+    // Stopping, or out of lease: not the attachment's fault, the job is handed back.
+    if (signal.aborted) return { kind: 'retry', reason: 'aborted while preparing media' };
     if (isAttachmentError(e)) return { kind: 'refused', error: e };
     return { kind: 'retry', reason: `media store: ${(e as Error).message ?? String(e)}` };
   }

@@ -11,10 +11,14 @@ import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { after, before, test } from 'node:test';
 import type { MediaStore } from '../../src/app/media.js';
+import { makeMediaSigner } from '../../src/app/media-urls.js';
 import { type MmsPrepare, makeMmsPrepare } from '../../src/app/mms-prepare.js';
+import { makeMmsSend, mediaStep } from '../../src/app/mms-send.js';
+import type { CarrierAdapter } from '../../src/app/ports.js';
 import { makeFetchMedia } from '../../src/carriers/http/fetch-media.js';
 import type { Attachment } from '../../src/domain/file-transfer.js';
 import { crc32, crc32Matches } from '../../src/domain/file-transfer.js';
+import { CONTENT_TYPE_FILE_TRANSFER, type Message } from '../../src/domain/message.js';
 import { SmsError } from '../../src/errors.js';
 import { makeFsMediaStore } from '../../src/store/adapters/media-fs.js';
 import { freshDb } from '../helpers/db.js';
@@ -181,4 +185,21 @@ test('an unreachable, missing or too slow attachment is refused, and the files s
     'SMS_ERR_MEDIA_UNREACHABLE',
     /http/,
   );
+});
+
+test("a download stopped by the job's signal (stopping, out of lease) is handed back for a retry, not refused", async () => {
+  const slow = storage.put('stopped', fakeJpeg(5_000), { serve: { stallMs: 4_000 } });
+  const mms = makeMmsSend({
+    prepare: prep,
+    signer: makeMediaSigner('test-secret'),
+    clock: { now: () => Date.now() },
+    options: { base: 'http://127.0.0.1:1', mmsUrlTtlSec: 60, linkTtlSec: 60, fallback: 'link' },
+  });
+  const body = JSON.stringify({ attachments: [{ 'content-url': slow.url, 'encryption-key': slow.key }] });
+  const m = { id: 1, senderAccountId: 1, contentType: CONTENT_TYPE_FILE_TRANSFER, body } as Message;
+  const carrier: CarrierAdapter = { name: 'c', mms: true, send: async () => ({ ok: true, carrierRefs: [] }) };
+  const before = filesOnDisk();
+  const step = await mediaStep(mms, m, ['c'], new Map([['c', carrier]]), AbortSignal.timeout(300));
+  assert.equal(step.kind, 'retry');
+  assert.equal(filesOnDisk(), before);
 });
