@@ -23,6 +23,8 @@ export type SmsErrorCode =
   | 'SMS_ERR_CONFLICT'
   | 'SMS_ERR_GONE'
   | 'SMS_ERR_UNSUPPORTED_TYPE'
+  | 'SMS_ERR_MEDIA_UNREACHABLE'
+  | 'SMS_ERR_MEDIA_INVALID'
   | 'SMS_ERR_UNAVAILABLE'
   | 'SMS_ERR_STORE_UNAVAILABLE'
   | 'SMS_ERR_INTERNAL';
@@ -65,6 +67,10 @@ export const conflict = (message: string) => new SmsError('SMS_ERR_CONFLICT', me
 export const gone = (message: string) => new SmsError('SMS_ERR_GONE', message);
 /** A file of a type this server does not accept (`media.allowedTypes`). */
 export const unsupportedType = (message: string) => new SmsError('SMS_ERR_UNSUPPORTED_TYPE', message);
+/** A picture message's attachment could not be downloaded from where the app stored it. */
+export const mediaUnreachable = (message: string) => new SmsError('SMS_ERR_MEDIA_UNREACHABLE', message);
+/** An attachment that downloaded but is not what it says: wrong hash, or it does not decrypt. */
+export const mediaInvalid = (message: string) => new SmsError('SMS_ERR_MEDIA_INVALID', message);
 export const unavailable = (message = 'Service is starting, try again shortly') =>
   new SmsError('SMS_ERR_UNAVAILABLE', message);
 /**

@@ -23,8 +23,10 @@ import { phoneReason } from '../domain/redact.js';
 import { nextAttempt, type RetryPolicy } from '../domain/retry.js';
 import { type Route, route } from '../domain/routing.js';
 import { type EventDetails, event, eventReason, type NewEvent } from '../domain/timeline.js';
+import type { SmsError } from '../errors.js';
 import { deliveryLog } from './delivery-log.js';
 import type { DeliveryStore, FailedSend } from './delivery-ports.js';
+import { type MmsSend, mediaStep, type PreparedMms } from './mms-send.js';
 import type {
   CarrierAdapter,
   Clock,
@@ -50,12 +52,14 @@ export interface DeliverDeps {
   random?: () => number;
   /** Where failed attempts, refusals and give-ups are logged (`delivery-log.ts`). */
   log?: Log;
+  /** Picture messages to carriers (MMS, or the text fallback); absent: a file transfer goes as text. */
+  mms?: MmsSend;
 }
 
 /** One attempt's result: the job outcome, and the refusal when a carrier (or routing) said no for good. */
 export interface Attempt {
   outcome: JobOutcome;
-  refusal?: { kind: RefusalKind; reason: string };
+  refusal?: { kind: RefusalKind; reason: string; error?: SmsError };
   /** The carrier that accepted it. */
   carrier?: string;
 }
@@ -128,7 +132,24 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     return carrier?.hasCapacity ? carrier.hasCapacity() : true;
   };
 
+  /** An attempt; the media it prepared is deleted again unless a carrier took the message. */
   async function attempt(job: Job, signal: AbortSignal, loaded?: Message): Promise<Attempt> {
+    const media: { prepared?: PreparedMms } = {};
+    const a = await attemptOnce(job, signal, media, loaded);
+    if (media.prepared && a.carrier === undefined) {
+      await media.prepared
+        .discard()
+        .catch((err: unknown) => deps.log?.warn({ err }, 'deleting media failed'));
+    }
+    return a;
+  }
+
+  async function attemptOnce(
+    job: Job,
+    signal: AbortSignal,
+    media: { prepared?: PreparedMms },
+    loaded?: Message,
+  ): Promise<Attempt> {
     const m = loaded ?? (await store.loadQueued(job.refId));
     if (!m) return { outcome: { done: true } }; // already sent, failed or retried by someone else
     const sender = m.senderAccountId === null ? undefined : await store.senderOf(m.senderAccountId);
@@ -159,7 +180,22 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     let lastReason = 'no carrier available';
     let lastNotice = lastReason;
     const tried: string[] = [];
-    for (const name of choice.carriers) {
+    // A picture message: its files prepared first; a bad attachment fails it like a refusal.
+    const step = await mediaStep(deps.mms, m, choice.carriers, carriers, signal);
+    if (step.kind === 'refused') {
+      const reason = step.error.message;
+      attempted(null, clock.now(), { outcome: 'refused', reason });
+      await fail(m, job.id, reason, null, 1, reason, events);
+      log.refused('media', 'rejected', reason, attemptNo);
+      return {
+        outcome: { done: false, failed: true, error: reason, recorded: true },
+        refusal: { kind: 'rejected', reason, error: step.error },
+      };
+    }
+    if (step.kind === 'retry') lastReason = lastNotice = step.reason;
+    if (step.kind === 'mms') media.prepared = step.prepared;
+    const names = step.kind === 'mms' ? step.carriers : step.kind === 'retry' ? [] : choice.carriers;
+    for (const name of names) {
       const carrier = carriers.get(name);
       if (!carrier) continue; // config validation makes this unreachable; never throw on the send path
       const gate = gates.get(name);
@@ -169,7 +205,7 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
       }
       const started = clock.now();
       try {
-        const r = await carrier.send(sms, signal);
+        const r = await carrier.send(media.prepared ? media.prepared.forCarrier(carrier, sms) : sms, signal);
         if (r.ok) {
           attempted(name, started, { outcome: 'sent', refs: r.carrierRefs });
           await store.recordSent({
@@ -237,7 +273,9 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
 /**
  * What an SMS carries for each content type. A file transfer (Acrobits
  * `application/x-acro-filetransfer+json`: `{"body": caption, "attachments": [{"content-url": …}]}`)
- * becomes its caption and the attachment links, one per line; SMS has no other way to carry a file.
+ * becomes its caption and the attachment links, one per line: the text of a picture message when
+ * picture messages are not wired (no public URL to offer files at, `mms-send.ts`), and what the
+ * delivery log masks.
  */
 export function carrierText(m: Pick<Message, 'body' | 'contentType'>): string {
   if (m.contentType !== CONTENT_TYPE_FILE_TRANSFER) return m.body;

@@ -9,15 +9,12 @@
  * (`delivery.waitMs`), the attempt still completes; a retry is then the worker's business.
  */
 import type { Message } from '../domain/message.js';
-import type { Deliver } from './deliver.js';
+import type { Attempt, Deliver } from './deliver.js';
 import type { JobQueue } from './delivery-ports.js';
-import type { Clock, JobLease, NewMessage, RefusalKind } from './ports.js';
+import type { Clock, JobLease, NewMessage } from './ports.js';
 
-/** What the phone is told: nothing (200) or the refusal. */
-export type FirstAttempt = (
-  smsId: number,
-  message: NewMessage,
-) => Promise<{ refusal?: { kind: RefusalKind; reason: string } }>;
+/** What the phone is told: nothing (200) or the refusal (a bad attachment's own coded error with it). */
+export type FirstAttempt = (smsId: number, message: NewMessage) => Promise<{ refusal?: Attempt['refusal'] }>;
 
 /** Build the first-attempt runner for jobs leased with `lease`. */
 export function makeFirstAttempt(

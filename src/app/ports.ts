@@ -20,8 +20,13 @@ export interface OutboundSms {
   from: string;
   /** Recipient, E.164. */
   to: string;
-  /** Full text, UTF-8, any length. */
+  /** Full text, UTF-8, any length. For a picture message (MMS), its caption, possibly empty. */
   body: string;
+  /**
+   * A picture message's files, as URLs the carrier fetches (signed and expiring, served by
+   * textbridge); given only to a carrier with `mms`. Absent or empty: a text message.
+   */
+  mediaUrls?: readonly string[];
 }
 
 /**
@@ -150,6 +155,8 @@ export interface CarrierAdapter {
    * once the message is durable and the worker sends it. Absent: always.
    */
   hasCapacity?(): boolean;
+  /** Whether this carrier sends `mediaUrls` as MMS. Absent: it sends text only (SMS). */
+  readonly mms?: boolean;
   send(msg: OutboundSms, signal: AbortSignal): Promise<SendOutcome>;
   /** Connect (SMPP bind) and start reporting receipts and inbound messages. Optional. */
   start?(events: CarrierEvents): Promise<void>;

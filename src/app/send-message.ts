@@ -11,8 +11,12 @@
  * outbox is woken here: reading this file tells everything a send does.
  */
 import { accountAddress, parseAddress } from '../domain/address.js';
-import { CONTENT_TYPE_DISPOSITION, CONTENT_TYPE_TEXT } from '../domain/message.js';
-import { type RateTable, segmentPriceMicros, toMicros } from '../domain/rates.js';
+import {
+  CONTENT_TYPE_DISPOSITION,
+  CONTENT_TYPE_FILE_TRANSFER,
+  CONTENT_TYPE_TEXT,
+} from '../domain/message.js';
+import { mmsPriceMicros, type RateTable, segmentPriceMicros, toMicros } from '../domain/rates.js';
 import { phoneReason } from '../domain/redact.js';
 import { countSegments } from '../domain/segments.js';
 import type { PendingEvent } from '../domain/timeline.js';
@@ -215,7 +219,12 @@ export function makeSendMessage({
     const segments = req.contentType === CONTENT_TYPE_TEXT ? countSegments(req.body).segments : 1;
     // Counted only for a send that is otherwise ready to store, so typos and bad numbers cost nothing.
     if (sendRate && (await sendRate.count(sender.id)) > sendRate.perMinute) throw tooManyMessages();
-    const price = dest.onNet ? toMicros(options.rates.onNet) : segmentPriceMicros(options.rates, dest.to);
+    // A picture message off-net is charged once at the MMS price (docs/media.md), as MMS or as links.
+    const price = dest.onNet
+      ? toMicros(options.rates.onNet)
+      : req.contentType === CONTENT_TYPE_FILE_TRANSFER
+        ? mmsPriceMicros(options.rates, dest.to)
+        : segmentPriceMicros(options.rates, dest.to);
     const message: NewMessage = {
       senderAccountId: sender.id,
       recipientAccountId: dest.onNet ? dest.account.id : null,
@@ -257,7 +266,8 @@ export function makeSendMessage({
         first.firstAttempt(smsId, message).catch((): Awaited<ReturnType<FirstAttempt>> => ({})),
         first.waitMs,
       );
-      if (answer?.refusal) throw refusalError(answer.refusal.kind, answer.refusal.reason);
+      if (answer?.refusal)
+        throw answer.refusal.error ?? refusalError(answer.refusal.kind, answer.refusal.reason);
     } else if (jobs.length > 0) outbox.wake();
     return { smsId, onNet: false };
   };

@@ -80,6 +80,7 @@ export function withLimits(
     name: adapter.name,
     ...(maxInFlight === undefined ? {} : { maxInFlight }),
     ...(adapter.window === undefined ? {} : { window: adapter.window }),
+    ...(adapter.mms ? { mms: true } : {}),
     async send(msg, signal) {
       if (sem && !(await sem.acquire(signal))) return aborted('waiting for a free carrier slot');
       try {

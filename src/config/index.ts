@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Static } from 'typebox';
 import { CARRIER_TABLES, type CarrierConfig, type KeyProblem } from '../carriers/config-tables.js';
+import type { RateTable } from '../domain/rates.js';
 import type { Route } from '../domain/routing.js';
 import type { BalanceConfig, ContactsConfig, RateCheckConfig } from './app-services.js';
 import { ConfigError, deepFreeze, isObject, type Json } from './check.js';
@@ -56,7 +57,7 @@ export interface Config {
   errorFormat: ErrorFormat;
   limits: LimitsConfig;
   /** Prices per SMS segment: `default`, `onNet`, and prefixes sorted longest first. */
-  rates: { default: number; onNet: number; prefixes: ReadonlyArray<readonly [string, number]> };
+  rates: RateTable;
   recipients: RecipientsConfig;
   auth: AuthConfig;
   log: { level: string; showNumbers: boolean };
@@ -182,12 +183,25 @@ function checkRoute(r: Route, where: string, carriers: ReadonlySet<string>): voi
 }
 
 /** `{"default": 0.01, "+44": 0.04, "onNet": 0}` → sorted prefixes, longest first. */
-function rates(value: Record<string, number | undefined>): Config['rates'] {
+function rates(value: Record<string, unknown>): Config['rates'] {
+  const mms = value['mms'] as Record<string, number | undefined> | undefined;
+  const mmsDefault = mms?.['default'];
+  return {
+    default: (value['default'] as number | undefined) ?? 0,
+    onNet: (value['onNet'] as number | undefined) ?? 0,
+    prefixes: byPrefix(value),
+    ...(mms
+      ? { mms: { ...(mmsDefault === undefined ? {} : { default: mmsDefault }), prefixes: byPrefix(mms) } }
+      : {}),
+  };
+}
+
+/** The `"+<prefix>"` keys of a price table, longest first. */
+function byPrefix(value: Record<string, unknown>): Array<readonly [string, number]> {
   const prefixes: Array<readonly [string, number]> = [];
   for (const [key, v] of Object.entries(value))
-    if (key.startsWith('+') && v !== undefined) prefixes.push([key, v]);
-  prefixes.sort((a, b) => b[0].length - a[0].length);
-  return { default: value['default'] ?? 0, onNet: value['onNet'] ?? 0, prefixes };
+    if (key.startsWith('+') && typeof v === 'number') prefixes.push([key, v]);
+  return prefixes.sort((a, b) => b[0].length - a[0].length);
 }
 
 function readJsonFile(file: string): Json {

@@ -67,6 +67,25 @@ export const Media = Type.Object(
       default: 3600,
       description: 'How often the retention sweep runs, seconds.',
     }),
+    fetchTimeoutMs: Type.Integer({
+      minimum: 100,
+      maximum: 600_000,
+      default: 30_000,
+      description:
+        "Picture messages to carriers: time allowed to download one attachment from its `content-url` (the app's storage), whole, ms; past it the message is refused as unreachable.",
+    }),
+    mmsUrlTtlSec: Type.Integer({
+      minimum: 60,
+      maximum: 365 * 86400,
+      default: 7 * 86400,
+      description:
+        'Picture messages to carriers: how long the media URL handed to an MMS carrier stays valid, seconds (default 7 days: carriers fetch at once, but may fetch again while they retry the handset).',
+    }),
+    mmsFallback: Type.Enum(['link', 'refuse'], {
+      default: 'link',
+      description:
+        'A picture message routed to a carrier that cannot send MMS: `link` sends the caption and one link per file as text (the decrypted file, served by textbridge, valid for `urlTtlSec`); `refuse` skips such carriers of the route, and with none left fails the message with 502 "Picture messages cannot be sent to this number".',
+    }),
   },
   {
     additionalProperties: false,

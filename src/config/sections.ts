@@ -104,18 +104,32 @@ export const Limits = section('limits', 'Sizes and rates the service enforces.',
 const price = (description: string) =>
   Type.Number({ minimum: 0, hint: 'must be a non-negative number', description });
 
+const PREFIX_KEY = '^\\+\\d{1,15}$';
+
+/** MMS prices: a picture message off-net is charged once at these instead of per segment. */
+const MmsRates = Type.Object(
+  { default: Type.Optional(price('Price of one MMS to any number without a prefix entry here.')) },
+  {
+    patternProperties: { [PREFIX_KEY]: price('Price of one MMS to numbers starting with this prefix.') },
+    additionalProperties: false,
+    noun: 'rates.mms',
+    keysHint: 'keys are "default" or a prefix like "+44"',
+    description:
+      'Prices of a picture message (a file transfer to an off-net number), once per message whatever its size or caption, whether it goes as MMS or as a text with links: the longest matching `"+<prefix>"` here, else `default` here, else the price of one SMS segment to that number.',
+  },
+);
+
 export const Rates = Type.Object(
   {
     default: Type.Optional(price('Price of one segment to any number without a prefix entry (default 0).')),
     onNet: Type.Optional(price('Price of one segment to another account of this service (default 0).')),
+    mms: Type.Optional(MmsRates),
   },
   {
-    patternProperties: {
-      '^\\+\\d{1,15}$': price('Price of one segment to numbers starting with this prefix.'),
-    },
+    patternProperties: { [PREFIX_KEY]: price('Price of one segment to numbers starting with this prefix.') },
     additionalProperties: false,
     noun: 'rates',
-    keysHint: 'keys are "default", "onNet" or a prefix like "+44"',
+    keysHint: 'keys are "default", "onNet", "mms" or a prefix like "+44"',
     description:
       'Prices per SMS segment, in the account\'s currency: `default`, `onNet`, and `"+<prefix>"` keys (longest prefix wins).',
   },

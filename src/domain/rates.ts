@@ -8,6 +8,8 @@ export interface RateTable {
   default: number;
   onNet: number;
   prefixes: ReadonlyArray<readonly [string, number]>;
+  /** MMS prices (a picture message off-net): `default` absent = one segment's price to the number. */
+  mms?: { default?: number; prefixes: ReadonlyArray<readonly [string, number]> };
 }
 
 export const MICROS = 1_000_000;
@@ -21,4 +23,16 @@ export function segmentPriceMicros(rates: RateTable, e164: string): number {
     if (e164.startsWith(prefix)) return toMicros(price);
   }
   return toMicros(rates.default);
+}
+
+/**
+ * Price of one picture message to `e164` in micros, charged once instead of per segment: the longest
+ * matching MMS prefix, else the MMS `default`, else one SMS segment's price to that number.
+ */
+export function mmsPriceMicros(rates: RateTable, e164: string): number {
+  for (const [prefix, price] of rates.mms?.prefixes ?? []) {
+    if (e164.startsWith(prefix)) return toMicros(price);
+  }
+  const d = rates.mms?.default;
+  return d === undefined ? segmentPriceMicros(rates, e164) : toMicros(d);
 }

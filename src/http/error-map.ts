@@ -20,8 +20,10 @@ const STATUS: Record<SmsErrorCode, number> = {
   SMS_ERR_GONE: 410,
   SMS_ERR_TOO_LARGE: 413,
   SMS_ERR_UNSUPPORTED_TYPE: 415,
+  SMS_ERR_MEDIA_INVALID: 422, // an attachment failed its hash or its decryption
   SMS_ERR_THROTTLED: 429,
   SMS_ERR_INTERNAL: 500,
+  SMS_ERR_MEDIA_UNREACHABLE: 502, // an attachment's content-url could not be downloaded
   SMS_ERR_REJECTED: 502, // the carrier (upstream) refused the message for good
   SMS_ERR_UNAVAILABLE: 503,
   SMS_ERR_STORE_UNAVAILABLE: 503, // the store cannot write: try again later, nothing was stored

@@ -23,6 +23,7 @@ import { makeJobQueue } from '../store/adapters/job-queue.js';
 import { armLowCredit, makeEventRecorder } from '../store/adapters/webhook-events.js';
 import type { Db } from '../store/engine/db.js';
 import { type Dispatcher, startDispatcher } from '../worker/dispatcher.js';
+import { composeMmsSend } from './media.js';
 import { carrierGauges, countedCarriers, type Metrics } from './metrics.js';
 
 /** How often parts of long inbound messages are checked for their timeout. */
@@ -73,6 +74,7 @@ export async function startDelivery(
   const store = makeDeliveryStore(db, clock, log, makeEventRecorder(config.webhooks));
   await armLowCredit(db, config.webhooks, config.webhookDelivery.lowCreditMicros);
   const queue = makeJobQueue(db, clock);
+  const pictures = await composeMmsSend(config, db, clock);
   const deliver = makeDeliver({
     store,
     carriers,
@@ -81,6 +83,7 @@ export async function startDelivery(
     clock,
     bounceJobs: opts.bounceJobs ?? [],
     log,
+    ...(pictures ? { mms: pictures.mms } : {}),
   });
   let dispatcher: Dispatcher | undefined;
   const outbox: OutboxSignal = { wake: () => dispatcher?.wake() };
@@ -163,6 +166,7 @@ export async function startDelivery(
       stop.abort();
       await dispatcher?.done;
       await Promise.allSettled(started.map((c) => c.close?.()));
+      await pictures?.close();
     },
   };
 }

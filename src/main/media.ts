@@ -8,9 +8,12 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Authenticate } from '../app/authenticate.js';
 import type { MediaStore } from '../app/media.js';
-import { makeMediaSigner } from '../app/media-urls.js';
+import { type MediaSigner, makeMediaSigner } from '../app/media-urls.js';
+import { makeMmsPrepare } from '../app/mms-prepare.js';
+import { type MmsSend, makeMmsSend } from '../app/mms-send.js';
 import type { Clock } from '../app/ports.js';
 import { makeDownloadMedia, makeUploadMedia } from '../app/upload-media.js';
+import { makeFetchMedia } from '../carriers/http/fetch-media.js';
 import type { Config } from '../config/index.js';
 import type { MediaHandlers } from '../http/media.routes.js';
 import { makeFsMediaStore } from '../store/adapters/media-fs.js';
@@ -32,10 +35,7 @@ export async function composeMedia(
   authenticate: Authenticate,
   clock: Clock,
 ): Promise<MediaHandlers> {
-  const secret =
-    config.media.secret ||
-    (await settingOrInsert(db.kysely, 'media.secret', randomBytes(32).toString('base64url')));
-  const signer = makeMediaSigner(secret);
+  const signer = await mediaSigner(config, db);
   const m = config.media;
   return {
     publicUrl: m.publicUrl || config.server.publicUrl,
@@ -53,6 +53,46 @@ export async function composeMedia(
     }),
     downloadMedia: makeDownloadMedia({ media, signer, clock }),
   };
+}
+
+/** The URL signer: `media.secret`, else the secret generated once and kept in the database. */
+async function mediaSigner(config: Config, db: Db): Promise<MediaSigner> {
+  const secret =
+    config.media.secret ||
+    (await settingOrInsert(db.kysely, 'media.secret', randomBytes(32).toString('base64url')));
+  return makeMediaSigner(secret);
+}
+
+/**
+ * Picture messages to carriers: attachments fetched on the carriers' HTTP client into this data dir's
+ * media store, offered by signed URL under `media.publicUrl` (else `server.publicUrl`). Undefined when
+ * neither is set: no carrier or phone could reach the files, so a file transfer goes as text as before.
+ */
+export async function composeMmsSend(
+  config: Config,
+  db: Db,
+  clock: Clock,
+): Promise<{ mms: MmsSend; close(): Promise<void> } | undefined> {
+  const m = config.media;
+  const base = m.publicUrl || config.server.publicUrl;
+  if (!base) return undefined;
+  const fetcher = makeFetchMedia();
+  const prepare = makeMmsPrepare({
+    media: openMediaStore(config, db, clock),
+    fetch: fetcher.fetch,
+    options: {
+      maxFileBytes: m.maxFileBytes,
+      fetchTimeoutMs: m.fetchTimeoutMs,
+      allowedTypes: m.allowedTypes.map((t) => t.toLowerCase()),
+    },
+  });
+  const mms = makeMmsSend({
+    prepare,
+    signer: await mediaSigner(config, db),
+    clock,
+    options: { base, mmsUrlTtlSec: m.mmsUrlTtlSec, linkTtlSec: m.urlTtlSec, fallback: m.mmsFallback },
+  });
+  return { mms, close: fetcher.close };
 }
 
 /**

@@ -43,6 +43,8 @@ export interface HttpAdapterSpec {
    * values): masked in every reason, since a carrier's error answer may quote the request it got.
    */
   secrets?: readonly string[];
+  /** The request carries `mediaUrls` (the carrier sends MMS). */
+  mms?: boolean;
 }
 
 /** Biggest answer body read; anything longer is cut (a carrier's JSON answer is a few hundred bytes). */
@@ -135,6 +137,7 @@ export function makeHttpAdapter(spec: HttpAdapterSpec): CarrierAdapter {
   const secrets = spec.secrets ?? [];
   return {
     name: spec.name,
+    ...(spec.mms ? { mms: true } : {}),
     async send(msg, signal) {
       if (signal.aborted) return { ok: false, retryable: true, reason: 'aborted before sending' };
       const req = buildRequest(spec, msg);

@@ -141,7 +141,7 @@ export const HttpKeys = carrierKeys('http', 'an http carrier', {
     hint: 'must start with http:// or https://',
     secret: 'url',
     description:
-      'URL template (`%to%`, `%from%`, `%body%`, `%sms_id%`, `%to_digits%`, `%from_digits%`); values are URL-encoded.',
+      'URL template (`%to%`, `%from%`, `%body%`, `%sms_id%`, `%to_digits%`, `%from_digits%`, `%media_urls%`); values are URL-encoded. A template (URL, body or header) with `%media_urls%` makes the carrier send picture messages as MMS.',
   }),
   headers: Type.Optional(
     Type.Record(Type.String(), Type.String({ secret: true }), {

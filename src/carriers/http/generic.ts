@@ -20,7 +20,7 @@ import {
 import { type HttpAnswer, makeHttpAdapter } from './client.js';
 import type { HttpCarrierConfig } from './config.js';
 import { configSecrets } from './config-secrets.js';
-import { bodyContext, defaultContentType, expandHeader, expandTemplate } from './template.js';
+import { bodyContext, defaultContentType, expandHeader, expandTemplate, usesMediaUrls } from './template.js';
 
 export type { HttpCarrierConfig } from './config.js';
 
@@ -93,6 +93,8 @@ export function makeHttpGenericCarrier(
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     connections: cfg.connections,
     secrets: configSecrets(cfg),
+    // A template that places the files' URLs makes this carrier an MMS carrier.
+    mms: [cfg.url, cfg.body, ...headerTemplates.map(([, v]) => v)].some(usesMediaUrls),
     build(msg) {
       const headers: Record<string, string> = {};
       for (const [k, v] of headerTemplates) headers[k] = expandHeader(v, msg, cfg.headerEncoding);

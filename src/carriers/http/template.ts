@@ -10,12 +10,31 @@ import { encodeComponent, percentEncode } from '../../domain/text.js';
 /** Where a template is used, which decides how values are escaped. */
 export type TemplateContext = 'url' | 'form' | 'json' | 'header' | 'raw';
 
-/** Placeholder names: `%to%`, `%from%`, `%body%`, `%sms_id%`, `%to_digits%`, `%from_digits%`. */
-export const PLACEHOLDERS = ['to', 'from', 'body', 'sms_id', 'to_digits', 'from_digits'] as const;
+/**
+ * Placeholder names: `%to%`, `%from%`, `%body%`, `%sms_id%`, `%to_digits%`, `%from_digits%`,
+ * `%media_urls%`.
+ */
+export const PLACEHOLDERS = [
+  'to',
+  'from',
+  'body',
+  'sms_id',
+  'to_digits',
+  'from_digits',
+  'media_urls',
+] as const;
 
-const PLACEHOLDER_RE = /%(to_digits|from_digits|sms_id|body|from|to)%/g;
+const PLACEHOLDER_RE = /%(to_digits|from_digits|sms_id|media_urls|body|from|to)%/g;
 
-/** Values for one message, before escaping. `_digits` drop a leading `+` for APIs wanting bare digits. */
+/** A template that sends a picture message's files: the carrier is then offered MMS. */
+export const usesMediaUrls = (template: string | undefined): boolean =>
+  template?.includes('%media_urls%') ?? false;
+
+/**
+ * Values for one message, before escaping. `_digits` drop a leading `+` for APIs wanting bare digits;
+ * `media_urls` is a picture message's file URLs joined by commas (signed URLs hold no comma), empty for
+ * a text message.
+ */
 export function templateValues(msg: OutboundSms): Record<(typeof PLACEHOLDERS)[number], string> {
   return {
     to: msg.to,
@@ -24,6 +43,7 @@ export function templateValues(msg: OutboundSms): Record<(typeof PLACEHOLDERS)[n
     sms_id: msg.smsId,
     to_digits: msg.to.replace(/^\+/, ''),
     from_digits: msg.from.replace(/^\+/, ''),
+    media_urls: (msg.mediaUrls ?? []).join(','),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Telnyx Messaging v2: `POST /v2/messages` with JSON `{from, to, text}` and `Authorization: Bearer <API
  * key>`. Success answers `{"data": {"id": "...", ...}}`; errors answer
- * `{"errors": [{"code": "40310", "title": "...", "detail": "..."}]}`.
+ * `{"errors": [{"code": "40310", "title": "...", "detail": "..."}]}`. A picture message adds
+ * `media_urls`, an array of URLs Telnyx fetches itself (it then sends MMS).
  * Sources: https://developers.telnyx.com/api/messaging/send-message,
  * https://developers.telnyx.com/docs/messaging/messages/error-codes,
  * https://developers.telnyx.com/development/api-fundamentals/api-errors
@@ -48,9 +49,11 @@ export function makeTelnyxCarrier(cfg: TelnyxConfig, opts: { dispatcher?: Dispat
     name: cfg.name,
     timeoutMs: cfg.timeoutMs,
     secrets: [cfg.apiKey],
+    mms: true,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     build(msg) {
-      const body: Record<string, string> = { from: msg.from, to: msg.to, text: msg.body };
+      const body: Record<string, string | readonly string[]> = { from: msg.from, to: msg.to, text: msg.body };
+      if (msg.mediaUrls?.length) body['media_urls'] = msg.mediaUrls;
       if (cfg.messagingProfileId) body['messaging_profile_id'] = cfg.messagingProfileId;
       if (cfg.webhookUrl) body['webhook_url'] = cfg.webhookUrl;
       return { method: 'POST', url, headers, body: JSON.stringify(body) };

@@ -1,7 +1,8 @@
 /**
  * Twilio Programmable Messaging: `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`, form body
  * `To`, `From`, `Body`, HTTP Basic auth with the Account SID and Auth Token. A 201 answer carries the
- * message `sid`; errors are `{"code": 21211, "message": "...", "status": 400}`.
+ * message `sid`; errors are `{"code": 21211, "message": "...", "status": 400}`. A picture message adds one
+ * `MediaUrl` field per file (up to 10), URLs Twilio fetches itself; `Body` may then be empty.
  * Source: https://www.twilio.com/docs/messaging/api/message-resource#create-a-message-resource
  */
 import type { Dispatcher } from 'undici';
@@ -35,12 +36,14 @@ export function makeTwilioCarrier(cfg: TwilioConfig, opts: { dispatcher?: Dispat
     name: cfg.name,
     timeoutMs: cfg.timeoutMs,
     secrets: [cfg.authToken, auth.slice('Basic '.length)],
+    mms: true,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
     build(msg) {
       const form = new URLSearchParams({ To: msg.to, Body: msg.body });
       if (cfg.messagingServiceSid) form.set('MessagingServiceSid', cfg.messagingServiceSid);
       else form.set('From', msg.from);
       if (cfg.statusCallback) form.set('StatusCallback', cfg.statusCallback);
+      for (const u of msg.mediaUrls ?? []) form.append('MediaUrl', u);
       return {
         method: 'POST',
         url,
