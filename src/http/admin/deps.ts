@@ -1,5 +1,6 @@
 /** What the admin API calls: the same use-cases as the `textbridge` command (main/admin.ts wires both). */
 import type { AccountEdit } from '../../app/account-edit.js';
+import type { RemoveAccount } from '../../app/account-removal.js';
 import type { ImportLine } from '../../app/account-upsert.js';
 import type { AccountAdmin } from '../../app/accounts.js';
 import type { AdminTokens } from '../../app/admin-tokens.js';
@@ -15,8 +16,8 @@ export interface AdminApiDeps {
   accounts: AccountAdmin;
   edit: AccountEdit;
   tokens: Pick<AdminTokens, 'verify'>;
-  /** Delete an account's media files (`?purge=true`); how many. */
-  purgeMedia(username: string): Promise<number>;
+  /** Delete an account; with `purge`, also its media files and messages. */
+  removeAccount: RemoveAccount;
   retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
   findMessage(smsId: number): Promise<Message | undefined>;
   /** A message and its timeline (docs/timeline.md), or undefined. */
