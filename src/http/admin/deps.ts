@@ -4,11 +4,10 @@ import type { RemoveAccount } from '../../app/account-removal.js';
 import type { ImportLine } from '../../app/account-upsert.js';
 import type { AccountAdmin } from '../../app/accounts.js';
 import type { AdminTokens } from '../../app/admin-tokens.js';
-import type { CarrierState } from '../../app/carrier-state.js';
+import type { CarrierState, LiveCarrier } from '../../app/carrier-state.js';
 import type { Message, MessageSearch } from '../../app/message-search.js';
 import type { MessageStats } from '../../app/message-stats.js';
 import type { Clock } from '../../app/ports.js';
-import type { CarrierLink } from '../../app/readiness.js';
 import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
 import type { ReadTimeline } from '../../app/timeline.js';
 
@@ -26,8 +25,8 @@ export interface AdminApiDeps {
   refusedWebhooks: Pick<RefusedWebhookLog, 'recent'>;
   carrierState: CarrierState;
   messageStats: MessageStats;
-  /** The running carriers' links (none where this process runs no carriers). */
-  links(): CarrierLink[];
+  /** The running carriers' links and windows (none where this process runs no carriers). */
+  links(): LiveCarrier[];
   /** Create or update accounts from CSV or JSON lines; the report as batches commit. */
   importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
   /** Failed token checks allowed per client address within `failureWindowMs`, then 429. */
