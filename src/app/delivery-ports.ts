@@ -89,10 +89,14 @@ export interface DeliveryStore {
   /**
    * Apply a receipt: update its part, then the message (delivered once every part is, failed as soon
    * as one fails), and store the notice `notices` builds for the sender in the same transaction.
-   * `matched` is false when no sent part has that id; `notified` is true when a notice was stored.
-   * The receipt, and the notice it earned, go into the message's timeline in that transaction.
+   * `matched` is false when no sent part has that id; `notified` is true when a notice was stored;
+   * `smsId` is the message it matched. The receipt, and the notice it earned, go into the message's
+   * timeline in that transaction.
    */
-  applyReceipt(r: DeliveryReceipt, notices: ReceiptNotices): Promise<{ matched: boolean; notified: boolean }>;
+  applyReceipt(
+    r: DeliveryReceipt,
+    notices: ReceiptNotices,
+  ): Promise<{ matched: boolean; notified: boolean; smsId?: number }>;
   /** Operator's retry: a failed message goes back to `queued` with a new job (its only one), and a `retry` event. */
   requeue(messageId: number): Promise<boolean>;
 }

@@ -33,9 +33,11 @@ export interface ReceiptDeps {
 /**
  * Apply one receipt and store what it earns the sender, in one transaction; resolves once durable.
  * `matched` is false when no sent part has that carrier id; `relayed` is true when a positive-delivery
- * notice was stored.
+ * notice was stored; `smsId` is the message the receipt concerns (when matched), for the log line.
  */
-export type HandleReceipt = (r: DeliveryReceipt) => Promise<{ matched: boolean; relayed: boolean }>;
+export type HandleReceipt = (
+  r: DeliveryReceipt,
+) => Promise<{ matched: boolean; relayed: boolean; smsId?: number }>;
 
 export function makeHandleReceipt({ store, bounce, jobs, clock, outbox }: ReceiptDeps): HandleReceipt {
   return async (received) => {
@@ -44,7 +46,7 @@ export function makeHandleReceipt({ store, bounce, jobs, clock, outbox }: Receip
     const r =
       received.error === undefined ? received : { ...received, error: maskCredentials(received.error) };
     const at = r.at ?? clock.now();
-    const { matched, notified } = await store.applyReceipt(r, {
+    const { matched, notified, smsId } = await store.applyReceipt(r, {
       bounce,
       delivered: (m) => {
         const n = dispositionNotice(m, 'delivered', at);
@@ -53,7 +55,8 @@ export function makeHandleReceipt({ store, bounce, jobs, clock, outbox }: Receip
     });
     // A stored notice (bounce or delivery) may carry a push job: it leaves now, not at the next poll.
     if (notified) outbox.wake();
-    return { matched, relayed: notified && r.status === 'delivered' };
+    const relayed = notified && r.status === 'delivered';
+    return smsId === undefined ? { matched, relayed } : { matched, relayed, smsId };
   };
 }
 
@@ -71,15 +74,24 @@ export const RECEIPT_RETRY_MS: readonly number[] = [10, 50, 250, 1_000, 5_000];
  * unmatched after the last, it resolves anyway and is dropped with a warning (an SMSC resends an
  * unanswered receipt, and a message whose `sent` was lost is sent again and earns a new receipt).
  * Rejects when the store fails, so the carrier answers with an error and the SMSC tries again.
+ * A matched receipt logs one `receipt` line with the carrier, its id, the status and the `smsId`,
+ * the line an HTTP carrier's status webhook logs too (receive-webhook.ts).
  */
 export function makeReceiptEvent(
   handle: HandleReceipt,
-  log: Pick<Log, 'warn'>,
+  log: Pick<Log, 'warn' | 'info'>,
   delaysMs: readonly number[] = RECEIPT_RETRY_MS,
 ): (r: DeliveryReceipt) => Promise<void> {
   return async (r) => {
     for (let n = 0; ; n++) {
-      if ((await handle(r)).matched) return;
+      const { matched, relayed, smsId } = await handle(r);
+      if (matched) {
+        log.info(
+          { carrier: r.carrier, ref: r.carrierRef, status: r.status, matched, relayed, smsId },
+          'receipt',
+        );
+        return;
+      }
       const delay = delaysMs[n];
       if (delay === undefined) break;
       await new Promise((resolve) => setTimeout(resolve, delay).unref());

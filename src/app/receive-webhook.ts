@@ -93,7 +93,7 @@ export function makeReceiveWebhook({ webhooks, inbound, handleReceipt, log }: We
       if (!r.stored && !r.duplicate && !r.held) return { kind: 'unknown-number' };
       const ref =
         result.kind === 'inbound' ? result.sms.carrierRef : `part ${result.part.seq}/${result.part.total}`;
-      log.info({ carrier, ref, id: r.messageId, duplicate: r.duplicate }, 'inbound');
+      log.info({ carrier, ref, smsId: r.messageId, duplicate: r.duplicate }, 'inbound');
     } else if (result.kind === 'receipt') {
       const r = await handleReceipt(result.receipt);
       log.info({ carrier, ref: result.receipt.carrierRef, status: result.receipt.status, ...r }, 'receipt');

@@ -11,9 +11,12 @@
  *   (`store/sql/outbox.ts`, `claimDue`), so a receiver that was down gets them all, in order.
  * - A fan-out event (the low-credit trigger's, which cannot read the configuration) becomes one event
  *   per subscribed endpoint, in one transaction with its own deletion.
- * Every attempt's outcome goes to `onAttempt` (the log), with the event's ids but never its body.
+ * Every attempt's outcome goes to `onAttempt` (the log), with the event's ids but never its body, and,
+ * for an event about a message, into that message's timeline as a `webhook` event, written in the
+ * transaction that finishes or reschedules the job (no commit of its own).
  */
 import { nextAttempt, type RetryPolicy } from '../domain/retry.js';
+import { eventReason, type NewEvent, event as timelineEvent } from '../domain/timeline.js';
 import type { Clock, JobHandler, OutboxSignal } from './ports.js';
 import {
   type EventRow,
@@ -41,8 +44,10 @@ export interface StoredEvent {
 /** What the job needs from the store; each write is one transaction, resolved once durable. */
 export interface WebhookEventStore {
   load(eventId: number): Promise<StoredEvent | undefined>;
-  /** Delete the event and its job (delivered or given up). */
-  finish(jobId: number, eventId: number): Promise<void>;
+  /** Delete the event and its job (delivered or given up), and write `events` (the timeline's). */
+  finish(jobId: number, eventId: number, events: readonly NewEvent[]): Promise<void>;
+  /** Run the job again at `retryAt` (epoch ms), and write `events`, in one transaction. */
+  retry(jobId: number, retryAt: number, events: readonly NewEvent[]): Promise<void>;
   /** Store `rows` with their jobs and delete the fan-out event and its job. */
   fanOut(jobId: number, eventId: number, rows: readonly EventRow[]): Promise<void>;
 }
@@ -122,8 +127,23 @@ export function makeWebhookHandler(d: WebhookJobDeps): JobHandler {
       ...(ev.messageId !== null ? { smsId: String(ev.messageId) } : {}),
     };
     const endpoint = byName.get(ev.endpoint);
-    const giveUp = async (a: Omit<WebhookAttempt, keyof typeof base>) => {
-      await d.store.finish(job.id, ev.id);
+    type Outcome = Omit<WebhookAttempt, keyof typeof base>;
+    /** The attempt as the message's timeline keeps it (none for an event about no message). */
+    const timeline = (a: Outcome): NewEvent[] =>
+      ev.messageId === null
+        ? []
+        : [
+            timelineEvent(ev.messageId, d.clock.now(), 'webhook', {
+              endpoint: base.endpoint,
+              event: base.event,
+              attempt,
+              outcome: a.outcome,
+              ...(a.status === undefined ? {} : { status: a.status }),
+              ...(a.reason === undefined ? {} : { reason: eventReason(a.reason) }),
+            }),
+          ];
+    const giveUp = async (a: Outcome) => {
+      await d.store.finish(job.id, ev.id, timeline(a));
       d.onAttempt({ ...base, ...a });
       return { done: true, recorded: true } as const;
     };
@@ -132,8 +152,9 @@ export function makeWebhookHandler(d: WebhookJobDeps): JobHandler {
     const post = { id: base.webhookId, timestamp: Math.floor(now / 1000), body: ev.payload };
     const r = await d.gateway.post(endpoint, post, signal);
     if (r.ok && r.status >= 200 && r.status < 300) {
-      await d.store.finish(job.id, ev.id);
-      d.onAttempt({ ...base, status: r.status, outcome: 'delivered' });
+      const a = { status: r.status, outcome: 'delivered' } as const;
+      await d.store.finish(job.id, ev.id, timeline(a));
+      d.onAttempt({ ...base, ...a });
       return { done: true, recorded: true };
     }
     const status = r.ok ? { status: r.status } : {};
@@ -142,7 +163,9 @@ export function makeWebhookHandler(d: WebhookJobDeps): JobHandler {
     const next = nextAttempt(d.retry, attempt, ev.createdAt, d.clock.now());
     if ('giveUp' in next)
       return giveUp({ ...status, outcome: 'gave_up', reason: `${reason}; ${next.giveUp}` });
-    d.onAttempt({ ...base, ...status, outcome: 'retry', reason });
-    return { done: false, retryAt: next.retryAt, error: reason };
+    const a = { ...status, outcome: 'retry', reason } as const;
+    await d.store.retry(job.id, next.retryAt, timeline(a));
+    d.onAttempt({ ...base, ...a });
+    return { done: false, retryAt: next.retryAt, error: reason, recorded: true };
   };
 }

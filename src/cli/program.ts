@@ -223,23 +223,16 @@ export function buildProgram(): Command {
 
   common(account.command('remove <username>'))
     .description('delete an account (its messages stay, without the link)')
-    .option('--purge', "also delete the account's media files (docs/media.md)")
+    .option('--purge', "also delete the account's messages and media files (docs/admin-api.md)")
     .option('--json', 'print JSON')
     .action(async (username: string, o: CommonOpts & { purge?: boolean }) => {
       const admin = await openAdmin(configFrom(o), undefined, { existing: true });
-      try {
-        // Media first, while the account still names its owner; then the account.
-        const media = o.purge ? await admin.purgeMedia(username) : undefined;
-        await admin.accounts.remove(username);
-        const purged = media === undefined ? {} : { mediaDeleted: media };
-        out(
-          o.json
-            ? JSON.stringify({ username, removed: true, ...purged })
-            : `removed ${username}${media === undefined ? '' : ` (${media} media files deleted)`}`,
-        );
-      } finally {
-        await admin.close();
-      }
+      const r = await admin.removeAccount(username, { purge: o.purge === true }).finally(() => admin.close());
+      const purged =
+        r.messagesDeleted === undefined
+          ? ''
+          : ` (${r.messagesDeleted} messages and ${r.mediaDeleted} media files deleted)`;
+      out(o.json ? JSON.stringify(r) : `removed ${username}${purged}`);
     });
 
   common(account.command('credit <username> [delta]'))

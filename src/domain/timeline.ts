@@ -39,6 +39,18 @@ export interface EventDetails {
   displayed: { device: string };
   /** An operator sent a failed message again (`messages retry`). */
   retry: { by: 'operator' };
+  /**
+   * One delivery attempt of an event webhook about this message to one endpoint: the endpoint's
+   * name, the event, the attempt's number, the HTTP status when an answer came, why it failed.
+   */
+  webhook: {
+    endpoint: string;
+    event: string;
+    attempt: number;
+    outcome: 'delivered' | 'retry' | 'gave_up';
+    status?: number;
+    reason?: string;
+  };
 }
 
 export type EventKind = keyof EventDetails;
@@ -55,6 +67,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'fetched',
   'displayed',
   'retry',
+  'webhook',
 ];
 
 /** An event about to be written: which message, when (epoch ms), what. */

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type AccountEdit, makeAccountEdit } from '../app/account-edit.js';
+import { makeRemoveAccount, type RemoveAccount } from '../app/account-removal.js';
 import { type ImportLine, upsertAccounts } from '../app/account-upsert.js';
 import { type AccountAdmin, makeAccountAdmin } from '../app/accounts.js';
 import { type AdminTokens, makeAdminTokens } from '../app/admin-tokens.js';
@@ -20,6 +21,7 @@ import type { Message } from '../domain/message.js';
 import { notFound } from '../errors.js';
 import {
   makeAccountEditStore,
+  makeAccountRemovalStore,
   makeAccountUpsertStore,
   makeAdminStore,
   makeCarrierStateStore,
@@ -61,8 +63,11 @@ export interface Admin {
   retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
   /** A message and its timeline (`messages show`, the admin API); undefined for no such message. */
   messageTimeline: ReadTimeline;
-  /** Delete every media file an account owns (`account remove --purge`); how many. 404 for no such account. */
-  purgeMedia(username: string): Promise<number>;
+  /**
+   * Delete an account (`account remove`, `DELETE /admin/v1/accounts/{username}`); with `purge`, also
+   * its media files and its messages. 404 for no such account.
+   */
+  removeAccount: RemoveAccount;
   close(): Promise<void>;
 }
 
@@ -77,11 +82,9 @@ export function adminUseCases(config: Config, db: Db, clock: Clock = systemClock
     accounts,
     edit: makeAccountEdit(makeAccountEditStore(db), accounts, clock),
     tokens: makeAdminTokens(makeAdminTokenStore(db), clock),
-    purgeMedia: async (username) => {
-      const account = await store.findAccount(username);
-      if (!account) throw notFound(`No account ${username}`);
-      return openMediaStore(config, db, clock).deleteOwnedBy(account.id);
-    },
+    removeAccount: makeRemoveAccount(makeAccountRemovalStore(db), (accountId) =>
+      openMediaStore(config, db, clock).deleteOwnedBy(accountId),
+    ),
     retryMessage: async (smsId) => {
       if (await makeDeliveryStore(db, clock).requeue(smsId)) return 'queued';
       return (await findMessage(db.kysely, smsId)) ? 'not-failed' : 'missing';

@@ -136,7 +136,7 @@ export async function startService(
     const mainMetrics = mainPortMetrics(config, metrics);
     const admin: AdminApiDeps = {
       ...adminUseCases(config, db, clock),
-      links: () => delivery?.links() ?? [],
+      links: () => delivery?.carrierGauges() ?? [],
       maxFailuresPerAddress: config.auth.maxFailuresPerAddress,
       failureWindowMs: config.auth.failureWindowMs,
       clock,

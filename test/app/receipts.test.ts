@@ -61,9 +61,14 @@ test('a delivered receipt for a message that asked for positive-delivery reaches
   const at = Date.parse('2025-01-01T12:00:00Z');
   const delivered = (carrierRef: string) =>
     handle({ carrier: 'twilio', carrierRef, status: 'delivered', at });
-  assert.deepEqual(await delivered('SMa'), { matched: true, relayed: false }, 'one part of two');
-  assert.deepEqual(await delivered('SMb'), { matched: true, relayed: true }, 'the last part ends it');
-  assert.deepEqual(await delivered('SMb'), { matched: true, relayed: false }, 'a repeat earns nothing');
+  const smsId = msgId;
+  assert.deepEqual(await delivered('SMa'), { matched: true, relayed: false, smsId }, 'one part of two');
+  assert.deepEqual(await delivered('SMb'), { matched: true, relayed: true, smsId }, 'the last part ends it');
+  assert.deepEqual(
+    await delivered('SMb'),
+    { matched: true, relayed: false, smsId },
+    'a repeat earns nothing',
+  );
   assert.deepEqual(await delivered('nope'), { matched: false, relayed: false });
   assert.equal(wakes, 1, 'the outbox is rung once, for the one notice stored');
 
@@ -125,6 +130,7 @@ test('a failed message sent again by the operator ends delivered: the ids and re
   assert.deepEqual(await handle({ carrier: 'twilio', carrierRef: 'SMnew', status: 'delivered' }), {
     matched: true,
     relayed: false,
+    smsId: msgId,
   });
   const row = await db.kysely
     .selectFrom('messages')

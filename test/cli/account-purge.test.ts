@@ -50,7 +50,12 @@ test("account remove --purge deletes the account's media files and rows, and onl
       dataDir,
     );
     assert.equal(purged.code, 0, purged.stderr);
-    assert.deepEqual(JSON.parse(purged.stdout), { username: 'erin', removed: true, mediaDeleted: 2 });
+    assert.deepEqual(JSON.parse(purged.stdout), {
+      username: 'erin',
+      removed: true,
+      mediaDeleted: 2,
+      messagesDeleted: 0,
+    });
     for (const id of ids['erin']!) {
       assert.equal(await media.open(id), null);
       assert.equal(onDisk(id), false);

@@ -142,7 +142,7 @@ test('delete removes the account (purge=true also its media); a second delete is
   await call('POST', '/accounts', { username: 'frank', password: password('frank') });
   const gone = await call('DELETE', '/accounts/frank?purge=true');
   assert.equal(gone.status, 200, gone.text);
-  assert.deepEqual(gone.body, { username: 'frank', removed: true, mediaDeleted: 0 });
+  assert.deepEqual(gone.body, { username: 'frank', removed: true, mediaDeleted: 0, messagesDeleted: 0 });
   assert.equal((await call('GET', '/accounts/frank')).status, 404);
   assert.equal((await call('DELETE', '/accounts/frank')).status, 404);
   assert.ok(!(await logsIn('frank', password('frank'))));

@@ -55,6 +55,7 @@ test("a carrier's recent submits, failures and last error are counted over 5 and
     {
       name: 'acme',
       link: 'none',
+      window: null,
       submits: { last5m: 3, last15m: 4 },
       failures: { last5m: 1, last15m: 2 },
       lastError: 'newest error',

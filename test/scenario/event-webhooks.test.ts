@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { twilioSignature } from '../../src/carriers/twilio/webhook.js';
+import { adminCall, adminToken } from '../helpers/admin.js';
 import {
   type FakeHttpCarrier,
   type RecordedRequest,
@@ -210,6 +211,41 @@ test('a receiver down for a while gets every event once it is back, each message
       `the events of ${smsId}, once each and in order`,
     );
   }
+});
+
+test("each delivery attempt of an event webhook is in the message's timeline, with the endpoint, status and attempt", async () => {
+  const token = await adminToken(svc.config, 'timeline-reader', true);
+  down = true;
+  const before = receiver.requests.length;
+  const smsId = await send('alice', ALICE_PW, 'watch my webhooks');
+  await until('two refused attempts', () => receiver.requests.length >= before + 2);
+  down = false;
+  await until('the sent event', () => eventsOf(smsId).length >= 1);
+  type Step = { kind: string; details: Record<string, unknown> };
+  const hooks = async (): Promise<Step[]> => {
+    const r = await adminCall(svc.url, token, 'GET', `/messages/${smsId}`);
+    assert.equal(r.status, 200, r.text);
+    return (r.body.timeline as Step[]).filter((e) => e.kind === 'webhook');
+  };
+  const end = Date.now() + 8_000;
+  while (!(await hooks()).some((e) => e.details['outcome'] === 'delivered') && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const steps = (await hooks()).map((e) => e.details);
+  const crm = steps.filter((d) => d['endpoint'] === 'crm');
+  assert.ok(crm.length >= 3, JSON.stringify(steps));
+  assert.deepEqual(
+    crm.map((d) => [d['attempt'], d['outcome'], d['status']]),
+    crm.map((_d, i) => (i < crm.length - 1 ? [i + 1, 'retry', 503] : [i + 1, 'delivered', 204])),
+    'refused while the receiver was down, then delivered, numbered in order',
+  );
+  assert.equal(crm[0]!['event'], 'message.status');
+  assert.equal(crm[0]!['reason'], 'answered 503');
+  assert.deepEqual(
+    steps.filter((d) => d['endpoint'] === 'legacy').map((d) => [d['attempt'], d['outcome'], d['status']]),
+    [[1, 'gave_up', 410]],
+    'the endpoint that answered 410 Gone, given up at once',
+  );
 });
 
 test('account.low_credit is posted once per crossing of the threshold', async () => {

@@ -49,6 +49,7 @@ test('a message in three parts is delivered only when the receipt of its last pa
   assert.deepEqual(await store.applyReceipt({ carrier: 'c', carrierRef: 'p2', status: 'delivered' }, none), {
     matched: true,
     notified: false,
+    smsId: id,
   });
   await store.applyReceipt({ carrier: 'c', carrierRef: 'p1', status: 'delivered' }, none);
   assert.equal(await status(id), 'sent');

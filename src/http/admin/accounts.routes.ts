@@ -61,13 +61,18 @@ const CreditChange = Type.Object(
 );
 const Purge = Type.Object({
   purge: Type.Optional(
-    Type.Boolean({ default: false, description: "Also delete the account's media files." }),
+    Type.Boolean({
+      default: false,
+      description:
+        "Also delete the account's messages (those with no other account in them) and media files.",
+    }),
   ),
 });
 const Removed = Type.Object({
   username: Type.String(),
   removed: Type.Boolean(),
   mediaDeleted: Type.Optional(Type.Integer()),
+  messagesDeleted: Type.Optional(Type.Integer()),
 });
 
 const tags = ['accounts'];
@@ -181,11 +186,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AdminApiDeps):
     async (req) => {
       const { username } = req.params as Static<typeof Username>;
       const { purge } = req.query as Static<typeof Purge>;
-      if (!(await deps.accounts.find(username))) throw notFound(`No account ${username}`);
-      // Media first, while the account still names its owner; then the account (as `account remove --purge`).
-      const media = purge ? await deps.purgeMedia(username) : undefined;
-      await deps.accounts.remove(username);
-      return { username, removed: true, ...(media === undefined ? {} : { mediaDeleted: media }) };
+      return deps.removeAccount(username, { purge: purge === true });
     },
   );
 }

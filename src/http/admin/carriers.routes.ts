@@ -1,4 +1,4 @@
-/** `GET /admin/v1/carriers`: each carrier's link, recent submits and failures, last error; the queue. */
+/** `GET /admin/v1/carriers`: each carrier's link, window in use, recent submits and failures, last error; the queue. */
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AdminApiDeps } from './deps.js';
@@ -11,6 +11,15 @@ const State = Type.Object({
     Type.Object({
       name: Type.String(),
       link: Type.String({ description: 'up, connecting, down, or none (no lasting connection).' }),
+      window: Type.Union([
+        Type.Object({
+          size: Type.Integer({ description: 'Most submits awaiting an answer at once (SMPP `window`).' }),
+          inFlight: Type.Integer({
+            description: "Submits awaiting the carrier's answer now, in this process.",
+          }),
+        }),
+        Type.Null({ description: 'No window (an HTTP carrier), or not running in this process.' }),
+      ]),
       submits: Window,
       failures: Window,
       lastError: Type.Union([Type.String(), Type.Null()]),

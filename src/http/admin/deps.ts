@@ -1,13 +1,13 @@
 /** What the admin API calls: the same use-cases as the `textbridge` command (main/admin.ts wires both). */
 import type { AccountEdit } from '../../app/account-edit.js';
+import type { RemoveAccount } from '../../app/account-removal.js';
 import type { ImportLine } from '../../app/account-upsert.js';
 import type { AccountAdmin } from '../../app/accounts.js';
 import type { AdminTokens } from '../../app/admin-tokens.js';
-import type { CarrierState } from '../../app/carrier-state.js';
+import type { CarrierState, LiveCarrier } from '../../app/carrier-state.js';
 import type { Message, MessageSearch } from '../../app/message-search.js';
 import type { MessageStats } from '../../app/message-stats.js';
 import type { Clock } from '../../app/ports.js';
-import type { CarrierLink } from '../../app/readiness.js';
 import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
 import type { ReadTimeline } from '../../app/timeline.js';
 
@@ -15,8 +15,8 @@ export interface AdminApiDeps {
   accounts: AccountAdmin;
   edit: AccountEdit;
   tokens: Pick<AdminTokens, 'verify'>;
-  /** Delete an account's media files (`?purge=true`); how many. */
-  purgeMedia(username: string): Promise<number>;
+  /** Delete an account; with `purge`, also its media files and messages. */
+  removeAccount: RemoveAccount;
   retryMessage(smsId: number): Promise<'queued' | 'not-failed' | 'missing'>;
   findMessage(smsId: number): Promise<Message | undefined>;
   /** A message and its timeline (docs/timeline.md), or undefined. */
@@ -25,8 +25,8 @@ export interface AdminApiDeps {
   refusedWebhooks: Pick<RefusedWebhookLog, 'recent'>;
   carrierState: CarrierState;
   messageStats: MessageStats;
-  /** The running carriers' links (none where this process runs no carriers). */
-  links(): CarrierLink[];
+  /** The running carriers' links and windows (none where this process runs no carriers). */
+  links(): LiveCarrier[];
   /** Create or update accounts from CSV or JSON lines; the report as batches commit. */
   importAccounts(lines: AsyncIterable<string>, region: string): AsyncGenerator<ImportLine>;
   /** Failed token checks allowed per client address within `failureWindowMs`, then 429. */

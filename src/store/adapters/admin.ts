@@ -1,5 +1,6 @@
 /** The store side of account administration (`app/accounts.ts`, `app/account-edit.ts`). */
 import type { AccountEditStore } from '../../app/account-edit.js';
+import type { AccountRemovalStore } from '../../app/account-removal.js';
 import type { AccountUpsertStore } from '../../app/account-upsert.js';
 import type { AccountAdminStore } from '../../app/accounts.js';
 import type { CarrierStateStore } from '../../app/carrier-state.js';
@@ -7,6 +8,12 @@ import type { MessageSearchStore } from '../../app/message-search.js';
 import type { MessageStatsStore } from '../../app/message-stats.js';
 import type { RefusedWebhookLog } from '../../app/refused-webhooks.js';
 import type { Db } from '../engine/db.js';
+import {
+  deleteAccountById,
+  deleteAccountWebhooks,
+  deleteMessages,
+  ownMessageIds,
+} from '../sql/account-purge.js';
 import { upsertAccounts } from '../sql/account-upsert.js';
 import {
   addCredit,
@@ -110,4 +117,33 @@ export function makeCarrierStateStore(db: Db): CarrierStateStore {
 /** The store side of the message charts (`app/message-stats.ts`). */
 export function makeMessageStatsStore(db: Db): MessageStatsStore {
   return { perMinute: (from, to) => messagesPerMinute(db.kysely, from, to) };
+}
+
+/** Messages deleted per transaction of a purge, so no transaction holds the writers long. */
+const PURGE_BATCH = 500;
+
+/** The store side of deleting an account (`app/account-removal.ts`). */
+export function makeAccountRemovalStore(db: Db): AccountRemovalStore {
+  const k = db.kysely;
+  return {
+    accountId: async (username) => (await findAccountByUsername(k, username))?.id,
+    removeAccount: (username) => deleteAccount(k, username),
+    async purgeAccount(accountId) {
+      let total = 0;
+      for (let last = false; !last; ) {
+        total += await k.transaction().execute(async (trx) => {
+          const ids = await ownMessageIds(trx, accountId, PURGE_BATCH);
+          const n = await deleteMessages(trx, ids);
+          if (ids.length < PURGE_BATCH) {
+            // The last batch and the account together: nothing new can reach it in between.
+            await deleteAccountWebhooks(trx, accountId);
+            await deleteAccountById(trx, accountId);
+            last = true;
+          }
+          return n;
+        });
+      }
+      return total;
+    },
+  };
 }

@@ -129,7 +129,7 @@ export function makeDeliveryStore(
     );
   };
 
-  type Applied = { matched: boolean; notified: boolean };
+  type Applied = { matched: boolean; notified: boolean; smsId?: number };
   const receipts = new Batcher<{ r: DeliveryReceipt; notices: ReceiptNotices }, Applied>((items) =>
     k.transaction().execute(async (trx) => {
       const now = clock.now();
@@ -172,7 +172,7 @@ export function makeDeliveryStore(
           notified = id !== undefined;
           if (m) await hooks.messages(trx, 'delivered', [messageId], now);
         }
-        results.push({ matched: true, notified });
+        results.push({ matched: true, notified, smsId: messageId });
       }
       await insertEvents(trx, events);
       return results;

@@ -15,7 +15,8 @@ import type { WebhookEventStore } from '../../app/webhook-job.js';
 import type { Db } from '../engine/db.js';
 import { LOW_CREDIT_SETTING } from '../migrations/0016_webhook_events.js';
 import type { Q } from '../sql/accounts.js';
-import { deleteJobs } from '../sql/outbox.js';
+import { insertEvents } from '../sql/events.js';
+import { deleteJobs, rescheduleJob } from '../sql/outbox.js';
 import {
   deleteWebhookEvent,
   insertWebhookEvents,
@@ -55,10 +56,16 @@ export function makeWebhookEventStore(db: Db, clock: Clock): WebhookEventStore {
   const k = db.kysely;
   return {
     load: (id) => selectWebhookEvent(k, id),
-    finish: (jobId, eventId) =>
+    finish: (jobId, eventId, events) =>
       k.transaction().execute(async (trx) => {
         await deleteWebhookEvent(trx, eventId);
         await deleteJobs(trx, [jobId]);
+        await insertEvents(trx, events);
+      }),
+    retry: (jobId, retryAt, events) =>
+      k.transaction().execute(async (trx) => {
+        await rescheduleJob(trx, jobId, retryAt);
+        await insertEvents(trx, events);
       }),
     fanOut: (jobId, eventId, rows) =>
       k.transaction().execute(async (trx) => {
