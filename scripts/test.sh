@@ -41,6 +41,14 @@ if ! npx tsc -p tsconfig.test.json; then
   exit 1
 fi
 export TEXTBRIDGE_TEST_BIN="$PWD/$BUILD/src/cli/bin.js"
+# The console's browser tests load the console as `npm run build` leaves it (dist/console): build it
+# first when they are among the files (vite, a few seconds).
+if printf '%s\n' "${files[@]}" | grep -q '^test/console/'; then
+  if ! npm run --silent build:console; then
+    echo "=== the console does not build: none run ===" >&2
+    exit 1
+  fi
+fi
 compiled() { # test/x.test.ts → .tmp/test-build/test/x.test.js
   local f
   for f in "$@"; do echo "$BUILD/${f%.ts}.js"; done
