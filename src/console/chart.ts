@@ -18,7 +18,7 @@ export function lineChart(title: string, series: Series[], labels: [string, stri
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   const x = (i: number) => PAD.left + (i * (W - PAD.left - PAD.right)) / (n - 1);
   const y = (v: number) => PAD.top + (HT - PAD.top - PAD.bottom) * (1 - v / max);
-  const grid = [0, max / 2, max].map((v) =>
+  const grid = (max >= 2 ? [0, max / 2, max] : [0, max]).map((v) =>
     svg(
       'g',
       {},

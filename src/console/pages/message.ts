@@ -25,7 +25,7 @@ function facts(m: MessageView): HTMLElement {
     ['From', m.from],
     ['To', m.to],
     ['Carrier', m.carrier ?? '—'],
-    ['Carrier reference', m.carrier_ref ?? '—'],
+    ['Carrier reference', m.carrier_ref || '—'],
     ['Attempts', String(m.attempts)],
     ['Segments', String(m.segments)],
     ['Charge', String(m.charge)],

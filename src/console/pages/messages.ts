@@ -140,9 +140,9 @@ export const messagesPage: Page = async (main, { query: q }) => {
           : messageRows(page.messages),
         nav,
       );
-      say.say(
-        `${page.messages.length} messages (page ${pages.length + 1}) in ${Math.round(performance.now() - t0)} ms.`,
-      );
+      const n = page.messages.length;
+      const ms = Math.round(performance.now() - t0);
+      say.say(`${n} ${n === 1 ? 'message' : 'messages'} (page ${pages.length + 1}) in ${ms} ms.`);
     } catch (err) {
       say.say((err as Error).message, true);
     }
