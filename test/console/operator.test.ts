@@ -201,3 +201,25 @@ test('every page fits a phone screen behind a menu that opens', async () => {
   }
   assert.deepEqual(phone.problems, []);
 });
+
+test('an account’s credit is changed and the account deleted with purge', async () => {
+  await page.goto(`${base}/console/#/accounts/cy`);
+  await page.getByRole('heading', { name: 'cy' }).waitFor();
+  await page.getByLabel('Set, or add with + or -').fill('7.5');
+  await page.getByRole('button', { name: 'Change credit' }).click();
+  await page
+    .locator('[data-field="Credit"]')
+    .filter({ hasText: /^7\.5$/ })
+    .waitFor();
+  await page.getByLabel('Set, or add with + or -').fill('-2.5');
+  await page.getByRole('button', { name: 'Change credit' }).click();
+  await page.locator('[data-field="Credit"]').filter({ hasText: /^5$/ }).waitFor();
+  await page.getByLabel('Add numbers').fill('+15550003339');
+  await page.getByRole('button', { name: 'Change numbers' }).click();
+  await page.locator('[data-field="Numbers"]').filter({ hasText: '+15550003339' }).waitFor();
+  page.once('dialog', (d) => void d.accept());
+  await page.getByLabel('Also delete its messages and media (purge)').check();
+  await page.getByRole('button', { name: 'Delete account' }).click();
+  await page.getByTestId('accounts').waitFor();
+  assert.equal(await service.admin.find('cy'), undefined, 'the account is gone');
+});
