@@ -141,6 +141,8 @@ raw.close();
 
 const service = await startService(config, pino({ level: 'warn' }));
 const base = service.adminUrl!;
+// Let the service's start-up work (sweeps, prunes) settle, as an operator's first visit would.
+await new Promise((r) => setTimeout(r, 3_000));
 const iso = (t: number) => new Date(t).toISOString();
 const calls: Record<string, string> = {
   'stats, last hour': `/stats/messages?since=${iso(now - 3_600_000)}`,
@@ -197,7 +199,8 @@ for (let i = 0; i < 3; i++) {
 }
 await browser.close();
 await service.close();
-rmSync(dataDir, { recursive: true, force: true });
+if (process.env['KEEP'] === '1') console.error(`store kept in ${dataDir}`);
+else rmSync(dataDir, { recursive: true, force: true });
 
 const ms = (v: number[]) => Math.round([...v].sort((a, b) => a - b)[1]!);
 console.log(
