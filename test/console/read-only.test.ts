@@ -5,8 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { findAccountByUsername } from '../../src/store/sql/accounts.js';
+import { insertMessage } from '../../src/store/sql/messages.js';
 import { adminToken } from '../helpers/admin.js';
-import { newPage, signIn } from '../helpers/browser.js';
+import { newPage } from '../helpers/browser.js';
+import { textMessage } from '../helpers/db.js';
 import { reply, startFakeHttpCarrier } from '../helpers/fake-http-carrier.js';
 import { password } from '../helpers/secrets.js';
 import { startTestService } from '../helpers/service.js';
@@ -38,14 +41,30 @@ const sent = await fetch(`${service.url}/send_message`, {
 });
 assert.equal(sent.status, 502, 'a failed message to look at');
 const failedId = (await service.admin.messages({ status: 'failed', limit: 1 }))[0]!.id;
+// Sixty more, so the search has a second page (50 a page).
+const alice = (await findAccountByUsername(service.db.kysely, 'alice'))!.id;
+for (let i = 0; i < 60; i++) {
+  const m = { senderAccountId: alice, from: '+15550001111', to: `+1555765${4000 + i}`, body: `m${i}` };
+  await insertMessage(service.db.kysely, { ...textMessage(m), status: 'sent' }, Date.now());
+}
 
 const page = await newPage();
 const base = service.adminUrl!;
 
-test('a read-only token sees everything with the change controls disabled', async () => {
-  await signIn(page, base, token);
+test('a read-only token signs in from the keyboard and pages through the messages', async () => {
+  await page.goto(`${base}/console/`);
+  await page.keyboard.type(token); // the token field has the focus
+  await page.keyboard.press('Enter');
   await page.getByText('read-only', { exact: true }).waitFor();
+  await page.goto(`${base}/console/#/messages`);
+  await page.getByText(/^50 messages \(page 1\)/).waitFor();
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await page.getByText(/^1\d messages \(page 2\)/).waitFor();
+  await page.getByRole('button', { name: 'Previous page' }).click();
+  await page.getByText(/^50 messages \(page 1\)/).waitFor();
+});
 
+test('a read-only token sees everything with the change controls disabled', async () => {
   await page.goto(`${base}/console/#/messages/${failedId}`);
   await page.getByTestId('timeline').waitFor();
   assert.equal(await page.getByRole('button', { name: 'Retry' }).isDisabled(), true);
