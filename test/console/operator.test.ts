@@ -166,7 +166,11 @@ test('the carriers and settings pages show the carrier and the configuration', a
   await shoot(page, 'carriers-laptop');
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByTestId('config').waitFor();
-  assert.match((await page.getByTestId('provision-url').textContent()) ?? '', /\/provision\?username=/);
+  assert.equal(
+    await page.getByTestId('provision-url').textContent(),
+    `${base}/provision?username=%username%&password=%password%`,
+    'the app is on this origin: the console is on the main port here',
+  );
   await shoot(page, 'settings-laptop');
   assert.deepEqual(page.problems, []);
 });

@@ -8,14 +8,18 @@ import { h, mount } from '../dom.js';
 import type { Page } from './page.js';
 
 interface ServerKeys {
-  server?: { publicUrl?: string; host?: string; port?: number };
+  server?: { publicUrl?: string; host?: string; port?: number; adminPort?: number };
 }
 
 export const settingsPage: Page = async (main) => {
   const { config } = await api.get<{ config: ServerKeys & Record<string, unknown> }>('/config');
   const s = config.server ?? {};
+  // The app's address: server.publicUrl when set; else this page's own origin when the console is on
+  // the main port (no admin listener); else the main port on this host.
+  const host = s.host === '0.0.0.0' || s.host === '::' || !s.host ? location.hostname : s.host;
   const base =
-    s.publicUrl || `http://${s.host === '0.0.0.0' || !s.host ? location.hostname : s.host}:${s.port ?? ''}`;
+    s.publicUrl ||
+    (s.adminPort === undefined ? location.origin : `${location.protocol}//${host}:${s.port ?? ''}`);
   const me = current();
   mount(
     main,
