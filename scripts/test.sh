@@ -42,6 +42,27 @@ if ! npx tsc -p tsconfig.test.json; then
   exit 1
 fi
 export TEXTBRIDGE_TEST_BIN="$PWD/$BUILD/src/cli/bin.js"
+# The console's browser tests load the console as `npm run build` leaves it (dist/console): build it
+# first when they are among the files (vite, a few seconds), unless the build is newer than every
+# source. Under a lock: when .ci/run runs two suites side by side, the second waits for the first's
+# build and then finds it current, rather than rewriting the files a running test is serving.
+build_console() {
+  mkdir -p dist
+  (
+    flock 9
+    if [ -f dist/console/index.html ] &&
+      [ -z "$(find src/console -newer dist/console/index.html -print -quit)" ]; then
+      exit 0
+    fi
+    npm run --silent build:console
+  ) 9>dist/.console-build.lock
+}
+if printf '%s\n' "${files[@]}" | grep -q '^test/console/'; then
+  if ! build_console; then
+    echo "=== the console does not build: none run ===" >&2
+    exit 1
+  fi
+fi
 compiled() { # test/x.test.ts → .tmp/test-build/test/x.test.js
   local f
   for f in "$@"; do echo "$BUILD/${f%.ts}.js"; done

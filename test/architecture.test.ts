@@ -27,6 +27,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   worker: ['app', 'errors'],
   metrics: ['app', 'errors'],
   simulator: ['protocol', 'domain', 'errors'],
+  // The web console runs in the browser and talks to the server over HTTP only (its own tsconfig).
+  console: [],
   cli: ['main', 'app', 'config', 'domain', 'errors', 'simulator'],
   main: [
     'app',

@@ -12,6 +12,7 @@ import { recordingRefusals } from '../app/refused-webhooks.js';
 import { makeSendMessage } from '../app/send-message.js';
 import { makeWebhooks } from '../carriers/webhooks.js';
 import type { Config } from '../config/index.js';
+import { maskSecrets } from '../config/mask.js';
 import type { AdminApiDeps } from '../http/admin/deps.js';
 import { buildAdminServer } from '../http/admin/server.js';
 import { buildServer } from '../http/server.js';
@@ -38,7 +39,7 @@ import {
 import { openServerStore } from './store.js';
 import { startTimelinePrune } from './timeline.js';
 import { composeTwoWay, deliveryOptions, twoWayHandlers } from './two-way.js';
-import { VERSION } from './version.js';
+import { CONSOLE_DIR, VERSION } from './version.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -141,6 +142,8 @@ export async function startService(
       failureWindowMs: config.auth.failureWindowMs,
       clock,
       version: VERSION,
+      maskedConfig: () => maskSecrets(config) as object,
+      ...(CONSOLE_DIR === undefined ? {} : { consoleDir: CONSOLE_DIR }),
     };
     const ownAdminListener = config.server.adminPort !== undefined;
     app = buildServer({

@@ -203,6 +203,9 @@ test('the build stage builds from what it copies, the runtime stage copies what 
     const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     const livez = (await (await fetch(`http://127.0.0.1:${port}/livez`)).json()) as { version: string };
     assert.equal(livez.version, version);
+    // The web console came with the build (npm run build makes it), on the main port here.
+    const consolePage = await fetch(`http://127.0.0.1:${port}/console/`);
+    assert.equal(consolePage.status, 200, 'the image serves the web console');
   } finally {
     server.kill('SIGTERM');
   }

@@ -34,4 +34,8 @@ export interface AdminApiDeps {
   failureWindowMs: number;
   clock: Clock;
   version: string;
+  /** The effective configuration with its secrets masked (`GET /admin/v1/config`). */
+  maskedConfig?: () => object;
+  /** The built web console's folder (`dist/console`), served at `/console` beside the API. */
+  consoleDir?: string;
 }

@@ -7,6 +7,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { badRequest } from '../../errors.js';
+import { registerConsole } from '../console.routes.js';
 import { mapError } from '../error-map.js';
 import { registerAccountRoutes } from './accounts.routes.js';
 import { requireAdminToken } from './auth.js';
@@ -14,6 +15,7 @@ import { registerCarrierRoutes } from './carriers.routes.js';
 import type { AdminApiDeps } from './deps.js';
 import { registerImportRoute } from './import.routes.js';
 import { registerMessageRoutes } from './messages.routes.js';
+import { registerMetaRoutes } from './meta.routes.js';
 import { registerStatsRoutes } from './stats.routes.js';
 import { registerWebhookRoutes } from './webhooks.routes.js';
 
@@ -26,7 +28,7 @@ export const ADMIN_PREFIX = '/admin/v1';
  */
 export const ADMIN_AJV = { customOptions: { removeAdditional: false } } as const;
 
-/** Register the admin API on `app` under `/admin/v1`. */
+/** Register the admin API on `app` under `/admin/v1`, and the web console at `/console`. */
 export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {
   app.register(
     async (api) => {
@@ -74,7 +76,9 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       registerWebhookRoutes(api, deps);
       registerCarrierRoutes(api, deps);
       registerStatsRoutes(api, deps);
+      registerMetaRoutes(api, deps);
     },
     { prefix: ADMIN_PREFIX },
   );
+  registerConsole(app, deps.consoleDir);
 }
