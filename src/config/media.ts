@@ -61,6 +61,19 @@ export const Media = Type.Object(
       description:
         'Media older than this many days is deleted (files and rows) by a sweep that runs at start and then every `sweepIntervalSec` in the server and the worker; 0 = kept for ever.',
     }),
+    inboundTimeoutMs: Type.Integer({
+      minimum: 1000,
+      maximum: 600_000,
+      default: 60_000,
+      description:
+        "Time allowed to fetch one file of a carrier's inbound picture message (headers, and again the body), ms.",
+    }),
+    inboundRetryDelaysSec: Type.Array(Type.Integer({ minimum: 1, maximum: 86_400 }), {
+      maxItems: 20,
+      default: [30, 300, 1800],
+      description:
+        "Waits before fetching an inbound picture message's media again after a failure, seconds; after the last, the message is delivered with its text and a line saying an attachment could not be retrieved.",
+    }),
     sweepIntervalSec: Type.Integer({
       minimum: 10,
       maximum: 7 * 86400,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Authenticate } from '../app/authenticate.js';
 import type { MediaStore } from '../app/media.js';
-import { makeMediaSigner } from '../app/media-urls.js';
+import { type MediaSigner, makeMediaSigner } from '../app/media-urls.js';
 import type { Clock } from '../app/ports.js';
 import { makeDownloadMedia, makeUploadMedia } from '../app/upload-media.js';
 import type { Config } from '../config/index.js';
@@ -24,6 +24,14 @@ export function openMediaStore(config: Config, db: Db, clock: Clock): MediaStore
   return makeFsMediaStore(db, path.join(config.dataDir, 'media'), clock);
 }
 
+/** The URL signer: `media.secret`, else the secret generated once and kept in the database. */
+export async function mediaSigner(config: Config, db: Db): Promise<MediaSigner> {
+  const secret =
+    config.media.secret ||
+    (await settingOrInsert(db.kysely, 'media.secret', randomBytes(32).toString('base64url')));
+  return makeMediaSigner(secret);
+}
+
 /** The HTTP handlers for `/media/…`. */
 export async function composeMedia(
   config: Config,
@@ -32,10 +40,7 @@ export async function composeMedia(
   authenticate: Authenticate,
   clock: Clock,
 ): Promise<MediaHandlers> {
-  const secret =
-    config.media.secret ||
-    (await settingOrInsert(db.kysely, 'media.secret', randomBytes(32).toString('base64url')));
-  const signer = makeMediaSigner(secret);
+  const signer = await mediaSigner(config, db);
   const m = config.media;
   return {
     publicUrl: m.publicUrl || config.server.publicUrl,
