@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { twilioSignature } from '../../src/carriers/twilio/webhook.js';
+import { adminUseCases } from '../../src/main/admin.js';
 import { callOk } from '../helpers/http.js';
 import { password } from '../helpers/secrets.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -207,4 +208,14 @@ test('media still unreachable after the retries: the text arrives with a line sa
   assert.equal(m['content_type'], 'text/plain');
   assert.equal(m['sms_text'], 'see this\n[1 attachment could not be retrieved]');
   assert.equal(asked.filter((a) => a.path === '/cdn/down-1').length, 2, 'tried, then once more');
+});
+
+test("purging the recipient's media deletes the files of its inbound picture messages", async () => {
+  const urls = (await received(3, 0, 0))
+    .filter((m) => m['content_type'] === 'application/x-acro-filetransfer+json')
+    .flatMap((m) => (JSON.parse(String(m['sms_text'])) as { attachments: Attachment[] }).attachments)
+    .map((a) => a['content-url'].replace(MEDIA_BASE, svc.url));
+  assert.equal(urls.length, 3);
+  assert.equal(await adminUseCases(svc.config, svc.db).purgeMedia('carol'), 3);
+  for (const url of urls) assert.equal((await fetch(url)).status, 404);
 });
