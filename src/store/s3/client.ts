@@ -3,10 +3,11 @@
  * PutObject, the multipart upload (Create, UploadPart, Complete, Abort), GetObject with a range,
  * DeleteObject and ListObjectsV2. API reference: https://docs.aws.amazon.com/AmazonS3/latest/API/.
  *
- * Why not @aws-sdk/client-s3 + @aws-sdk/lib-storage: those are about 100 packages and 10+ MB
- * installed, a few hundred ms to load, and since early 2025 they send streamed uploads as
- * `aws-chunked` with trailing checksums by default, which several S3-compatible servers refuse. These
- * six calls, signed, are under 200 lines.
+ * Why not @aws-sdk/client-s3 + @aws-sdk/lib-storage (measured with 3.1175 on Node 20, 2 busy cores):
+ * 37 packages and 23 MB installed (30 s), 0.6-0.8 s to import; and they send streamed uploads as
+ * `aws-chunked` with trailing checksums by default
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-dataintegrity.html), which several
+ * S3-compatible servers refuse. These calls, signed, are under 200 lines on undici, already loaded.
  */
 import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
