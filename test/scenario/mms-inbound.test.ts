@@ -50,7 +50,13 @@ before(async () => {
       // Twilio answers a media URL with a redirect to where the file is.
       return res.writeHead(307, { location: `/cdn/${path.slice('/twilio/'.length)}` }).end();
     }
-    const file = path.includes('pic') ? picture : path.includes('clip') ? video : undefined;
+    const file = path.includes('pic')
+      ? picture
+      : path.includes('clip')
+        ? video
+        : path.includes('huge')
+          ? Buffer.alloc(1_500_000)
+          : undefined;
     if (path.includes('down')) return res.writeHead(503).end();
     if (!file) return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.length });
@@ -62,7 +68,7 @@ before(async () => {
     push: { enabled: false },
     delivery: { pollMs: 20 },
     inbound: { publicUrl: PUBLIC },
-    media: { publicUrl: MEDIA_BASE, inboundRetryDelaysSec: [1] },
+    media: { publicUrl: MEDIA_BASE, inboundRetryDelaysSec: [1], maxFileBytes: 1_000_000 },
     carriers: [
       { name: 'twilio', type: 'twilio', accountSid: SID, authToken: TOKEN },
       { name: 'telnyx', type: 'telnyx', apiKey: 'k', publicKey: telnyxPublic },
@@ -210,12 +216,36 @@ test('media still unreachable after the retries: the text arrives with a line sa
   assert.equal(asked.filter((a) => a.path === '/cdn/down-1').length, 2, 'tried, then once more');
 });
 
+test('a file over media.maxFileBytes is not retried: the message arrives at once with the others and the line', async () => {
+  const fields = {
+    MessageSid: 'MM003',
+    From: '+442071838750',
+    To: '+15550000003',
+    Body: '',
+    NumMedia: '2',
+    MediaUrl0: `${mediaUrl}/cdn/huge-1.mp4`,
+    MediaContentType0: 'video/mp4',
+    MediaUrl1: `${mediaUrl}/cdn/clip-2.mp4`,
+    MediaContentType1: 'video/mp4',
+  };
+  assert.equal((await twilioPost(fields)).status, 200);
+  const [m] = await received(1, 3);
+  assert.ok(m);
+  const ft = JSON.parse(String(m['sms_text'])) as { body: string; attachments: Attachment[] };
+  assert.equal(ft.body, '[1 attachment could not be retrieved]');
+  assert.deepEqual(
+    ft.attachments.map((a) => [a['content-type'], a['content-size'], a['filename']]),
+    [['video/mp4', video.length, 'clip-2.mp4']],
+  );
+  assert.equal(asked.filter((a) => a.path === '/cdn/huge-1.mp4').length, 1, 'refused for good, not retried');
+});
+
 test("purging the recipient's media deletes the files of its inbound picture messages", async () => {
-  const urls = (await received(3, 0, 0))
+  const urls = (await received(4, 0, 0))
     .filter((m) => m['content_type'] === 'application/x-acro-filetransfer+json')
     .flatMap((m) => (JSON.parse(String(m['sms_text'])) as { attachments: Attachment[] }).attachments)
     .map((a) => a['content-url'].replace(MEDIA_BASE, svc.url));
-  assert.equal(urls.length, 3);
-  assert.equal(await adminUseCases(svc.config, svc.db).purgeMedia('carol'), 3);
+  assert.equal(urls.length, 4);
+  assert.equal(await adminUseCases(svc.config, svc.db).purgeMedia('carol'), 4);
   for (const url of urls) assert.equal((await fetch(url)).status, 404);
 });
