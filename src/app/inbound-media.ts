@@ -14,6 +14,7 @@
 import type { Readable } from 'node:stream';
 import { CONTENT_TYPE_FILE_TRANSFER, CONTENT_TYPE_TEXT } from '../domain/message.js';
 import { countSegments } from '../domain/segments.js';
+import { SmsError } from '../errors.js';
 import type { InboxStore } from './inbound.js';
 import type { MediaStore } from './media.js';
 import type { MediaSigner } from './media-urls.js';
@@ -176,7 +177,8 @@ export function makeInboundMediaHandler(d: InboundMediaDeps): JobHandler {
         const reason = err instanceof Error ? err.message : String(err);
         d.log.warn({ heldId: h.id, attachment: i, reason }, 'inbound media not stored');
         // Too large is for good; anything else (a dropped connection, the disk) may pass.
-        if (!/too large/i.test(reason) && !last) retryable ??= reason;
+        const tooLarge = err instanceof SmsError && err.code === 'SMS_ERR_TOO_LARGE';
+        if (!tooLarge && !last) retryable ??= reason;
         missing++;
       }
     }

@@ -59,7 +59,9 @@ before(async () => {
           : undefined;
     if (path.includes('down')) return res.writeHead(503).end();
     if (!file) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.length });
+    // `-chunked` files come without a Content-Length: their size is known only once read.
+    const length = path.includes('-chunked') ? {} : { 'content-length': file.length };
+    res.writeHead(200, { 'content-type': 'application/octet-stream', ...length });
     res.end(file);
   });
   await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
@@ -216,28 +218,32 @@ test('media still unreachable after the retries: the text arrives with a line sa
   assert.equal(asked.filter((a) => a.path === '/cdn/down-1').length, 2, 'tried, then once more');
 });
 
-test('a file over media.maxFileBytes is not retried: the message arrives at once with the others and the line', async () => {
+test('files over media.maxFileBytes, by Content-Length or once read, are not retried: the message arrives at once with the others and the line', async () => {
   const fields = {
     MessageSid: 'MM003',
     From: '+442071838750',
     To: '+15550000003',
     Body: '',
-    NumMedia: '2',
+    NumMedia: '3',
     MediaUrl0: `${mediaUrl}/cdn/huge-1.mp4`,
     MediaContentType0: 'video/mp4',
     MediaUrl1: `${mediaUrl}/cdn/clip-2.mp4`,
     MediaContentType1: 'video/mp4',
+    MediaUrl2: `${mediaUrl}/cdn/huge-chunked-3.mp4`,
+    MediaContentType2: 'video/mp4',
   };
   assert.equal((await twilioPost(fields)).status, 200);
   const [m] = await received(1, 3);
   assert.ok(m);
   const ft = JSON.parse(String(m['sms_text'])) as { body: string; attachments: Attachment[] };
-  assert.equal(ft.body, '[1 attachment could not be retrieved]');
+  assert.equal(ft.body, '[2 attachments could not be retrieved]');
   assert.deepEqual(
     ft.attachments.map((a) => [a['content-type'], a['content-size'], a['filename']]),
     [['video/mp4', video.length, 'clip-2.mp4']],
   );
-  assert.equal(asked.filter((a) => a.path === '/cdn/huge-1.mp4').length, 1, 'refused for good, not retried');
+  for (const huge of ['/cdn/huge-1.mp4', '/cdn/huge-chunked-3.mp4']) {
+    assert.equal(asked.filter((a) => a.path === huge).length, 1, `${huge} refused for good, not retried`);
+  }
 });
 
 test("purging the recipient's media deletes the files of its inbound picture messages", async () => {
