@@ -8,11 +8,13 @@
 import { formatAddress, parseAddress } from '../domain/address.js';
 import { CONTENT_TYPE_FILE_TRANSFER, CONTENT_TYPE_TEXT } from '../domain/message.js';
 import { countSegments } from '../domain/segments.js';
+import type { HeldInbox } from './inbound-media.js';
 import { joinParts, type PartGroup, type PartStore, type WholeMessage } from './inbound-parts.js';
 import type {
   Account,
   AccountLookup,
   Clock,
+  InboundMedia,
   InboundPart,
   InboundSms,
   JobKind,
@@ -50,6 +52,11 @@ export interface InboundDeps {
   outbox: OutboxSignal;
   /** Told about refusals (unknown number), for the operator. */
   log: Log;
+  /**
+   * Where a message with media waits while an `inbound-media` job fetches it (`inbound-media.ts`).
+   * Absent: the carrier's media URLs are handed to the app as they are.
+   */
+  held?: HeldInbox;
 }
 
 /** `stored` false and `duplicate` false = refused (unknown destination number), or a part held. */
@@ -61,8 +68,8 @@ export interface InboundResult {
   held?: boolean;
 }
 
-/** Media URLs (Twilio, Telnyx MMS) become an Acrobits file transfer. */
-export type ReceiveInbound = (m: InboundSms, media?: readonly string[]) => Promise<InboundResult>;
+/** Media (Twilio, Telnyx MMS) makes the message an Acrobits file transfer. */
+export type ReceiveInbound = (m: InboundSms, media?: readonly InboundMedia[]) => Promise<InboundResult>;
 
 /** The inbound use-cases: whole messages, parts, and the sweep that joins parts past their timeout. */
 export interface Inbound {
@@ -81,7 +88,16 @@ export const inboundKey = (m: Pick<InboundSms, 'carrier' | 'carrierRef'>): strin
 
 type Destination = { account: Account; to: string };
 
-export function makeInbound({ accounts, inbox, parts, jobs, clock, outbox, log }: InboundDeps): Inbound {
+export function makeInbound({
+  accounts,
+  inbox,
+  parts,
+  jobs,
+  clock,
+  outbox,
+  log,
+  held,
+}: InboundDeps): Inbound {
   // Carriers write numbers their own way: `+15551231234`, `15551231234` (Vonage, many SMSCs), `201`.
   const destination = async (to: string): Promise<Destination | undefined> => {
     const raw = to.trim();
@@ -104,7 +120,7 @@ export function makeInbound({ accounts, inbox, parts, jobs, clock, outbox, log }
     from: string,
     toRaw: string,
     text: string,
-    media: readonly string[],
+    media: readonly InboundMedia[],
   ) => {
     // The sender as the app will thread it: E.164 when it is a phone number, so a reply (whose
     // recipient is normalised the same way by Send Message) lands in the same stream.
@@ -113,7 +129,10 @@ export function makeInbound({ accounts, inbox, parts, jobs, clock, outbox, log }
     const body = fileTransfer
       ? JSON.stringify({
           ...(text ? { body: text } : {}),
-          attachments: media.map((url) => ({ 'content-url': url })),
+          attachments: media.map((a) => ({
+            ...(a.contentType ? { 'content-type': a.contentType } : {}),
+            'content-url': a.url,
+          })),
         })
       : text;
     const m: NewMessage = {
@@ -153,6 +172,13 @@ export function makeInbound({ accounts, inbox, parts, jobs, clock, outbox, log }
       if (!dest) {
         refused({ carrier: m.carrier, to: m.to, ref: m.carrierRef });
         return { stored: false, duplicate: false };
+      }
+      if (held && media.length > 0) {
+        // Stored once its media is fetched (its caption as the body until then); the carrier is
+        // answered now, the hold and its job being durable.
+        const h = await held.hold(message(dest, m.from, m.to, m.body, []), inboundKey(m), media);
+        if (!h.duplicate) outbox.wake();
+        return { stored: !h.duplicate, duplicate: h.duplicate };
       }
       const r = await inbox.storeKeyed(message(dest, m.from, m.to, m.body, media), inboundKey(m), jobs, {
         received: true,

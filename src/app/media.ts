@@ -79,3 +79,13 @@ export interface MediaStore {
   /** Bytes an account holds, for its quota. */
   usage(accountId: number): Promise<number>;
 }
+
+/**
+ * Files a store holds without a metadata row: left by a crash between a delete's two steps (row, then
+ * file) or by a `put` interrupted between its file and its row. No URL reaches them; the retention
+ * sweep removes them once older than a grace period (so a `put` under way is never taken for one).
+ */
+export interface MediaOrphans {
+  /** Delete files without a row written before `olderThan` (epoch ms); how many. */
+  sweepOrphans(olderThan: number): Promise<number>;
+}

@@ -84,6 +84,15 @@ export interface InboundSms {
   body: string;
 }
 
+/**
+ * One media file of a carrier's inbound MMS, as its webhook names it: where the carrier serves it and
+ * the content type it declares (Twilio `MediaContentType<n>`, Telnyx `media[].content_type`).
+ */
+export interface InboundMedia {
+  url: string;
+  contentType?: string;
+}
+
 /** How the bytes of an inbound part are text: GSM 03.38 septets unpacked, UCS-2 (UTF-16BE), Latin-1, UTF-8. */
 export type PartEncoding = 'gsm7' | 'ucs2' | 'latin1' | 'utf8';
 
@@ -216,7 +225,7 @@ export type NewMessage = Pick<
 };
 
 /** Kinds of background job in the outbox table. */
-export type JobKind = 'deliver' | 'push' | 'webhook';
+export type JobKind = 'deliver' | 'push' | 'webhook' | 'inbound-media';
 
 /** Write side of messages, on the Send Message hot path. */
 export interface MessageAcceptor {
@@ -244,7 +253,10 @@ export interface JobLease {
 export interface Job {
   id: number;
   kind: JobKind;
-  /** The message id the job is about (`deliver`, `push`); a `webhook` job's event id (`webhook_events`). */
+  /**
+   * The message id the job is about (`deliver`, `push`); a `webhook` job's event id (`webhook_events`);
+   * an `inbound-media` job's held message (`inbound_media`).
+   */
   refId: number;
   /** Attempts made before this one. */
   attempts: number;

@@ -6,7 +6,7 @@
  */
 import { isText } from '../domain/text.js';
 import type { Inbound } from './inbound.js';
-import type { DeliveryReceipt, InboundPart, InboundSms, Log } from './ports.js';
+import type { DeliveryReceipt, InboundMedia, InboundPart, InboundSms, Log } from './ports.js';
 import type { HandleReceipt } from './receipts.js';
 
 /** An incoming webhook call as the HTTP edge received it. */
@@ -24,7 +24,7 @@ export interface WebhookRequest {
 
 /** What a webhook call means, as its carrier's parser reads it. */
 export type WebhookResult =
-  | { ok: true; kind: 'inbound'; sms: InboundSms; media?: string[] }
+  | { ok: true; kind: 'inbound'; sms: InboundSms; media?: InboundMedia[] }
   | { ok: true; kind: 'part'; part: InboundPart }
   | { ok: true; kind: 'receipt'; receipt: DeliveryReceipt }
   | { ok: true; kind: 'ignored'; note?: string }
@@ -114,7 +114,12 @@ function notTextField(result: WebhookResult & { ok: true }): string | undefined 
     result.kind === 'inbound'
       ? [
           ...Object.entries(result.sms).map(([k, v]): [string, unknown] => [`sms.${k}`, v]),
-          ...(result.media ?? []).map((v, i): [string, unknown] => [`media.${i}`, v]),
+          ...(result.media ?? []).flatMap(
+            (m, i): Array<[string, unknown]> => [
+              [`media.${i}.url`, m.url],
+              [`media.${i}.contentType`, m.contentType],
+            ],
+          ),
         ]
       : result.kind === 'part'
         ? Object.entries(result.part).map(([k, v]): [string, unknown] => [`part.${k}`, v])

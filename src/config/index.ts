@@ -156,6 +156,9 @@ export function buildConfig(
   if (!(LOG_LEVELS as readonly string[]).includes(cfg.log.level)) {
     throw new ConfigError(`log.level: unknown level "${cfg.log.level}"`);
   }
+  if (cfg.media.store === 's3' && !cfg.media.s3) {
+    throw new ConfigError('media.s3 must be set when media.store is "s3"');
+  }
   if (cfg.databaseUrl && !/^postgres(ql)?:\/\//.test(cfg.databaseUrl)) {
     throw new ConfigError('databaseUrl (DATABASE_URL) must start with postgres:// or be empty');
   }

@@ -14,8 +14,8 @@ export interface CarrierView {
   failures: { last5m: number; last15m: number };
   lastError: string | null;
   lastErrorAt: string | null;
-  /** The SMPP submit window in use, where the carrier reports it. */
-  window?: number | { inUse?: number; size?: number };
+  /** The SMPP submit window: its size and the submits in flight; null for HTTP carriers. */
+  window?: { size: number; inFlight: number } | null;
 }
 
 export interface CarrierStateView {

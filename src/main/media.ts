@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Authenticate } from '../app/authenticate.js';
-import type { MediaStore } from '../app/media.js';
+import type { MediaOrphans, MediaStore } from '../app/media.js';
 import { type MediaSigner, makeMediaSigner } from '../app/media-urls.js';
 import { makeMmsPrepare } from '../app/mms-prepare.js';
 import { type MmsSend, makeMmsSend } from '../app/mms-send.js';
@@ -17,14 +17,28 @@ import { makeFetchMedia } from '../carriers/http/fetch-media.js';
 import type { Config } from '../config/index.js';
 import type { MediaHandlers } from '../http/media.routes.js';
 import { makeFsMediaStore } from '../store/adapters/media-fs.js';
+import { makeS3MediaStore } from '../store/adapters/media-s3.js';
 import type { Db } from '../store/engine/db.js';
+import { makeS3Client } from '../store/s3/client.js';
 import { settingOrInsert } from '../store/sql/media.js';
 
 const DAY_MS = 86_400_000;
 
-/** The media store of this data dir and database. */
-export function openMediaStore(config: Config, db: Db, clock: Clock): MediaStore {
+/** The media store of this configuration and database: the data dir's folder, or the S3 bucket. */
+export function openMediaStore(config: Config, db: Db, clock: Clock): MediaStore & MediaOrphans {
+  const s3 = config.media.s3;
+  if (config.media.store === 's3' && s3) {
+    return makeS3MediaStore(db, makeS3Client({ ...s3 }), s3.prefix, clock);
+  }
   return makeFsMediaStore(db, path.join(config.dataDir, 'media'), clock);
+}
+
+/** The URL signer: `media.secret`, else the secret generated once and kept in the database. */
+export async function mediaSigner(config: Config, db: Db): Promise<MediaSigner> {
+  const secret =
+    config.media.secret ||
+    (await settingOrInsert(db.kysely, 'media.secret', randomBytes(32).toString('base64url')));
+  return makeMediaSigner(secret);
 }
 
 /** The HTTP handlers for `/media/…`. */
@@ -53,14 +67,6 @@ export async function composeMedia(
     }),
     downloadMedia: makeDownloadMedia({ media, signer, clock }),
   };
-}
-
-/** The URL signer: `media.secret`, else the secret generated once and kept in the database. */
-async function mediaSigner(config: Config, db: Db): Promise<MediaSigner> {
-  const secret =
-    config.media.secret ||
-    (await settingOrInsert(db.kysely, 'media.secret', randomBytes(32).toString('base64url')));
-  return makeMediaSigner(secret);
 }
 
 /**
@@ -100,15 +106,24 @@ export async function composeMmsSend(
  * `stop()` waits for a sweep under way. Several instances sweeping at once is harmless: each
  * deletion is a row delete and an unlink, both idempotent.
  */
-export function startMediaSweep(config: Config, media: MediaStore, clock: Clock, logger: Logger) {
+export function startMediaSweep(
+  config: Config,
+  media: MediaStore & MediaOrphans,
+  clock: Clock,
+  logger: Logger,
+) {
   const days = config.media.retentionDays;
-  if (days <= 0) return { stop: async () => {} };
   let running: Promise<void> = Promise.resolve();
   const sweep = () => {
     running = running.then(async () => {
       try {
-        const n = await media.sweep(clock.now() - days * DAY_MS);
-        if (n > 0) logger.info({ deleted: n, retentionDays: days }, 'media retention sweep');
+        if (days > 0) {
+          const n = await media.sweep(clock.now() - days * DAY_MS);
+          if (n > 0) logger.info({ deleted: n, retentionDays: days }, 'media retention sweep');
+        }
+        // Files without a row are of no use whatever the retention: removed past a grace period.
+        const orphans = await media.sweepOrphans(clock.now() - config.media.orphanGraceSec * 1000);
+        if (orphans > 0) logger.info({ deleted: orphans }, 'media orphans removed');
       } catch (err) {
         logger.warn({ err }, 'media retention sweep failed; next try at the next interval');
       }

@@ -23,6 +23,7 @@ import { makePartStore } from '../store/adapters/inbound-parts.js';
 import type { Store } from '../store/adapters/store.js';
 import { makeTwoWayStore, type TwoWayStore } from '../store/adapters/two-way.js';
 import type { DeliveryOptions } from './delivery.js';
+import { composeInboundMedia } from './inbound-media.js';
 import type { Metrics } from './metrics.js';
 import { composeWebhooks } from './webhooks.js';
 
@@ -69,11 +70,14 @@ export function composeTwoWay(
       events: twoWay,
     });
   }
+  const media = composeInboundMedia(config, store, twoWay, inboxJobs, outbox, clock, logger);
+  if (media) jobHandlers['inbound-media'] = media.handler;
   const tw: TwoWay = {
     store: twoWay,
     close: async () => {
       await gateway?.close?.();
       await hooks.close();
+      await media?.close();
     },
     inboxJobs,
     jobHandlers,
@@ -86,6 +90,7 @@ export function composeTwoWay(
       clock,
       outbox,
       log: logger.child({ component: 'inbound' }),
+      ...(media ? { held: media.held } : {}),
     }),
   };
   return tw;

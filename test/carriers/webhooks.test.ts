@@ -35,22 +35,24 @@ function twilioPost(fields: Record<string, string>, token = 'tok'): WebhookReque
   return post(twUrl, body, { 'x-twilio-signature': sig });
 }
 
-test('a signed Twilio inbound SMS becomes an InboundSms with its media', () => {
+test('a signed Twilio inbound SMS becomes an InboundSms with its media and their content types', () => {
   const out = twilio(
     twilioPost({
       MessageSid: 'SM1',
       From: '+15551',
       To: '+15552',
       Body: 'hé & = +',
-      NumMedia: '1',
+      NumMedia: '2',
       MediaUrl0: 'https://m/1',
+      MediaContentType0: 'video/mp4',
+      MediaUrl1: 'https://m/2',
     }),
   );
   assert.deepEqual(out, {
     ok: true,
     kind: 'inbound',
     sms: { carrier: 'twilio', carrierRef: 'SM1', from: '+15551', to: '+15552', body: 'hé & = +' },
-    media: ['https://m/1'],
+    media: [{ url: 'https://m/1', contentType: 'video/mp4' }, { url: 'https://m/2' }],
   });
 });
 
@@ -103,6 +105,7 @@ test('a signed Telnyx message.received becomes an InboundSms', () => {
         from: { phone_number: '+1555' },
         to: [{ phone_number: '+1666' }],
         text: 'yo 😀',
+        media: [{ url: 'https://t/1', content_type: 'image/gif' }, { url: 'https://t/2' }],
       },
     }),
   );
@@ -110,6 +113,7 @@ test('a signed Telnyx message.received becomes an InboundSms', () => {
     ok: true,
     kind: 'inbound',
     sms: { carrier: 'telnyx', carrierRef: 'tx-9', from: '+1555', to: '+1666', body: 'yo 😀' },
+    media: [{ url: 'https://t/1', contentType: 'image/gif' }, { url: 'https://t/2' }],
   });
 });
 
@@ -261,6 +265,28 @@ test('a generic carrier with a shared-secret header maps JSON fields to an Inbou
     reason: 'bad x-textbridge-secret',
   });
   assert.deepEqual(hook(post('https://x/g', body)), { ok: false, reason: 'missing x-textbridge-secret' });
+});
+
+test('a generic carrier maps a media list of URLs or of objects with their content types', () => {
+  const hook = makeGenericWebhook({
+    carrier: 'acme',
+    auth: { kind: 'header', header: 'x-textbridge-secret', secret: 'pw' },
+    inbound: { ...mapping.inbound, media: 'data.media' },
+  });
+  const call = (media: unknown) =>
+    hook(
+      post('https://x/g', JSON.stringify({ data: { from: '+1', to: '+2', text: '', id: 'g2', media } }), {
+        'x-textbridge-secret': 'pw',
+      }),
+    );
+  const sms = { carrier: 'acme', carrierRef: 'g2', from: '+1', to: '+2', body: '' };
+  assert.deepEqual(call(['https://m/a.jpg', { url: 'https://m/b', content_type: 'video/3gpp' }]), {
+    ok: true,
+    kind: 'inbound',
+    sms,
+    media: [{ url: 'https://m/a.jpg' }, { url: 'https://m/b', contentType: 'video/3gpp' }],
+  });
+  assert.deepEqual(call([]), { ok: true, kind: 'inbound', sms });
 });
 
 test('a generic carrier with an HMAC of the raw body (no timestamp) maps form fields to a receipt', () => {

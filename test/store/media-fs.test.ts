@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { after, before, test } from 'node:test';
-import type { MediaStore } from '../../src/app/media.js';
+import type { MediaOrphans, MediaStore } from '../../src/app/media.js';
 import { SmsError } from '../../src/errors.js';
 import { makeFsMediaStore } from '../../src/store/adapters/media-fs.js';
 import { freshDb } from '../helpers/db.js';
@@ -110,4 +110,26 @@ test('an unknown or malformed id opens as nothing and deletes as nothing', async
   assert.equal(await media.open('AAAAAAAAAAAAAAAAAAAAAA'), null);
   assert.equal(await media.open('../../textbridge.db'), null);
   assert.equal(await media.delete('../../textbridge.db'), false);
+});
+
+test('files without a row, and temporary files of unfinished puts, are swept once older than the grace period', async () => {
+  const kept = await media.put(Readable.from([Buffer.from('kept')]), {
+    contentType: 'text/plain',
+    maxBytes: 100,
+  });
+  const orphan = await media.put(Readable.from([Buffer.from('orphan')]), {
+    contentType: 'text/plain',
+    maxBytes: 100,
+  });
+  // A crash between a delete's two steps: the row went, the file stayed; and a put cut off mid-write.
+  await db.kysely.deleteFrom('media').where('id', '=', orphan.id).execute();
+  writeFileSync(path.join(dir, kept.id.slice(0, 2), `${kept.id}x.123.tmp`), 'partial');
+  const orphans = media as MediaStore & MediaOrphans;
+  assert.equal(await orphans.sweepOrphans(Date.now() - 60_000), 0, 'younger than the grace period');
+  assert.equal(await orphans.sweepOrphans(Date.now() + 1_000), 2);
+  assert.deepEqual(
+    filesOnDisk().filter((f) => f.includes(kept.id) || f.includes(orphan.id)),
+    [kept.id],
+  );
+  assert.ok(await media.open(kept.id));
 });

@@ -91,6 +91,11 @@ function webhookKeys(timestampByDefault: boolean) {
           to: field('Field of the recipient.'),
           body: field('Field of the text.'),
           id: field("Field of the carrier's message id."),
+          media: Type.Optional(
+            field(
+              'JSON dot path of the media of a picture message: a list of URLs, or of objects with `url` and `content_type` (or `contentType`). Fetched without credentials, so the URLs must be pre-signed or public.',
+            ),
+          ),
         },
         {
           additionalProperties: false,

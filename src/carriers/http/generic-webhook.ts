@@ -16,7 +16,7 @@
  * nothing, query fields are read too (GET senders).
  */
 import { createHmac } from 'node:crypto';
-import type { DeliveryReceipt } from '../../app/ports.js';
+import type { DeliveryReceipt, InboundMedia } from '../../app/ports.js';
 import { getPath } from './answer.js';
 import {
   headerValue,
@@ -48,7 +48,7 @@ export type GenericWebhookAuth =
 export interface GenericWebhookConfig {
   carrier: string;
   auth: GenericWebhookAuth;
-  inbound?: { from: string; to: string; body: string; id: string };
+  inbound?: { from: string; to: string; body: string; id: string; media?: string };
   receipt?: { ref: string; status: string; delivered: string[]; failed: string[]; error?: string };
   /** Epoch milliseconds; tests pass a fixed clock. */
   now?: () => number;
@@ -146,6 +146,20 @@ export function makeGenericWebhook(cfg: GenericWebhookConfig): (req: WebhookRequ
     if (!m) return ignored('no inbound mapping');
     const [from, to, body, id] = [field(m.from), field(m.to), field(m.body), field(m.id)];
     if (!from || !to || body === undefined || !id) return ignored('not a message event');
-    return { ok: true, kind: 'inbound', sms: { carrier: cfg.carrier, carrierRef: id, from, to, body } };
+    const sms = { carrier: cfg.carrier, carrierRef: id, from, to, body };
+    const media = m.media === undefined ? [] : mediaList(flat[m.media] ?? getPath(json, m.media));
+    return media.length > 0 ? { ok: true, kind: 'inbound', sms, media } : { ok: true, kind: 'inbound', sms };
   };
+}
+
+/** A mapped media list: URL strings, or objects with `url` and `content_type` / `contentType`. */
+function mediaList(v: unknown): InboundMedia[] {
+  const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+  return list.flatMap((item: unknown): InboundMedia[] => {
+    if (typeof item === 'string') return item ? [{ url: item }] : [];
+    const url = getPath(item, 'url');
+    const type = getPath(item, 'content_type') ?? getPath(item, 'contentType');
+    if (typeof url !== 'string' || !url) return [];
+    return typeof type === 'string' && type ? [{ url, contentType: type }] : [{ url }];
+  });
 }

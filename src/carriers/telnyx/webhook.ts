@@ -6,7 +6,7 @@
  * https://developers.telnyx.com/development/api-fundamentals/webhooks (signature verification)
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
-import type { DeliveryReceipt } from '../../app/ports.js';
+import type { DeliveryReceipt, InboundMedia } from '../../app/ports.js';
 import { getPath } from '../http/answer.js';
 import {
   headerValue,
@@ -80,9 +80,14 @@ export function makeTelnyxWebhook(cfg: TelnyxWebhookConfig): (req: WebhookReques
       const text = getPath(p, 'text');
       const list = getPath(p, 'media') ?? [];
       if (!Array.isArray(list)) return malformed('data.payload.media is not an array');
-      const media = list
-        .map((m: unknown) => getPath(m, 'url'))
-        .filter((u): u is string => typeof u === 'string');
+      // `media[]`: `url` (pre-signed, fetched without credentials) and `content_type`:
+      // https://developers.telnyx.com/docs/messaging/messages/receiving-webhooks
+      const media = list.flatMap((m: unknown): InboundMedia[] => {
+        const url = getPath(m, 'url');
+        const contentType = getPath(m, 'content_type');
+        if (typeof url !== 'string') return [];
+        return typeof contentType === 'string' && contentType ? [{ url, contentType }] : [{ url }];
+      });
       const sms = { carrier, carrierRef: id, from, to, body: typeof text === 'string' ? text : '' };
       return media.length > 0
         ? { ok: true, kind: 'inbound', sms, media }

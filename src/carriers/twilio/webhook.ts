@@ -9,7 +9,7 @@
  * Not handled: Webhook Rules' HMAC-SHA256 shared keys.
  */
 import { createHash, createHmac } from 'node:crypto';
-import type { DeliveryReceipt } from '../../app/ports.js';
+import type { DeliveryReceipt, InboundMedia } from '../../app/ports.js';
 import {
   headerValue,
   ignored,
@@ -127,11 +127,14 @@ export function makeTwilioWebhook(cfg: TwilioWebhookConfig): (req: WebhookReques
       return { ok: true, kind: 'receipt', receipt };
     }
     if (!f['From'] || !f['To'] || !sid) return ignored('not a message event');
-    const media: string[] = [];
+    // MMS: `MediaUrl<n>` and `MediaContentType<n>`, n < NumMedia (at most 10):
+    // https://www.twilio.com/docs/messaging/guides/webhook-request
+    const media: InboundMedia[] = [];
     const numMedia = Number(f['NumMedia'] ?? '0');
     for (let i = 0; i < numMedia && i < 10; i++) {
-      const u = f[`MediaUrl${i}`];
-      if (u) media.push(u);
+      const url = f[`MediaUrl${i}`];
+      const contentType = f[`MediaContentType${i}`];
+      if (url) media.push(contentType ? { url, contentType } : { url });
     }
     const sms = { carrier, carrierRef: sid, from: f['From'], to: f['To'], body: f['Body'] ?? '' };
     return media.length > 0 ? { ok: true, kind: 'inbound', sms, media } : { ok: true, kind: 'inbound', sms };

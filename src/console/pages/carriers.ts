@@ -4,11 +4,10 @@ import { h, mount, when } from '../dom.js';
 import type { CarrierStateView, CarrierView, RefusedView } from '../types.js';
 import type { Page } from './page.js';
 
+/** Submits in flight of the window's size ("3 / 10"); a dash for HTTP carriers and unseen links. */
 function windowOf(c: CarrierView): string {
   const w = c.window;
-  if (w === undefined) return '—';
-  if (typeof w === 'number') return String(w);
-  return `${w.inUse ?? '?'}${w.size === undefined ? '' : ` / ${w.size}`}`;
+  return w ? `${w.inFlight} / ${w.size}` : '—';
 }
 
 /** One row per carrier (the dashboard shows the same table). */

@@ -6,49 +6,35 @@
  * fsyncs the folder, and only then writes the row: once `put` resolves both are durable.
  *
  * Deleting removes the row first (the URL answers 404 at once), then the file; a crash between the two
- * leaves an unreferenced file behind, which no URL can reach.
+ * leaves an unreferenced file behind, which no URL can reach: `sweepOrphans` removes such files, and
+ * temporary files of interrupted puts, once older than its grace period.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type MediaPut, type MediaStore, resolveRange, type StoredMedia } from '../../app/media.js';
+import {
+  type MediaOrphans,
+  type MediaPut,
+  type MediaStore,
+  resolveRange,
+  type StoredMedia,
+} from '../../app/media.js';
 import type { Clock } from '../../app/ports.js';
 import { tooLarge } from '../../errors.js';
 import type { Db } from '../engine/db.js';
-import {
-  deleteMediaRow,
-  insertMedia,
-  mediaById,
-  mediaIdsBefore,
-  mediaIdsOwnedBy,
-  mediaUsage,
-} from '../sql/media.js';
-
-/** Rows deleted per round of a sweep or purge, so one never holds a huge list. */
-const BATCH = 500;
-/** A media id as this store makes them: 16 random bytes in base64url. */
-const ID = /^[A-Za-z0-9_-]{22}$/;
+import { insertMedia, mediaById } from '../sql/media.js';
+import { MEDIA_ID as ID, rowDeletes } from './media-rows.js';
 
 /** The media store under `dir` (`<dataDir>/media`) with metadata in `db`. */
-export function makeFsMediaStore(db: Db, dir: string, clock: Clock): MediaStore {
+export function makeFsMediaStore(db: Db, dir: string, clock: Clock): MediaStore & MediaOrphans {
   const fileOf = (id: string) => path.join(dir, id.slice(0, 2), id);
 
-  const remove = async (id: string): Promise<boolean> => {
-    if (!ID.test(id)) return false;
-    const had = await deleteMediaRow(db.kysely, id);
+  const rows = rowDeletes(db, async (id) => {
     await rm(fileOf(id), { force: true });
-    return had;
-  };
-  const removeAll = async (next: () => Promise<string[]>): Promise<number> => {
-    let n = 0;
-    for (let ids = await next(); ids.length > 0; ids = await next()) {
-      for (const id of ids) if (await remove(id)) n++;
-    }
-    return n;
-  };
+  });
 
   return {
     async put(stream: Readable, meta: MediaPut): Promise<StoredMedia> {
@@ -102,10 +88,26 @@ export function makeFsMediaStore(db: Db, dir: string, clock: Clock): MediaStore 
       return { ...info, range, stream: fh.createReadStream({ start: range.start, end: range.end }) };
     },
 
-    delete: remove,
-    deleteOwnedBy: (accountId) => removeAll(() => mediaIdsOwnedBy(db.kysely, accountId, BATCH)),
-    sweep: (olderThan) => removeAll(() => mediaIdsBefore(db.kysely, olderThan, BATCH)),
-    usage: (accountId) => mediaUsage(db.kysely, accountId),
+    ...rows,
+
+    async sweepOrphans(olderThan) {
+      let n = 0;
+      const folders = await readdir(dir).catch(() => [] as string[]);
+      for (const folder of folders) {
+        const names = await readdir(path.join(dir, folder)).catch(() => [] as string[]);
+        for (const name of names) {
+          const file = path.join(dir, folder, name);
+          const st = await stat(file).catch(() => null);
+          if (!st?.isFile() || st.mtimeMs >= olderThan) continue;
+          // A stored file whose row is gone, or the temporary file of a put that never finished.
+          const orphan = ID.test(name) ? !(await mediaById(db.kysely, name)) : name.endsWith('.tmp');
+          if (!orphan) continue;
+          await rm(file, { force: true });
+          n++;
+        }
+      }
+      return n;
+    },
   };
 }
 

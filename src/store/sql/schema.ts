@@ -153,6 +153,17 @@ export interface MediaTable {
   created_at: number;
 }
 
+/** An inbound picture message held while its media is fetched (migration 0019). */
+export interface InboundMediaTable {
+  id: Generated<number>;
+  inbound_key: string;
+  /** JSON of the message to store. */
+  message: string;
+  /** JSON list of `{url, contentType?}`. */
+  media: string;
+  created_at: number;
+}
+
 /** Server-wide values kept in the database (the generated media URL secret). */
 export interface SettingsTable {
   name: string;
@@ -212,6 +223,7 @@ export interface DB {
   admin_tokens: AdminTokensTable;
   refused_webhooks: RefusedWebhooksTable;
   media: MediaTable;
+  inbound_media: InboundMediaTable;
   settings: SettingsTable;
   inbound_part_groups: InboundPartGroupsTable;
   inbound_parts: InboundPartsTable;
