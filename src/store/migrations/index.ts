@@ -22,7 +22,7 @@ import * as m0014 from './0014_media.js';
 import * as m0015 from './0015_message_events.js';
 import * as m0016 from './0016_webhook_events.js';
 import * as m0017 from './0017_admin.js';
-import * as m0019 from './0019_inbound_media.js';
+import * as m0018 from './0018_inbound_media.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
@@ -43,7 +43,7 @@ const STEPS: Record<string, Step> = {
   '0015_message_events': m0015,
   '0016_webhook_events': m0016,
   '0017_admin': m0017,
-  '0019_inbound_media': m0019,
+  '0018_inbound_media': m0018,
 };
 
 /** Bring the schema up to date. Throws with the failing migration's name. */

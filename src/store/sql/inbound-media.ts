@@ -1,4 +1,4 @@
-/** Statements for inbound picture messages held while their media is fetched (migration 0019). */
+/** Statements for inbound picture messages held while their media is fetched (migration 0018). */
 import type { Q } from './accounts.js';
 
 /** A held message as stored: the message and the media list are JSON. */

@@ -153,7 +153,7 @@ export interface MediaTable {
   created_at: number;
 }
 
-/** An inbound picture message held while its media is fetched (migration 0019). */
+/** An inbound picture message held while its media is fetched (migration 0018). */
 export interface InboundMediaTable {
   id: Generated<number>;
   inbound_key: string;
