@@ -72,24 +72,25 @@ mapfile -t files < <(compiled "${files[@]}")
 SUMMARY="$(mktemp)"
 TIMES="$(mktemp)" # seconds per file (scripts/file-times.mjs), for the slowest files at the end
 run_files() { # the files, one at a time; node's summary lines are kept for the totals
-  local out rc
+  local out rc part
   out="$(mktemp)"
+  part="$(mktemp)"
   node --enable-source-maps --test --test-concurrency=1 --test-reporter=spec \
     --test-reporter-destination=stdout --test-reporter=./scripts/file-times.mjs \
-    --test-reporter-destination="$TIMES.part" "$@" | tee "$out"
+    --test-reporter-destination="$part" "$@" | tee "$out"
   rc=${PIPESTATUS[0]}
   grep -E '^ℹ (pass|fail) ' "$out" >>"$SUMMARY"
-  sed "s|\$| ($RUN)|" "$TIMES.part" >>"$TIMES" 2>/dev/null
-  rm -f "$out" "$TIMES.part"
+  sed "s|\$| ($RUN)|" "$part" >>"$TIMES"
+  rm -f "$out" "$part"
   return "$rc"
 }
 
 # The files that load the whole machine or depend on getting the CPU on time: servers under load and
 # SIGKILLed (crash, scale), 2,000 hostile requests with an RSS bound, memory bounds, slow-client
-# deadlines. When .ci/run runs two suites side by side (Node 20 and Node 24), it names a lock file in
-# TEXTBRIDGE_TEST_HEAVY_LOCK: each suite then runs its other files first (or, with
-# TEXTBRIDGE_TEST_HEAVY_FIRST=1, last) and these under the lock, so two of them never overlap; the
-# light files of one suite overlap the other's, which mostly wait on fsync, sockets and timers.
+# deadlines. When suites run side by side (.ci/run: Node 20 on SQLite and on PostgreSQL, and Node 24),
+# they share a lock file named in TEXTBRIDGE_TEST_HEAVY_LOCK: a heavy file runs only while it holds the
+# lock, so two of them never overlap, and each suite takes its heavy files between chunks of its light
+# ones whenever the lock is free (run_suite); the light files mostly wait on fsync, sockets and timers.
 HEAVY_RE='/test/(crash|scale)/|/test/http/(hostile-input|slow-clients)\.|/test/app/caches-bounded\.'
 run_suite() { # $1 = banner, then the files
   echo "=== textbridge tests on $1 ==="
@@ -99,21 +100,36 @@ run_suite() { # $1 = banner, then the files
     run_files "$@"
     return
   fi
-  local f light=() heavy=() rc=0
+  # Light files in chunks; before each chunk, the next heavy file if no other suite is running one
+  # (flock -n: exit 75 when the lock is taken), and once the light files are done, the heavy ones left,
+  # waiting for the lock. So the heavy files of two suites spread over the run instead of queueing at
+  # its end, and never overlap.
+  local f light=() heavy=() rc=0 i=0 code
   for f in "$@"; do
     if [[ $f =~ $HEAVY_RE ]]; then heavy+=("$f"); else light+=("$f"); fi
   done
-  run_heavy() { [ ${#heavy[@]} -eq 0 ] || (flock 9 && run_files "${heavy[@]}") 9>>"$lock"; }
-  run_light() { [ ${#light[@]} -eq 0 ] || run_files "${light[@]}"; }
-  if [ "${TEXTBRIDGE_TEST_HEAVY_FIRST:-0}" = 1 ]; then
-    run_heavy || rc=1
-    run_light || rc=1
-  else
-    run_light || rc=1
-    run_heavy || rc=1
-  fi
+  while [ ${#heavy[@]} -gt 0 ] || [ "$i" -lt ${#light[@]} ]; do
+    if [ ${#heavy[@]} -gt 0 ]; then
+      if [ "$i" -ge ${#light[@]} ]; then
+        (flock 9 && run_files "${heavy[0]}") 9>>"$lock" || rc=1
+        heavy=("${heavy[@]:1}")
+        continue
+      fi
+      code=0
+      (flock -n -E 75 9 && run_files "${heavy[0]}") 9>>"$lock" || code=$?
+      if [ "$code" != 75 ]; then
+        [ "$code" = 0 ] || rc=1
+        heavy=("${heavy[@]:1}")
+      fi
+    fi
+    if [ "$i" -lt ${#light[@]} ]; then
+      run_files "${light[@]:i:LIGHT_CHUNK}" || rc=1
+      i=$((i + LIGHT_CHUNK))
+    fi
+  done
   return "$rc"
 }
+LIGHT_CHUNK=12
 
 # One plain closing line over both runs ("N passed, N failed"), after node's own summaries.
 print_totals() {
@@ -131,7 +147,10 @@ run_embedded() { # in a subshell, so the PostgreSQL URL stays set for the second
   (
     unset TEXTBRIDGE_TEST_DATABASE_URL
     RUN=sqlite
-    run_suite 'the embedded store (SQLite)' "${files[@]}"
+    local rc=0
+    run_suite 'the embedded store (SQLite)' "${files[@]}" || rc=1
+    echo "=== the SQLite run took $((SECONDS - suite_started)) s ==="
+    return "$rc"
   )
 }
 
@@ -160,7 +179,10 @@ run_postgres() {
   echo "=== PostgreSQL: ${#store_files[@]} of ${#files[@]} files reach the store switch; the rest ran once ==="
   [ ${#store_files[@]} -eq 0 ] && return 0
   RUN=postgres
-  run_suite "PostgreSQL ($TEXTBRIDGE_TEST_DATABASE_URL)" "${store_files[@]}"
+  local rc=0
+  run_suite "PostgreSQL ($TEXTBRIDGE_TEST_DATABASE_URL)" "${store_files[@]}" || rc=1
+  echo "=== the PostgreSQL run took $((SECONDS - suite_started)) s ==="
+  return "$rc"
 }
 
 # TEXTBRIDGE_TEST_SIDE_BY_SIDE=1 (.ci/run sets it) runs the PostgreSQL run beside the embedded one
@@ -168,6 +190,7 @@ run_postgres() {
 # heavy files still take the lock in turn (one is made here when the caller gave none), and the
 # PostgreSQL run's output is printed after the embedded one's, whole.
 status=0
+suite_started=$SECONDS
 if [ "${TEXTBRIDGE_TEST_SIDE_BY_SIDE:-0}" = 1 ] && [ "${TEXTBRIDGE_TEST_PG:-auto}" != 0 ]; then
   if [ -z "${TEXTBRIDGE_TEST_HEAVY_LOCK:-}" ]; then
     TEXTBRIDGE_TEST_HEAVY_LOCK="$(mktemp)"
