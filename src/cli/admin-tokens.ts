@@ -1,6 +1,6 @@
 /** `textbridge admin token create|list|revoke`: the admin API's bearer tokens (docs/admin-api.md). */
 import type { Command } from 'commander';
-import { openAdmin } from '../main/index.js';
+import { openAdmin } from '../main/admin.js';
 import type { CommandKit } from './provision.js';
 
 const out = (s: string): void => {

@@ -1,7 +1,7 @@
 /** `textbridge doctor`: play the app's part against an Account XML (docs/provisioning.md). */
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { TEMPLATE_STYLES, type TemplateStyle } from '../main/index.js';
+import { TEMPLATE_STYLES, type TemplateStyle } from '../main/provision.js';
 import { formatReport, generatedAccountXml, runDoctor } from '../simulator/doctor.js';
 import type { CommandKit } from './provision.js';
 

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { messageView } from '../app/message-search.js';
 import type { MessageEvent } from '../domain/timeline.js';
-import { openAdmin } from '../main/index.js';
+import { openAdmin } from '../main/admin.js';
 import type { CommandKit } from './provision.js';
 
 /** An event for machines: its time as RFC 3339, its kind and details as stored. */

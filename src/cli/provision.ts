@@ -1,7 +1,7 @@
 /** `textbridge provision`: the Account XML fragment for an account (docs/provisioning.md). */
 import { type Command, Option } from 'commander';
 import type { Config } from '../config/index.js';
-import { provisionAccountXml, TEMPLATE_STYLES, type TemplateStyle } from '../main/index.js';
+import { provisionAccountXml, TEMPLATE_STYLES, type TemplateStyle } from '../main/provision.js';
 
 /** What program.ts shares with the commands defined beside it. */
 export interface CommandKit<O> {
