@@ -1,7 +1,8 @@
 /**
  * The composition root: the only place that wires configuration, store, carriers, use-cases and
- * edges together (by hand: no container, no import side effects). The CLI and the tests start the
- * service and the worker through these.
+ * edges together (by hand: no container, no import side effects). The tests start the service and
+ * the worker through these; the CLI imports each module it uses, so that only `serve` and `worker` load
+ * the server's.
  */
 export { type Admin, copyEmbeddedStore, openAdmin } from './admin.js';
 export { makeLogger } from './logger.js';
