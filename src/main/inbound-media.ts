@@ -12,7 +12,7 @@ import { makePreview } from '../carriers/media/preview.js';
 import type { Config } from '../config/index.js';
 import { makeHeldInbox } from '../store/adapters/inbound-media.js';
 import type { Store } from '../store/adapters/store.js';
-import { mediaSigner, openMediaStore } from './media.js';
+import { mediaBase, mediaSigner, openMediaStore } from './media.js';
 
 export interface InboundMediaParts {
   held: HeldInbox;
@@ -33,7 +33,7 @@ export function composeInboundMedia(
   clock: Clock,
   logger: Logger,
 ): InboundMediaParts | undefined {
-  const publicUrl = config.media.publicUrl || config.server.publicUrl;
+  const publicUrl = mediaBase(config);
   if (!publicUrl) return undefined;
   const fetcher = makeMediaFetcher(mediaCredentials(config.carriers), {
     timeoutMs: config.media.inboundTimeoutMs,

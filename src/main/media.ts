@@ -33,6 +33,9 @@ export function openMediaStore(config: Config, db: Db, clock: Clock): MediaStore
   return makeFsMediaStore(db, path.join(config.dataDir, 'media'), clock);
 }
 
+/** Base of the media URLs handed out: `media.publicUrl`, else `server.publicUrl` (empty: neither set). */
+export const mediaBase = (config: Config): string => config.media.publicUrl || config.server.publicUrl;
+
 /** The URL signer: `media.secret`, else the secret generated once and kept in the database. */
 export async function mediaSigner(config: Config, db: Db): Promise<MediaSigner> {
   const secret =
@@ -52,7 +55,7 @@ export async function composeMedia(
   const signer = await mediaSigner(config, db);
   const m = config.media;
   return {
-    publicUrl: m.publicUrl || config.server.publicUrl,
+    publicUrl: mediaBase(config),
     uploadMedia: makeUploadMedia({
       authenticate,
       media,
@@ -80,7 +83,7 @@ export async function composeMmsSend(
   clock: Clock,
 ): Promise<{ mms: MmsSend; close(): Promise<void> } | undefined> {
   const m = config.media;
-  const base = m.publicUrl || config.server.publicUrl;
+  const base = mediaBase(config);
   if (!base) return undefined;
   const fetcher = makeFetchMedia();
   const prepare = makeMmsPrepare({

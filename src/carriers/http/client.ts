@@ -50,6 +50,10 @@ export interface HttpAdapterSpec {
 /** Biggest answer body read; anything longer is cut (a carrier's JSON answer is a few hundred bytes). */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
+/** HTTP Basic credentials (RFC 7617): the `Authorization` value for `user` and `password`. */
+export const basicAuth = (user: string, password: string): string =>
+  `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+
 /** A keep-alive connection pool for one gateway (a carrier, the push service). */
 export function makePool(connections = 64): Agent {
   return new Agent({ connections, keepAliveTimeout: 10_000, pipelining: 1 });

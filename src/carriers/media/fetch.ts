@@ -6,9 +6,10 @@
  * as the generic carrier's must be. A redirect to another origin drops `Authorization` (undici's redirect
  * handler, as RFC 9110 section 15.4 advises), so the credentials never reach the CDN.
  */
-import { Agent, type Dispatcher, interceptors, request } from 'undici';
+import { type Dispatcher, interceptors, request } from 'undici';
 import type { FetchedMedia, MediaFetcher } from '../../app/inbound-media.js';
 import type { CarrierConfig } from '../config-tables.js';
+import { basicAuth, makePool } from '../http/client.js';
 
 /** How a carrier's media is fetched: the `Authorization` it needs, if any. */
 export interface MediaCredentials {
@@ -23,10 +24,6 @@ export interface MediaFetcherOptions {
   maxRedirections?: number;
 }
 
-/** HTTP Basic credentials (RFC 7617). */
-export const basicAuth = (user: string, password: string): string =>
-  `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-
 /** Answers worth another try later (RFC 9110: 408, 429 and server errors). */
 const retryableStatus = (s: number) => s === 408 || s === 429 || s >= 500;
 
@@ -34,7 +31,7 @@ export function makeMediaFetcher(
   creds: MediaCredentials,
   opts: MediaFetcherOptions,
 ): MediaFetcher & { close(): Promise<void> } {
-  const agent = new Agent({ connections: 8, keepAliveTimeout: 10_000 });
+  const agent = makePool(8);
   const dispatcher: Dispatcher = agent.compose(
     interceptors.redirect({ maxRedirections: opts.maxRedirections ?? 5 }),
   );

@@ -8,7 +8,7 @@
 import type { Dispatcher } from 'undici';
 import type { CarrierAdapter, RefusalKind } from '../../app/ports.js';
 import { accepted, answerReason, defaultKind, idString, parseJson, refuse, retry } from '../http/answer.js';
-import { makeHttpAdapter } from '../http/client.js';
+import { basicAuth, makeHttpAdapter } from '../http/client.js';
 import type { TwilioConfig } from './config.js';
 
 export type { TwilioConfig } from './config.js';
@@ -31,7 +31,7 @@ const TWILIO_CODES: Record<number, RefusalKind | 'retry'> = {
 export function makeTwilioCarrier(cfg: TwilioConfig, opts: { dispatcher?: Dispatcher } = {}): CarrierAdapter {
   const base = cfg.baseUrl.replace(/\/$/, '');
   const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(cfg.accountSid)}/Messages.json`;
-  const auth = `Basic ${Buffer.from(`${cfg.accountSid}:${cfg.authToken}`).toString('base64')}`;
+  const auth = basicAuth(cfg.accountSid, cfg.authToken);
   return makeHttpAdapter({
     name: cfg.name,
     timeoutMs: cfg.timeoutMs,
