@@ -1,11 +1,39 @@
 /**
  * A FIFO counting semaphore whose waiters can leave when their AbortSignal fires. Used for the SMPP
  * window (`carriers/smpp/window.ts`), per-carrier concurrency (`carriers/limits.ts`) and the deliver
- * job's in-flight bound per carrier (`app/deliver.ts`).
+ * job's in-flight bound per carrier (`app/deliver.ts`). Waiters on one signal share one listener
+ * (`abort-watch.ts`): a claimed batch of hundreds of jobs queues on the window with one signal.
  */
+import { type AbortWaiter, AbortWatch } from './abort-watch.js';
+
+/** One `acquire` waiting in the queue. */
+class Waiter implements AbortWaiter {
+  constructor(
+    private readonly queue: Set<Waiter>,
+    private readonly aborts: AbortWatch,
+    private readonly signal: AbortSignal,
+    private readonly resolve: (granted: boolean) => void,
+  ) {
+    aborts.watch(signal, this);
+    queue.add(this);
+  }
+
+  /** Leave the queue with a slot (true) or without (false, the signal aborted). */
+  settle(granted: boolean): void {
+    this.queue.delete(this);
+    this.aborts.unwatch(this.signal, this);
+    this.resolve(granted);
+  }
+
+  onAbort(): void {
+    this.settle(false);
+  }
+}
+
 export class Slots {
   #free: number;
-  readonly #waiters: Array<() => void> = [];
+  readonly #waiters = new Set<Waiter>();
+  readonly #aborts = new AbortWatch();
 
   /** @param size how many holders at once (a positive integer). */
   constructor(size: number) {
@@ -19,19 +47,7 @@ export class Slots {
       this.#free--;
       return Promise.resolve(true);
     }
-    return new Promise((resolve) => {
-      const grant = () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      };
-      const onAbort = () => {
-        const i = this.#waiters.indexOf(grant);
-        if (i >= 0) this.#waiters.splice(i, 1);
-        resolve(false);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(grant);
-    });
+    return new Promise((resolve) => new Waiter(this.#waiters, this.#aborts, signal, resolve));
   }
 
   /** Slots free right now (0 while anyone waits): whether an `acquire` would be granted at once. */
@@ -41,8 +57,11 @@ export class Slots {
 
   /** Give a slot back: straight to the oldest waiter if there is one (`free` stays the same). */
   release(): void {
-    const next = this.#waiters.shift();
-    if (next) next();
-    else this.#free++;
+    // A Set iterates in insertion order: the first one is the oldest waiter.
+    for (const w of this.#waiters) {
+      w.settle(true);
+      return;
+    }
+    this.#free++;
   }
 }

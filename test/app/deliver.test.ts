@@ -118,6 +118,37 @@ test('transient failures try the failover carriers in their configured order', a
   const m = await messageRow(w);
   assert.equal(m.status, 'sent');
   assert.equal(m.carrier, 'c');
+  // With failover the timeline says the order first, then one attempt per carrier.
+  const events = await w.db.kysely
+    .selectFrom('message_events')
+    .select(['kind', 'details'])
+    .where('message_id', '=', w.messageId)
+    .orderBy('id')
+    .execute();
+  assert.deepEqual(
+    events.map((e) => [e.kind, JSON.parse(e.details).carriers ?? JSON.parse(e.details).carrier]),
+    [
+      ['routed', ['a', 'b', 'c']],
+      ['attempt', 'a'],
+      ['attempt', 'b'],
+      ['attempt', 'c'],
+    ],
+  );
+});
+
+test('with one carrier on the route, no routed event: the attempt names the carrier', async () => {
+  const c = await fake();
+  const w = await world([carrier('main', c)], { carrier: 'main' });
+  await w.deliver.attempt(w.job, AbortSignal.timeout(5_000));
+  const events = await w.db.kysely
+    .selectFrom('message_events')
+    .select(['kind', 'details'])
+    .where('message_id', '=', w.messageId)
+    .execute();
+  assert.deepEqual(
+    events.map((e) => [e.kind, JSON.parse(e.details).carrier]),
+    [['attempt', 'main']],
+  );
 });
 
 test('a job whose message is no longer queued is dropped without a send', async () => {

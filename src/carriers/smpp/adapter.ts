@@ -18,7 +18,7 @@ import { reportDeliverSm } from './deliver.js';
 import { type LinkLog, LinkReporter, reconnectDelay } from './link.js';
 import { type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
 import { isCredentialRefusal, statusLabel } from './status.js';
-import { PendingSubmit, retry, type Submitted } from './submit.js';
+import { InFlight, retry, type Submitted } from './submit.js';
 import { SubmitWindow } from './window.js';
 
 export type { SmppCarrierConfig } from './config.js';
@@ -50,7 +50,7 @@ class SmppCarrier implements CarrierAdapter {
   #enquireTimer: NodeJS.Timeout | undefined;
   #events: CarrierEvents | undefined;
   readonly #window: SubmitWindow;
-  readonly #inflight = new Set<PendingSubmit>();
+  readonly #inflight: InFlight;
   readonly #boundWaiters = new Set<() => void>();
   /** The socket corked for this turn of the event loop (see #corkTurn), if any. */
   #corked: smpp.Session['socket'] | undefined;
@@ -78,6 +78,7 @@ class SmppCarrier implements CarrierAdapter {
     this.maxInFlight = unrecordedBound(cfg);
     this.window = cfg.window;
     this.#window = new SubmitWindow(cfg.window);
+    this.#inflight = new InFlight(cfg.submitTimeoutMs);
   }
 
   start(events: CarrierEvents): Promise<void> {
@@ -106,6 +107,7 @@ class SmppCarrier implements CarrierAdapter {
     this.#closing = true;
     clearTimeout(this.#reconnectTimer);
     clearInterval(this.#enquireTimer);
+    this.#inflight.close();
     for (const wake of this.#boundWaiters) wake();
     const session = this.#session;
     if (!session || session.socket.closed) return;
@@ -173,7 +175,7 @@ class SmppCarrier implements CarrierAdapter {
       const session = this.#session;
       if (!this.#bound || !session) return { ok: false, outcome: retry('SMPP link down') };
       return await new Promise<Submitted>((resolve) => {
-        const p = new PendingSubmit(resolve, signal, this.#inflight, this.cfg.submitTimeoutMs);
+        const p = this.#inflight.start(resolve, signal);
         this.#corkTurn(session);
         const sent = session.send(new SubmitSmPdu(fields), p.onResponse);
         if (!sent) p.finish({ ok: false, outcome: retry('SMPP link down') });
@@ -288,8 +290,7 @@ class SmppCarrier implements CarrierAdapter {
     const wasBound = this.#bound;
     this.#bound = false;
     clearInterval(this.#enquireTimer);
-    for (const p of [...this.#inflight])
-      p.finish({ ok: false, outcome: retry('SMPP link lost before submit_sm_resp') });
+    this.#inflight.failAll({ ok: false, outcome: retry('SMPP link lost before submit_sm_resp') });
     first?.(); // no-op after a resolve; else: the first attempt failed, the link keeps trying
     if (this.#closing) return;
     const credentials = refused !== undefined && isCredentialRefusal(refused);

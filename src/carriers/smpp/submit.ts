@@ -1,7 +1,8 @@
 /**
- * A submit_sm between its write and its outcome (SMPP 3.4 §4.4), for `carriers/smpp/adapter.ts`.
+ * Submits between their write and their outcome (SMPP 3.4 §4.4), for `carriers/smpp/adapter.ts`.
  */
 import type smpp from 'smpp';
+import { type AbortWaiter, AbortWatch } from '../../app/abort-watch.js';
 import type { SendOutcome } from '../../app/ports.js';
 import { submitRefusal } from './status.js';
 
@@ -12,34 +13,85 @@ export const retry = (reason: string): Retry => ({ ok: false, retryable: true, r
 export type Submitted = { ok: true; id: string } | { ok: false; outcome: SendOutcome };
 
 /**
- * One submit_sm awaiting its submit_sm_resp: settled by the response, its timeout, the send's abort
- * or the link's loss, whichever comes first. One object per submit (its abort listener is the object
- * itself, its timer gets it as an argument) instead of a closure for each of the four: this runs
- * ~10,000 times a second.
+ * The submit_sm awaiting their submit_sm_resp, oldest first. Each is settled by its response, its
+ * timeout, its send's abort or the link's loss, whichever comes first. This runs ~10,000 times a
+ * second, so the four are shared: one timer for every deadline (all submits have the same timeout,
+ * so the oldest is always the next to expire), one abort listener per signal (`AbortWatch`: a
+ * claimed batch of jobs shares one), one object per submit.
  */
-export class PendingSubmit {
-  #done = false;
-  readonly #timer: NodeJS.Timeout;
+export class InFlight {
+  readonly #pending = new Set<PendingSubmit>();
+  readonly #aborts = new AbortWatch();
+  #timer: NodeJS.Timeout | undefined;
 
-  constructor(
-    private readonly resolve: (r: Submitted) => void,
-    private readonly signal: AbortSignal,
-    private readonly inflight: Set<PendingSubmit>,
-    private readonly timeoutMs: number,
-  ) {
+  constructor(private readonly timeoutMs: number) {}
+
+  /** Submits awaiting an answer: the window slots in use. */
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /** Track a submit about to be written; `resolve` gets its result once. */
+  start(resolve: (r: Submitted) => void, signal: AbortSignal): PendingSubmit {
+    const p = new PendingSubmit(this, resolve, signal, Date.now() + this.timeoutMs);
+    this.#pending.add(p);
+    this.#aborts.watch(signal, p);
     // The window slot is freed on timeout or abort although the SMSC may still answer: better than a
     // window that leaks shut. The late response is ignored (the library drops it after firing).
-    this.#timer = setTimeout(PendingSubmit.#expire, timeoutMs, this);
-    signal.addEventListener('abort', this, { once: true });
-    inflight.add(this);
+    this.#timer ??= this.#arm(this.timeoutMs);
+    return p;
   }
 
-  static #expire(p: PendingSubmit): void {
-    p.finish({ ok: false, outcome: retry(`no submit_sm_resp in ${p.timeoutMs} ms`) });
+  /** Settle every pending submit with `r` (the link is lost). */
+  failAll(r: Submitted): void {
+    for (const p of [...this.#pending]) p.finish(r);
   }
 
-  /** The signal's abort (EventTarget calls `handleEvent` on a listener object). */
-  handleEvent(): void {
+  /** Stop the timer (the carrier is closing). */
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Called by a submit as it settles. */
+  remove(p: PendingSubmit): void {
+    this.#pending.delete(p);
+    this.#aborts.unwatch(p.signal, p);
+  }
+
+  #arm(ms: number): NodeJS.Timeout {
+    const t = setTimeout(this.#expire, ms);
+    // The socket keeps the process alive while submits wait; the timer alone never should.
+    t.unref();
+    return t;
+  }
+
+  readonly #expire = (): void => {
+    this.#timer = undefined;
+    const now = Date.now();
+    for (const p of this.#pending) {
+      if (p.deadline > now) {
+        this.#timer = this.#arm(p.deadline - now);
+        return;
+      }
+      p.finish({ ok: false, outcome: retry(`no submit_sm_resp in ${this.timeoutMs} ms`) });
+    }
+  };
+}
+
+/** One submit_sm awaiting its submit_sm_resp (`InFlight.start`). */
+export class PendingSubmit implements AbortWaiter {
+  #done = false;
+
+  constructor(
+    private readonly owner: InFlight,
+    private readonly resolve: (r: Submitted) => void,
+    readonly signal: AbortSignal,
+    /** When it times out (Date.now() ms). */
+    readonly deadline: number,
+  ) {}
+
+  onAbort(): void {
     this.finish({ ok: false, outcome: retry('aborted') });
   }
 
@@ -55,9 +107,7 @@ export class PendingSubmit {
   finish(r: Submitted): void {
     if (this.#done) return;
     this.#done = true;
-    clearTimeout(this.#timer);
-    this.signal.removeEventListener('abort', this);
-    this.inflight.delete(this);
+    this.owner.remove(this);
     this.resolve(r);
   }
 }

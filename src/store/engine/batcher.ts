@@ -17,18 +17,30 @@ export class Batcher<T, R = void> {
   private queue: Array<{ item: T; resolve(r: R): void; reject(e: unknown): void }> = [];
   private inFlight = 0;
   private scheduled = false;
+  /** When the last flush started (performance.now()), for `gapMs`. */
+  private lastFlush = Number.NEGATIVE_INFINITY;
+  private readonly maxBatch: number;
+  private readonly depth: number;
+  private readonly gapMs: number;
 
   /**
    * @param write writes one batch in one transaction (it opens the transaction itself) and may return
    *   one result per item, in order.
-   * @param maxBatch upper bound per transaction, so one commit never holds the connection for long.
-   * @param depth how many batches may be in flight at once (written, or waiting to be durable).
+   * @param opts.maxBatch upper bound per transaction, so one commit never holds the connection for long.
+   * @param opts.depth how many batches may be in flight at once (written, or waiting to be durable).
+   * @param opts.gapMs the least time between the starts of two batches: a batch due sooner waits for
+   *   the rest of the gap and takes whatever arrives meanwhile. 0 (the default): a batch starts on the
+   *   next turn of the event loop. Worth it where a batch's fixed cost is large against its items' and
+   *   a few ms more for each item do not matter (delivery outcomes: store/adapters/delivery.ts).
    */
   constructor(
     private readonly write: (items: T[]) => Promise<R[] | undefined>,
-    private readonly maxBatch = 2000,
-    private readonly depth = 2,
-  ) {}
+    opts: { maxBatch?: number; depth?: number; gapMs?: number } = {},
+  ) {
+    this.maxBatch = opts.maxBatch ?? 2000;
+    this.depth = opts.depth ?? 2;
+    this.gapMs = opts.gapMs ?? 0;
+  }
 
   /** Queue `item`; resolves once the transaction that wrote it has committed. */
   add(item: T): Promise<R> {
@@ -41,15 +53,19 @@ export class Batcher<T, R = void> {
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.depth || this.queue.length === 0) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const wait = this.lastFlush + this.gapMs - performance.now();
+    const run = () => {
       this.scheduled = false;
       void this.flush();
-    });
+    };
+    if (wait > 0) setTimeout(run, wait);
+    else setImmediate(run);
   }
 
   private async flush(): Promise<void> {
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
+    this.lastFlush = performance.now();
     this.inFlight++;
     try {
       const results = await this.write(batch.map((b) => b.item));
@@ -63,9 +79,28 @@ export class Batcher<T, R = void> {
   }
 }
 
-/** Split `items` into chunks of at most `size` (bound the bound parameters of one statement). */
+/**
+ * Split `items` into chunks for batch statements: at most `size` items each (bound the bound
+ * parameters of one statement), and every chunk's length a power of two: as many of the largest power
+ * of two not above `size` as fit, then the rest by its binary digits (37 with a size of 64: 32, 4, 1).
+ *
+ * A batch statement (`id in (?, ?, …)`, a multi-row insert) has one SQL text per row count, and each
+ * text is prepared and kept (store/engine/db.ts, SQLite; named statements on PostgreSQL). With every
+ * count from 1 to a few hundred, an SMPP drain prepared about 650 texts, re-prepared them as the cache
+ * turned over, and held about 20 MB of compiled statements (measured: 650 multi-row inserts of 1-130
+ * rows). Powers of two keep it to a handful per statement, for one or two more statements per batch.
+ */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
+  let max = 1;
+  while (max * 2 <= size) max *= 2;
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  let i = 0;
+  for (; items.length - i >= max; i += max) out.push(items.slice(i, i + max));
+  for (let part = max / 2; part >= 1; part /= 2) {
+    if (items.length - i >= part) {
+      out.push(items.slice(i, i + part));
+      i += part;
+    }
+  }
   return out;
 }

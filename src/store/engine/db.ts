@@ -78,8 +78,13 @@ export function openSqlite(file: string, syncFd?: (fd: number) => Promise<void>)
 /**
  * Kysely's SQLite driver prepares every query anew; preparing was 10% of the send path's CPU in a
  * profile. Kysely's compiled SQL is stable per query shape (values are parameters), so prepared
- * statements are kept by SQL text. Bounded, in case some query embeds literals.
+ * statements are kept by SQL text. Bounded, in case some query embeds literals: past the bound the
+ * oldest statement goes (once the whole cache was cleared, and every hot statement prepared again).
+ * Batch statements have one text per row count; their rows go in power-of-two chunks
+ * (`store/engine/batcher.ts`, `chunks`), so they stay a few dozen texts and the bound is never near.
  */
+const STATEMENT_CACHE_SIZE = 500;
+
 function withStatementCache(sqlite: Database.Database): Database.Database {
   const cache = new Map<string, Database.Statement>();
   const prepare = sqlite.prepare.bind(sqlite);
@@ -89,7 +94,8 @@ function withStatementCache(sqlite: Database.Database): Database.Database {
     let stmt = cache.get(source);
     if (!stmt) {
       stmt = prepare(source);
-      if (cache.size >= 500) cache.clear();
+      // A Map iterates in insertion order: its first key is the oldest statement.
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
       cache.set(source, stmt);
     }
     return stmt;

@@ -53,11 +53,13 @@ export class GroupCommit {
             return out;
           }
         : commit,
-      maxBatch,
-      // One batch at a time: the next one is written once this one is durable. It then carries every
-      // send that arrived meanwhile, so fewer commits rewrite the same hot pages: 15-20 % fewer bytes
-      // to disk and less CPU than two in flight, for the same or more sends a second (bench, 2026-11-24).
-      1,
+      {
+        maxBatch,
+        // One batch at a time: the next one is written once this one is durable. It then carries every
+        // send that arrived meanwhile, so fewer commits rewrite the same hot pages: 15-20 % fewer bytes
+        // to disk and less CPU than two in flight, for the same or more sends a second (bench, 2026-11-24).
+        depth: 1,
+      },
     );
   }
 
