@@ -32,7 +32,10 @@ export async function spawnServer(
   const port = await freePort();
   // Built JavaScript (dist/) runs as production runs it, without the TypeScript loader.
   const loader = args.some((a) => a.endsWith('.ts')) ? ['--import', 'tsx'] : [];
-  const proc = spawn(process.execPath, [...loader, ...args], {
+  // BENCH_NODE_ARGS: more node flags for every server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+  // (node refuses --cpu-prof in NODE_OPTIONS).
+  const extra = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  const proc = spawn(process.execPath, [...extra, ...loader, ...args], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -68,9 +68,10 @@ export interface Attempt {
 export interface Deliver {
   /**
    * Send the job's message and record the outcome. `loaded`: the message as it was just stored (the
-   * first attempt has it in hand), so it is not read back.
+   * first attempt has it in hand), so it is not read back. `onSent`: called as soon as a carrier took
+   * the message, before its outcome is written (the first attempt answers the phone then).
    */
-  attempt(job: Job, signal: AbortSignal, loaded?: Message): Promise<Attempt>;
+  attempt(job: Job, signal: AbortSignal, loaded?: Message, onSent?: () => void): Promise<Attempt>;
   /** Whether `carrier` would take a message now without queueing it (its gate and its own window). */
   hasCapacity(carrier: string): boolean;
   /** The same, as the dispatcher's handler for `deliver` jobs. */
@@ -133,9 +134,9 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
   };
 
   /** An attempt; the media it prepared is deleted again unless a carrier took the message. */
-  async function attempt(job: Job, signal: AbortSignal, loaded?: Message): Promise<Attempt> {
+  async function attempt(job: Job, signal: AbortSignal, loaded?: Message, onSent?: () => void): Promise<Attempt> {
     const media: { prepared?: PreparedMms } = {};
-    const a = await attemptOnce(job, signal, media, loaded);
+    const a = await attemptOnce(job, signal, media, loaded, onSent);
     if (media.prepared && a.carrier === undefined) {
       await media.prepared
         .discard()
@@ -149,6 +150,7 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     signal: AbortSignal,
     media: { prepared?: PreparedMms },
     loaded?: Message,
+    onSent?: () => void,
   ): Promise<Attempt> {
     const m = loaded ?? (await store.loadQueued(job.refId));
     if (!m) return { outcome: { done: true } }; // already sent, failed or retried by someone else
@@ -210,6 +212,7 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
       try {
         const r = await carrier.send(media.prepared ? media.prepared.forCarrier(carrier, sms) : sms, signal);
         if (r.ok) {
+          onSent?.();
           attempted(name, started, { outcome: 'sent', refs: r.carrierRefs });
           await store.recordSent({
             messageId: m.id,

@@ -156,7 +156,7 @@ export async function startDelivery(
         return choice && { now: first !== undefined && deliver.hasCapacity(first) };
       },
       lease,
-      firstAttempt: makeFirstAttempt(queue, deliver, lease, clock),
+      firstAttempt: makeFirstAttempt(queue, deliver, lease, clock, log),
       waitMs: d.waitMs,
     },
     links: () => [...carriers.values()].map((c) => ({ name: c.name, link: c.link?.() ?? 'none' })),

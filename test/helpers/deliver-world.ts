@@ -52,6 +52,16 @@ export interface World {
   accountId: number;
 }
 
+/** The world's one message, as Send Message stored it (charged, queued, off-net). */
+export const queuedMessage = (accountId: number) =>
+  textMessage({
+    senderAccountId: accountId,
+    from: '+15550001111',
+    to: '+15557654321',
+    body: 'hello',
+    chargeMicros: CHARGE,
+  });
+
 /** A store with alice (credit 1.00, charged 0.05 for one queued message) and its deliver job. */
 export async function world(
   carriers: CarrierAdapter[],
@@ -69,17 +79,7 @@ export async function world(
     now: NOW,
   });
   await insertNumbers(k, accountId, ['+15550001111']);
-  const messageId = await insertMessage(
-    k,
-    textMessage({
-      senderAccountId: accountId,
-      from: '+15550001111',
-      to: '+15557654321',
-      body: 'hello',
-      chargeMicros: CHARGE,
-    }),
-    NOW,
-  );
+  const messageId = await insertMessage(k, queuedMessage(accountId), NOW);
   await insertJobs(k, ['deliver'], messageId, NOW, { owner: 'test', ms: 60_000 });
   const row = await k.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
   const job: Job = { id: Number(row.id), kind: 'deliver', refId: messageId, attempts: opts.attempts ?? 0 };
