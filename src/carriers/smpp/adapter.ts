@@ -92,7 +92,7 @@ class SmppCarrier implements CarrierAdapter {
     if (count.segments > this.cfg.maxParts) {
       return { ok: false, retryable: false, kind: 'rejected', reason: 'Message is too long' };
     }
-    const pdus = this.#buildPdus(msg, count.encoding);
+    const pdus = this.#buildPdus(msg, count.encoding, count.segments);
     if (!(await this.#waitBound(signal))) return retry(signal.aborted ? 'aborted' : 'SMPP link down');
     const refs: string[] = [];
     for (const pdu of pdus) {
@@ -124,7 +124,7 @@ class SmppCarrier implements CarrierAdapter {
     }
   }
 
-  #buildPdus(msg: OutboundSms, encoding: 'gsm7' | 'ucs2'): SubmitSmFields[] {
+  #buildPdus(msg: OutboundSms, encoding: 'gsm7' | 'ucs2', segments: number): SubmitSmFields[] {
     const c = this.cfg;
     const encode = encoding === 'gsm7' ? encodeGsm7 : encodeUcs2;
     // An alphanumeric sender goes as TON 5 / NPI 0 (§5.2.5, §5.2.6); a number without its '+'.
@@ -142,6 +142,8 @@ class SmppCarrier implements CarrierAdapter {
       esm_class: 0,
     };
     if (!c.split) return [{ ...base, short_message: Buffer.alloc(0), message_payload: encode(msg.body) }];
+    // One segment (most texts): the whole body, without splitting it again.
+    if (segments === 1) return [{ ...base, short_message: encode(msg.body) }];
     const { parts } = splitText(msg.body, { encoding });
     if (parts.length === 1) return [{ ...base, short_message: encode(parts[0]!) }];
     this.#ref = (this.#ref + 1) & 0xff;

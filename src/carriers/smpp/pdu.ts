@@ -48,12 +48,13 @@ const TAG_MESSAGE_PAYLOAD = 0x0424;
 
 /** The whole submit_sm PDU (§4.4.1), header included, as smpp 0.5 would write it. */
 export function encodeSubmitSm(f: SubmitSmFields, sequence: number): Buffer {
-  const src = Buffer.from(f.source_addr, 'ascii');
-  const dst = Buffer.from(f.destination_addr, 'ascii');
+  // Addresses are C-Octet Strings of ASCII; written straight into the PDU (no Buffer of their own).
+  const src = Buffer.byteLength(f.source_addr, 'ascii');
+  const dst = Buffer.byteLength(f.destination_addr, 'ascii');
   const sm = f.short_message;
   const mp = f.message_payload;
   if (sm.length > 255) throw new RangeError('short_message is longer than 255 octets');
-  const length = 16 + 1 + 2 + src.length + 1 + 2 + dst.length + 1 + 3 + 2 + 4 + 1 + sm.length;
+  const length = 16 + 1 + 2 + src + 1 + 2 + dst + 1 + 3 + 2 + 4 + 1 + sm.length;
   const total = length + (mp ? 4 + mp.length : 0);
   const b = Buffer.allocUnsafe(total);
   b.writeUInt32BE(total, 0);
@@ -64,11 +65,11 @@ export function encodeSubmitSm(f: SubmitSmFields, sequence: number): Buffer {
   b[o++] = 0; // service_type ""
   o = b.writeUInt8(f.source_addr_ton, o);
   o = b.writeUInt8(f.source_addr_npi, o);
-  o += src.copy(b, o);
+  o += b.write(f.source_addr, o, src, 'ascii');
   b[o++] = 0;
   o = b.writeUInt8(f.dest_addr_ton, o);
   o = b.writeUInt8(f.dest_addr_npi, o);
-  o += dst.copy(b, o);
+  o += b.write(f.destination_addr, o, dst, 'ascii');
   b[o++] = 0;
   o = b.writeUInt8(f.esm_class, o);
   b[o++] = 0; // protocol_id
