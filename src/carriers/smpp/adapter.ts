@@ -17,6 +17,7 @@ import { type ResolvedSmppConfig, type SmppCarrierConfig, unrecordedBound } from
 import { reportDeliverSm } from './deliver.js';
 import { type LinkLog, LinkReporter, reconnectDelay } from './link.js';
 import { type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
+import { readWithFastResponses } from './reader.js';
 import { isCredentialRefusal, statusLabel } from './status.js';
 import { InFlight, retry, type Submitted } from './submit.js';
 import { SubmitWindow } from './window.js';
@@ -213,6 +214,7 @@ class SmppCarrier implements CarrierAdapter {
     // Why this session ended, for the link-down line: the first socket error, a refused bind, …
     let cause: string | undefined;
     let refused: number | undefined;
+    readWithFastResponses(session);
     const tap = tapPduBodies(session.socket);
     // We coalesce our own writes (#corkTurn). Nagle would hold a submit back until the SMSC ACKs the one
     // before, and the ACK rides on its response: the window test (20 ms answers, window 2) never saw

@@ -30,9 +30,20 @@ declare module 'smpp' {
       toBuffer(): Buffer;
     }
 
-    /** The library's own PDU builder (the tests compare our submit_sm bytes with it). */
-    export class PDU {
+    /**
+     * The library's own PDU: built from a command and its options (the tests compare our submit_sm
+     * bytes with it), or decoded from a whole PDU's bytes (carriers/smpp/reader.ts).
+     */
+    export class PDU implements Pdu {
       constructor(command: string, options?: Record<string, unknown>);
+      constructor(bytes: Buffer);
+      command: string;
+      command_id: number;
+      command_status: number;
+      sequence_number: number;
+      [field: string]: unknown;
+      response(options?: Record<string, unknown>): Pdu;
+      isResponse(): boolean;
       toBuffer(): Buffer;
     }
 
