@@ -3,8 +3,6 @@
  * `store/` and `carriers/` implement these; nothing here imports a framework or a driver.
  */
 
-import type { PendingEvent } from '../domain/timeline.js';
-
 /** Source of time, so tests and the dispatcher agree on "now". Epoch milliseconds. */
 export interface Clock {
   now(): number;
@@ -222,6 +220,11 @@ export type NewMessage = Pick<
 > & {
   /** The app's Smart Contacts flag, stored as sent. */
   smart: boolean;
+  /**
+   * Set by Send Message alone: the HTTP request that carried it (`''` when none), kept for the
+   * timeline's `accepted` event (app/timeline.ts). Absent on every other message.
+   */
+  requestId?: string;
 };
 
 /** Kinds of background job in the outbox table. */
@@ -232,15 +235,10 @@ export interface MessageAcceptor {
   /**
    * Durably store a message, charge the sender and enqueue its jobs, all in one transaction; resolves
    * only after the commit is on disk. Rejects with `notEnoughCredit()` when the charge does not fit.
-   * Returns the new message id (the app's sms_id). `events` start its timeline, written in the same
-   * transaction (domain/timeline.ts), at the time of the write.
+   * Returns the new message id (the app's sms_id). Its timeline's first event, `accepted`, is read
+   * from the message itself (app/timeline.ts), so nothing more is written for it.
    */
-  accept(
-    message: NewMessage,
-    jobs: readonly JobKind[],
-    lease?: JobLease,
-    events?: readonly PendingEvent[],
-  ): Promise<number>;
+  accept(message: NewMessage, jobs: readonly JobKind[], lease?: JobLease): Promise<number>;
 }
 
 /** A lease taken on jobs as they are inserted: `owner` may run them for `ms` before anyone else may. */

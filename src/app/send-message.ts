@@ -19,7 +19,6 @@ import {
 import { mmsPriceMicros, type RateTable, segmentPriceMicros, toMicros } from '../domain/rates.js';
 import { phoneReason } from '../domain/redact.js';
 import { countSegments } from '../domain/segments.js';
-import type { PendingEvent } from '../domain/timeline.js';
 import {
   badRequest,
   blocked,
@@ -238,22 +237,19 @@ export function makeSendMessage({
       status: dest.onNet ? 'delivered' : dropped ? 'sent' : 'queued',
       segments,
       chargeMicros: dropped ? 0 : price * segments,
+      // Its timeline's `accepted` event is read from the message row (app/timeline.ts).
+      requestId: req.requestId ?? '',
     };
     const jobs: readonly JobKind[] = dest.onNet
       ? await recipientJobs(dest.account.id)
       : dropped
         ? []
         : ['deliver'];
-    // Its timeline starts in the same commit as the message (docs/timeline.md).
-    const accepted: PendingEvent = {
-      kind: 'accepted',
-      details: { requestId: req.requestId ?? null, onNet: dest.onNet, priceMicros: message.chargeMicros },
-    };
     // The first attempt is made here only when the carrier has room now (`plan.now`): a phone is never
     // queued behind the carrier's window. Without room, the message is answered once durable and the
     // worker sends it with the rest of the queue (docs/delivery.md, "The first attempt").
     const first = deliver && plan?.now ? deliver : undefined;
-    const smsId = await messages.accept(message, jobs, first ? first.lease : undefined, [accepted]);
+    const smsId = await messages.accept(message, jobs, first ? first.lease : undefined);
     if (dest.onNet) {
       const notified = message.dispositionNotification !== null && (await notifyDelivered(smsId, message));
       if (notified || jobs.length > 0) outbox.wake();

@@ -11,7 +11,10 @@ import { maskCredentials, shortText } from './redact.js';
 
 /** What each kind of event records. */
 export interface EventDetails {
-  /** Stored by Send Message: the request that carried it, on-net or off, and the charge. */
+  /**
+   * Send Message stored it: the request that carried it, on-net or off, and the price it was accepted
+   * at. Read from the message row (app/timeline.ts `acceptedEvent`); a row in older databases.
+   */
   accepted: { requestId: string | null; onNet: boolean; priceMicros: number };
   /** The deliver job picked a route: its carriers, in the order they are tried. */
   routed: { carriers: string[] };
@@ -80,11 +83,6 @@ export type NewEvent = {
     /** Written once per message and key: a later event with the same key is not stored. */
     once?: string;
   };
-}[EventKind];
-
-/** An event before its message has an id (the accept writes it with the message): kind and details. */
-export type PendingEvent = {
-  [K in EventKind]: { kind: K; details: EventDetails[K] };
 }[EventKind];
 
 /** An event as stored and read back, oldest first. */

@@ -136,6 +136,8 @@ test('a refused first attempt shows the refusal, the refund and the bounce; mess
   assert.equal(attempt!.outcome, 'refused');
   assert.match(attempt!.reason ?? '', /ESME_RINVDSTADR/);
   assert.deepEqual(details(t, 'refund'), [{ micros: 50_000 }]);
+  assert.equal(t.message.chargeMicros, 0, 'refunded');
+  assert.equal(details(t, 'accepted')[0]!.priceMicros, 50_000, 'the price it was accepted at');
 
   assert.equal(await admin.retryMessage(smsId), 'queued');
   t = await timelineWhen(smsId, (x) => details(x, 'attempt').length === 2);
@@ -145,6 +147,8 @@ test('a refused first attempt shows the refusal, the refund and the bounce; mess
     ['accepted', 'attempt', 'refund', 'bounce', 'retry', 'attempt'],
     'after the first refusal, before the second attempt',
   );
+  assert.equal(details(t, 'accepted').length, 1, 'one accepted event');
+  assert.equal(details(t, 'accepted')[0]!.priceMicros, 50_000);
 });
 
 test('an on-net message shows accepted, the push to the device and its first fetch only once', async () => {

@@ -48,17 +48,17 @@ test('the PostgreSQL accept statements insert exactly the declared columns, numb
   const filled = INSERT_COLUMNS.filter((c) => typeof c.insert === 'function').length;
   for (const sql of [ACCEPT_SQL.withCharge, ACCEPT_SQL.withoutCharge]) {
     assert.deepEqual(insertedColumns(sql), declared);
-    // One placeholder per value the message fills, then the time, the four job values and the events.
+    // One placeholder per value the message fills, then the time and the four job values.
     assert.deepEqual(
       placeholders(sql).sort((a, b) => a - b),
-      Array.from({ length: filled + 6 }, (_, i) => i + 1),
+      Array.from({ length: filled + 5 }, (_, i) => i + 1),
     );
   }
   assert.deepEqual(insertedColumns(ACCEPT_BATCH_SQL), ['id', ...declared]);
-  // One array per value the message fills, then the kinds, owners and lease ends, the time, the events.
+  // One array per value the message fills, then the kinds, owners and lease ends, the time.
   assert.deepEqual(
     placeholders(ACCEPT_BATCH_SQL).sort((a, b) => a - b),
-    Array.from({ length: filled + 5 }, (_, i) => i + 1),
+    Array.from({ length: filled + 4 }, (_, i) => i + 1),
   );
 });
 
@@ -76,21 +76,28 @@ const distinct = (i: number): NewMessage => ({
   status: 'received',
   segments: 3 + i,
   chargeMicros: 0,
+  requestId: `req-${i}`,
 });
 
 /** Read `id` back, and check every declared column against `m`. */
 async function assertStoredAs(id: number, m: NewMessage, label: string): Promise<void> {
   const got = await findMessage(db.kysely, id);
   assert.ok(got, `${label}: message ${id} is stored`);
-  const { smart, ...fields } = m;
+  const { smart, requestId, ...fields } = m;
   for (const [k, v] of Object.entries(fields)) {
     assert.deepEqual(got[k as keyof typeof got], v, `${label}: ${k}`);
   }
   assert.equal(got.attempts, 0, `${label}: attempts`);
   assert.equal(got.displayed, false, `${label}: displayed`);
   assert.ok(got.createdAt > 0 && got.createdAt === got.updatedAt, `${label}: times`);
-  const raw = await db.kysely.selectFrom('messages').select('smart').where('id', '=', id).executeTakeFirst();
+  const raw = await db.kysely
+    .selectFrom('messages')
+    .select(['smart', 'request_id', 'refunded_micros'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   assert.equal(raw?.smart, smart ? 1 : 0, `${label}: smart`);
+  assert.equal(raw?.request_id, requestId ?? null, `${label}: request_id`);
+  assert.equal(Number(raw?.refunded_micros), 0, `${label}: refunded_micros`);
 }
 
 test('every way of storing a new message stores every declared column, on this engine', async () => {

@@ -1,4 +1,4 @@
-/** Migrations on both engines; on PostgreSQL, several instances starting at once. */
+/** Migrations on both engines; on PostgreSQL, several instances starting at once; one migration's effect. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
@@ -34,5 +34,36 @@ test('four instances migrating one PostgreSQL database at once apply each migrat
     assert.ok(rows.some((r) => r.name === '0004_scale'));
   } finally {
     await Promise.all(dbs.map((db) => db.close()));
+  }
+});
+
+test('0019 adds request_id and refunded_micros to messages; the messages already stored get null and 0', async () => {
+  const db = openDb({ dataDir: tempDir(), databaseUrl: await freshDatabaseUrl() });
+  try {
+    await migrate(db, '0018_inbound_media');
+    const columns = async () =>
+      (await db.kysely.introspection.getTables())
+        .find((t) => t.name === 'messages')!
+        .columns.map((c) => c.name);
+    assert.ok(!(await columns()).includes('request_id'));
+    const now = Date.now();
+    await sql`insert into messages (from_addr, to_addr, to_raw, body, content_type, status, segments,
+      charge_micros, created_at, updated_at)
+      values ('+15550001000', '+442071838750', '+442071838750', 'hi', 'text/plain', 'failed', 1, 0, ${now}, ${now})`.execute(
+      db.kysely,
+    );
+    await migrate(db);
+    assert.ok((await columns()).includes('request_id'));
+    assert.ok((await columns()).includes('refunded_micros'));
+    const row = await db.kysely
+      .selectFrom('messages')
+      .select(['request_id', 'refunded_micros'])
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      { ...row, refunded_micros: Number(row.refunded_micros) },
+      { request_id: null, refunded_micros: 0 },
+    );
+  } finally {
+    await db.close();
   }
 });

@@ -34,18 +34,13 @@ declare module 'smpp' {
      * The library's own PDU: built from a command and its options (the tests compare our submit_sm
      * bytes with it), or decoded from a whole PDU's bytes (carriers/smpp/reader.ts).
      */
-    export class PDU implements Pdu {
+    export class PDU {
       constructor(command: string, options?: Record<string, unknown>);
       constructor(bytes: Buffer);
-      command: string;
-      command_id: number;
-      command_status: number;
-      sequence_number: number;
-      [field: string]: unknown;
-      response(options?: Record<string, unknown>): Pdu;
-      isResponse(): boolean;
       toBuffer(): Buffer;
     }
+    /** A PDU object has every field and method of a decoded PDU (declaration merging). */
+    export interface PDU extends Pdu {}
 
     /** Called with the response PDU (matched by sequence number). */
     export type ResponseCallback = (pdu: Pdu) => void;

@@ -37,7 +37,7 @@ export function makeStore(db: Db, clock: Clock, onCommit?: CommitObserver): Stor
   // stored by one multi-row insert). PostgreSQL: the batched statement charges, stores and enqueues at once.
   const acceptLane = group?.lane((trx, items: AcceptItem[]) => acceptAll(trx, items, clock.now()));
   const accept: MessageAcceptor['accept'] = acceptLane
-    ? (message, jobs, lease, events) => acceptLane({ message, jobs, lease, events })
+    ? (message, jobs, lease) => acceptLane({ message, jobs, lease })
     : makeBatchedAccept(k, () => clock.now());
   // SQLite: remembered between requests, dropped when a trigger says something changed (store/engine/lookup-cache.ts).
   const cached = group ? makeCachedLookups(k) : undefined;

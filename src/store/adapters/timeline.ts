@@ -1,7 +1,7 @@
 /** The store side of timelines (`app/timeline.ts`): reading them, and pruning old events. */
 import type { TimelineStore } from '../../app/timeline.js';
 import type { Db } from '../engine/db.js';
-import { deleteEventsBefore, selectEvents } from '../sql/events.js';
+import { deleteEventsBefore, findAcceptance, selectEvents } from '../sql/events.js';
 import { findMessage } from '../sql/messages.js';
 
 export interface TimelineAdminStore extends TimelineStore {
@@ -13,6 +13,7 @@ export function makeTimelineStore(db: Db): TimelineAdminStore {
   const k = db.kysely;
   return {
     message: (id) => findMessage(k, id),
+    acceptance: (id) => findAcceptance(k, id),
     events: (ids) => selectEvents(k, ids),
     async pruneBefore(before, batch = 5_000) {
       // Short transactions, so the writers of the send path never wait long behind a prune.

@@ -23,6 +23,7 @@ import * as m0015 from './0015_message_events.js';
 import * as m0016 from './0016_webhook_events.js';
 import * as m0017 from './0017_admin.js';
 import * as m0018 from './0018_inbound_media.js';
+import * as m0019 from './0019_accept_columns.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
@@ -44,10 +45,14 @@ const STEPS: Record<string, Step> = {
   '0016_webhook_events': m0016,
   '0017_admin': m0017,
   '0018_inbound_media': m0018,
+  '0019_accept_columns': m0019,
 };
 
-/** Bring the schema up to date. Throws with the failing migration's name. */
-export async function migrate(db: Db): Promise<void> {
+/**
+ * Bring the schema up to date, or up to the migration `upTo` (a database as an older version left
+ * it, for the tests of a migration). Throws with the failing migration's name.
+ */
+export async function migrate(db: Db, upTo?: string): Promise<void> {
   const migrations: Record<string, Migration> = {};
   for (const [name, step] of Object.entries(STEPS)) {
     migrations[name] = { up: (k) => step.up(k, db.dialect) };
@@ -56,7 +61,9 @@ export async function migrate(db: Db): Promise<void> {
     db: db.kysely,
     provider: { getMigrations: async () => migrations },
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (upTo === undefined
+    ? migrator.migrateToLatest()
+    : migrator.migrateTo(upTo));
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`migration ${failed} failed: ${(error as Error).message ?? String(error)}`);

@@ -27,17 +27,15 @@
  */
 import type { Kysely } from 'kysely';
 import type { JobKind, JobLease, NewMessage } from '../../app/ports.js';
-import type { PendingEvent } from '../../domain/timeline.js';
 import { notEnoughCredit } from '../../errors.js';
 import { PerTurn } from '../engine/per-turn.js';
 import { prepareRaw } from '../engine/prepared.js';
-import { acceptInOneStatement, eventsJson } from './accept-pg.js';
+import { acceptInOneStatement } from './accept-pg.js';
 import { INSERT_COLUMNS, NOW } from './message-columns.js';
 import type { DB } from './schema.js';
 
 // Parameters: one array per column the message fills ($1 … $n, in declared order), then the arrays
-// of job kinds (comma-joined), lease owners and lease ends, then the time, then each message's first
-// timeline events (a JSON array each).
+// of job kinds (comma-joined), lease owners and lease ends, then the time.
 const filled = INSERT_COLUMNS.filter((c) => typeof c.insert === 'function');
 const n = filled.length;
 const now = `$${n + 4}::bigint`;
@@ -45,8 +43,8 @@ const now = `$${n + 4}::bigint`;
 const SQL = `with req as (
     select r.*, nextval('messages_id_seq') as id
     from unnest(${filled.map((c, i) => `$${i + 1}::${c.pg}[]`).join(', ')},
-                $${n + 1}::text[], $${n + 2}::text[], $${n + 3}::bigint[], $${n + 5}::text[])
-      with ordinality as r(${filled.map((c) => c.column).join(', ')}, kinds, locked_by, locked_until, events, ord)
+                $${n + 1}::text[], $${n + 2}::text[], $${n + 3}::bigint[])
+      with ordinality as r(${filled.map((c) => c.column).join(', ')}, kinds, locked_by, locked_until, ord)
   ), totals as (
     select sender_account_id as sender, sum(charge_micros)::bigint as total from req
     where charge_micros > 0 and sender_account_id is not null group by sender_account_id
@@ -67,10 +65,6 @@ const SQL = `with req as (
     select k, ok.id, coalesce(ok.locked_until, ${now}), case when ok.locked_by is null then 0 else 1 end, ${now},
       ok.locked_by, ok.locked_until
     from ok cross join lateral unnest(string_to_array(ok.kinds, ',')) as k
-  ), ev as (
-    insert into message_events (message_id, at, kind, details)
-    select ok.id, ${now}, e->>'kind', (e->'details')::text
-    from ok cross join lateral json_array_elements(ok.events::json) as e
   )
   select ord, id from ok`;
 
@@ -90,7 +84,6 @@ const statement = prepareRaw<{ batch: readonly Item[]; now: number }, { ord: num
       batch.map((it) => it.lease?.owner ?? null),
       batch.map((it) => (it.lease ? t + it.lease.ms : null)),
       t,
-      batch.map((it) => eventsJson(it.events)),
     );
     return values;
   },
@@ -100,7 +93,6 @@ interface Item {
   m: NewMessage;
   jobs: readonly JobKind[];
   lease: JobLease | undefined;
-  events: readonly PendingEvent[] | undefined;
   resolve(id: number): void;
   reject(e: unknown): void;
 }
@@ -111,7 +103,7 @@ const MAX_BATCH = 500;
 /** `accept` for PostgreSQL, grouping the messages of one event-loop turn into one statement. */
 export function makeBatchedAccept(q: Kysely<DB>, now: () => number) {
   const alone = (it: Item, t: number) =>
-    acceptInOneStatement(q, it.m, it.jobs, t, it.lease, it.events).then(
+    acceptInOneStatement(q, it.m, it.jobs, t, it.lease).then(
       (id) => (id === undefined ? it.reject(notEnoughCredit()) : it.resolve(id)),
       it.reject,
     );
@@ -151,15 +143,10 @@ export function makeBatchedAccept(q: Kysely<DB>, now: () => number) {
     },
   );
 
-  return (
-    m: NewMessage,
-    jobs: readonly JobKind[],
-    lease?: JobLease,
-    events?: readonly PendingEvent[],
-  ): Promise<number> =>
+  return (m: NewMessage, jobs: readonly JobKind[], lease?: JobLease): Promise<number> =>
     new Promise<number>((resolve, reject) => {
       const batch = turn.current();
-      batch.push({ m, jobs, lease, events, resolve, reject });
+      batch.push({ m, jobs, lease, resolve, reject });
       if (batch.length >= MAX_BATCH) turn.close();
     });
 }

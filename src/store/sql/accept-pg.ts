@@ -24,7 +24,6 @@
  * insert (store/sql/message-columns.ts), and checked against the values on first use (prepareRaw).
  */
 import type { JobKind, JobLease, NewMessage } from '../../app/ports.js';
-import type { PendingEvent } from '../../domain/timeline.js';
 import { prepareRaw } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
 import { INSERT_COLUMNS, NOW } from './message-columns.js';
@@ -34,7 +33,7 @@ import { INSERT_COLUMNS, NOW } from './message-columns.js';
 const filled = INSERT_COLUMNS.filter((c) => typeof c.insert === 'function');
 const at = (column: string) => `$${filled.findIndex((c) => c.column === column) + 1}`;
 const now = `$${filled.length + 1}::bigint`;
-const [kinds, attempts, owner, leaseEnd, eventList] = [2, 3, 4, 5, 6].map((i) => `$${filled.length + i}`);
+const [kinds, attempts, owner, leaseEnd] = [2, 3, 4, 5].map((i) => `$${filled.length + i}`);
 const PRICE = `${at('charge_micros')}::bigint`;
 const SENDER = `${at('sender_account_id')}::integer`;
 
@@ -49,10 +48,6 @@ const JOBS = `job as (
     select k, msg.id, coalesce(${leaseEnd}::bigint, ${now}), ${attempts}::integer, ${now}, ${owner}::text,
       ${leaseEnd}::bigint
     from msg, unnest(${kinds}::text[]) as k
-  ), ev as (
-    insert into message_events (message_id, at, kind, details)
-    select msg.id, ${now}, e->>'kind', (e->'details')::text
-    from msg, json_array_elements((${eventList}::text)::json) as e
   )
   select id from msg`;
 
@@ -74,25 +69,14 @@ interface Args {
   jobs: readonly JobKind[];
   now: number;
   lease: JobLease | undefined;
-  events: readonly PendingEvent[] | undefined;
 }
 
-const params = ({ m, jobs, now, lease, events }: Args): unknown[] => {
+const params = ({ m, jobs, now, lease }: Args): unknown[] => {
   const values: unknown[] = [];
   for (const c of filled) values.push((c.insert as (m: NewMessage) => unknown)(m));
-  values.push(
-    now,
-    jobs,
-    lease ? 1 : 0,
-    lease?.owner ?? null,
-    lease ? now + lease.ms : null,
-    eventsJson(events),
-  );
+  values.push(now, jobs, lease ? 1 : 0, lease?.owner ?? null, lease ? now + lease.ms : null);
   return values;
 };
-/** The timeline's first events as one JSON array (`[{"kind": …, "details": {…}}]`), the statement's `ev`. */
-export const eventsJson = (events: readonly PendingEvent[] | undefined): string =>
-  events && events.length > 0 ? JSON.stringify(events) : '[]';
 
 const withCharge = prepareRaw<Args, { id: number }>(WITH_CHARGE, params);
 const withoutCharge = prepareRaw<Args, { id: number }>(WITHOUT_CHARGE, params);
@@ -110,10 +94,9 @@ export async function acceptInOneStatement(
   jobs: readonly JobKind[],
   now: number,
   lease?: JobLease,
-  events?: readonly PendingEvent[],
 ): Promise<number | undefined> {
   const charge = m.chargeMicros > 0 && m.senderAccountId !== null;
-  const r = await (charge ? withCharge : withoutCharge).run(q, { m, jobs, now, lease, events });
+  const r = await (charge ? withCharge : withoutCharge).run(q, { m, jobs, now, lease });
   const row = r.rows[0];
   return row ? Number(row.id) : undefined;
 }

@@ -20,13 +20,11 @@
  */
 import type { Transaction } from 'kysely';
 import type { JobKind, JobLease, NewMessage } from '../../app/ports.js';
-import type { NewEvent, PendingEvent } from '../../domain/timeline.js';
 import { notEnoughCredit } from '../../errors.js';
 import { chunks } from '../engine/batcher.js';
 import type { Outcome } from '../engine/group-commit.js';
 import { prepareSized } from '../engine/prepared.js';
 import { chargeCredit } from './accounts.js';
-import { insertEvents } from './events.js';
 import { messageRow, pushMessageValues } from './message-columns.js';
 import { insertJobRows, type JobRow } from './messages.js';
 import type { DB } from './schema.js';
@@ -35,8 +33,6 @@ export interface AcceptItem {
   message: NewMessage;
   jobs: readonly JobKind[];
   lease?: JobLease | undefined;
-  /** The first events of its timeline (accepted), written by one more multi-row insert. */
-  events?: readonly PendingEvent[] | undefined;
 }
 
 const ROWS_PER_INSERT = 64;
@@ -95,14 +91,11 @@ export async function acceptAll(
     now,
   );
   const jobs: JobRow[] = [];
-  const events: NewEvent[] = [];
   for (const [k, i] of kept.entries()) {
-    const { jobs: kinds, lease, events: pending } = items[i]!;
+    const { jobs: kinds, lease } = items[i]!;
     for (const kind of kinds) jobs.push({ kind, refId: ids[k]!, lease });
-    if (pending) for (const e of pending) events.push({ ...e, messageId: ids[k]!, at: now } as NewEvent);
     outcomes[i] = { ok: true, value: ids[k]! };
   }
   await insertJobRows(trx, jobs, now);
-  await insertEvents(trx, events);
   return outcomes;
 }

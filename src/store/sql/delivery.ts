@@ -163,9 +163,12 @@ export async function refundCharge(q: Q, messageId: number): Promise<void> {
 
 /**
  * update messages set status = 'failed', attempts = attempts + :counted, charge_micros = 0,
- * carrier = :carrier, last_error = :error, updated_at = :now
+ * refunded_micros = refunded_micros + charge_micros, carrier = :carrier, last_error = :error,
+ * updated_at = :now
  * where id = :id and status in ('queued', 'sending') — refused for good, or given up, before a carrier
- * accepted it. Returns whether the message moved (false: someone else finished it first).
+ * accepted it. Returns whether the message moved (false: someone else finished it first). The charge
+ * moves to `refunded_micros` (the right-hand sides read the row as it was), so the price the message
+ * was accepted at stays `charge_micros + refunded_micros` (its timeline's `accepted` event).
  */
 export async function markFailedBeforeSend(
   q: Q,
@@ -177,6 +180,7 @@ export async function markFailedBeforeSend(
       status: 'failed',
       attempts: eb('attempts', '+', f.counted),
       charge_micros: 0,
+      refunded_micros: eb('refunded_micros', '+', eb.ref('charge_micros')),
       carrier: f.carrier,
       last_error: f.error,
       updated_at: f.now,

@@ -3,6 +3,7 @@
  * written inside the transaction that makes the step they record durable (the accept, an outcome
  * batch, a receipt batch, a fetch's mark), many rows to one statement.
  */
+import type { Acceptance } from '../../app/timeline.js';
 import type { EventKind, MessageEvent, NewEvent } from '../../domain/timeline.js';
 import { chunks } from '../engine/batcher.js';
 import { prepareSized } from '../engine/prepared.js';
@@ -63,6 +64,21 @@ export async function selectEvents(q: Q, messageIds: readonly number[]): Promise
         ...(r.once === null ? {} : { once: r.once }),
       }) as MessageEvent,
   );
+}
+
+/**
+ * select request_id, refunded_micros from messages where id = ?: what the message's `accepted` event
+ * is read from (app/timeline.ts). Undefined for a message Send Message did not store (`request_id` is
+ * null: inbound messages, notices, and messages older than migration 0019, whose event is a row).
+ */
+export async function findAcceptance(q: Q, messageId: number): Promise<Acceptance | undefined> {
+  const r = await q
+    .selectFrom('messages')
+    .select(['request_id', 'refunded_micros'])
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  if (!r || r.request_id === null) return undefined;
+  return { requestId: r.request_id === '' ? null : r.request_id, refundedMicros: Number(r.refunded_micros) };
 }
 
 /**

@@ -60,6 +60,12 @@ export const MESSAGE_COLUMNS = [
   { column: 'displayed', field: 'displayed', pg: 'integer', insert: 0 },
   { column: 'created_at', field: 'createdAt', pg: 'bigint', insert: NOW },
   { column: 'updated_at', field: 'updatedAt', pg: 'bigint', insert: NOW },
+  // Send Message's request (`''` without one), for the timeline's `accepted` event (app/timeline.ts);
+  // null for every other message. Read by the timeline alone (store/sql/events.ts `findAcceptance`).
+  { column: 'request_id', pg: 'text', insert: (m) => m.requestId ?? null },
+  // The charge a refusal or a give-up moved off the message (store/sql/delivery.ts `markFailedBeforeSend`);
+  // 0 at insert (its default). Read by the timeline alone.
+  { column: 'refunded_micros', pg: 'bigint' },
 ] as const satisfies readonly Column[];
 
 type Declared = (typeof MESSAGE_COLUMNS)[number];

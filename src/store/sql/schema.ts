@@ -50,6 +50,10 @@ export interface MessagesTable {
   updated_at: number;
   /** `<carrier>|<ref>` for carrier-inbound messages (dedupe), `dn|<id>|<kind>` for relayed notifications. */
   inbound_key: string | null;
+  /** The Send Message request that stored it (`''`: none); null when Send Message did not (migration 0019). */
+  request_id: string | null;
+  /** The charge given back by a refusal or a give-up (which zero `charge_micros`); 0 otherwise. */
+  refunded_micros: Generated<number>;
 }
 
 export interface JobsTable {
