@@ -134,7 +134,12 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
   };
 
   /** An attempt; the media it prepared is deleted again unless a carrier took the message. */
-  async function attempt(job: Job, signal: AbortSignal, loaded?: Message, onSent?: () => void): Promise<Attempt> {
+  async function attempt(
+    job: Job,
+    signal: AbortSignal,
+    loaded?: Message,
+    onSent?: () => void,
+  ): Promise<Attempt> {
     const media: { prepared?: PreparedMms } = {};
     const a = await attemptOnce(job, signal, media, loaded, onSent);
     if (media.prepared && a.carrier === undefined) {
