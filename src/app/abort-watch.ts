@@ -6,43 +6,39 @@
  * walks every listener already on a signal to refuse a duplicate at each `addEventListener`, and again
  * at each `removeEventListener`, so a listener per waiter costs time proportional to the waiters
  * already there: 2-3 % of the CPU of an SMPP drain at window 10 went to those two calls. Here a
- * waiter joins a per-signal set (a Map lookup and a Set insert) and leaves it the same way; the
- * signal's one listener is removed when its set empties.
+ * waiter joins a per-signal set (a lookup and a Set insert) and leaves it the same way. The signal's
+ * one listener stays until the signal aborts or is collected: the sets are held by a WeakMap keyed by
+ * the signal, so a signal that never aborts (a finished batch's) takes its set and listener with it.
  */
 export interface AbortWaiter {
   /** Called once if the signal aborts while this waiter is watched. */
   onAbort(): void;
 }
 
-interface Watched {
-  waiters: Set<AbortWaiter>;
-  listener: () => void;
-}
-
 export class AbortWatch {
-  readonly #signals = new Map<AbortSignal, Watched>();
+  readonly #signals = new WeakMap<AbortSignal, Set<AbortWaiter>>();
 
   /** Call `waiter.onAbort()` if `signal` aborts before `unwatch`. The signal must not be aborted yet. */
   watch(signal: AbortSignal, waiter: AbortWaiter): void {
-    let w = this.#signals.get(signal);
-    if (!w) {
-      const waiters = new Set<AbortWaiter>();
-      const listener = () => {
-        this.#signals.delete(signal);
-        for (const x of waiters) x.onAbort();
-      };
-      w = { waiters, listener };
-      this.#signals.set(signal, w);
-      signal.addEventListener('abort', listener, { once: true });
+    let waiters = this.#signals.get(signal);
+    if (!waiters) {
+      const set = new Set<AbortWaiter>();
+      waiters = set;
+      this.#signals.set(signal, set);
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const w of [...set]) w.onAbort();
+          set.clear();
+        },
+        { once: true },
+      );
     }
-    w.waiters.add(waiter);
+    waiters.add(waiter);
   }
 
   /** Stop watching `waiter` (a no-op when it is not watched). */
   unwatch(signal: AbortSignal, waiter: AbortWaiter): void {
-    const w = this.#signals.get(signal);
-    if (!w?.waiters.delete(waiter) || w.waiters.size > 0) return;
-    this.#signals.delete(signal);
-    signal.removeEventListener('abort', w.listener);
+    this.#signals.get(signal)?.delete(waiter);
   }
 }
