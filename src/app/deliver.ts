@@ -163,7 +163,8 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
     const choice = route(deps.routes, m.to, sender ?? { username: '', numbers: [m.from] });
     const attemptNo = job.attempts + 1;
     const body = carrierText(m);
-    const log = deliveryLog(deps.log, m.id, { body, numbers: [m.to, m.from, choice?.from ?? m.from] });
+    // Built only for a line to write (a failed attempt): a sent message, nearly all of them, has none.
+    const log = () => deliveryLog(deps.log, m.id, { body, numbers: [m.to, m.from, choice?.from ?? m.from] });
     // The timeline: the route, then one event per carrier tried, written with the outcome.
     const events: NewEvent[] = [];
     const attempted = (carrier: string | null, started: number, d: Partial<EventDetails['attempt']>) => {
@@ -176,7 +177,7 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
       const reason = `No route to ${m.to}`;
       attempted(null, clock.now(), { outcome: 'refused', reason });
       await fail(m, job.id, reason, null, 1, reason, events);
-      log.noRoute(attemptNo);
+      log().noRoute(attemptNo);
       return {
         outcome: { done: false, failed: true, error: reason, recorded: true },
         refusal: { kind: 'no_route', reason },
@@ -196,7 +197,7 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
       const reason = step.error.message;
       attempted(null, clock.now(), { outcome: 'refused', reason });
       await fail(m, job.id, reason, null, 1, reason, events);
-      log.refused('media', 'rejected', reason, attemptNo);
+      log().refused('media', 'rejected', reason, attemptNo);
       return {
         outcome: { done: false, failed: true, error: reason, recorded: true },
         refusal: { kind: 'rejected', reason, error: step.error },
@@ -235,7 +236,7 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
         if (!r.retryable) {
           const error = r.detail ?? r.reason;
           await fail(m, job.id, error, name, 1, r.reason, events);
-          log.refused(name, r.kind, error, attemptNo, r.configKey);
+          log().refused(name, r.kind, error, attemptNo, r.configKey);
           return {
             outcome: { done: false, failed: true, error, recorded: true },
             refusal: { kind: r.kind, reason: r.reason },
@@ -258,7 +259,7 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
       const error = `${lastReason} (${next.giveUp})`;
       attempted(null, now, { outcome: 'gave_up', reason: error });
       await fail(m, job.id, error, null, 1, lastNotice, events);
-      log.gaveUp(tried.join(','), error, attemptNo);
+      log().gaveUp(tried.join(','), error, attemptNo);
       return { outcome: { done: false, failed: true, error, recorded: true } };
     }
     await store.recordRetry({
@@ -269,7 +270,7 @@ export function makeDeliver(deps: DeliverDeps): Deliver {
       events,
     });
     // A job handed back because the process is stopping failed nothing: no line for it.
-    if (!signal.aborted) log.retry(tried.join(','), lastReason, attemptNo, next.retryAt);
+    if (!signal.aborted) log().retry(tried.join(','), lastReason, attemptNo, next.retryAt);
     return { outcome: { done: false, retryAt: next.retryAt, error: lastReason, recorded: true } };
   }
 
