@@ -27,7 +27,8 @@ import v8 from 'node:v8';
  * heap, so unlike the growing factor above these cannot be set from inside (v8.setFlagsFromString
  * at run time left the peak where it was). `--max-semi-space-size=8` caps each of the young
  * generation's two semi-spaces at 8 MB: V8 lets them grow to 16 MB on Node 20 and to 64 MB on Node
- * 24 (its new space then reaches 128 MB). Node accepts the flag in NODE_OPTIONS too, which is how a
+ * 24 (its new space then reaches 128 MB). It costs CPU (more scavenges: 12-18 % per off-net send
+ * on Node 20 as measured), and 16 left Node 24 over 200 MB. Node accepts the flag in NODE_OPTIONS too, which is how a
  * `textbridge serve` started from a shell or npx gets it (docs/deployment.md). Measurements:
  * docs/benchmarks.md ("Peak RSS under 200 MB").
  */

@@ -8,9 +8,9 @@
  * about 0.1 s and shrinks a 12-megapixel JPEG in tens of milliseconds with shrink-on-load, where a
  * pure-JS decoder (jimp) decodes every pixel in JavaScript, seconds and hundreds of MB for the same.
  *
- * sharp is imported at the first preview, not when the server starts: libvips and its JavaScript are
- * about 9 MB of a server's resident memory that a server without inbound picture messages never uses
- * (docs/benchmarks.md, "Peak RSS under 200 MB"). If it cannot be loaded, every preview fails with
+ * sharp is imported at the first preview, not when the server starts: libvips alone is 7 MB of a
+ * server's resident memory, and its JavaScript 1.7 MB of heap, that a server without inbound picture
+ * messages never uses (docs/benchmarks.md, "Peak RSS under 200 MB"). If it cannot be loaded, every preview fails with
  * `PreviewsUnavailable` (the message is stored without one), and the caller says so in the log.
  */
 import type { Readable } from 'node:stream';
