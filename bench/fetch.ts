@@ -23,7 +23,7 @@ import { openStore } from '../src/main/index.js';
 import { makeAdminStore } from '../src/store/adapters/admin.js';
 import type { Db } from '../src/store/engine/db.js';
 import { messageRow } from '../src/store/sql/message-columns.js';
-import { type Load, load, machine, median, spawnServer, TEXTBRIDGE } from './lib.js';
+import { type Load, load, machine, median, SERVE, spawnServer } from './lib.js';
 
 const PASSWORD = 'bench-password-not-a-secret';
 /** Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it. */
@@ -127,7 +127,7 @@ export async function benchFetch(o: FetchBenchOptions): Promise<FetchBenchRow[]>
   const runs = new Map<string, Load[]>();
   for (let round = 1; round <= o.rounds; round++) {
     const env = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: o.databaseUrl };
-    const server = await spawnServer([...SERVER_NODE_ARGS, TEXTBRIDGE, 'serve'], env, '/readyz');
+    const server = await spawnServer([...SERVER_NODE_ARGS, ...SERVE], env, '/readyz');
     try {
       for (const { shape, body } of shapes) {
         const opts = {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { ALLOCATOR_ENV, NODE_FLAGS } from '../src/cli/heap.js';
 import { freePort } from '../test/helpers/child.js';
 
 export { freePort };
@@ -17,15 +18,26 @@ export { freePort };
  */
 export const TEXTBRIDGE = existsSync('dist/cli/bin.js') ? 'dist/cli/bin.js' : 'src/cli/bin.ts';
 
+/**
+ * `textbridge serve` as the production command lines run it (package.json's `start`, the Dockerfile,
+ * deploy/textbridge.service): node's flags from src/cli/heap.ts, then the entry point. `spawnServer`
+ * adds their allocator environment (`ALLOCATOR_ENV`) to any process that runs `TEXTBRIDGE`.
+ */
+export const SERVE: readonly string[] = [...NODE_FLAGS, TEXTBRIDGE, 'serve'];
+
 export interface Server {
   proc: ChildProcess;
   url: string;
   stop(): Promise<void>;
 }
 
-/** Spawn `node --import tsx <args>` with PORT set and wait until `readyPath` answers 200. */
+/**
+ * Spawn `node <args>` (with `--import tsx` for a TypeScript entry point) with PORT set and wait until
+ * `readyPath` answers 200. A textbridge process (`TEXTBRIDGE` among the args) gets the production
+ * allocator environment first (src/cli/heap.ts `ALLOCATOR_ENV`), which `env` may override.
+ */
 export async function spawnServer(
-  args: string[],
+  args: readonly string[],
   env: Record<string, string>,
   readyPath: string,
 ): Promise<Server> {
@@ -36,7 +48,14 @@ export async function spawnServer(
   // (node refuses --cpu-prof in NODE_OPTIONS).
   const extra = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
   const proc = spawn(process.execPath, [...extra, ...loader, ...args], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      ...(args.includes(TEXTBRIDGE) ? ALLOCATOR_ENV : {}),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

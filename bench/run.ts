@@ -23,9 +23,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { ALLOCATOR_ENV, NODE_FLAGS } from '../src/cli/heap.js';
 import { benchFetch, type FetchBenchOptions, fetchTable } from './fetch.js';
 import { bearerboxDrain, KANNEL_INSTALL, kannelBinaries, kannelSendsms } from './kannel.js';
-import { type Row, startFakeCarrier, TEXTBRIDGE } from './lib.js';
+import { type Row, SERVE, startFakeCarrier } from './lib.js';
 import { type DrainRow, report } from './report.js';
 import { CONNECTIONS, DURATION, measure, onNetTargets, prepareStore, ROUNDS, sendAs, TEXT } from './send.js';
 
@@ -70,13 +71,23 @@ function offNetConfig(dir: string, smscPort: number, window: number): string {
 
 /** bench/delivery.ts in its own process; its progress to stderr, its JSON summary returned. */
 function drain(kind: 'smpp' | 'http', window: number, receipts: boolean): Promise<DrainRow> {
+  // The worker runs with the production command lines' node flags and allocator (src/cli/heap.ts).
   const env = {
     ...process.env,
+    ...ALLOCATOR_ENV,
     BENCH_WINDOW: String(window),
     BENCH_RECEIPTS: receipts ? '1' : '0',
     BENCH_JSON: '1',
   };
-  const args = ['--import', 'tsx', 'bench/delivery.ts', String(DRAIN_MESSAGES), String(ROUNDS), kind];
+  const args = [
+    '--import',
+    'tsx',
+    ...NODE_FLAGS,
+    'bench/delivery.ts',
+    String(DRAIN_MESSAGES),
+    String(ROUNDS),
+    kind,
+  ];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let row: DrainRow | undefined;
@@ -109,17 +120,10 @@ for (const t of offNet) t.env.TEXTBRIDGE_CONFIG = smsc ? offNetConfig(dataDir, s
 
 for (let round = 1; round <= ROUNDS; round++) {
   add('hello-world ceiling', await measure(['bench/hello.ts'], {}, '/hello', '/hello'));
-  for (const t of onNet)
-    add(t.name, await measure([TEXTBRIDGE, 'serve'], t.env, '/readyz', '/send_message', sendAs(t.from)));
+  for (const t of onNet) add(t.name, await measure(SERVE, t.env, '/readyz', '/send_message', sendAs(t.from)));
   if (steps.has('offnet')) {
     for (const t of offNet) {
-      const r = await measure(
-        [TEXTBRIDGE, 'serve'],
-        t.env,
-        '/readyz',
-        '/send_message',
-        sendAs('bench', OUTSIDE),
-      );
+      const r = await measure(SERVE, t.env, '/readyz', '/send_message', sendAs('bench', OUTSIDE));
       add(t.name, r);
     }
   }

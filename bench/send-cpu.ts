@@ -16,7 +16,7 @@ import { systemClock } from '../src/app/ports.js';
 import { buildConfig } from '../src/config/index.js';
 import { openStore } from '../src/main/index.js';
 import { makeAdminStore } from '../src/store/adapters/admin.js';
-import { load, spawnServer, TEXTBRIDGE } from './lib.js';
+import { load, SERVE, spawnServer } from './lib.js';
 
 const URL = process.env['DATABASE_URL'] ?? '';
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 6);
@@ -70,11 +70,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'tb-bench-cpu-'));
   await db.close();
 }
 
-const server = await spawnServer(
-  [TEXTBRIDGE, 'serve'],
-  { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: URL },
-  '/readyz',
-);
+const server = await spawnServer(SERVE, { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: URL }, '/readyz');
 try {
   const body = JSON.stringify({ from: 'bench', password: PASSWORD, to: '+15550100002', body: 'Hello ✓' });
   const opts = {

@@ -24,7 +24,7 @@ import { systemClock } from '../src/app/ports.js';
 import { buildConfig } from '../src/config/index.js';
 import { openStore } from '../src/main/index.js';
 import { makeAdminStore } from '../src/store/adapters/admin.js';
-import { loadRun, machine, median, type Row, spawnServer, TEXTBRIDGE } from './lib.js';
+import { loadRun, machine, median, type Row, SERVE, spawnServer } from './lib.js';
 
 export const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 export const DURATION = Number(process.env['BENCH_DURATION'] ?? 10);
@@ -58,7 +58,7 @@ export async function prepareStore(dataDir: string, databaseUrl: string): Promis
 
 /** Start the server, load it (bench/lib.ts `loadRun`), stop it. */
 export async function measure(
-  args: string[],
+  args: readonly string[],
   env: Record<string, string>,
   ready: string,
   path: string,
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     const hello = await measure(['bench/hello.ts'], {}, '/hello', '/hello');
     add('hello-world ceiling', hello);
     for (const t of targets) {
-      const r = await measure([TEXTBRIDGE, 'serve'], t.env, '/readyz', '/send_message', sendAs(t.from));
+      const r = await measure(SERVE, t.env, '/readyz', '/send_message', sendAs(t.from));
       add(t.name, r);
       if (r.non2xx > 0 || r.errors > 0)
         console.error(`warning: ${t.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);

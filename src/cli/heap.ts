@@ -20,6 +20,29 @@
  */
 import v8 from 'node:v8';
 
+/**
+ * The node flags of every production command line: `npm start` (package.json), the Dockerfile's CMD,
+ * deploy/textbridge.service, and the servers the bench starts (bench/lib.ts `SERVE`); the tests of
+ * test/deploy/node-flags.test.ts hold them equal. V8 sizes the young generation when it creates the
+ * heap, so unlike the growing factor above these cannot be set from inside (v8.setFlagsFromString
+ * at run time left the peak where it was). `--max-semi-space-size=8` caps each of the young
+ * generation's two semi-spaces at 8 MB: V8 lets them grow to 16 MB on Node 20 and to 64 MB on Node
+ * 24 (its new space then reaches 128 MB). It costs CPU (more scavenges: 12-18 % per off-net send
+ * on Node 20 as measured), and 16 left Node 24 over 200 MB. Node accepts the flag in NODE_OPTIONS too, which is how a
+ * `textbridge serve` started from a shell or npx gets it (docs/deployment.md). Measurements:
+ * docs/benchmarks.md ("Peak RSS under 200 MB").
+ */
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
+
+/**
+ * The environment of the same command lines, for glibc's allocator (read once, when the process
+ * starts). glibc gives each thread that allocates an arena of its own, up to 8 per core
+ * (mallopt(3), M_ARENA_MAX): the event loop, the four libuv threads (a password check's scrypt alone
+ * takes 16 MB there) and V8's compiler and GC threads each kept several MB resident that the others
+ * could not reuse. One arena keeps that memory in one place. Ignored where libc is not glibc.
+ */
+export const ALLOCATOR_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '1' };
+
 /** Old-generation growth after a full GC, in percent of the live size (V8's own choice: 10-300 %). */
 export const HEAP_GROWING_PERCENT = 50;
 

@@ -4,11 +4,11 @@
  */
 import type { Logger } from 'pino';
 import type { InboxStore } from '../app/inbound.js';
-import { type HeldInbox, makeInboundMediaHandler } from '../app/inbound-media.js';
+import { type HeldInbox, type MakePreview, makeInboundMediaHandler } from '../app/inbound-media.js';
 import type { MediaSigner } from '../app/media-urls.js';
 import type { Clock, JobHandler, JobKind, OutboxSignal } from '../app/ports.js';
 import { makeMediaFetcher, mediaCredentials } from '../carriers/media/fetch.js';
-import { makePreview } from '../carriers/media/preview.js';
+import { makePreview, PreviewsUnavailable } from '../carriers/media/preview.js';
 import type { Config } from '../config/index.js';
 import { makeHeldInbox } from '../store/adapters/inbound-media.js';
 import type { Store } from '../store/adapters/store.js';
@@ -40,6 +40,17 @@ export function composeInboundMedia(
   });
   let signer: Promise<MediaSigner> | undefined;
   const held = makeHeldInbox(store, clock);
+  const log = logger.child({ component: 'inbound-media' });
+  let unavailable = false;
+  // sharp loads at the first preview (carriers/media/preview.ts): if it cannot, say so once.
+  const preview: MakePreview = (picture) =>
+    makePreview(picture).catch((err: unknown) => {
+      if (err instanceof PreviewsUnavailable && !unavailable) {
+        unavailable = true;
+        log.error({ err }, 'picture previews unavailable: messages are stored without them');
+      }
+      throw err;
+    });
   const handler = makeInboundMediaHandler({
     held,
     inbox,
@@ -49,11 +60,11 @@ export function composeInboundMedia(
       signer ??= mediaSigner(config, store.db);
       return signer;
     },
-    preview: makePreview,
+    preview,
     jobs,
     outbox,
     clock,
-    log: logger.child({ component: 'inbound-media' }),
+    log,
     options: {
       maxFileBytes: config.media.maxFileBytes,
       urlTtlSec: config.media.urlTtlSec,

@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import dockerignore from '@balena/dockerignore';
 import { type Copy, type Dockerfile, DockerfileParser, type ImageTemplate } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
+import { ALLOCATOR_ENV, NODE_FLAGS } from '../../src/cli/heap.js';
 import { freePort } from '../helpers/child.js';
 import { auditLogFile, tempDir } from '../helpers/files.js';
 
@@ -92,12 +93,14 @@ test('the Dockerfile lints clean and its image is multi-stage, on Node 24, run b
 
   assert.deepEqual(execForm(args(keyword(final, 'CMD').at(-1) ?? final[0]!)), [
     'node',
+    ...NODE_FLAGS,
     'dist/cli/bin.js',
     'serve',
   ]);
   assert.deepEqual(keyword(final, 'ENTRYPOINT'), [], 'no ENTRYPOINT (no shell or npm in front of node)');
 
   const env = finalEnv();
+  for (const [name, value] of Object.entries(ALLOCATOR_ENV)) assert.equal(env[name], value, `ENV ${name}`);
   const volumes = keyword(final, 'VOLUME').flatMap((v) => execForm(args(v)) ?? args(v).split(/\s+/));
   assert.ok(env['TEXTBRIDGE_DATA_DIR'], 'TEXTBRIDGE_DATA_DIR points textbridge at the data folder');
   assert.ok(volumes.includes(env['TEXTBRIDGE_DATA_DIR']), 'the data folder is a VOLUME');

@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
+import { ALLOCATOR_ENV, NODE_FLAGS } from '../../src/cli/heap.js';
 
 const run = promisify(execFile);
 const UNIT = 'deploy/textbridge.service';
@@ -55,7 +56,12 @@ test('the systemd unit runs node on the build as its own user, restarts on failu
     return v[v.length - 1] as string;
   };
   assert.match(one('Type'), /^(simple|exec)$/);
-  assert.equal(one('ExecStart'), '/usr/bin/node /opt/textbridge/dist/cli/bin.js serve');
+  assert.equal(
+    one('ExecStart'),
+    `/usr/bin/node ${NODE_FLAGS.join(' ')} /opt/textbridge/dist/cli/bin.js serve`,
+  );
+  for (const [name, value] of Object.entries(ALLOCATOR_ENV))
+    assert.ok(service.get('Environment')?.includes(`${name}=${value}`), `Environment=${name}=${value}`);
   assert.doesNotMatch(one('User'), /^(root|0)$/);
   assert.ok(one('EnvironmentFile'));
   assert.equal(one('Restart'), 'on-failure');

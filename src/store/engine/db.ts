@@ -1,13 +1,15 @@
 /**
  * Opening the database: SQLite (better-sqlite3) in the data folder by default, PostgreSQL (pg) when a
  * `postgres://` URL is configured. Every query goes through Kysely so both engines run the same code;
- * the few differences are flags on `Db`.
+ * the few differences are flags on `Db`. pg is imported when the first PostgreSQL connection is made
+ * (Kysely asks for the pool then), so a server on the embedded store never loads it (about 3 MB of
+ * heap, docs/benchmarks.md "Peak RSS under 200 MB").
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type Driver, Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { DB } from '../sql/schema.js';
 import { FaultDriver } from './fault-driver.js';
 import { StoreFaults } from './faults.js';
@@ -103,20 +105,35 @@ function withStatementCache(sqlite: Database.Database): Database.Database {
   return sqlite;
 }
 
-// int8 (bigint) columns hold ms timestamps, ids and micro-units: all far below 2^53. pg returns
-// them as strings by default; parse them to numbers so both engines return numbers.
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+let pgModule: Promise<typeof pg> | undefined;
+
+/** pg, imported once, on the first PostgreSQL connection. */
+function loadPg(): Promise<typeof pg> {
+  pgModule ??= import('pg').then(({ default: pg }) => {
+    // int8 (bigint) columns hold ms timestamps, ids and micro-units: all far below 2^53. pg returns
+    // them as strings by default; parse them to numbers so both engines return numbers.
+    pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+    return pg;
+  });
+  return pgModule;
+}
 
 function openPostgres(url: string, max: number): Db {
-  const pool = new pg.Pool({ connectionString: url, max });
   const where = maskedUrl(url);
   const faults = new StoreFaults(where);
-  // A connection the server ends (a restart, pg_terminate_backend) emits 'error' on its client, and on
-  // the pool while idle; without a listener Node throws it and the process dies (node-postgres docs,
-  // "Pool", events). The query that was running fails on its own; the pool drops the client.
-  pool.on('error', (e) => faults.translate(e));
-  pool.on('connect', (client) => client.on('error', (e) => faults.translate(e)));
-  const dialect = new FaultPostgresDialect({ pool: withNamedStatements(pool) }, faults);
+  // Kysely calls this once, before its first connection (PostgresDialectConfig's `pool` may be a
+  // function returning a promise of one).
+  const makePool = async () => {
+    const pg = await loadPg();
+    const pool = new pg.Pool({ connectionString: url, max });
+    // A connection the server ends (a restart, pg_terminate_backend) emits 'error' on its client, and
+    // on the pool while idle; without a listener Node throws it and the process dies (node-postgres
+    // docs, "Pool", events). The query that was running fails on its own; the pool drops the client.
+    pool.on('error', (e) => faults.translate(e));
+    pool.on('connect', (client) => client.on('error', (e) => faults.translate(e)));
+    return withNamedStatements(pool);
+  };
+  const dialect = new FaultPostgresDialect({ pool: makePool }, faults);
   const kysely = new Kysely<DB>({ dialect });
   const writeProbe = async () => {
     await sql`select 1`.execute(kysely);
