@@ -42,4 +42,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # Node itself is PID 1 and gets the stop signal: `serve` closes its listener, finishes the requests in
 # flight and closes the store within 10 s (close-with-grace). npm would not pass the signal on.
 STOPSIGNAL SIGTERM
-CMD ["node", "--max-semi-space-size=8", "dist/cli/bin.js", "serve"]
+CMD ["node", "--max-semi-space-size=16", "dist/cli/bin.js", "serve"]

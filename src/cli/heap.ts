@@ -25,14 +25,15 @@ import v8 from 'node:v8';
  * deploy/textbridge.service, and the servers the bench starts (bench/lib.ts `SERVE`); the tests of
  * test/deploy/node-flags.test.ts hold them equal. V8 sizes the young generation when it creates the
  * heap, so unlike the growing factor above these cannot be set from inside (v8.setFlagsFromString
- * at run time left the peak where it was). `--max-semi-space-size=8` caps each of the young
- * generation's two semi-spaces at 8 MB: V8 lets them grow to 16 MB on Node 20 and to 64 MB on Node
- * 24 (its new space then reaches 128 MB). It costs CPU (more scavenges: 12-18 % per off-net send
- * on Node 20 as measured), and 16 left Node 24 over 200 MB. Node accepts the flag in NODE_OPTIONS too, which is how a
+ * at run time left the peak where it was). `--max-semi-space-size=16` caps each of the young
+ * generation's two semi-spaces at 16 MB: the size V8 grows them to on Node 20, while on Node 24 it
+ * grows them to 64 MB (its new space then reaches 128 MB, and the peak RSS under the bench's off-net
+ * load went over 300 MB). 8 MB saved little more and cost 12-18 % more CPU per off-net send on Node
+ * 20 (twice the scavenges). Node accepts the flag in NODE_OPTIONS too, which is how a
  * `textbridge serve` started from a shell or npx gets it (docs/deployment.md). Measurements:
- * docs/benchmarks.md ("Peak RSS under 200 MB").
+ * docs/benchmarks.md ("Peak RSS under 200 MB", and the whole bench after it).
  */
-export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
 
 /**
  * The environment of the same command lines, for glibc's allocator (read once, when the process

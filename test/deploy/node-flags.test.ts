@@ -46,5 +46,9 @@ test('node takes the flags on its command line and in NODE_OPTIONS, and they bou
   // The new space is two semi-spaces.
   assert.ok(flagged <= 2 * semi * MiB, `new space with the flag: ${flagged / MiB} MiB`);
   assert.equal(viaOptions, flagged, 'NODE_OPTIONS gives the same young generation');
-  assert.ok(without > flagged, `without the flag V8 grows it further (${without / MiB} MiB)`);
+  // Node 20 grows it to the same 16 MiB by itself; Node 24 to 64 MiB, which the flag is there for.
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major >= 24)
+    assert.ok(without > flagged, `without the flag V8 grows it further (${without / MiB} MiB)`);
+  else assert.ok(without >= flagged, `the flag never grows it (${without / MiB} MiB without)`);
 });
