@@ -78,8 +78,10 @@ class SmppCarrier implements CarrierAdapter {
     this.#report = new LinkReporter(log, cfg);
     this.maxInFlight = unrecordedBound(cfg);
     this.window = cfg.window;
-    this.#window = new SubmitWindow(cfg.window);
-    this.#inflight = new InFlight(cfg.submitTimeoutMs);
+    this.#inflight = new InFlight(cfg.submitTimeoutMs, () => this.#window.pump());
+    this.#window = new SubmitWindow(cfg.window, this.#inflight, (f, signal, resolve) =>
+      this.#write(f, signal, resolve),
+    );
   }
 
   start(events: CarrierEvents): Promise<void> {
@@ -172,39 +174,48 @@ class SmppCarrier implements CarrierAdapter {
     });
   }
 
-  async #submit(fields: SubmitSmFields, signal: AbortSignal): Promise<Submitted> {
-    if (!(await this.#window.acquire(signal))) return { ok: false, outcome: retry('aborted') };
-    try {
-      const session = this.#session;
-      if (!this.#bound || !session) return { ok: false, outcome: retry('SMPP link down') };
-      return await new Promise<Submitted>((resolve) => {
-        const p = this.#inflight.start(resolve, signal);
-        this.#corkTurn(session);
-        const sent = session.send(new SubmitSmPdu(fields), p.onResponse);
-        if (!sent) p.finish({ ok: false, outcome: retry('SMPP link down') });
-      });
-    } finally {
-      this.#window.release();
+  #submit(fields: SubmitSmFields, signal: AbortSignal): Promise<Submitted> {
+    return this.#window.submit(fields, signal);
+  }
+
+  /** Write one submit now: it holds a window slot until it settles (`InFlight`). */
+  #write(fields: SubmitSmFields, signal: AbortSignal, resolve: (r: Submitted) => void): void {
+    const session = this.#session;
+    if (!this.#bound || !session) {
+      resolve({ ok: false, outcome: retry('SMPP link down') });
+      return;
+    }
+    const p = this.#inflight.start(resolve, signal);
+    this.#corkTurn(session);
+    if (!session.send(new SubmitSmPdu(fields), p.onResponse)) {
+      p.finish({ ok: false, outcome: retry('SMPP link down') });
     }
   }
 
   /**
    * smpp 0.5 writes each PDU with its own socket.write (one syscall each: 14% of the CPU at 7,000
-   * submits a second). The submits started in one turn of the event loop (a batch of outcomes frees
-   * several window slots at once) are corked and go out together in one writev when the turn ends.
-   * Only submit_sm corks, so a lone enquire_link or deliver_sm_resp is never held back; anything else
-   * written meanwhile simply rides along. One cork per socket and turn: cork() counts, and every
-   * cork() must be matched by exactly one uncork() or the socket stays shut.
+   * submits a second). The submits started in one turn of the event loop are corked and go out
+   * together in one writev: when the socket read that freed their window slots has been handled
+   * (`readWithFastResponses`' `afterRead`: the submits the window wrote from inside the responses'
+   * handlers), or else when the turn ends. Only submit_sm corks, so a lone enquire_link or
+   * deliver_sm_resp is never held back; anything else written meanwhile simply rides along. cork()
+   * counts, and every cork() must be matched by exactly one uncork() or the socket stays shut: one
+   * cork per socket at a time (`#corked`), released once by `#uncork`.
    */
   #corkTurn(session: smpp.Session): void {
     const socket = session.socket;
     if (this.#corked === socket) return;
+    this.#uncork(this.#corked);
     this.#corked = socket;
     socket.cork();
-    setImmediate(() => {
-      if (this.#corked === socket) this.#corked = undefined;
-      socket.uncork();
-    });
+    setImmediate(() => this.#uncork(socket));
+  }
+
+  /** Release our cork on `socket`, if it is the one corked (a no-op otherwise). */
+  #uncork(socket: smpp.Session['socket'] | undefined): void {
+    if (!socket || this.#corked !== socket) return;
+    this.#corked = undefined;
+    socket.uncork();
   }
 
   #connect(first?: () => void): void {
@@ -214,7 +225,7 @@ class SmppCarrier implements CarrierAdapter {
     // Why this session ended, for the link-down line: the first socket error, a refused bind, …
     let cause: string | undefined;
     let refused: number | undefined;
-    readWithFastResponses(session);
+    readWithFastResponses(session, () => this.#uncork(session.socket));
     const tap = tapPduBodies(session.socket);
     // We coalesce our own writes (#corkTurn). Nagle would hold a submit back until the SMSC ACKs the one
     // before, and the ACK rides on its response: the window test (20 ms answers, window 2) never saw

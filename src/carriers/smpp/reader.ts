@@ -56,12 +56,19 @@ interface SessionState {
   emit(event: string, ...args: unknown[]): boolean;
 }
 
-/** Replace the session's reader (call right after `smpp.connect`, before any data arrives). */
-export function readWithFastResponses(session: smpp.Session): void {
+/**
+ * Replace the session's reader (call right after `smpp.connect`, before any data arrives).
+ * `afterRead` runs once the PDUs of a read are handled: the adapter flushes the submits their
+ * responses let through the window (carriers/smpp/window.ts).
+ */
+export function readWithFastResponses(session: smpp.Session, afterRead: () => void = () => {}): void {
   const s = session as unknown as SessionState;
   // The library's own listener is the only one: it was added in the Session constructor.
   s.socket.removeAllListeners('readable');
-  s.socket.on('readable', () => extract(s));
+  s.socket.on('readable', () => {
+    extract(s);
+    afterRead();
+  });
 }
 
 function extract(s: SessionState): void {

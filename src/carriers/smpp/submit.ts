@@ -24,7 +24,11 @@ export class InFlight {
   readonly #aborts = new AbortWatch();
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly timeoutMs: number) {}
+  /** @param onFree called each time a submit settles (its window slot is free): the window's pump. */
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onFree: () => void = () => {},
+  ) {}
 
   /** Submits awaiting an answer: the window slots in use. */
   get size(): number {
@@ -57,6 +61,7 @@ export class InFlight {
   remove(p: PendingSubmit): void {
     this.#pending.delete(p);
     this.#aborts.unwatch(p.signal, p);
+    this.onFree();
   }
 
   #arm(ms: number): NodeJS.Timeout {
