@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Batcher, chunks } from '../../src/store/engine/batcher.js';
+import { Batcher, chunks, inLists } from '../../src/store/engine/batcher.js';
 
 test('with a gap, an idle batcher writes at once, and what arrives within the gap goes in one batch', async () => {
   const batches: number[][] = [];
@@ -61,4 +61,18 @@ test('chunks are powers of two, at most the size, in order, and cover every item
     [1, 2, 4, 8, 16, 32, 64, 128],
     'eight statement shapes for every count up to 600',
   );
+});
+
+test('IN lists are one part up to the size, padded to a power of two with the last id', () => {
+  assert.deepEqual(inLists([1, 2, 3], 512), [[1, 2, 3, 3]]);
+  assert.deepEqual(inLists([7], 512), [[7]]);
+  assert.deepEqual(inLists([], 512), []);
+  const ids = [...Array(600).keys()];
+  const parts = inLists(ids, 500);
+  assert.deepEqual(
+    parts.map((p) => p.length),
+    [256, 256, 128],
+    'at most the largest power of two under the size, each padded',
+  );
+  assert.deepEqual([...new Set(parts.flat())], ids, 'every id, in order, and nothing else');
 });

@@ -14,7 +14,7 @@ import type { DeliveryStore, FailedSend, ReceiptNotices, SenderInfo } from '../.
 import type { Clock, DeliveryReceipt } from '../../app/ports.js';
 import type { Message } from '../../domain/message.js';
 import { event, eventReason, type NewEvent } from '../../domain/timeline.js';
-import { Batcher, chunks } from '../engine/batcher.js';
+import { Batcher, chunks, inLists } from '../engine/batcher.js';
 import type { Db } from '../engine/db.js';
 import { listNumbers, type Q } from '../sql/accounts.js';
 import {
@@ -70,7 +70,7 @@ export function makeDeliveryStore(
 
   const loads = new Batcher<number, Message | undefined>(async (ids) => {
     const found = new Map<number, Message>();
-    for (const part of chunks(ids, 500)) {
+    for (const part of inLists(ids, 512)) {
       for (const m of await selectQueued(k, part)) found.set(m.id, m);
     }
     return ids.map((id) => found.get(id));

@@ -5,7 +5,7 @@
  */
 import type { JobQueue } from '../../app/delivery-ports.js';
 import type { Clock, Job, JobKind, JobOutcome } from '../../app/ports.js';
-import { Batcher, chunks } from '../engine/batcher.js';
+import { Batcher, inLists } from '../engine/batcher.js';
 import type { Db } from '../engine/db.js';
 import { claimDue, deleteJobs, findLeasedJobs, rescheduleJob } from '../sql/outbox.js';
 
@@ -35,7 +35,7 @@ export function makeJobQueue(db: Db, clock: Clock): JobQueue {
       else groups.set(key, [f]);
     }
     for (const [key, g] of groups) {
-      for (const part of chunks(g, 500)) {
+      for (const part of inLists(g, 512)) {
         const jobs = await findLeasedJobs(
           k,
           part.map((f) => f.refId),

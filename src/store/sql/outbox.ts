@@ -20,7 +20,7 @@
  */
 import { sql } from 'kysely';
 import type { Job, JobKind } from '../../app/ports.js';
-import { chunks } from '../engine/batcher.js';
+import { inLists } from '../engine/batcher.js';
 import type { Dialect } from '../engine/db.js';
 import { prepare, prepareSized } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
@@ -148,7 +148,7 @@ const leasedByRef = prepareSized(
  * statement per 500, so no statement binds more parameters than an engine allows.
  */
 export async function deleteJobs(q: Q, ids: readonly number[]): Promise<void> {
-  for (const part of chunks(ids, 500)) await deleteById.run(q, part);
+  for (const part of inLists(ids, 512)) await deleteById.run(q, part);
 }
 
 const deleteById = prepareSized(
