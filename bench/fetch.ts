@@ -10,7 +10,7 @@
  * Env, as bench/send.ts: BENCH_ROUNDS (3), BENCH_DURATION (10 s), BENCH_CONNECTIONS (64),
  * TEXTBRIDGE_BENCH_DATABASE_URL = postgres://… to run it on PostgreSQL too (DATABASE_URL: instead of
  * SQLite),
- * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. `--cpu-prof`).
+ * BENCH_SERVER_NODE_ARGS (extra node flags for the server, e.g. `--cpu-prof`: bench/lib.ts `spawnServer`).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,8 +26,6 @@ import { messageRow } from '../src/store/sql/message-columns.js';
 import { type Load, load, machine, median, SERVE, spawnServer } from './lib.js';
 
 const PASSWORD = 'bench-password-not-a-secret';
-/** Extra node flags for the server process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it. */
-const SERVER_NODE_ARGS = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
 /** What to measure. */
 export interface FetchBenchOptions {
@@ -127,7 +125,7 @@ export async function benchFetch(o: FetchBenchOptions): Promise<FetchBenchRow[]>
   const runs = new Map<string, Load[]>();
   for (let round = 1; round <= o.rounds; round++) {
     const env = { TEXTBRIDGE_DATA_DIR: dataDir, DATABASE_URL: o.databaseUrl };
-    const server = await spawnServer([...SERVER_NODE_ARGS, ...SERVE], env, '/readyz');
+    const server = await spawnServer(SERVE, env, '/readyz');
     try {
       for (const { shape, body } of shapes) {
         const opts = {

@@ -44,9 +44,9 @@ export async function spawnServer(
   const port = await freePort();
   // Built JavaScript (dist/) runs as production runs it, without the TypeScript loader.
   const loader = args.some((a) => a.endsWith('.ts')) ? ['--import', 'tsx'] : [];
-  // BENCH_NODE_ARGS: more node flags for every server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+  // BENCH_SERVER_NODE_ARGS: more node flags for every server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
   // (node refuses --cpu-prof in NODE_OPTIONS).
-  const extra = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  const extra = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
   const proc = spawn(process.execPath, [...extra, ...loader, ...args], {
     env: {
       ...process.env,
