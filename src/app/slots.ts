@@ -1,8 +1,10 @@
 /**
- * A FIFO counting semaphore whose waiters can leave when their AbortSignal fires. Used for the SMPP
- * window (`carriers/smpp/window.ts`), per-carrier concurrency (`carriers/limits.ts`) and the deliver
- * job's in-flight bound per carrier (`app/deliver.ts`). Waiters on one signal share one listener
- * (`abort-watch.ts`): a claimed batch of hundreds of jobs queues on the window with one signal.
+ * A FIFO counting semaphore whose waiters can leave when their AbortSignal fires. Used for
+ * per-carrier concurrency (`carriers/limits.ts`), the deliver job's in-flight bound per carrier
+ * (`app/deliver.ts`) and password checks (`app/authenticate.ts`). Waiters on one signal share one
+ * listener (`abort-watch.ts`): a claimed batch of hundreds of jobs queues on one signal. (The SMPP
+ * window is not a `Slots`: it writes a waiting submit synchronously when a slot frees,
+ * `carriers/smpp/window.ts`, where a grant here resolves a promise.)
  */
 import { type AbortWaiter, AbortWatch } from './abort-watch.js';
 

@@ -1,6 +1,6 @@
 /**
- * The FIFO semaphore under the SMPP window and the deliver job's in-flight bound: waiters on one
- * signal share one abort listener, leave on abort, and are granted in arrival order.
+ * The FIFO semaphore under the deliver job's in-flight bound and the carriers' concurrency limits:
+ * waiters on one signal share one abort listener, leave on abort, and are granted in arrival order.
  */
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';

@@ -99,7 +99,7 @@ class SmppCarrier implements CarrierAdapter {
     if (!(await this.#waitBound(signal))) return retry(signal.aborted ? 'aborted' : 'SMPP link down');
     const refs: string[] = [];
     for (const pdu of pdus) {
-      const r = await this.#submit(pdu, signal);
+      const r = await this.#window.submit(pdu, signal);
       if (!r.ok) return r.outcome;
       refs.push(r.id);
     }
@@ -172,10 +172,6 @@ class SmppCarrier implements CarrierAdapter {
       signal.addEventListener('abort', done, { once: true });
       this.#boundWaiters.add(done);
     });
-  }
-
-  #submit(fields: SubmitSmFields, signal: AbortSignal): Promise<Submitted> {
-    return this.#window.submit(fields, signal);
   }
 
   /** Write one submit now: it holds a window slot until it settles (`InFlight`). */

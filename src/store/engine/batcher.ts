@@ -91,8 +91,7 @@ export class Batcher<T, R = void> {
  * rows). Powers of two keep it to a handful per statement, for one or two more statements per batch.
  */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
-  let max = 1;
-  while (max * 2 <= size) max *= 2;
+  const max = powerOfTwoAtMost(size);
   const out: T[][] = [];
   let i = 0;
   for (; items.length - i >= max; i += max) out.push(items.slice(i, i + max));
@@ -114,8 +113,7 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
  * updates, whose every row would then test the padding's pairs too.
  */
 export function inLists<T>(ids: readonly T[], size: number): T[][] {
-  let max = 1;
-  while (max * 2 <= size) max *= 2;
+  const max = powerOfTwoAtMost(size);
   const out: T[][] = [];
   for (let i = 0; i < ids.length; i += max) {
     const part = ids.slice(i, i + max);
@@ -126,4 +124,11 @@ export function inLists<T>(ids: readonly T[], size: number): T[][] {
     out.push(part);
   }
   return out;
+}
+
+/** The largest power of two not above `size` (1 for any size below 2). */
+function powerOfTwoAtMost(size: number): number {
+  let p = 1;
+  while (p * 2 <= size) p *= 2;
+  return p;
 }
