@@ -2,6 +2,8 @@
  * Durable commits on SQLite (store/engine/sqlite-durable.ts): a write resolves only after an fdatasync of the
  * WAL that started after its commit, the connection is free while that fdatasync runs, at most two run
  * at once, and commits made meanwhile share the next one. The fdatasync is held by the test to watch the waiting; the file is real.
+ * A second connection to the file (the CLI's, beside the server) waits for the write lock without
+ * sleeping the thread, and begins its transactions with the lock in hand.
  */
 import assert from 'node:assert/strict';
 import { fdatasync } from 'node:fs';
@@ -130,5 +132,59 @@ test('a failed fdatasync fails the write it was meant to make durable', async ()
     await assert.rejects(sql`create table t (id integer primary key)`.execute(db.kysely), /EIO/);
   } finally {
     await db.close();
+  }
+});
+
+test('a second connection waits for the write lock without blocking the event loop, and its transaction starts only once it has the lock', async () => {
+  const file = path.join(tempDir(), 'busy.db');
+  const a = openSqlite(file);
+  const b = openSqlite(file);
+  try {
+    await sql`create table t (x integer)`.execute(a.kysely);
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let aIn!: () => void;
+    const aHasLock = new Promise<void>((r) => {
+      aIn = r;
+    });
+    // A holds the write lock across an await, as a CLI's longer transaction holds it beside the server.
+    const first = a.kysely.transaction().execute(async (trx) => {
+      await sql`insert into t (x) values (1)`.execute(trx);
+      aIn();
+      await held;
+    });
+    await aHasLock;
+    let bStarted = false;
+    let seen = 0;
+    const autocommit = sql`insert into t (x) values (2)`.execute(b.kysely);
+    const second = b.kysely.transaction().execute(async (trx) => {
+      bStarted = true;
+      // Under a deferred BEGIN this read would pin a snapshot older than A's commit, and the write after
+      // it would fail with SQLITE_BUSY_SNAPSHOT; BEGIN IMMEDIATE waits for the lock first.
+      const { rows } = await sql<{ n: number }>`select count(*) as n from t`.execute(trx);
+      seen = Number(rows[0]?.n);
+      await sql`insert into t (x) values (${seen + 10})`.execute(trx);
+    });
+    // The loop turns while both wait: timers fire, nothing sleeps the thread.
+    let ticks = 0;
+    const t0 = Date.now();
+    while (Date.now() - t0 < 50) {
+      await new Promise((r) => setTimeout(r, 1));
+      ticks++;
+    }
+    assert.ok(ticks >= 10, `the event loop turned only ${ticks} times in 50 ms while waiting for the lock`);
+    assert.equal(bStarted, false, 'the second transaction began while the first held the lock');
+    release();
+    await Promise.all([first, autocommit, second]);
+    const { rows } = await sql<{ x: number }>`select x from t order by rowid`.execute(a.kysely);
+    const xs = rows.map((r) => Number(r.x)).sort((p, q) => p - q);
+    // A's row first; the second transaction saw A's row (and the autocommit's, if it went first).
+    assert.ok(seen === 1 || seen === 2, `the second transaction saw ${seen} rows`);
+    assert.deepEqual(xs, [1, 2, 10 + seen]);
+  } finally {
+    await b.close();
+    await a.close();
   }
 });

@@ -54,13 +54,15 @@ export function openDb(opts: OpenOptions): Db {
 export function openSqlite(file: string, syncFd?: (fd: number) => Promise<void>): Db {
   mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
-  // WAL lets the CLI read and write beside the server; busy_timeout covers the CLI's short writes.
+  // WAL lets the CLI read and write beside the server; a busy write lock is waited for without
+  // blocking the event loop (store/engine/sqlite-durable.ts), so SQLite's own busy handler, which
+  // sleeps the thread, is off.
   // Every commit is durable before its promise resolves ("a 2xx means the message is on disk"), as with
   // `synchronous=FULL`, but the fsync runs off the event loop and is shared by concurrent commits:
   // NORMAL here, and store/engine/sqlite-durable.ts fdatasyncs the WAL after each commit.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('busy_timeout = 0');
   sqlite.pragma('foreign_keys = ON');
   const faults = new StoreFaults(file);
   const dialect = new DurableSqliteDialect(
@@ -74,7 +76,14 @@ export function openSqlite(file: string, syncFd?: (fd: number) => Promise<void>)
     const version = Number(rows[0]?.user_version ?? 0);
     await sql.raw(`pragma user_version = ${version}`).execute(kysely);
   };
-  return { kysely, dialect: 'sqlite', where: file, faults, writeProbe, close: () => kysely.destroy() };
+  return {
+    kysely,
+    dialect: 'sqlite',
+    where: file,
+    faults,
+    writeProbe,
+    close: () => kysely.destroy(),
+  };
 }
 
 /**

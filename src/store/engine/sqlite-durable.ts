@@ -28,7 +28,7 @@ import { closeSync, fdatasync, fsync, openSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import {
-  type CompiledQuery,
+  CompiledQuery,
   type DatabaseConnection,
   type Driver,
   type QueryCompiler,
@@ -158,8 +158,15 @@ class DurableDriver implements Driver {
     return wrapped;
   }
 
-  beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.inner.beginTransaction(conn, settings);
+  /**
+   * `BEGIN IMMEDIATE`, not SQLite's default deferred `BEGIN`: the write lock is taken at the start, where
+   * a busy lock is simply waited for (`DurableConnection`), instead of at the transaction's first write,
+   * where another connection's commit since its first read would fail it with `SQLITE_BUSY_SNAPSHOT`
+   * (https://www.sqlite.org/lang_transaction.html, "Read transactions versus write transactions"). Every
+   * transaction here writes, and the CLI (`textbridge account add`, `import`…) writes beside the server.
+   */
+  async beginTransaction(conn: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
+    await conn.executeQuery(BEGIN);
   }
 
   commitTransaction(conn: DatabaseConnection): Promise<void> {
@@ -208,6 +215,28 @@ class DurableDriver implements Driver {
   }
 }
 
+/**
+ * Waiting for another connection's write lock (the CLI's, beside the server) without blocking the event
+ * loop: the connection runs with `busy_timeout = 0`, since SQLite's own busy handler sleeps the whole
+ * thread (1 ms, then longer, up to the timeout: the server answered nothing meanwhile), and here a
+ * statement that found the database busy is run again after the loop's other work: at once for the
+ * first tries (a short transaction takes tens to hundreds of µs), then every millisecond, for about 5 s
+ * in all before the error is let through.
+ */
+const BUSY_TRIES = 5_050;
+const BUSY_SPINS = 50;
+
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+function busyPause(tries: number): Promise<void> {
+  return new Promise((resolve) => (tries < BUSY_SPINS ? setImmediate(resolve) : setTimeout(resolve, 1)));
+}
+
+const BEGIN = CompiledQuery.raw('begin immediate');
+
 class DurableConnection implements DatabaseConnection {
   /** A write was committed since the connection was acquired: its release waits for an fdatasync. */
   needsSync = false;
@@ -217,8 +246,19 @@ class DurableConnection implements DatabaseConnection {
     private readonly sqlite: Database.Database,
   ) {}
 
+  /** Run `query`, again while another connection (the CLI's) keeps the database busy. */
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.inner.executeQuery<R>(query);
+    let result: QueryResult<R>;
+    for (let tries = 0; ; tries++) {
+      try {
+        result = await this.inner.executeQuery<R>(query);
+        break;
+      } catch (e) {
+        // Outside a transaction a busy database means the statement did not run: wait and run it again.
+        if (!isBusy(e) || this.sqlite.inTransaction || tries >= BUSY_TRIES) throw e;
+        await busyPause(tries);
+      }
+    }
     // A statement that ran (not a reader) and left us outside a transaction committed something:
     // a COMMIT, or a write in autocommit mode. A ROLLBACK also lands here: one harmless extra sync.
     if (result.numAffectedRows !== undefined && !this.sqlite.inTransaction) this.needsSync = true;
