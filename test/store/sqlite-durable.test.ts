@@ -188,3 +188,33 @@ test('a second connection waits for the write lock without blocking the event lo
     await a.close();
   }
 });
+
+test('a read-only transaction (store copy) begins deferred: another connection writes while it reads its snapshot', async () => {
+  const file = path.join(tempDir(), 'snapshot.db');
+  const a = openSqlite(file);
+  const b = openSqlite(file);
+  try {
+    await sql`create table t (x integer)`.execute(a.kysely);
+    await sql`insert into t (x) values (1)`.execute(a.kysely);
+    let wrote = false;
+    const counts = await a.kysely
+      .transaction()
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const count = async () =>
+          Number((await sql<{ n: number }>`select count(*) as n from t`.execute(trx)).rows[0]?.n);
+        const before = await count();
+        // B's write lands while A's transaction is open: a BEGIN IMMEDIATE here would hold it off.
+        await sql`insert into t (x) values (2)`.execute(b.kysely);
+        wrote = true;
+        return [before, await count()];
+      });
+    assert.equal(wrote, true);
+    assert.deepEqual(counts, [1, 1], 'the read-only transaction keeps its snapshot');
+    const { rows } = await sql<{ n: number }>`select count(*) as n from t`.execute(a.kysely);
+    assert.equal(Number(rows[0]?.n), 2);
+  } finally {
+    await b.close();
+    await a.close();
+  }
+});

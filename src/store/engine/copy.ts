@@ -55,27 +55,31 @@ export async function copyStore(from: Db, to: Db, opts: CopyOptions = {}): Promi
   const missing = sourceTables.filter((t) => !targetTables.has(t));
   if (missing.length > 0) throw new Error(`the target has no table ${missing.join(', ')}: is it migrated?`);
 
-  return src.transaction().execute((reader) =>
-    dst.transaction().execute(async (writer) => {
-      const accounts = await writer
-        .selectFrom('accounts')
-        .select(sql<number>`count(*)`.as('n'))
-        .executeTakeFirst();
-      if (Number(accounts?.n ?? 0) > 0) {
-        if (!opts.force) {
-          throw new TargetNotEmpty('the target already has accounts; --force replaces its contents');
+  // Read only: a deferred transaction, so a server still writing to the file is not locked out.
+  return src
+    .transaction()
+    .setAccessMode('read only')
+    .execute((reader) =>
+      dst.transaction().execute(async (writer) => {
+        const accounts = await writer
+          .selectFrom('accounts')
+          .select(sql<number>`count(*)`.as('n'))
+          .executeTakeFirst();
+        if (Number(accounts?.n ?? 0) > 0) {
+          if (!opts.force) {
+            throw new TargetNotEmpty('the target already has accounts; --force replaces its contents');
+          }
+          const list = sourceTables.map((t) => sql.id(t));
+          await sql`truncate ${sql.join(list)} restart identity cascade`.execute(writer);
         }
-        const list = sourceTables.map((t) => sql.id(t));
-        await sql`truncate ${sql.join(list)} restart identity cascade`.execute(writer);
-      }
-      const report: CopyReport = {};
-      for (const table of sourceTables) {
-        report[table] = await copyTable(reader, writer, table);
-        await resetSequence(writer, table);
-      }
-      return report;
-    }),
-  );
+        const report: CopyReport = {};
+        for (const table of sourceTables) {
+          report[table] = await copyTable(reader, writer, table);
+          await resetSequence(writer, table);
+        }
+        return report;
+      }),
+    );
 }
 
 async function sqliteTables(db: AnyDb): Promise<string[]> {

@@ -162,11 +162,13 @@ class DurableDriver implements Driver {
    * `BEGIN IMMEDIATE`, not SQLite's default deferred `BEGIN`: the write lock is taken at the start, where
    * a busy lock is simply waited for (`DurableConnection`), instead of at the transaction's first write,
    * where another connection's commit since its first read would fail it with `SQLITE_BUSY_SNAPSHOT`
-   * (https://www.sqlite.org/lang_transaction.html, "Read transactions versus write transactions"). Every
-   * transaction here writes, and the CLI (`textbridge account add`, `import`…) writes beside the server.
+   * (https://www.sqlite.org/lang_transaction.html, "Read transactions versus write transactions"). The
+   * CLI (`textbridge account add`, `import`…) writes beside the server. A transaction that only reads
+   * says so (`setAccessMode('read only')`: `store copy` reads a snapshot while a server may still write)
+   * and begins deferred, so it never holds the write lock.
    */
-  async beginTransaction(conn: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
-    await conn.executeQuery(BEGIN);
+  async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    await conn.executeQuery(settings.accessMode === 'read only' ? BEGIN_READ : BEGIN);
   }
 
   commitTransaction(conn: DatabaseConnection): Promise<void> {
@@ -236,6 +238,7 @@ function busyPause(tries: number): Promise<void> {
 }
 
 const BEGIN = CompiledQuery.raw('begin immediate');
+const BEGIN_READ = CompiledQuery.raw('begin');
 
 class DurableConnection implements DatabaseConnection {
   /** A write was committed since the connection was acquired: its release waits for an fdatasync. */
