@@ -10,7 +10,7 @@ import { fdatasync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { openSqlite } from '../../src/store/engine/db.js';
+import { type Db, openSqlite } from '../../src/store/engine/db.js';
 import { tempDir } from '../helpers/files.js';
 
 /** An fdatasync the test releases by hand, one call at a time. */
@@ -135,12 +135,22 @@ test('a failed fdatasync fails the write it was meant to make durable', async ()
   }
 });
 
-test('a second connection waits for the write lock without blocking the event loop, and its transaction starts only once it has the lock', async () => {
-  const file = path.join(tempDir(), 'busy.db');
+/** Two connections to one new file with a table `t (x integer)`, as the server's and the CLI's. */
+async function twoConnections(name: string, body: (a: Db, b: Db) => Promise<void>): Promise<void> {
+  const file = path.join(tempDir(), name);
   const a = openSqlite(file);
   const b = openSqlite(file);
   try {
     await sql`create table t (x integer)`.execute(a.kysely);
+    await body(a, b);
+  } finally {
+    await b.close();
+    await a.close();
+  }
+}
+
+test('a second connection waits for the write lock without blocking the event loop, and its transaction starts only once it has the lock', () =>
+  twoConnections('busy.db', async (a, b) => {
     let release!: () => void;
     const held = new Promise<void>((r) => {
       release = r;
@@ -183,18 +193,10 @@ test('a second connection waits for the write lock without blocking the event lo
     // A's row first; the second transaction saw A's row (and the autocommit's, if it went first).
     assert.ok(seen === 1 || seen === 2, `the second transaction saw ${seen} rows`);
     assert.deepEqual(xs, [1, 2, 10 + seen]);
-  } finally {
-    await b.close();
-    await a.close();
-  }
-});
+  }));
 
-test('a read-only transaction (store copy) begins deferred: another connection writes while it reads its snapshot', async () => {
-  const file = path.join(tempDir(), 'snapshot.db');
-  const a = openSqlite(file);
-  const b = openSqlite(file);
-  try {
-    await sql`create table t (x integer)`.execute(a.kysely);
+test('a read-only transaction (store copy) begins deferred: another connection writes while it reads its snapshot', () =>
+  twoConnections('snapshot.db', async (a, b) => {
     await sql`insert into t (x) values (1)`.execute(a.kysely);
     let wrote = false;
     const counts = await a.kysely
@@ -213,8 +215,4 @@ test('a read-only transaction (store copy) begins deferred: another connection w
     assert.deepEqual(counts, [1, 1], 'the read-only transaction keeps its snapshot');
     const { rows } = await sql<{ n: number }>`select count(*) as n from t`.execute(a.kysely);
     assert.equal(Number(rows[0]?.n), 2);
-  } finally {
-    await b.close();
-    await a.close();
-  }
-});
+  }));
