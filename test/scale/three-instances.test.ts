@@ -107,21 +107,30 @@ test('three instances deliver 10,000 messages once each, apart from the jobs a k
       ])),
     );
     const victim = children[1]!;
+    // Its leases name it (`host:pid:…`): the jobs it holds are the ones another process must take over.
+    // Only those whose message is still queued are in flight (a sent message's job is deleted with
+    // its outcome; one left by an older version, taken over, sends nothing).
+    const held = async () =>
+      Number(
+        (
+          await db.kysely
+            .selectFrom('jobs')
+            .innerJoin('messages', 'messages.id', 'jobs.ref_id')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('jobs.locked_by', 'like', `%:${victim.proc.pid}:%`)
+            .where('messages.status', 'in', ['queued', 'sending'])
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     await until('half of the messages at the carrier', () => fake.count() >= MESSAGES / 2, 60_000);
+    // Killed while it holds jobs: between two claims it may hold none, and then nothing would be taken
+    // over (on a slow machine that moment came up once in several runs).
+    await until('the instance to kill holding jobs', async () => (await held()) > 0, 60_000);
     victim.proc.kill('SIGKILL');
     await victim.exited;
     const atKill = fake.count();
-    // Its leases name it (`host:pid:…`): the jobs it held are the ones another process must take over.
-    // Only those whose message is still queued were in flight (a sent message's job is deleted with
-    // its outcome; one left by an older version, taken over, sends nothing).
-    const held = await db.kysely
-      .selectFrom('jobs')
-      .innerJoin('messages', 'messages.id', 'jobs.ref_id')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('jobs.locked_by', 'like', `%:${victim.proc.pid}:%`)
-      .where('messages.status', 'in', ['queued', 'sending'])
-      .executeTakeFirstOrThrow();
-    assert.ok(Number(held.n) > 0, 'the killed instance held no jobs: nothing was taken over');
+    const heldAtKill = await held();
+    assert.ok(heldAtKill > 0, 'the killed instance held no jobs: nothing was taken over');
 
     await until('every message sent', async () => (await countSent(db)) === MESSAGES, 60_000);
     const seen = new Map<string, number>();
@@ -131,14 +140,14 @@ test('three instances deliver 10,000 messages once each, apart from the jobs a k
     }
     const duplicates = fake.requests.length - seen.size;
     console.log(
-      `carrier requests ${fake.requests.length} (at the kill ${atKill}), jobs held by the killed instance ${held.n}, distinct messages ${seen.size}, duplicates ${duplicates}`,
+      `carrier requests ${fake.requests.length} (at the kill ${atKill}), jobs held by the killed instance ${heldAtKill}, distinct messages ${seen.size}, duplicates ${duplicates}`,
     );
     assert.equal(seen.size, MESSAGES, 'the carrier must have every message');
     // A duplicate is a job the dead process had sent but not yet recorded: it still held its lease.
-    assert.ok(Number(held.n) <= CONCURRENCY, `the killed instance held ${held.n} jobs`);
+    assert.ok(heldAtKill <= CONCURRENCY, `the killed instance held ${heldAtKill} jobs`);
     assert.ok(
-      duplicates <= Number(held.n),
-      `${duplicates} duplicates, more than the ${held.n} jobs the killed instance had in flight`,
+      duplicates <= heldAtKill,
+      `${duplicates} duplicates, more than the ${heldAtKill} jobs the killed instance had in flight`,
     );
     const left = await db.kysely
       .selectFrom('jobs')
