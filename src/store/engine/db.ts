@@ -76,14 +76,7 @@ export function openSqlite(file: string, syncFd?: (fd: number) => Promise<void>)
     const version = Number(rows[0]?.user_version ?? 0);
     await sql.raw(`pragma user_version = ${version}`).execute(kysely);
   };
-  return {
-    kysely,
-    dialect: 'sqlite',
-    where: file,
-    faults,
-    writeProbe,
-    close: () => kysely.destroy(),
-  };
+  return { kysely, dialect: 'sqlite', where: file, faults, writeProbe, close: () => kysely.destroy() };
 }
 
 /**
