@@ -191,18 +191,20 @@ export async function startKannel(text: string, smscPort: number, window: number
  * Kannel's sendsms intake: `connections` clients for `duration` s (after a 2 s warm-up) against one
  * Kannel routed to the SMSC at `smscPort` with `max-pending-submits = 10` (Kannel's default, and
  * the default `window` of textbridge's smpp carrier).
- * CPU and RSS are bearerbox's and smsbox's together.
+ * CPU and RSS are bearerbox's and smsbox's together; `smscCount` (the SMSC's running count of
+ * submit_sm) gives the rate bearerbox passed them on at (`Row.carrierPerSec`).
  */
 export async function kannelSendsms(
   text: string,
   smscPort: number,
   connections: number,
   duration: number,
+  smscCount?: () => Promise<number>,
 ): Promise<Row> {
   const k = await startKannel(text, smscPort, 10);
   try {
     await until('smsc online', () => k.online(), 15_000, k.dir);
-    const r = await loadRun(k.sendsmsUrl, {}, k.pids, connections, duration);
+    const r = await loadRun(k.sendsmsUrl, {}, k.pids, connections, duration, smscCount);
     if (r.non2xx > 0 || r.errors > 0)
       console.error(`warning: Kannel sendsms: ${r.non2xx} non-2xx, ${r.errors} errors`);
     return r;

@@ -174,12 +174,18 @@ export interface Row extends Load {
   rssMb: number;
   /** The server process's CPU (user + system) during the measured run, per 2xx answer, in µs. */
   cpuUsPerMsg: number;
+  /**
+   * Messages the carrier (the bench SMSC) took per second of the measured run, where the run sends to
+   * one: below `reqPerSec`, the server accepted faster than it delivered and its queue grew.
+   */
+  carrierPerSec?: number;
 }
 
 /**
  * Load `url` for 2 s (warm-up, not reported), then for `duration` s, both at `connections`. The
  * server's processes (`pids`: one, or Kannel's two boxes) are read around the measured run only: CPU
- * summed, peak RSS summed.
+ * summed, peak RSS summed. `carrierCount`, when given, reads how many messages the carrier has taken
+ * so far; it is read around the measured run too (`Row.carrierPerSec`).
  */
 export async function loadRun(
   url: string,
@@ -187,14 +193,21 @@ export async function loadRun(
   pids: number | number[],
   connections: number,
   duration: number,
+  carrierCount?: () => Promise<number>,
 ): Promise<Row> {
   const all = Array.isArray(pids) ? pids : [pids];
   const cpu = () => all.reduce((sum, pid) => sum + cpuUs(pid), 0);
   await load({ ...opts, url, connections, duration: 2 });
+  const taken0 = await carrierCount?.();
   const cpu0 = cpu();
+  const started = performance.now();
   const r = await load({ ...opts, url, connections, duration });
   const cpuUsPerMsg = (cpu() - cpu0) / Math.max(1, r.ok);
-  return { ...r, rssMb: all.reduce((sum, pid) => sum + peakRssMb(pid), 0), cpuUsPerMsg };
+  const seconds = (performance.now() - started) / 1000;
+  const taken = await carrierCount?.();
+  const carrier =
+    taken0 !== undefined && taken !== undefined ? { carrierPerSec: (taken - taken0) / seconds } : {};
+  return { ...r, rssMb: all.reduce((sum, pid) => sum + peakRssMb(pid), 0), cpuUsPerMsg, ...carrier };
 }
 
 export const median = (xs: number[]): number => {

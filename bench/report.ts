@@ -46,16 +46,25 @@ export function report(f: Figures): string {
   const out: string[] = [
     `\n${new Date().toISOString()} · ${machine()}`,
     `Intake: autocannon, ${f.connections} connections, ${f.duration} s after 2 s of warm-up, median of ${rounds} rounds\n`,
-    '| target | req/s | p50 ms | p99 ms | × ceiling | CPU µs/msg | peak RSS MB |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| target | req/s | p50 ms | p99 ms | × ceiling | CPU µs/msg | peak RSS MB | to the SMSC msg/s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
+  const behind: string[] = [];
   for (const [name, rows] of f.intake) {
     const m = (pick: (r: Row) => number) => median(rows.map(pick));
     const bad = rows.reduce((n, r) => n + r.non2xx + r.errors, 0);
+    const taken = rows.flatMap((r) => (r.carrierPerSec === undefined ? [] : [r.carrierPerSec]));
+    const carrier = taken.length ? median(taken) : undefined;
     out.push(
-      `| ${name}${bad ? ` (${bad} non-2xx/errors)` : ''} | ${fmt(m((r) => r.reqPerSec))} | ${m((r) => r.p50)} | ${m((r) => r.p99)} | ${(m((r) => r.reqPerSec) / ceiling).toFixed(2)} | ${fmt(m((r) => r.cpuUsPerMsg))} | ${m((r) => r.rssMb)} |`,
+      `| ${name}${bad ? ` (${bad} non-2xx/errors)` : ''} | ${fmt(m((r) => r.reqPerSec))} | ${m((r) => r.p50)} | ${m((r) => r.p99)} | ${(m((r) => r.reqPerSec) / ceiling).toFixed(2)} | ${fmt(m((r) => r.cpuUsPerMsg))} | ${m((r) => r.rssMb)} | ${carrier === undefined ? '' : fmt(carrier)} |`,
     );
+    // Accepting faster than the carrier takes them is a queue growing, not a rate that can last.
+    if (carrier !== undefined && carrier < 0.95 * m((r) => r.reqPerSec))
+      behind.push(
+        `- ${name}: the SMSC took ${fmt(carrier)} msg/s of ${fmt(m((r) => r.reqPerSec))} accepted: the queue grew`,
+      );
   }
+  if (behind.length) out.push('\nDelivery behind intake (same runs):', ...behind);
   const kannelDrain = f.bearerbox.length ? median([...f.bearerbox]) : undefined;
   if (f.drains.length || kannelDrain !== undefined) {
     out.push(

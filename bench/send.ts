@@ -56,17 +56,18 @@ export async function prepareStore(dataDir: string, databaseUrl: string): Promis
   await db.close();
 }
 
-/** Start the server, load it (bench/lib.ts `loadRun`), stop it. */
+/** Start the server, load it (bench/lib.ts `loadRun`, `carrierCount` passed on), stop it. */
 export async function measure(
   args: readonly string[],
   env: Record<string, string>,
   ready: string,
   path: string,
   opts: object = {},
+  carrierCount?: () => Promise<number>,
 ): Promise<Row> {
   const server = await spawnServer(args, env, ready);
   try {
-    const r = await loadRun(server.url + path, opts, server.proc.pid!, CONNECTIONS, DURATION);
+    const r = await loadRun(server.url + path, opts, server.proc.pid!, CONNECTIONS, DURATION, carrierCount);
     if (r.non2xx > 0 || r.errors > 0)
       console.error(`warning: ${args.join(' ')}: ${r.non2xx} non-2xx, ${r.errors} errors`);
     return r;

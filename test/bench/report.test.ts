@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Row } from '../../bench/lib.js';
 import { type DrainRow, report } from '../../bench/report.js';
 
-const row = (reqPerSec: number, cpuUsPerMsg: number, rssMb = 150): Row => ({
+const row = (reqPerSec: number, cpuUsPerMsg: number, rssMb = 150, carrierPerSec?: number): Row => ({
   ok: reqPerSec * 10,
   reqPerSec,
   p50: 1,
@@ -12,6 +12,7 @@ const row = (reqPerSec: number, cpuUsPerMsg: number, rssMb = 150): Row => ({
   errors: 0,
   rssMb,
   cpuUsPerMsg,
+  ...(carrierPerSec === undefined ? {} : { carrierPerSec }),
 });
 const drain = (window: number, median: number, cpuUsPerMsg: number, receipts = false): DrainRow => ({
   kind: 'smpp',
@@ -59,4 +60,33 @@ test('a ratio whose figures a step did not measure is left out, not printed as N
     duration: 10,
   });
   assert.doesNotMatch(text, /NaN|Kannel/);
+});
+
+test('the rate the SMSC took messages at is shown beside the intake, and a queue that grew is named', () => {
+  const text = report({
+    intake: new Map([
+      ['hello-world ceiling', [row(50_000, 10)]],
+      [
+        'off-net send to SMPP (window 10)',
+        [row(8_000, 150, 160, 5_000), row(9_000, 150, 160, 5_500), row(7_000, 150, 160, 4_000)],
+      ],
+      ['off-net send to SMPP (window 100)', [row(6_000, 200, 170, 5_900)]],
+      ['Kannel sendsms', [row(10_000, 130, 30, 10_000)]],
+    ]),
+    drains: [],
+    bearerbox: [],
+    drainMessages: 20_000,
+    connections: 64,
+    duration: 10,
+  });
+  // Medians: 8,000 accepted, 5,000 taken.
+  assert.match(text, /\| off-net send to SMPP \(window 10\) \| 8,000 \|.*\| 160 \| 5,000 \|/);
+  assert.match(
+    text,
+    /off-net send to SMPP \(window 10\): the SMSC took 5,000 msg\/s of 8,000 accepted: the queue grew/,
+  );
+  // Within 5 %: kept up. Without a carrier count: the column is empty.
+  assert.doesNotMatch(text, /window 100\): the SMSC took/);
+  assert.doesNotMatch(text, /Kannel sendsms: the SMSC took/);
+  assert.match(text, /\| hello-world ceiling \| 50,000 \|.*\| 150 \| {2}\|/);
 });
