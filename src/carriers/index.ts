@@ -11,6 +11,7 @@ import { withLimits } from './limits.js';
 import { type LogCarrierSink, makeLogCarrier } from './log/send.js';
 import { makeSmppAdapter } from './smpp/adapter.js';
 import type { LinkLog } from './smpp/link.js';
+import { makeThreadedSmppAdapter } from './smpp/thread.js';
 import { makeTelnyxCarrier } from './telnyx/send.js';
 import { makeTwilioCarrier } from './twilio/send.js';
 import { makeVoipmsCarrier } from './voipms/send.js';
@@ -32,7 +33,7 @@ const FACTORIES: Factories = {
   telnyx: (c) => makeTelnyxCarrier(c),
   vonage: (c) => makeVonageCarrier(c),
   voipms: (c) => makeVoipmsCarrier(c),
-  smpp: (c, ctx) => makeSmppAdapter(c, ctx.log),
+  smpp: (c, ctx) => (c.thread ? makeThreadedSmppAdapter(c, ctx.log) : makeSmppAdapter(c, ctx.log)),
   log: (c, ctx) => makeLogCarrier(c, ctx.log),
 };
 

@@ -11,7 +11,7 @@ export function withDefaults<S extends TObject>(schema: S, given: DeepPartial<St
   return Value.Default(schema, Value.Clone(given)) as Static<S>;
 }
 
-type DeepPartial<T> = T extends readonly unknown[]
+export type DeepPartial<T> = T extends readonly unknown[]
   ? T
   : T extends object
     ? { [K in keyof T]?: DeepPartial<T[K]> }

@@ -1,37 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
-import type { CarrierAdapter, OutboundSms } from '../../src/app/ports.js';
+import type { CarrierAdapter } from '../../src/app/ports.js';
 import { makeSmppAdapter, type SmppCarrierConfig } from '../../src/carriers/smpp/adapter.js';
-import { SmppKeys } from '../../src/carriers/smpp/config.js';
-import { withDefaults } from '../../src/carriers/with-defaults.js';
 import { encodeGsm7, encodeUcs2 } from '../../src/domain/segments.js';
 import { recordEvents as events } from '../helpers/carrier-events.js';
-import { type FakeSmsc, startFakeSmsc } from '../helpers/fake-smsc.js';
+import { type FakeSmsc, startFakeSmsc, testSmppConfig, testSms } from '../helpers/fake-smsc.js';
 
 let smsc: FakeSmsc;
 const open: CarrierAdapter[] = [];
 const never = new AbortController().signal;
-const sms = (body: string, to = '+420601000001'): OutboundSms => ({
-  smsId: '1',
-  from: '+420777000000',
-  to,
-  body,
-});
+const sms = testSms;
 
 async function adapter(over: Partial<SmppCarrierConfig> = {}) {
   const ev = events();
-  const a = makeSmppAdapter(
-    withDefaults(SmppKeys, {
-      name: 'smsc1',
-      host: '127.0.0.1',
-      port: smsc.port,
-      systemId: 'textbridge',
-      password: 'secret',
-      reconnect: { minMs: 20, maxMs: 100 },
-      submitTimeoutMs: 2_000,
-      ...over,
-    }),
-  );
+  const a = makeSmppAdapter(testSmppConfig(smsc.port, over));
   open.push(a);
   await a.start!(ev.carrierEvents);
   return { a, ev };

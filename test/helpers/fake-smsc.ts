@@ -10,7 +10,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import smpp from 'smpp';
+import type { OutboundSms } from '../../src/app/ports.js';
+import { type SmppCarrierConfig, SmppKeys } from '../../src/carriers/smpp/config.js';
 import { rawUserData, tapPduBodies } from '../../src/carriers/smpp/pdu.js';
+import { type DeepPartial, withDefaults } from '../../src/carriers/with-defaults.js';
 
 /** A submit_sm as the SMSC saw it on the wire. */
 export interface RecordedSubmit {
@@ -279,3 +282,48 @@ export async function startFakeSmsc(opts: FakeSmscOptions = {}): Promise<FakeSms
   fake.port = (server.address() as AddressInfo).port;
   return fake;
 }
+
+/**
+ * For adapter tests: one fake SMSC for the file (started before, closed after), and after each test
+ * the adapters it opened closed and the SMSC's answers and records reset. `get()` is the SMSC.
+ */
+export function useFakeSmsc(hooks: {
+  before(fn: () => Promise<void>): void;
+  afterEach(fn: () => Promise<void>): void;
+  after(fn: () => Promise<void>): void;
+}): { get(): FakeSmsc; open: Array<{ close?(): Promise<void> }> } {
+  let smsc: FakeSmsc | undefined;
+  const open: Array<{ close?(): Promise<void> }> = [];
+  hooks.before(async () => {
+    smsc = await startFakeSmsc();
+  });
+  hooks.afterEach(async () => {
+    await Promise.all(open.splice(0).map((a) => a.close?.()));
+    smsc!.setResponder(() => undefined);
+    smsc!.submits.length = 0;
+  });
+  hooks.after(() => smsc!.close());
+  return { get: () => smsc!, open };
+}
+
+/** An smpp carrier's settings for adapter tests, bound to `port`, with `over` on top (defaults filled). */
+export function testSmppConfig(port: number, over: DeepPartial<SmppCarrierConfig> = {}): SmppCarrierConfig {
+  return withDefaults(SmppKeys, {
+    name: 'smsc1',
+    host: '127.0.0.1',
+    port,
+    systemId: 'textbridge',
+    password: 'secret',
+    reconnect: { minMs: 20, maxMs: 100 },
+    submitTimeoutMs: 2_000,
+    ...over,
+  });
+}
+
+/** A one-segment text from the adapter tests' usual sender to `to`. */
+export const testSms = (body: string, to = '+420601000001'): OutboundSms => ({
+  smsId: '1',
+  from: '+420777000000',
+  to,
+  body,
+});

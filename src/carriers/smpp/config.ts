@@ -101,6 +101,11 @@ export const SmppKeys = carrierKeys('smpp', 'an smpp carrier', {
     1_000,
     'How long a send waits for a bind in progress before answering "SMPP link down" (ms).',
   ),
+  thread: Type.Boolean({
+    default: true,
+    description:
+      'Run the link (socket, window, PDUs) on a thread of its own, so a busy Send Message load does not slow its round trips (docs/delivery.md, "The link\'s thread"); false: on the main thread.',
+  }),
 });
 
 /** An smpp carrier's resolved slice. `password` is a secret. */
