@@ -69,10 +69,10 @@ export interface LinkInit {
  * Worker's `resourceLimits`: the link's thread took 48 MB of young generation for an adapter whose
  * live heap is ~10 MB, and the server's peak RSS went from 165 to 215 MB under the bench's off-net
  * load. So the flag is set to this while the thread's heap is made, and back when it is online
- * (V8 reads it only when it creates a heap: the main heap keeps its size). 4 MB: 1 MB put 12 % of the
- * thread's time in scavenges; docs/benchmarks.md has the figures.
+ * (V8 reads it only when it creates a heap: the main heap keeps its size). 2 MB: at 4 MB the peak was
+ * 193-197 MB, at 2 MB 190, and 1 MB put 12 % of the thread's time in scavenges (docs/benchmarks.md).
  */
-export const LINK_SEMI_SPACE_MB = 4;
+export const LINK_SEMI_SPACE_MB = 2;
 
 /** The process's own `--max-semi-space-size` (command line, then NODE_OPTIONS); 0: V8's choice. */
 export function processSemiSpaceMb(execArgv: readonly string[], nodeOptions = ''): number {
