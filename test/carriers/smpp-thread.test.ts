@@ -51,6 +51,18 @@ describe('the link on its own thread', () => {
     }
   });
 
+  test('a long text crosses whole and comes back with the id of each part, in order', async () => {
+    const { a } = await threaded();
+    const body = 'x'.repeat(200);
+    const sent = await a.send(sms(body), never);
+    assert.ok(sent.ok);
+    assert.deepEqual(
+      sent.carrierRefs,
+      fakeSmsc().submits.map((s) => s.messageId),
+    );
+    assert.equal(sent.carrierRefs.length, 2);
+  });
+
   test('the window holds on the thread too: no more submits outstanding than `window`', async () => {
     const { a } = await threaded({ window: 3 });
     fakeSmsc().setResponder(() => ({ delayMs: 20 }));

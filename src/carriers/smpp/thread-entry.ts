@@ -9,7 +9,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CarrierEvents, OutboundSms, SendOutcome } from '../../app/ports.js';
 import { makeSmppAdapter } from './adapter.js';
 import type { LinkLog } from './link.js';
-import { BOUND, type FromLink, IN_FLIGHT, LINK, LINKS, type LinkInit, ROOM, type ToLink } from './thread.js';
+import {
+  BOUND,
+  type FromLink,
+  IN_FLIGHT,
+  LINK,
+  LINKS,
+  type LinkInit,
+  ROOM,
+  SEND_FIELDS,
+  type ToLink,
+  toWire,
+  type WireOutcome,
+} from './thread.js';
 
 /** How often the state is written when nothing else did. */
 const STATE_MS = 100;
@@ -51,7 +63,7 @@ const events: CarrierEvents = { receipt: relay('receipt'), inbound: relay('inbou
 // One AbortController per signal of the other side, dropped once none of its sends waits.
 const signals = new Map<number, { ctrl: AbortController; sends: number }>();
 
-let outcomes: (number | SendOutcome)[] = [];
+let outcomes: (number | WireOutcome)[] = [];
 let flushing = false;
 const flush = () => {
   flushing = false;
@@ -63,7 +75,7 @@ const flush = () => {
 const settle = (id: number, signalId: number, outcome: SendOutcome) => {
   const s = signals.get(signalId);
   if (s && --s.sends === 0) signals.delete(signalId);
-  outcomes.push(id, outcome);
+  outcomes.push(id, toWire(outcome));
   if (!flushing) {
     flushing = true;
     setImmediate(flush);
@@ -74,7 +86,7 @@ port.on('message', (m: ToLink) => {
   switch (m.t) {
     case 'sends': {
       const b = m.batch;
-      for (let i = 0; i < b.length; i += 3) {
+      for (let i = 0; i < b.length; i += SEND_FIELDS) {
         const id = b[i] as number;
         const signalId = b[i + 1] as number;
         let s = signals.get(signalId);
@@ -83,7 +95,13 @@ port.on('message', (m: ToLink) => {
           signals.set(signalId, s);
         }
         s.sends++;
-        carrier.send(b[i + 2] as OutboundSms, s.ctrl.signal).then(
+        const msg: OutboundSms = {
+          smsId: b[i + 2] as string,
+          from: b[i + 3] as string,
+          to: b[i + 4] as string,
+          body: b[i + 5] as string,
+        };
+        carrier.send(msg, s.ctrl.signal).then(
           (o) => settle(id, signalId, o),
           (e: unknown) => settle(id, signalId, { ok: false, retryable: true, reason: String(e) }),
         );
