@@ -5,8 +5,8 @@
  *
  * Why: at window 10 a slot comes back only when its submit_sm_resp has been read, and the thread that
  * reads it is the one that also parses and commits every Send Message. Under load that loop's turns
- * are long, so each round trip waited for them: the link took 2,700-4,600 messages a second at
- * window 10 while the same loop accepted 7,000-10,000, and the queue grew (docs/benchmarks.md, "The
+ * are long, so each round trip waited for them: the link took 2,400-4,600 messages a second at
+ * window 10 while the same loop accepted 5,600-10,200, and the queue grew (docs/benchmarks.md, "The
  * link on its own thread"). Here the link's loop does nothing else, and refills the window from the
  * sends already handed to it.
  *
