@@ -9,8 +9,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CarrierEvents, OutboundSms, SendOutcome } from '../../app/ports.js';
 import { makeSmppAdapter } from './adapter.js';
 import type { LinkLog } from './link.js';
+import { retry } from './submit.js';
 import {
-  BOUND,
   type FromLink,
   IN_FLIGHT,
   LINK,
@@ -40,7 +40,6 @@ const log: LinkLog = {
 const carrier = makeSmppAdapter(config, log);
 
 const writeState = () => {
-  Atomics.store(state, BOUND, carrier.link?.() === 'up' ? 1 : 0);
   Atomics.store(state, ROOM, carrier.hasCapacity?.() ? 1 : 0);
   Atomics.store(state, IN_FLIGHT, carrier.inFlight?.() ?? 0);
   Atomics.store(state, LINK, LINKS.indexOf(carrier.link?.() ?? 'down'));
@@ -103,7 +102,7 @@ port.on('message', (m: ToLink) => {
         };
         carrier.send(msg, s.ctrl.signal).then(
           (o) => settle(id, signalId, o),
-          (e: unknown) => settle(id, signalId, { ok: false, retryable: true, reason: String(e) }),
+          (e: unknown) => settle(id, signalId, retry(String(e))),
         );
       }
       // After the sends' own continuations, which write their submits.

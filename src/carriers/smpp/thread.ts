@@ -32,16 +32,17 @@ import { type AbortWaiter, AbortWatch } from '../../app/abort-watch.js';
 import type { CarrierAdapter, CarrierEvents, LinkState, OutboundSms, SendOutcome } from '../../app/ports.js';
 import { type SmppCarrierConfig, unrecordedBound } from './config.js';
 import type { LinkLog } from './link.js';
+import { retry } from './submit.js';
 
 /**
- * The shared state: `BOUND` 1 when bound, `ROOM` 1 when a submit would go out at once (the adapter's
- * `hasCapacity`), `IN_FLIGHT` submits awaiting their answer, `LINK` the index of the link's state in `LINKS`.
+ * The shared state: `ROOM` 1 when a submit would go out at once (the adapter's `hasCapacity`: bound,
+ * with a free window slot), `IN_FLIGHT` submits awaiting their answer, `LINK` the index of the link's
+ * state in `LINKS`.
  */
-export const BOUND = 0;
-export const ROOM = 1;
-export const IN_FLIGHT = 2;
-export const LINK = 3;
-export const STATE_SLOTS = 4;
+export const ROOM = 0;
+export const IN_FLIGHT = 1;
+export const LINK = 2;
+export const STATE_SLOTS = 3;
 export const LINKS: readonly LinkState[] = ['up', 'connecting', 'down'];
 
 /**
@@ -195,11 +196,7 @@ class ThreadedSmpp implements CarrierAdapter {
    * takes more slots, which the thread's own figure covers).
    */
   hasCapacity(): boolean {
-    return (
-      this.#pending.size < this.window &&
-      Atomics.load(this.#state, BOUND) === 1 &&
-      Atomics.load(this.#state, ROOM) > 0
-    );
+    return this.#pending.size < this.window && Atomics.load(this.#state, ROOM) === 1;
   }
 
   link(): LinkState {
@@ -317,7 +314,7 @@ class ThreadedSmpp implements CarrierAdapter {
   #onExit(worker: Worker, started: () => void): void {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
-    Atomics.store(this.#state, BOUND, 0);
+    Atomics.store(this.#state, ROOM, 0);
     Atomics.store(this.#state, IN_FLIGHT, 0);
     Atomics.store(this.#state, LINK, LINKS.indexOf('down'));
     for (const resolve of this.#pending.values()) resolve(retry('SMPP link down'));
@@ -327,5 +324,3 @@ class ThreadedSmpp implements CarrierAdapter {
     setTimeout(() => void this.#spawn(), this.config.reconnect.minMs).unref();
   }
 }
-
-const retry = (reason: string): SendOutcome => ({ ok: false, retryable: true, reason });
