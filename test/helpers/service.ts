@@ -3,7 +3,7 @@
  * or a fresh PostgreSQL database when TEXTBRIDGE_TEST_DATABASE_URL is set), logs captured to a file in
  * the log audit folder (scripts/test.sh checks that no test password ever reaches a log).
  */
-import { createWriteStream } from 'node:fs';
+import pino from 'pino';
 import { makeAccountAdmin } from '../../src/app/accounts.js';
 import { systemClock } from '../../src/app/ports.js';
 import { buildConfig, type Config } from '../../src/config/index.js';
@@ -35,7 +35,10 @@ export async function startTestService(raw: Record<string, unknown> = {}): Promi
     log: { level: 'info', ...((raw['log'] as object) ?? {}) },
   });
   const logFile = auditLogFile('service');
-  const logger = makeLogger(config, createWriteStream(logFile));
+  // Written synchronously: the tests read this file while the service runs and just after it
+  // stops, and an fs.WriteStream's queued writes (behind the thread pool's fdatasyncs on a busy
+  // machine) were not always there yet.
+  const logger = makeLogger(config, pino.destination({ dest: logFile, sync: true }));
   const service = await startService(config, logger);
   // A second connection to the same store, as the CLI would open it beside the server.
   const adminDb = await openStore(config);
