@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { makeThreadedSmppAdapter, processSemiSpaceMb } from '../../src/carriers/smpp/thread.js';
 import { recordEvents } from '../helpers/carrier-events.js';
 import { testSmppConfig, testSms, useFakeSmsc } from '../helpers/fake-smsc.js';
@@ -112,6 +113,47 @@ describe('the link on its own thread', () => {
     fakeSmsc().refuseBind = undefined;
     await waitFor(() => a.link!() === 'up', 5_000);
     assert.ok((await a.send(sms('after'), never)).ok);
+  });
+
+  test('a thread that dies answers its sends as retries, reads down, and is replaced', async () => {
+    // The thread is ended from outside, as a crash or an out-of-memory end would end it: the Worker is
+    // caught as this side posts its first message to it (no hook in the adapter for this).
+    const workers: Worker[] = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
+      if (!workers.includes(this)) workers.push(this);
+      return post.apply(this, args);
+    };
+    try {
+      const { a, lines } = await threaded({ reconnect: { minMs: 50, maxMs: 100 } });
+      assert.equal(workers.length, 1);
+      fakeSmsc().setResponder(() => ({ delayMs: 5_000 }));
+      const pending = a.send(sms('in flight when the thread dies'), never);
+      await fakeSmsc().waitFor(() => fakeSmsc().submits.length === 1);
+      const t0 = performance.now();
+      await workers[0]!.terminate();
+      assert.deepEqual(await pending, { ok: false, retryable: true, reason: 'SMPP link down' });
+      assert.ok(performance.now() - t0 < 1_000, `answered after ${Math.round(performance.now() - t0)} ms`);
+      assert.equal(a.link!(), 'down');
+      assert.equal(a.hasCapacity!(), false);
+      const ended = lines.find((l) => l.msg.startsWith('SMPP link thread ended'));
+      assert.equal(ended?.level, 'warn');
+      assert.equal(ended?.fields['unanswered'], 1);
+      // A send while no thread runs is a retry at once, not a wait.
+      assert.deepEqual(await a.send(sms('no thread'), never), {
+        ok: false,
+        retryable: true,
+        reason: 'SMPP link down',
+      });
+      fakeSmsc().setResponder(() => undefined);
+      await waitFor(() => a.link!() === 'up', 5_000);
+      assert.equal(workers.length, 2);
+      const after = await a.send(sms('on the new thread'), never);
+      assert.ok(after.ok);
+      assert.equal(fakeSmsc().submits.at(-1)!.shortMessage.toString('latin1'), 'on the new thread');
+    } finally {
+      Worker.prototype.postMessage = post;
+    }
   });
 });
 

@@ -271,10 +271,8 @@ class ThreadedSmpp implements CarrierAdapter {
         else this.#onMessage(m);
       });
       // An uncaught error ends the thread; 'exit' follows and answers what waited on it.
-      worker.on('error', (err) =>
-        this.log?.warn({ carrier: this.name, err }, 'SMPP link thread failed; starting another'),
-      );
-      worker.on('exit', () => this.#onExit(worker, resolve));
+      worker.on('error', (err) => this.log?.warn({ carrier: this.name, err }, 'SMPP link thread failed'));
+      worker.on('exit', (code) => this.#onExit(worker, resolve, code));
       worker.postMessage({ t: 'start' } satisfies ToLink);
     });
   }
@@ -311,9 +309,19 @@ class ThreadedSmpp implements CarrierAdapter {
   }
 
   /** The thread ended: answer what waited on it, and start another unless closing. */
-  #onExit(worker: Worker, started: () => void): void {
+  #onExit(worker: Worker, started: () => void, code: number): void {
     if (this.#worker !== worker) return;
     this.#worker = undefined;
+    if (!this.#closing)
+      this.log?.warn(
+        {
+          carrier: this.name,
+          exitCode: code,
+          unanswered: this.#pending.size,
+          retryInMs: this.config.reconnect.minMs,
+        },
+        'SMPP link thread ended; its sends go back to the queue and another thread starts',
+      );
     Atomics.store(this.#state, ROOM, 0);
     Atomics.store(this.#state, IN_FLIGHT, 0);
     Atomics.store(this.#state, LINK, LINKS.indexOf('down'));
