@@ -10,8 +10,8 @@
  * link on its own thread"). Here the link's loop does nothing else, and refills the window from the
  * sends already handed to it.
  *
- * What crosses (plain data; each side posts what one callback and its continuations produced (this
- * side) or one turn (the thread) as one message):
+ * What crosses (plain data, each batch as one message: this side posts the sends that one callback
+ * and its continuations made, the thread what one turn of its loop produced):
  * - **sends**, each with the id of its AbortSignal (one id per signal, as a claimed batch shares one);
  *   an abort crosses as that id; **outcomes** come back as they settle;
  * - **capacity and gauges**: `hasCapacity`, `link` and `inFlight` are asked on every off-net send
@@ -257,9 +257,9 @@ class ThreadedSmpp implements CarrierAdapter {
    * `process.nextTick` runs once those have settled, still before the event loop moves on. The sends
    * of a claimed batch or of a turn's first attempts are made in a `setImmediate` callback (the
    * batches' flush, `store/engine/batcher.ts`), and a `setImmediate` from there runs on the loop's next
-   * turn, so the submits waited one whole turn, several ms under load. Posting on `nextTick`: 3,966-
-   * 4,328 off-net sends a second at window 10 against 2,942-3,456, and 299-323 µs of CPU per send
-   * against 366-434 (three alternating pairs, docs/benchmarks.md).
+   * turn, so the submits waited one whole turn, several ms under load. Posting on `nextTick`, six
+   * alternating pairs off-net at window 10: median 4,119 sends a second against 3,318, and 284-340
+   * µs of CPU per send against 347-434 (docs/benchmarks.md, "Sends posted on `process.nextTick`").
    */
   readonly #flush = (): void => {
     this.#flushing = false;
