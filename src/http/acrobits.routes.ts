@@ -41,9 +41,10 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
     const fields = requestFields(req);
     const { username, password } = loggedCredentials(req, fields);
     // The request id goes into the message's timeline (`accepted`), so a log line and a message meet.
+    // The request id first: a spread followed by a field it lacks is V8 11's slow path (Node 20).
     const result = await h.sendMessage({ username, password, ip: req.ip }, () => ({
-      ...readSendRequest(fields),
       requestId: req.id,
+      ...readSendRequest(fields),
     }));
     req.smsId = result.smsId;
     return reply.type('application/json; charset=utf-8').send(sendResponse(result.smsId));

@@ -75,7 +75,7 @@ export async function claimDue(q: Q, dialect: Dialect, c: ClaimSpec): Promise<Jo
   for (const kind of c.kinds) {
     const left = c.limit - jobs.length;
     if (left <= 0) break;
-    const { rows } = await (dialect === 'postgres' ? claimPg : claimSqlite).run(q, { ...c, kind, left });
+    const { rows } = await (dialect === 'postgres' ? claimPg : claimSqlite).run(q, { kind, left, ...c });
     for (const r of rows) jobs.push(toJob(r));
   }
   return jobs;
