@@ -41,7 +41,7 @@ export function registerAcrobitsRoutes(app: FastifyInstance, h: AppHandlers, sen
     const fields = requestFields(req);
     const { username, password } = loggedCredentials(req, fields);
     // The request id goes into the message's timeline (`accepted`), so a log line and a message meet.
-    // The request id first: a spread followed by a field it lacks is V8 11's slow path (Node 20).
+    // It comes first: a spread followed by a field it lacks is V8 11's slow path (Node 20).
     const result = await h.sendMessage({ username, password, ip: req.ip }, () => ({
       requestId: req.id,
       ...readSendRequest(fields),

@@ -70,20 +70,10 @@ const jobRow = ({ kind, refId, lease }: JobRow, now: number) => ({
  */
 const insertJobsStmt = prepareSized<{ rows: readonly JobRow[]; now: number }, never>(
   (q, { rows, now }) => q.insertInto('jobs').values(rows.map((r) => jobRow(r, now))),
+  // The row's own values in its key order, so the lease rule above is written once.
   ({ rows, now }) => {
     const values: unknown[] = [];
-    for (const r of rows) {
-      const lease = r.lease;
-      values.push(
-        r.kind,
-        r.refId,
-        lease ? now + lease.ms : now,
-        lease ? 1 : 0,
-        now,
-        lease ? lease.owner : null,
-        lease ? now + lease.ms : null,
-      );
-    }
+    for (const r of rows) for (const v of Object.values(jobRow(r, now))) values.push(v);
     return values;
   },
   ({ rows }) => rows.length,
