@@ -20,6 +20,7 @@ import { countReceipts } from '../metrics/decorators.js';
 import type { CarrierGauge } from '../metrics/scrape.js';
 import { makeDeliveryStore } from '../store/adapters/delivery.js';
 import { makeJobQueue } from '../store/adapters/job-queue.js';
+import type { Store } from '../store/adapters/store.js';
 import { armLowCredit, makeEventRecorder } from '../store/adapters/webhook-events.js';
 import type { Db } from '../store/engine/db.js';
 import { type Dispatcher, startDispatcher } from '../worker/dispatcher.js';
@@ -41,6 +42,11 @@ export interface DeliveryOptions {
   bounceJobs?: readonly JobKind[];
   /** Count submits and receipts (the service's metrics); absent: not counted. */
   metrics?: Metrics;
+  /**
+   * Where delivery outcomes and receipts are written: the store's `inTransaction` (on SQLite the group
+   * commit, so they share the accepts' transaction and fdatasync); absent: a transaction of their own.
+   */
+  writes?: Store['inTransaction'];
 }
 
 /** The running delivery engine. */
@@ -71,7 +77,7 @@ export async function startDelivery(
   const d = dc.delivery;
   const log = logger.child({ component: 'delivery' });
   const carriers = countedCarriers(buildCarriers(dc.carriers, { log }), opts.metrics);
-  const store = makeDeliveryStore(db, clock, log, makeEventRecorder(config.webhooks));
+  const store = makeDeliveryStore(db, clock, log, makeEventRecorder(config.webhooks), opts.writes);
   await armLowCredit(db, config.webhooks, config.webhookDelivery.lowCreditMicros);
   const queue = makeJobQueue(db, clock);
   const pictures = await composeMmsSend(config, db, clock);

@@ -80,6 +80,7 @@ export async function startService(
       ...opts,
       runWorker: opts.runWorker ?? config.delivery.worker,
       metrics,
+      writes: store.inTransaction,
     });
     const runtime = delivery;
     metrics.scrape({

@@ -19,10 +19,12 @@ export async function startWorker(
   logConfigWarnings(config, logger);
   const { db, release } = await openServerStore(config, logger);
   try {
-    const tw = composeTwoWay(config, makeStore(db, clock), clock, logger);
+    const store = makeStore(db, clock);
+    const tw = composeTwoWay(config, store, clock, logger);
     const delivery = await startDelivery(config, db, logger, clock, {
       ...deliveryOptions(tw),
       runWorker: true,
+      writes: store.inTransaction,
     });
     const dispatcher = delivery.dispatcher;
     tw.wake = () => dispatcher?.wake();

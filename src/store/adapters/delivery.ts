@@ -5,7 +5,10 @@
  *   on SQLite): the accepted ones as one insert into carrier_refs and one update per carrier; retries
  *   and failures with their job's new run time or deletion;
  * - receipts: one transaction per batch of receipts, with the notices they earn the senders.
- * Every outcome deletes or reschedules its job in the same transaction. (The jobs of accepted messages
+ * Every outcome deletes or reschedules its job in the same transaction. Given the store's `inTransaction`
+ * (on SQLite the group commit), outcome and receipt batches join the accepts' transaction instead of
+ * committing on their own: the pages both touch (the newest messages and jobs) go to the WAL once per
+ * commit, and one fdatasync covers both (docs/benchmarks.md, "Outcomes in the accepts' commit"). (The jobs of accepted messages
  * were once deleted after the commit, in bulk, to shorten the commit that held the SMPP window; the
  * window is free at submit_sm_resp now, and one commit fewer per batch costs less than the deletes.)
  * Sender accounts are cached for a few seconds: 10,000 messages a second come from few accounts.
@@ -14,6 +17,7 @@ import type { DeliveryStore, FailedSend, ReceiptNotices, SenderInfo } from '../.
 import type { Clock, DeliveryReceipt } from '../../app/ports.js';
 import type { Message } from '../../domain/message.js';
 import { event, eventReason, type NewEvent } from '../../domain/timeline.js';
+import { SmsError } from '../../errors.js';
 import { Batcher, chunks, inLists } from '../engine/batcher.js';
 import type { Db } from '../engine/db.js';
 import { listNumbers, type Q } from '../sql/accounts.js';
@@ -34,6 +38,7 @@ import { insertKeyedMessage } from '../sql/inbox.js';
 import { insertJobs, insertMessage } from '../sql/messages.js';
 import { deleteJobs, deleteJobsOf, insertJob, rescheduleJob } from '../sql/outbox.js';
 import { failByReceipt, markDeliveredIfComplete, setPartStatus, submissionsOf } from '../sql/receipts.js';
+import type { Store } from './store.js';
 import { type EventRecorder, NO_EVENTS } from './webhook-events.js';
 
 type Timed = { events?: readonly NewEvent[] };
@@ -46,10 +51,10 @@ const SENDER_TTL_MS = 5_000;
 
 /**
  * Outcome and receipt batches: up to 2,000 items, two in flight, and under load at least 3 ms between
- * the starts of two (`Batcher`'s `gapMs`). Each batch costs a transaction with its own statements and
- * commit whatever its size; without the gap, an SMPP drain at window 10 committed every ~10 messages
- * (as many as one read of submit_sm_resp freed). With it a batch holds ~30 at 10,000 a second, and the
- * drain took about a quarter less CPU per message (docs/benchmarks.md). An idle store writes at once;
+ * the starts of two (`Batcher`'s `gapMs`). Each batch costs its own statements (and, without a shared
+ * transaction, its own commit) whatever its size; without the gap, an SMPP drain at window 10 committed
+ * every ~10 messages (as many as one read of submit_sm_resp freed). With it a batch holds ~30 at 10,000
+ * a second, and the drain took about a quarter less CPU per message (docs/benchmarks.md). An idle store writes at once;
  * the most an outcome waits for the gap is 3 ms, a first attempt's phone included.
  */
 const OUTCOME_BATCHES = { maxBatch: 2_000, depth: 2, gapMs: 3 };
@@ -65,8 +70,10 @@ export function makeDeliveryStore(
   clock: Clock,
   log?: DeliveryStoreLog,
   hooks: EventRecorder = NO_EVENTS,
+  writes?: Store['inTransaction'],
 ): DeliveryStore {
   const k = db.kysely;
+  const transact = writes ? joined(writes) : <T>(work: (q: Q) => Promise<T>) => k.transaction().execute(work);
 
   const loads = new Batcher<number, Message | undefined>(async (ids) => {
     const found = new Map<number, Message>();
@@ -88,7 +95,7 @@ export function makeDeliveryStore(
   };
 
   const outcomes = new Batcher<Outcome>(async (items) => {
-    await k.transaction().execute(async (trx) => {
+    await transact(async (trx) => {
       const now = clock.now();
       const refs: CarrierRefRow[] = [];
       const sent = new Map<string, Array<{ id: number; ref: string }>>();
@@ -142,7 +149,7 @@ export function makeDeliveryStore(
   type Applied = { matched: boolean; notified: boolean; smsId?: number };
   const receipts = new Batcher<{ r: DeliveryReceipt; notices: ReceiptNotices }, Applied>(
     (items) =>
-      k.transaction().execute(async (trx) => {
+      transact(async (trx) => {
         const now = clock.now();
         const results: Applied[] = [];
         const events: NewEvent[] = [];
@@ -226,6 +233,26 @@ export function makeDeliveryStore(
         return true;
       }),
   };
+}
+
+/**
+ * Run batches through a shared transaction (the group commit), where an `SmsError` would count as the
+ * refusal of this unit alone and keep what it wrote (store/engine/group-commit.ts). An outcome batch
+ * has no refusal to give: any error it meets is rethrown as one that rolls the whole transaction back,
+ * except the store's own "unavailable", which the group commit already treats so.
+ */
+function joined(writes: Store['inTransaction']): Store['inTransaction'] {
+  return (work) =>
+    writes(async (q) => {
+      try {
+        return await work(q);
+      } catch (e) {
+        if (e instanceof SmsError && e.code !== 'SMS_ERR_STORE_UNAVAILABLE') {
+          throw new Error(`delivery store: ${e.message}`, { cause: e });
+        }
+        throw e;
+      }
+    });
 }
 
 async function insertBounce(q: Q, b: NonNullable<FailedSend['bounce']>, now: number): Promise<number> {
