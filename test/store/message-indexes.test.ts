@@ -75,3 +75,57 @@ test('an inbound message with a key already stored is not stored again', async (
     .executeTakeFirstOrThrow();
   assert.equal(Number(n.n), 1);
 });
+
+/** The plan of `text` (SQLite's query plan details, or PostgreSQL's plan with sequential scans off). */
+async function planOf(text: string, parameters: unknown[]): Promise<string> {
+  if (db.dialect === 'sqlite') {
+    const r = await db.kysely.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`explain query plan ${text}`, parameters),
+    );
+    return r.rows.map((x) => x.detail).join(' | ');
+  }
+  const pgText = text.replace(
+    /\?/g,
+    (() => {
+      let i = 0;
+      return () => `$${++i}`;
+    })(),
+  );
+  return db.kysely.transaction().execute(async (trx) => {
+    await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
+    await trx.executeQuery(CompiledQuery.raw('set local enable_bitmapscan = off'));
+    const r = await trx.executeQuery<Record<string, string>>(
+      CompiledQuery.raw(`explain ${pgText}`, parameters),
+    );
+    return r.rows.map((x) => x['QUERY PLAN']).join('\n');
+  });
+}
+
+test('a message to an outside number is in neither recipient index, which fetches by account still read', async () => {
+  // Migration 0020: both indexes hold only rows with a recipient account.
+  const defs =
+    db.dialect === 'sqlite'
+      ? await db.kysely.executeQuery<{ def: string }>(
+          CompiledQuery.raw(
+            "select sql as def from sqlite_master where name in ('messages_recipient', 'messages_unread')",
+          ),
+        )
+      : await db.kysely.executeQuery<{ def: string }>(
+          CompiledQuery.raw(
+            "select indexdef as def from pg_indexes where indexname in ('messages_recipient', 'messages_unread')",
+          ),
+        );
+  assert.equal(defs.rows.length, 2);
+  for (const { def } of defs.rows) assert.match(def, /recipient_account_id"?\)? is not null/i, def);
+  // The statements of store/sql/fetch.ts compare the account with `=`, which implies `is not null`.
+  const page = await planOf(
+    'select id from messages where recipient_account_id = ? and id > ? order by id limit 10',
+    [7, 0],
+  );
+  assert.match(page, /messages_recipient/, page);
+  const unread = await planOf(
+    `select id from messages where recipient_account_id = ? and displayed = ${0} and id <= ? order by id limit 10`,
+    [7, 1000],
+  );
+  assert.match(unread, /messages_unread/, unread);
+});

@@ -67,3 +67,30 @@ test('0019 adds request_id and refunded_micros to messages; the messages already
     await db.close();
   }
 });
+
+test('0020 keeps every carrier_refs row; on SQLite the table is then WITHOUT ROWID', async () => {
+  const db = openDb({ dataDir: tempDir(), databaseUrl: await freshDatabaseUrl() });
+  try {
+    await migrate(db, '0019_accept_columns');
+    await sql`insert into carrier_refs (carrier, ref, sent_at, message_id, part, status)
+      values ('smsc', 'r-1', 5, 11, 1, null), ('smsc', 'r-1', 9, 12, 1, 'delivered')`.execute(db.kysely);
+    await migrate(db);
+    const { rows } = await sql<{ message_id: number; status: string | null }>`select message_id, status
+      from carrier_refs where carrier = 'smsc' and ref = 'r-1' order by sent_at desc`.execute(db.kysely);
+    assert.deepEqual(
+      rows.map((r) => [Number(r.message_id), r.status]),
+      [
+        [12, 'delivered'],
+        [11, null],
+      ],
+    );
+    if (db.dialect === 'sqlite') {
+      const t = await sql<{ sql: string }>`select sql from sqlite_master where name = 'carrier_refs'`.execute(
+        db.kysely,
+      );
+      assert.match(t.rows[0]!.sql, /without rowid/i);
+    }
+  } finally {
+    await db.close();
+  }
+});

@@ -96,20 +96,41 @@ async function postgresTables(db: AnyDb): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-/** Copy one table in rowid order, BATCH rows per insert (well under PostgreSQL's 65,535 parameters). */
+/**
+ * Copy one table in key order, BATCH rows per insert (well under PostgreSQL's 65,535 parameters): by
+ * rowid, or for a `WITHOUT ROWID` table (https://www.sqlite.org/withoutrowid.html) by its primary key,
+ * each page starting after the last row of the one before (a row-value comparison).
+ */
 async function copyTable(reader: AnyTrx, writer: AnyTrx, table: string): Promise<number> {
-  let last = 0;
+  const key = await withoutRowidKey(reader, table);
+  const order = key ? sql.join(key.map((c) => sql.ref(c))) : sql.raw('rowid');
+  let last: unknown[] | undefined;
   let count = 0;
   for (;;) {
-    const { rows } = await sql<Row>`
-      select rowid as "__rowid", * from ${sql.table(table)}
-      where rowid > ${last} order by rowid limit ${BATCH}`.execute(reader);
+    const after = last ? sql`where (${order}) > (${sql.join(last)})` : sql``;
+    const { rows } = key
+      ? await sql<Row>`select * from ${sql.table(table)} ${after} order by ${order} limit ${BATCH}`.execute(
+          reader,
+        )
+      : await sql<Row>`select rowid as "__rowid", * from ${sql.table(table)} ${after}
+          order by rowid limit ${BATCH}`.execute(reader);
     if (rows.length === 0) return count;
-    last = Number(rows[rows.length - 1]!['__rowid']);
-    const values = rows.map(({ __rowid: _, ...rest }) => rest);
+    const end = rows[rows.length - 1]!;
+    last = key ? key.map((c) => end[c]) : [end['__rowid']];
+    const values = key ? rows : rows.map(({ __rowid: _, ...rest }) => rest);
     await writer.insertInto(table).values(values).execute();
     count += rows.length;
   }
+}
+
+/** The primary key's columns, in key order, of a `WITHOUT ROWID` table; undefined for a rowid table. */
+async function withoutRowidKey(reader: AnyTrx, table: string): Promise<string[] | undefined> {
+  const { rows } = await sql<{ sql: string }>`
+    select sql from sqlite_master where type = 'table' and name = ${table}`.execute(reader);
+  if (!/without\s+rowid\s*$/i.test(rows[0]?.sql ?? '')) return undefined;
+  const pk = await sql<{ name: string }>`
+    select name from pragma_table_info(${table}) where pk > 0 order by pk`.execute(reader);
+  return pk.rows.map((r) => r.name);
 }
 
 /** setval(id sequence, max(id) + 1, false) for a table with a serial id; others have none. */

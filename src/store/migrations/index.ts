@@ -24,6 +24,7 @@ import * as m0016 from './0016_webhook_events.js';
 import * as m0017 from './0017_admin.js';
 import * as m0018 from './0018_inbound_media.js';
 import * as m0019 from './0019_accept_columns.js';
+import * as m0020 from './0020_lean_offnet_writes.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 const STEPS: Record<string, Step> = {
@@ -46,6 +47,7 @@ const STEPS: Record<string, Step> = {
   '0017_admin': m0017,
   '0018_inbound_media': m0018,
   '0019_accept_columns': m0019,
+  '0020_lean_offnet_writes': m0020,
 };
 
 /**
