@@ -8,7 +8,8 @@
  * BENCH_RECEIPTS=1: the fake SMSC also sends a delivery receipt for every message, and a run ends when
  * every message is `delivered` (receipts decoded, matched and written durably too), not `sent`.
  * The SMPP peer is bench/fake-smsc.ts, the same loopback SMSC `npm run bench` gives Kannel.
- * BENCH_WINDOW: the smpp carrier's `window` (default 10). BENCH_JSON=1: after each target, one line
+ * BENCH_WINDOW: the smpp carrier's `window` (default 10). BENCH_OWN_COMMITS=1: outcomes and receipts
+ * committed on their own, not in the store's group commit as the service writes them. BENCH_JSON=1: after each target, one line
  * `{"kind", "window", "receipts", "median", "cpuUsPerMsg", "peakRssMb"}` (medians over the runs; CPU
  * and RSS are this process's, which runs the worker), for bench/run.ts.
  * Usage: node --import tsx bench/delivery.ts [messages=20000] [runs=3] [smpp,http]
@@ -20,6 +21,7 @@ import pino from 'pino';
 import { systemClock } from '../src/app/ports.js';
 import { buildConfig } from '../src/config/index.js';
 import { startDelivery } from '../src/main/delivery.js';
+import { makeStore } from '../src/store/adapters/store.js';
 import { openDb } from '../src/store/engine/db.js';
 import { migrate } from '../src/store/migrations/index.js';
 import { insertAccount, insertNumbers } from '../src/store/sql/accounts.js';
@@ -88,8 +90,14 @@ async function once(kind: string, count: number): Promise<{ rate: number; cpuUsP
   // Timed from the moment the delivery is up (its links bound, an SMPP link's thread started), as
   // bearerbox's drain is timed from its first submit_sm: starting a thread here costs a run through
   // tsx's loader about 0.3 s of compiling that a server pays once.
+  // Outcomes and receipts written through the store's group commit, as `textbridge serve` and
+  // `textbridge worker` write them (src/main/service.ts, src/main/worker.ts). BENCH_OWN_COMMITS=1: in
+  // transactions of their own instead, to compare.
+  const writes =
+    process.env['BENCH_OWN_COMMITS'] === '1' ? {} : { writes: makeStore(db, systemClock).inTransaction };
   const delivery = await startDelivery(config, db, pino({ level: 'silent' }), systemClock, {
     runWorker: true,
+    ...writes,
   });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
