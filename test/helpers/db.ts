@@ -1,4 +1,5 @@
 /** A migrated, empty store for tests: a fresh SQLite file, or a fresh PostgreSQL database (pg.ts). */
+import { CompiledQuery } from 'kysely';
 import type { NewMessage } from '../../src/app/ports.js';
 import { CONTENT_TYPE_TEXT } from '../../src/domain/message.js';
 import { chunks } from '../../src/store/engine/batcher.js';
@@ -64,5 +65,32 @@ export async function queueMessages(
         .execute();
     }
     return ids;
+  });
+}
+
+/**
+ * The plan of the compiled query `c`: SQLite's `explain query plan` details joined by " | ", or
+ * PostgreSQL's `explain` lines. On PostgreSQL sequential scans are off (a table of a few rows is read
+ * whole whatever its indexes; this shows the plan of a big one), and with `noBitmap` bitmap scans too (on
+ * a few rows a bitmap scan and a sort look cheapest; a big table is walked in order with the limit).
+ */
+export async function queryPlan(
+  db: Db,
+  c: { sql: string; parameters: readonly unknown[] },
+  opts: { noBitmap?: boolean } = {},
+): Promise<string> {
+  if (db.dialect === 'sqlite') {
+    const r = await db.kysely.executeQuery<{ detail: string }>(
+      CompiledQuery.raw(`explain query plan ${c.sql}`, [...c.parameters]),
+    );
+    return r.rows.map((x) => x.detail).join(' | ');
+  }
+  return db.kysely.transaction().execute(async (trx) => {
+    await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
+    if (opts.noBitmap) await trx.executeQuery(CompiledQuery.raw('set local enable_bitmapscan = off'));
+    const r = await trx.executeQuery<Record<string, string>>(
+      CompiledQuery.raw(`explain ${c.sql}`, [...c.parameters]),
+    );
+    return r.rows.map((x) => x['QUERY PLAN']).join('\n');
   });
 }

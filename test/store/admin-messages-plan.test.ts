@@ -5,31 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { CompiledQuery } from 'kysely';
 import { type MessageSearch, searchMessagesQuery } from '../../src/store/sql/admin-messages.js';
-import { freshDb } from '../helpers/db.js';
+import { freshDb, queryPlan } from '../helpers/db.js';
 
 const db = await freshDb();
 after(() => db.close());
 
-async function plan(f: MessageSearch, noBitmap = false): Promise<string> {
-  const c = searchMessagesQuery(db.kysely, f).compile();
-  if (db.dialect === 'sqlite') {
-    const r = await db.kysely.executeQuery<{ detail: string }>(
-      CompiledQuery.raw(`explain query plan ${c.sql}`, [...c.parameters]),
-    );
-    return r.rows.map((x) => x.detail).join(' | ');
-  }
-  // A table of a few rows is read whole whatever its indexes; forbid that to see the plan of a big one.
-  return db.kysely.transaction().execute(async (trx) => {
-    await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
-    // On a few rows a bitmap scan and a sort look cheapest; a big table is walked in order with the limit.
-    if (noBitmap) await trx.executeQuery(CompiledQuery.raw('set local enable_bitmapscan = off'));
-    const r = await trx.executeQuery<Record<string, string>>(
-      CompiledQuery.raw(`explain ${c.sql}`, [...c.parameters]),
-    );
-    return r.rows.map((x) => x['QUERY PLAN']).join('\n');
-  });
+function plan(f: MessageSearch, noBitmap = false): Promise<string> {
+  return queryPlan(db, searchMessagesQuery(db.kysely, f).compile(), { noBitmap });
 }
 
 test('a search by account reads the sender and recipient indexes', async () => {

@@ -4,11 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CompiledQuery } from 'kysely';
 import type { Db } from '../../src/store/engine/db.js';
 import { insertCarrierRefs } from '../../src/store/sql/delivery.js';
 import { setPartStatus, setPartStatusQuery, submissionsOf } from '../../src/store/sql/receipts.js';
-import { freshDb } from '../helpers/db.js';
+import { freshDb, queryPlan } from '../helpers/db.js';
 
 let db: Db;
 before(async () => {
@@ -58,10 +57,7 @@ test('a reused id keeps a row per submission, and a receipt goes to the most rec
 test('on SQLite the receipt finds the newest submission through the key, without a sort', async (t) => {
   if (db.dialect !== 'sqlite') return t.skip('the plan is checked on SQLite');
   const c = setPartStatusQuery(db.kysely, { carrier: 'smsc', ref: 'msg-1', status: 'delivered' }).compile();
-  const plan = await db.kysely.executeQuery<{ detail: string }>(
-    CompiledQuery.raw(`explain query plan ${c.sql}`, [...c.parameters]),
-  );
-  const details = plan.rows.map((r) => r.detail).join(' | ');
+  const details = await queryPlan(db, c);
   assert.doesNotMatch(details, /TEMP B-TREE|SCAN/, details);
   assert.match(details, /SEARCH carrier_refs USING .*INDEX .*\(carrier=\? AND ref=\?\)/, details);
 });
@@ -69,14 +65,7 @@ test('on SQLite the receipt finds the newest submission through the key, without
 test('on PostgreSQL the receipt finds the newest submission through the key, without a sort', async (t) => {
   if (db.dialect !== 'postgres') return t.skip('the plan is checked on PostgreSQL');
   const c = setPartStatusQuery(db.kysely, { carrier: 'smsc', ref: 'msg-1', status: 'delivered' }).compile();
-  // A table of a few rows is read whole whatever its indexes; forbid that to see the plan of a big one.
-  const plan = await db.kysely.transaction().execute(async (trx) => {
-    await trx.executeQuery(CompiledQuery.raw('set local enable_seqscan = off'));
-    return trx.executeQuery<{ 'QUERY PLAN': string }>(
-      CompiledQuery.raw(`explain ${c.sql}`, [...c.parameters]),
-    );
-  });
-  const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+  const text = await queryPlan(db, c);
   assert.doesNotMatch(text, /Sort|Seq Scan/, text);
   assert.match(text, /Index .*carrier_refs_submission_pk/, text);
 });
