@@ -102,22 +102,21 @@ async function postgresTables(db: AnyDb): Promise<string[]> {
  * each page starting after the last row of the one before (a row-value comparison).
  */
 async function copyTable(reader: AnyTrx, writer: AnyTrx, table: string): Promise<number> {
-  const key = await withoutRowidKey(reader, table);
-  const order = key ? sql.join(key.map((c) => sql.ref(c))) : sql.raw('rowid');
+  const pk = await withoutRowidKey(reader, table);
+  // `select *` leaves a rowid out: it is read beside the columns, as `__rowid`, and dropped again.
+  const key = pk ?? ['__rowid'];
+  const order = pk ? sql.join(pk.map((c) => sql.ref(c))) : sql.raw('rowid');
+  const rowid = pk ? sql`` : sql`rowid as "__rowid",`;
   let last: unknown[] | undefined;
   let count = 0;
   for (;;) {
     const after = last ? sql`where (${order}) > (${sql.join(last)})` : sql``;
-    const { rows } = key
-      ? await sql<Row>`select * from ${sql.table(table)} ${after} order by ${order} limit ${BATCH}`.execute(
-          reader,
-        )
-      : await sql<Row>`select rowid as "__rowid", * from ${sql.table(table)} ${after}
-          order by rowid limit ${BATCH}`.execute(reader);
+    const { rows } = await sql<Row>`select ${rowid} * from ${sql.table(table)} ${after}
+      order by ${order} limit ${BATCH}`.execute(reader);
     if (rows.length === 0) return count;
     const end = rows[rows.length - 1]!;
-    last = key ? key.map((c) => end[c]) : [end['__rowid']];
-    const values = key ? rows : rows.map(({ __rowid: _, ...rest }) => rest);
+    last = key.map((c) => end[c]);
+    const values = pk ? rows : rows.map(({ __rowid: _, ...rest }) => rest);
     await writer.insertInto(table).values(values).execute();
     count += rows.length;
   }
