@@ -5,12 +5,13 @@
  *   on SQLite): the accepted ones as one insert into carrier_refs and one update per carrier; retries
  *   and failures with their job's new run time or deletion;
  * - receipts: one transaction per batch of receipts, with the notices they earn the senders.
- * Every outcome deletes or reschedules its job in the same transaction. Given the store's `inTransaction`
- * (on SQLite the group commit), outcome and receipt batches join the accepts' transaction instead of
- * committing on their own: the pages both touch (the newest messages and jobs) go to the WAL once per
- * commit, and one fdatasync covers both (docs/benchmarks.md, "Outcomes in the accepts' commit"). (The jobs of accepted messages
+ * Every outcome deletes or reschedules its job in the same transaction. (The jobs of accepted messages
  * were once deleted after the commit, in bulk, to shorten the commit that held the SMPP window; the
  * window is free at submit_sm_resp now, and one commit fewer per batch costs less than the deletes.)
+ * Given the store's `inTransaction` (on SQLite the group commit), outcome and receipt batches join the
+ * accepts' transaction instead of committing on their own: the pages both touch (the newest messages
+ * and jobs) go to the WAL once per commit, and one fdatasync covers both (docs/benchmarks.md,
+ * "Outcomes in the accepts' commit, leaner writes").
  * Sender accounts are cached for a few seconds: 10,000 messages a second come from few accounts.
  */
 import type { DeliveryStore, FailedSend, ReceiptNotices, SenderInfo } from '../../app/delivery-ports.js';
@@ -54,8 +55,8 @@ const SENDER_TTL_MS = 5_000;
  * the starts of two (`Batcher`'s `gapMs`). Each batch costs its own statements (and, without a shared
  * transaction, its own commit) whatever its size; without the gap, an SMPP drain at window 10 committed
  * every ~10 messages (as many as one read of submit_sm_resp freed). With it a batch holds ~30 at 10,000
- * a second, and the drain took about a quarter less CPU per message (docs/benchmarks.md). An idle store writes at once;
- * the most an outcome waits for the gap is 3 ms, a first attempt's phone included.
+ * a second, and the drain took about a quarter less CPU per message (docs/benchmarks.md). An idle
+ * store writes at once; the most an outcome waits for the gap is 3 ms, a first attempt's phone included.
  */
 const OUTCOME_BATCHES = { maxBatch: 2_000, depth: 2, gapMs: 3 };
 
