@@ -10,8 +10,8 @@
  * The SMPP peer is bench/fake-smsc.ts, the same loopback SMSC `npm run bench` gives Kannel.
  * BENCH_WINDOW: the smpp carrier's `window` (default 10). BENCH_OWN_COMMITS=1: outcomes and receipts
  * committed on their own, not in the store's group commit as the service writes them. BENCH_JSON=1:
- * after each target, one line `{"kind", "window", "receipts", "median", "cpuUsPerMsg", "peakRssMb"}` (medians over the runs; CPU
- * and RSS are this process's, which runs the worker), for bench/run.ts.
+ * after each target, one line `{"kind", "window", "receipts", "median", "cpuUsPerMsg", "peakRssMb"}`
+ * (medians over the runs; CPU and RSS are this process's, which runs the worker), for bench/run.ts.
  * Usage: node --import tsx bench/delivery.ts [messages=20000] [runs=3] [smpp,http]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
