@@ -107,3 +107,50 @@ export function makeFirstAttempt(
       });
     });
 }
+
+/**
+ * Sends that found their carrier without room (its window full) but with its link up: the phone is
+ * answered as soon as the message is durable, as for any send without room, and this process keeps the
+ * message in hand and makes its first attempt in the background, queued behind the window, instead of
+ * leaving it for the worker. The worker would claim the job (an UPDATE of its row and index entry) and
+ * read the message back, one statement each per batch; in hand, the job was inserted already leased
+ * and the message is not read again (docs/benchmarks.md, "Sends without room kept in hand").
+ *
+ * At most `max` at once: past it a send is left due for the worker as before, so a long saturation
+ * never piles up in memory or outlives its leases in the window's queue. The phone never waits for
+ * these; a refusal becomes a bounce notice, as for every send answered before its attempt.
+ */
+export interface HandOff {
+  /** Whether one more send can be kept in hand now. */
+  hasRoom(): boolean;
+  /** Attempt `smsId` in the background; its deliver job must have been inserted leased. */
+  give(smsId: number, message: NewMessage): void;
+  /** Resolves once every send in hand has settled, or after `ms` (a graceful stop). */
+  settled(ms: number): Promise<void>;
+}
+
+export function makeHandOff(first: FirstAttempt, max: number): HandOff {
+  const inHand = new Set<Promise<unknown>>();
+  return {
+    hasRoom: () => inHand.size < max,
+    give(smsId, message) {
+      // A failure before the outcome was written (a database hiccup) leaves the job leased: its lease
+      // runs out and a worker tries it again. After the answer, makeFirstAttempt logs it itself.
+      const p: Promise<unknown> = first(smsId, message)
+        .catch(() => undefined)
+        .finally(() => inHand.delete(p));
+      inHand.add(p);
+    },
+    async settled(ms) {
+      if (inHand.size === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...inHand]),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, ms);
+        }),
+      ]);
+      clearTimeout(timer);
+    },
+  };
+}

@@ -33,7 +33,7 @@ import {
 import type { Authenticate, Credentials } from './authenticate.js';
 import type { SendCommand } from './commands.js';
 import { dispositionNotice } from './dispositions.js';
-import type { FirstAttempt } from './first-attempt.js';
+import type { FirstAttempt, HandOff } from './first-attempt.js';
 import type { InboxStore } from './inbound.js';
 import type {
   Account,
@@ -65,15 +65,19 @@ export interface SendOptions {
 export interface SendDelivery {
   /**
    * The route to this off-net recipient for this sender: undefined when there is none (406 `No route
-   * to …`, nothing stored); `now` when its first carrier has room for a message at once.
+   * to …`, nothing stored); `now` when its first carrier has room for a message at once; `inHand`,
+   * without room, when the carrier's link is up and this process can keep one more send in hand.
    */
-  plan(to: string, sender: Account): { now: boolean } | undefined;
+  plan(to: string, sender: Account): { now: boolean; inHand: boolean } | undefined;
   /**
    * With room, the deliver job is inserted leased to this process, which makes the first attempt
-   * itself while the phone waits; without, it is inserted due and the worker sends it.
+   * itself while the phone waits; without room but in hand, leased too, and the attempt is made in
+   * the background once the phone has its answer (`handOff`); otherwise it is inserted due and the
+   * worker sends it.
    */
   lease: JobLease;
   firstAttempt: FirstAttempt;
+  handOff: HandOff;
   /** How long the phone waits for the first attempt before it gets 200 anyway. */
   waitMs: number;
 }
@@ -245,11 +249,13 @@ export function makeSendMessage({
       : dropped
         ? []
         : ['deliver'];
-    // The first attempt is made here only when the carrier has room now (`plan.now`): a phone is never
-    // queued behind the carrier's window. Without room, the message is answered once durable and the
-    // worker sends it with the rest of the queue (docs/delivery.md, "The first attempt").
+    // The phone waits for the first attempt only when the carrier has room now (`plan.now`): a phone is
+    // never queued behind the carrier's window. Without room, the message is answered once durable, and
+    // this process sends it in the background (`plan.inHand`) or the worker does with the rest of the
+    // queue (docs/delivery.md, "The first attempt").
     const first = deliver && plan?.now ? deliver : undefined;
-    const smsId = await messages.accept(message, jobs, first ? first.lease : undefined);
+    const inHand = deliver && !first && plan?.inHand ? deliver : undefined;
+    const smsId = await messages.accept(message, jobs, (first ?? inHand)?.lease);
     if (dest.onNet) {
       const notified = message.dispositionNotification !== null && (await notifyDelivered(smsId, message));
       if (notified || jobs.length > 0) outbox.wake();
@@ -264,7 +270,8 @@ export function makeSendMessage({
       );
       if (answer?.refusal)
         throw answer.refusal.error ?? refusalError(answer.refusal.kind, answer.refusal.reason);
-    } else if (jobs.length > 0) outbox.wake();
+    } else if (inHand) inHand.handOff.give(smsId, message);
+    else if (jobs.length > 0) outbox.wake();
     return { smsId, onNet: false };
   };
 }

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { makeCarrierEvents } from '../app/carrier-events.js';
 import { type Deliver, makeDeliver } from '../app/deliver.js';
-import { makeFirstAttempt } from '../app/first-attempt.js';
+import { makeFirstAttempt, makeHandOff } from '../app/first-attempt.js';
 import type { Inbound } from '../app/inbound.js';
 import type { CarrierAdapter, Clock, JobHandler, JobKind, OutboxSignal } from '../app/ports.js';
 import type { CarrierLink } from '../app/readiness.js';
@@ -29,6 +29,9 @@ import { carrierGauges, countedCarriers, type Metrics } from './metrics.js';
 
 /** How often parts of long inbound messages are checked for their timeout. */
 const PARTS_SWEEP_MS = 1_000;
+
+/** How long a graceful stop waits for the sends kept in hand before it closes the carriers. */
+const HAND_OFF_GRACE_MS = 5_000;
 
 /** Options the composition root chooses. */
 export interface DeliveryOptions {
@@ -131,6 +134,9 @@ export async function startDelivery(
   const owner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const lease = { owner, ms: d.leaseMs };
   const stop = new AbortController();
+  const firstAttempt = makeFirstAttempt(queue, deliver, lease, clock, log);
+  // As many sends in hand as the worker runs jobs at once (docs/delivery.md, "The first attempt").
+  const handOff = makeHandOff(firstAttempt, d.concurrency);
   dispatcher = opts.runWorker
     ? startDispatcher(
         {
@@ -158,11 +164,16 @@ export async function startDelivery(
     send: {
       plan: (to, sender) => {
         const choice = route(dc.routes, to, sender);
-        const first = choice?.carriers[0];
-        return choice && { now: first !== undefined && deliver.hasCapacity(first) };
+        if (!choice) return undefined;
+        const first = choice.carriers[0];
+        const now = first !== undefined && deliver.hasCapacity(first);
+        // An HTTP carrier has no lasting link: it is reached per request.
+        const up = first !== undefined && (carriers.get(first)?.link?.() ?? 'up') === 'up';
+        return { now, inHand: !now && up && handOff.hasRoom() };
       },
       lease,
-      firstAttempt: makeFirstAttempt(queue, deliver, lease, clock, log),
+      firstAttempt,
+      handOff,
       waitMs: d.waitMs,
     },
     links: () => [...carriers.values()].map((c) => ({ name: c.name, link: c.link?.() ?? 'none' })),
@@ -171,6 +182,8 @@ export async function startDelivery(
       clearInterval(sweep);
       stop.abort();
       await dispatcher?.done;
+      // Sends in hand finish while their carriers are still open; a straggler's lease runs out instead.
+      await handOff.settled(HAND_OFF_GRACE_MS);
       await Promise.allSettled(started.map((c) => c.close?.()));
       await pictures?.close();
     },

@@ -181,6 +181,39 @@ test('a number no route matches gets 406 "No route to …" and nothing is stored
   assert.equal((await s.admin.list())[0]!.credit, 1);
 });
 
+test('sends without room are kept in hand up to delivery.concurrency; past it they wait for the worker', async () => {
+  const smsc = await startFakeSmsc();
+  cleanup.push(() => smsc.close());
+  // The first submit_sm is answered late; until then the window of one is full.
+  smsc.setResponder((_s, index) => (index === 0 ? { delayMs: 1_500 } : undefined));
+  // No worker in this process: whatever is sent, this process sent it in hand.
+  const s = await service({
+    carriers: [smsc.carrier({ window: 1 })],
+    routes: [{ carrier: 'smsc' }],
+    delivery: { ...fastRetries, waitMs: 20_000, worker: false, concurrency: 1 },
+  });
+  const first = send(s, '+15557654321', 'first');
+  await smsc.waitFor(() => smsc.submits.length === 1, 10_000);
+  const inHand = await send(s, '+15557654322', 'in hand');
+  const due = await send(s, '+15557654323', 'due');
+  assert.equal(inHand.status, 200);
+  assert.equal(due.status, 200);
+  assert.equal((await first).status, 200);
+  const sent = await until(
+    () => message(s, inHand.json.sms_id!),
+    (x) => x.status === 'sent',
+  );
+  assert.equal(sent.attempts, 1);
+  assert.deepEqual(
+    smsc.submits.map((x) => x.destAddr),
+    ['15557654321', '15557654322'],
+  );
+  // Past the bound the job was left due for a worker, and there is none here.
+  const left = await message(s, due.json.sms_id!);
+  assert.equal(left.status, 'queued');
+  assert.equal(left.attempts, 0);
+});
+
 test('with no carriers configured, off-net messages have no route', async () => {
   const s = await service({});
   const r = await send(s, '+15557654321');
@@ -210,7 +243,7 @@ test('a send while the carrier has no room is answered once stored, ahead of the
   assert.ok(second.json.sms_id);
   assert.equal((await first).status, 200);
   assert.deepEqual(order, ['second', 'first'], 'the second phone did not wait behind the window');
-  // The worker sends it once the window is free.
+  // Kept in hand, it goes out once the window is free.
   const m = await until(
     () => message(s, second.json.sms_id!),
     (x) => x.status === 'sent',
