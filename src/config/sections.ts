@@ -256,7 +256,8 @@ export const Delivery = section(
       minimum: 1,
       maximum: 10_000,
       default: 200,
-      description: 'Jobs a worker runs at once; also the sends a process keeps in hand while the window is full.',
+      description:
+        'Jobs a worker runs at once; also the sends a process keeps in hand while the window is full.',
     }),
     pollMs: ms(1, 60_000, 500, 'How often an idle worker looks for due jobs (ms).'),
     worker: Type.Boolean({
