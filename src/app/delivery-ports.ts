@@ -16,8 +16,6 @@ export interface JobQueue {
   claim(kinds: readonly JobKind[], limit: number, owner: string, leaseMs: number): Promise<Job[]>;
   /** Record an outcome: done and failed remove the job, retry frees it until `retryAt`. */
   finish(job: Job, outcome: JobOutcome): Promise<void>;
-  /** The job of this kind for message `refId` that `owner` holds (a job inserted already leased). */
-  findLeased(refId: number, kind: JobKind, owner: string): Promise<Job | undefined>;
 }
 
 /** The sender of a message as routing sees it (`domain/routing.ts`). */

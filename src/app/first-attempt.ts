@@ -1,11 +1,12 @@
 /**
  * The first delivery attempt, made by the process that accepted the message ("answer the phone with
  * the truth"), when the carrier has room for it (`Deliver.hasCapacity`). The deliver job was inserted
- * already leased to this process, in the accept transaction, so no worker takes it meanwhile; here it
- * is found and attempted like any other job, but without reading the message back: the send has it in
- * hand. The first attempts of one turn of the event loop share their work with each other as the
- * worker's drain does: one lookup of their jobs, one burst of submits (the SMPP adapter corks a turn's
- * writes), one commit of their outcomes (the delivery store's batcher). If the phone stops waiting
+ * already leased to this process, in the accept transaction, so no worker takes it meanwhile, and the
+ * accept told its id (`MessageAcceptor.acceptLeased`); here it is attempted like any other job, but
+ * without reading anything back: the send has the message and its job in hand. The first attempts of
+ * one turn of the event loop share their work with each other as the worker's drain does: one burst
+ * of submits (the SMPP adapter corks a turn's writes), one commit of their outcomes (the delivery
+ * store's batcher). If the phone stops waiting
  * (`delivery.waitMs`), the attempt still completes; a retry is then the worker's business.
  *
  * When the phone hears: as soon as a carrier took the message, before the `sent` outcome is durable.
@@ -19,10 +20,10 @@
 import type { Message } from '../domain/message.js';
 import type { Attempt, Deliver } from './deliver.js';
 import type { JobQueue } from './delivery-ports.js';
-import type { Clock, JobLease, NewMessage } from './ports.js';
+import type { Clock, Job, JobLease, NewMessage } from './ports.js';
 
 /** What the phone is told: nothing (200) or the refusal (a bad attachment's own coded error with it). */
-export type FirstAttempt = (smsId: number, message: NewMessage) => Promise<{ refusal?: Attempt['refusal'] }>;
+export type FirstAttempt = (job: Job, message: NewMessage) => Promise<{ refusal?: Attempt['refusal'] }>;
 
 /** Where a first attempt that failed after the phone was answered is reported (a pino logger fits). */
 export interface FirstAttemptLog {
@@ -60,7 +61,7 @@ export function makeFirstAttempt(
   log?: FirstAttemptLog,
 ): FirstAttempt {
   const deadline = sharedDeadline(lease.ms, clock);
-  return (smsId, message) =>
+  return (job, message) =>
     new Promise((resolve, reject) => {
       let answered = false;
       const answer = (r: { refusal?: Attempt['refusal'] }) => {
@@ -68,14 +69,12 @@ export function makeFirstAttempt(
         resolve(r);
       };
       const run = async () => {
-        const job = await queue.findLeased(smsId, 'deliver', lease.owner);
-        if (!job) return answer({});
         const now = clock.now();
         // Field by field, not `{ ...message, id, … }`: on Node 20 (V8 11) an object spread followed by
         // properties the spread object lacks takes V8's slow path, 7-8 µs here against 35 ns for this
         // literal (docs/benchmarks.md, "Object spreads on the hot path").
         const m: Message = {
-          id: smsId,
+          id: job.refId,
           senderAccountId: message.senderAccountId,
           recipientAccountId: message.recipientAccountId,
           from: message.from,
@@ -103,7 +102,7 @@ export function makeFirstAttempt(
         // Before the answer: the caller decides (the phone gets its 200, the lease runs out, a worker
         // tries again). After it: nobody is waiting, so it is logged here.
         if (!answered) return reject(err);
-        log?.error({ err, smsId }, 'recording a first attempt failed; a worker will try it again');
+        log?.error({ err, smsId: job.refId }, 'recording a first attempt failed; a worker will try it again');
       });
     });
 }
@@ -123,8 +122,8 @@ export function makeFirstAttempt(
 export interface HandOff {
   /** Whether one more send can be kept in hand now. */
   hasRoom(): boolean;
-  /** Attempt `smsId` in the background; its deliver job must have been inserted leased. */
-  give(smsId: number, message: NewMessage): void;
+  /** Attempt `message` in the background; `job` is its deliver job, inserted leased. */
+  give(job: Job, message: NewMessage): void;
   /** Resolves once every send in hand has settled, or after `ms` (a graceful stop). */
   settled(ms: number): Promise<void>;
 }
@@ -133,10 +132,10 @@ export function makeHandOff(first: FirstAttempt, max: number): HandOff {
   const inHand = new Set<Promise<unknown>>();
   return {
     hasRoom: () => inHand.size < max,
-    give(smsId, message) {
+    give(job, message) {
       // A failure before the outcome was written (a database hiccup) leaves the job leased: its lease
       // runs out and a worker tries it again. After the answer, makeFirstAttempt logs it itself.
-      const p: Promise<unknown> = first(smsId, message)
+      const p: Promise<unknown> = first(job, message)
         .catch(() => undefined)
         .finally(() => inHand.delete(p));
       inHand.add(p);

@@ -239,6 +239,17 @@ export interface MessageAcceptor {
    * from the message itself (app/timeline.ts), so nothing more is written for it.
    */
   accept(message: NewMessage, jobs: readonly JobKind[], lease?: JobLease): Promise<number>;
+  /**
+   * The same, with the jobs born leased to `lease`: resolves with the message id and the id of its
+   * first job, so the process that holds the lease (the first attempt) has its job without reading it.
+   */
+  acceptLeased(message: NewMessage, jobs: readonly JobKind[], lease: JobLease): Promise<Accepted>;
+}
+
+/** An accepted message: its id (the sms_id), and its first job's id when its jobs were born leased. */
+export interface Accepted {
+  id: number;
+  leasedJob: number | undefined;
 }
 
 /** A lease taken on jobs as they are inserted: `owner` may run them for `ms` before anyone else may. */

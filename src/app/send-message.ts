@@ -39,6 +39,7 @@ import type {
   Account,
   AccountLookup,
   Clock,
+  Job,
   JobKind,
   JobLease,
   Log,
@@ -255,22 +256,33 @@ export function makeSendMessage({
     // queue (docs/delivery.md, "The first attempt").
     const first = deliver && plan?.now ? deliver : undefined;
     const inHand = deliver && !first && plan?.inHand ? deliver : undefined;
-    const smsId = await messages.accept(message, jobs, (first ?? inHand)?.lease);
+    const leased = first ?? inHand;
+    let smsId: number;
+    let job: Job | undefined;
+    if (leased) {
+      // Its one job is the deliver job, leased to this process (`jobs` is ['deliver'] here).
+      const a = await messages.acceptLeased(message, jobs, leased.lease);
+      smsId = a.id;
+      job =
+        a.leasedJob === undefined
+          ? undefined
+          : { id: a.leasedJob, kind: 'deliver', refId: a.id, attempts: 0 };
+    } else smsId = await messages.accept(message, jobs);
     if (dest.onNet) {
       const notified = message.dispositionNotification !== null && (await notifyDelivered(smsId, message));
       if (notified || jobs.length > 0) outbox.wake();
       return { smsId, onNet: true };
     }
-    if (first) {
+    if (first && job) {
       // A failing first attempt (a database hiccup) is not the phone's problem: the message is stored
       // and its lease runs out, then a worker tries again.
       const answer = await within(
-        first.firstAttempt(smsId, message).catch((): Awaited<ReturnType<FirstAttempt>> => ({})),
+        first.firstAttempt(job, message).catch((): Awaited<ReturnType<FirstAttempt>> => ({})),
         first.waitMs,
       );
       if (answer?.refusal)
         throw answer.refusal.error ?? refusalError(answer.refusal.kind, answer.refusal.reason);
-    } else if (inHand) inHand.handOff.give(smsId, message);
+    } else if (inHand && job) inHand.handOff.give(job, message);
     else if (jobs.length > 0) outbox.wake();
     return { smsId, onNet: false };
   };

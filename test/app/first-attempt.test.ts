@@ -18,7 +18,7 @@ test('the phone hears 200 once the carrier took it, before the sent outcome is w
   const c = await fake();
   const w = await world([carrier('main', c)], { carrier: 'main' });
   const first = makeFirstAttempt(makeJobQueue(w.db, clock), w.deliver, { owner: 'test', ms: 60_000 }, clock);
-  const answer = await first(w.messageId, queuedMessage(w.accountId));
+  const answer = await first(w.job, queuedMessage(w.accountId));
   assert.deepEqual(answer, {});
   assert.equal(c.count(), 1, 'the carrier has it');
   assert.equal((await messageRow(w)).status, 'queued', 'answered before the outcome batch was written');
@@ -31,7 +31,7 @@ test('a refusal reaches the phone only once the failure and its refund are writt
   const c = await fake({ behaviour: () => reply.json(400, { message: 'Invalid destination number' }) });
   const w = await world([carrier('main', c)], { carrier: 'main' });
   const first = makeFirstAttempt(makeJobQueue(w.db, clock), w.deliver, { owner: 'test', ms: 60_000 }, clock);
-  const answer = await first(w.messageId, queuedMessage(w.accountId));
+  const answer = await first(w.job, queuedMessage(w.accountId));
   assert.equal(answer.refusal?.kind, 'invalid_recipient');
   assert.equal((await messageRow(w)).status, 'failed', 'written before the phone hears it');
 });

@@ -140,3 +140,46 @@ test('lookups made at once each get their own account with all its numbers', asy
   assert.equal(nobody, undefined);
   assert.equal(unknownNumber, undefined);
 });
+
+test('a leased accept tells each caller its own message and its first job, alone or in a batch', async () => {
+  const lease = { owner: 'leased-test', ms: 60_000 };
+  // A lone accept (PostgreSQL: one statement of its own), then 70 at once: more than one insert
+  // statement on SQLite, and on PostgreSQL two paying senders, one of whom cannot pay for them all
+  // (its messages are then tried one by one).
+  const lone = await store.acceptLeased(message('unlimited', 0, 'leased alone'), ['deliver'], lease);
+  await db.kysely
+    .updateTable('accounts')
+    .set({ credit_micros: 3_000 })
+    .where('username', '=', 'poor')
+    .execute();
+  const batch = await Promise.allSettled(
+    Array.from({ length: 70 }, (_, i) =>
+      store.acceptLeased(
+        message(i % 10 === 0 ? 'poor' : 'unlimited', i % 10 === 0 ? 1_000 : 0, `leased ${i}`),
+        i % 2 === 0 ? ['deliver', 'push'] : ['deliver'],
+        lease,
+      ),
+    ),
+  );
+  assert.equal(batch.filter((r) => r.status === 'rejected').length, 4, 'poor pays for 3 of its 7');
+  const got = [lone, ...batch.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))];
+  const jobs = await db.kysely
+    .selectFrom('jobs')
+    .select(['id', 'ref_id', 'kind', 'locked_by'])
+    .where(
+      'id',
+      'in',
+      got.map((a) => a.leasedJob!),
+    )
+    .execute();
+  const byId = new Map(jobs.map((j) => [Number(j.id), j]));
+  for (const a of got) {
+    const j = byId.get(a.leasedJob!);
+    assert.ok(j, `message ${a.id}'s job ${a.leasedJob} exists`);
+    assert.equal(Number(j.ref_id), a.id);
+    assert.equal(j.kind, 'deliver', 'its first job');
+    assert.equal(j.locked_by, 'leased-test');
+  }
+  // A message without jobs has no job to tell.
+  assert.equal((await store.acceptLeased(message('unlimited', 0, 'x'), [], lease)).leasedJob, undefined);
+});

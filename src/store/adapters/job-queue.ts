@@ -4,10 +4,10 @@
  * the retries, so a worker at 10,000 jobs/s commits a few hundred times a second, not 10,000.
  */
 import type { JobQueue } from '../../app/delivery-ports.js';
-import type { Clock, Job, JobKind, JobOutcome } from '../../app/ports.js';
-import { Batcher, inLists } from '../engine/batcher.js';
+import type { Clock, Job, JobOutcome } from '../../app/ports.js';
+import { Batcher } from '../engine/batcher.js';
 import type { Db } from '../engine/db.js';
-import { claimDue, deleteJobs, findLeasedJobs, rescheduleJob } from '../sql/outbox.js';
+import { claimDue, deleteJobs, rescheduleJob } from '../sql/outbox.js';
 
 /** Build the job queue for `db`. */
 export function makeJobQueue(db: Db, clock: Clock): JobQueue {
@@ -23,30 +23,6 @@ export function makeJobQueue(db: Db, clock: Clock): JobQueue {
       return undefined;
     }),
   );
-  // The first attempts of one turn look their jobs up together (they share the kind and the owner).
-  type Find = { refId: number; kind: JobKind; owner: string };
-  const finds = new Batcher<Find, Job | undefined>(async (items) => {
-    const found = new Map<string, Job>();
-    const groups = new Map<string, Find[]>();
-    for (const f of items) {
-      const key = `${f.kind}\n${f.owner}`;
-      const g = groups.get(key);
-      if (g) g.push(f);
-      else groups.set(key, [f]);
-    }
-    for (const [key, g] of groups) {
-      for (const part of inLists(g, 512)) {
-        const jobs = await findLeasedJobs(
-          k,
-          part.map((f) => f.refId),
-          part[0]!.kind,
-          part[0]!.owner,
-        );
-        for (const j of jobs) found.set(`${key}\n${j.refId}`, j);
-      }
-    }
-    return items.map((f) => found.get(`${f.kind}\n${f.owner}\n${f.refId}`));
-  });
   let turn = 0;
   return {
     // Kinds are claimed one after the other (`claimDue`), starting with a different one each time, so a
@@ -60,6 +36,5 @@ export function makeJobQueue(db: Db, clock: Clock): JobQueue {
     },
     // A `recorded` outcome was written with the handler's own changes (deliver): nothing left to do.
     finish: (job, outcome) => (outcome.recorded ? Promise.resolve() : outcomes.add({ job, outcome })),
-    findLeased: (refId, kind, owner) => finds.add({ refId, kind, owner }),
   };
 }

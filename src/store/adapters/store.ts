@@ -5,7 +5,15 @@
  * event-loop turn are one statement in autocommit (store/sql/accept-pg-batch.ts; a lone one is store/sql/accept-pg.ts):
  * one round trip instead of five per message. Account lookups are coalesced the same way (store/engine/pg-lookups.ts).
  */
-import type { AccountLookup, Clock, MessageAcceptor } from '../../app/ports.js';
+import type {
+  Accepted,
+  AccountLookup,
+  Clock,
+  JobKind,
+  JobLease,
+  MessageAcceptor,
+  NewMessage,
+} from '../../app/ports.js';
 import type { Db } from '../engine/db.js';
 import { type CommitObserver, GroupCommit } from '../engine/group-commit.js';
 import { makeCachedLookups } from '../engine/lookup-cache.js';
@@ -36,9 +44,13 @@ export function makeStore(db: Db, clock: Clock, onCommit?: CommitObserver): Stor
   // SQLite: the accepts of one group-commit batch are one lane (store/sql/accept-sqlite.ts: charged one by one,
   // stored by one multi-row insert). PostgreSQL: the batched statement charges, stores and enqueues at once.
   const acceptLane = group?.lane((trx, items: AcceptItem[]) => acceptAll(trx, items, clock.now()));
-  const accept: MessageAcceptor['accept'] = acceptLane
-    ? (message, jobs, lease) => acceptLane({ message, jobs, lease })
-    : makeBatchedAccept(k, () => clock.now());
+  // One accept for both of the port's, the lease optional.
+  const acceptLeased: (message: NewMessage, jobs: readonly JobKind[], lease?: JobLease) => Promise<Accepted> =
+    acceptLane
+      ? (message, jobs, lease) => acceptLane({ message, jobs, lease })
+      : makeBatchedAccept(k, () => clock.now());
+  const accept: MessageAcceptor['accept'] = async (message, jobs, lease) =>
+    (await acceptLeased(message, jobs, lease)).id;
   // SQLite: remembered between requests, dropped when a trigger says something changed (store/engine/lookup-cache.ts).
   const cached = group ? makeCachedLookups(k) : undefined;
   const lookups: AccountLookup = cached ?? makeCoalescedLookups(k);
@@ -50,5 +62,6 @@ export function makeStore(db: Db, clock: Clock, onCommit?: CommitObserver): Stor
     byNumber: lookups.byNumber,
     hasDevices: cached ? cached.hasDevices : (id) => hasPushTokens(k, id),
     accept,
+    acceptLeased,
   };
 }

@@ -15,9 +15,8 @@
  *        charged as (update accounts … credit_micros >= total … returning id),
  *        ok as (select * from req where charge_micros = 0 or sender is null or sender in (… charged)),
  *        msg as (insert into messages … select … from ok),
- *        job as (insert into jobs … select … from ok, unnest(string_to_array(kinds, ','))),
- *        ev as (insert into message_events … select … from ok, json_array_elements(events))
- *   select ord, id from ok
+ *        job as (insert into jobs … select … from ok, unnest(string_to_array(kinds, ',')) returning …)
+ *   select ord, id, (its first job's id) from ok left join (… from job group by ref_id)
  *
  * A sender whose batch total does not fit gets each of its messages tried again alone
  * (store/sql/accept-pg.ts), so credit is still checked message by message and never goes below zero (the row
@@ -26,11 +25,11 @@
  * message fails alone; any other error (a lost connection: did it commit?) fails the batch, unretried.
  */
 import type { Kysely } from 'kysely';
-import type { JobKind, JobLease, NewMessage } from '../../app/ports.js';
+import type { Accepted, JobKind, JobLease, NewMessage } from '../../app/ports.js';
 import { notEnoughCredit } from '../../errors.js';
 import { PerTurn } from '../engine/per-turn.js';
 import { prepareRaw } from '../engine/prepared.js';
-import { acceptInOneStatement } from './accept-pg.js';
+import { accepted, acceptInOneStatement } from './accept-pg.js';
 import { INSERT_COLUMNS, NOW } from './message-columns.js';
 import type { DB } from './schema.js';
 
@@ -65,35 +64,35 @@ const SQL = `with req as (
     select k, ok.id, coalesce(ok.locked_until, ${now}), case when ok.locked_by is null then 0 else 1 end, ${now},
       ok.locked_by, ok.locked_until
     from ok cross join lateral unnest(string_to_array(ok.kinds, ',')) as k
+    returning id, ref_id
   )
-  select ord, id from ok`;
+  select ok.ord, ok.id, j.job_id from ok
+    left join (select ref_id, min(id) as job_id from job group by ref_id) as j on j.ref_id = ok.id`;
 
 /** The generated SQL (for tests: its placeholders and columns follow the declaration). */
 export const ACCEPT_BATCH_SQL = SQL;
 
-const statement = prepareRaw<{ batch: readonly Item[]; now: number }, { ord: number; id: number }>(
-  SQL,
-  ({ batch, now: t }) => {
-    const values: unknown[] = [];
-    for (const c of filled) {
-      const value = c.insert as (m: NewMessage) => unknown;
-      values.push(batch.map((it) => value(it.m)));
-    }
-    values.push(
-      batch.map((it) => it.jobs.join(',')),
-      batch.map((it) => it.lease?.owner ?? null),
-      batch.map((it) => (it.lease ? t + it.lease.ms : null)),
-      t,
-    );
-    return values;
-  },
-);
+type Row = { ord: number; id: number; job_id: number | null };
+const statement = prepareRaw<{ batch: readonly Item[]; now: number }, Row>(SQL, ({ batch, now: t }) => {
+  const values: unknown[] = [];
+  for (const c of filled) {
+    const value = c.insert as (m: NewMessage) => unknown;
+    values.push(batch.map((it) => value(it.m)));
+  }
+  values.push(
+    batch.map((it) => it.jobs.join(',')),
+    batch.map((it) => it.lease?.owner ?? null),
+    batch.map((it) => (it.lease ? t + it.lease.ms : null)),
+    t,
+  );
+  return values;
+});
 
 interface Item {
   m: NewMessage;
   jobs: readonly JobKind[];
   lease: JobLease | undefined;
-  resolve(id: number): void;
+  resolve(a: Accepted): void;
   reject(e: unknown): void;
 }
 
@@ -111,7 +110,7 @@ export function makeBatchedAccept(q: Kysely<DB>, now: () => number) {
   async function flush(batch: Item[]): Promise<void> {
     const t = now();
     if (batch.length === 1) return alone(batch[0]!, t);
-    let rows: Array<{ ord: number; id: number }>;
+    let rows: Row[];
     try {
       const r = await statement.run(q, { batch, now: t });
       rows = r.rows;
@@ -124,12 +123,12 @@ export function makeBatchedAccept(q: Kysely<DB>, now: () => number) {
       }
       return;
     }
-    const ids = new Map(rows.map((r) => [Number(r.ord), Number(r.id)]));
+    const byOrd = new Map(rows.map((r) => [Number(r.ord), r]));
     await Promise.all(
       batch.map((it, i) => {
-        const id = ids.get(i + 1);
+        const r = byOrd.get(i + 1);
         // Not stored: its sender's batch total did not fit; try it alone (the charge decides).
-        return id === undefined ? alone(it, t) : it.resolve(id);
+        return r === undefined ? alone(it, t) : it.resolve(accepted(r.id, r.job_id, it.lease));
       }),
     );
   }
@@ -143,8 +142,8 @@ export function makeBatchedAccept(q: Kysely<DB>, now: () => number) {
     },
   );
 
-  return (m: NewMessage, jobs: readonly JobKind[], lease?: JobLease): Promise<number> =>
-    new Promise<number>((resolve, reject) => {
+  return (m: NewMessage, jobs: readonly JobKind[], lease?: JobLease): Promise<Accepted> =>
+    new Promise<Accepted>((resolve, reject) => {
       const batch = turn.current();
       batch.push({ m, jobs, lease, resolve, reject });
       if (batch.length >= MAX_BATCH) turn.close();

@@ -23,7 +23,7 @@
  * The message's columns, placeholders and casts are generated from the one declaration of a message
  * insert (store/sql/message-columns.ts), and checked against the values on first use (prepareRaw).
  */
-import type { JobKind, JobLease, NewMessage } from '../../app/ports.js';
+import type { Accepted, JobKind, JobLease, NewMessage } from '../../app/ports.js';
 import { prepareRaw } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
 import { INSERT_COLUMNS, NOW } from './message-columns.js';
@@ -48,8 +48,9 @@ const JOBS = `job as (
     select k, msg.id, coalesce(${leaseEnd}::bigint, ${now}), ${attempts}::integer, ${now}, ${owner}::text,
       ${leaseEnd}::bigint
     from msg, unnest(${kinds}::text[]) as k
+    returning id
   )
-  select id from msg`;
+  select msg.id, (select min(id) from job) as job_id from msg`;
 
 const WITH_CHARGE = `with charged as (
     update accounts set credit_micros = credit_micros - ${PRICE}
@@ -78,15 +79,17 @@ const params = ({ m, jobs, now, lease }: Args): unknown[] => {
   return values;
 };
 
-const withCharge = prepareRaw<Args, { id: number }>(WITH_CHARGE, params);
-const withoutCharge = prepareRaw<Args, { id: number }>(WITHOUT_CHARGE, params);
+type Row = { id: number; job_id: number | null };
+const withCharge = prepareRaw<Args, Row>(WITH_CHARGE, params);
+const withoutCharge = prepareRaw<Args, Row>(WITHOUT_CHARGE, params);
 
 /** The generated SQL of both forms (for tests: its placeholders and columns follow the declaration). */
 export const ACCEPT_SQL = { withCharge: WITH_CHARGE, withoutCharge: WITHOUT_CHARGE };
 
 /**
  * Charge (when the message costs something), store the message and enqueue `jobs` (leased to `lease`
- * when given) in one statement. Resolves with the message id, or undefined when the charge was refused.
+ * when given) in one statement. Resolves with the message id and, when leased, its first job's id; or
+ * undefined when the charge was refused.
  */
 export async function acceptInOneStatement(
   q: Q,
@@ -94,9 +97,15 @@ export async function acceptInOneStatement(
   jobs: readonly JobKind[],
   now: number,
   lease?: JobLease,
-): Promise<number | undefined> {
+): Promise<Accepted | undefined> {
   const charge = m.chargeMicros > 0 && m.senderAccountId !== null;
   const r = await (charge ? withCharge : withoutCharge).run(q, { m, jobs, now, lease });
   const row = r.rows[0];
-  return row ? Number(row.id) : undefined;
+  return row && accepted(row.id, row.job_id, lease);
 }
+
+/** What an accept resolves with: the message id, and its first job's id when the jobs were leased. */
+export const accepted = (id: number, job: number | null, lease: JobLease | undefined): Accepted => ({
+  id: Number(id),
+  leasedJob: lease && job !== null ? Number(job) : undefined,
+});

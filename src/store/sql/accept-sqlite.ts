@@ -18,15 +18,15 @@
  *   store/sql/message-columns.ts): one compiled form per size
  *   (store/engine/prepared.ts), and a large batch is a few statements.
  */
-import type { Transaction } from 'kysely';
-import type { JobKind, JobLease, NewMessage } from '../../app/ports.js';
+import type { QueryResult, Transaction } from 'kysely';
+import type { Accepted, JobKind, JobLease, NewMessage } from '../../app/ports.js';
 import { notEnoughCredit } from '../../errors.js';
 import { chunks } from '../engine/batcher.js';
 import type { Outcome } from '../engine/group-commit.js';
 import { prepareSized } from '../engine/prepared.js';
 import { chargeCredit } from './accounts.js';
 import { messageRow, pushMessageValues } from './message-columns.js';
-import { insertJobRows, type JobRow } from './messages.js';
+import { insertJobChunk, JOB_ROWS_PER_INSERT, type JobRow } from './messages.js';
 import type { DB } from './schema.js';
 
 export interface AcceptItem {
@@ -49,17 +49,21 @@ const insertRows = prepareSized<{ rows: readonly NewMessage[]; now: number }, ne
   ({ rows }) => rows.length,
 );
 
-/** insert into messages … values (…), (…), …: the new ids, in the order of `rows`. */
-async function insertMessagesInOrder(
-  trx: Transaction<DB>,
-  rows: readonly NewMessage[],
-  now: number,
+/**
+ * Multi-row inserts of `rows` in chunks (`insert`, one statement each): the new ids, in the order of
+ * `rows`. Each statement's rows have consecutive ids ending at its last insert rowid (above).
+ */
+async function insertInOrder<T>(
+  rows: readonly T[],
+  size: number,
+  what: string,
+  insert: (part: readonly T[]) => Promise<QueryResult<unknown>>,
 ): Promise<number[]> {
   const ids: number[] = [];
-  for (const part of chunks(rows, ROWS_PER_INSERT)) {
-    const r = await insertRows.run(trx, { rows: part, now });
+  for (const part of chunks(rows, size)) {
+    const r = await insert(part);
     if (Number(r.numAffectedRows) !== part.length || r.insertId === undefined) {
-      throw new Error(`insert of ${part.length} messages reported ${r.numAffectedRows} rows`);
+      throw new Error(`insert of ${part.length} ${what} reported ${r.numAffectedRows} rows`);
     }
     const first = Number(r.insertId) - part.length + 1;
     for (let i = 0; i < part.length; i++) ids.push(first + i);
@@ -67,13 +71,17 @@ async function insertMessagesInOrder(
   return ids;
 }
 
-/** The lane's write: charge each, store the accepted ones, enqueue their jobs. One outcome per item. */
+/**
+ * The lane's write: charge each, store the accepted ones, enqueue their jobs. One outcome per item:
+ * the message id, and the id of its first job when it was leased (the first attempt needs it, and is
+ * spared looking it up).
+ */
 export async function acceptAll(
   trx: Transaction<DB>,
   items: AcceptItem[],
   now: number,
-): Promise<Array<Outcome<number>>> {
-  const outcomes: Array<Outcome<number>> = new Array(items.length);
+): Promise<Array<Outcome<Accepted>>> {
+  const outcomes: Array<Outcome<Accepted>> = new Array(items.length);
   const kept: number[] = [];
   for (let i = 0; i < items.length; i++) {
     const m = items[i]!.message;
@@ -85,17 +93,26 @@ export async function acceptAll(
     }
     kept.push(i);
   }
-  const ids = await insertMessagesInOrder(
-    trx,
+  const ids = await insertInOrder(
     kept.map((i) => items[i]!.message),
-    now,
+    ROWS_PER_INSERT,
+    'messages',
+    (part) => insertRows.run(trx, { rows: part, now }),
   );
   const jobs: JobRow[] = [];
+  // Where each kept item's first job is in `jobs` (-1: none or not leased).
+  const firstJob: number[] = [];
   for (const [k, i] of kept.entries()) {
     const { jobs: kinds, lease } = items[i]!;
+    firstJob.push(lease && kinds.length > 0 ? jobs.length : -1);
     for (const kind of kinds) jobs.push({ kind, refId: ids[k]!, lease });
-    outcomes[i] = { ok: true, value: ids[k]! };
   }
-  await insertJobRows(trx, jobs, now);
+  const jobIds = await insertInOrder(jobs, JOB_ROWS_PER_INSERT, 'jobs', (part) =>
+    insertJobChunk(trx, part, now),
+  );
+  for (const [k, i] of kept.entries()) {
+    const at = firstJob[k]!;
+    outcomes[i] = { ok: true, value: { id: ids[k]!, leasedJob: at < 0 ? undefined : jobIds[at] } };
+  }
   return outcomes;
 }

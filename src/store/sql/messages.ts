@@ -79,9 +79,17 @@ const insertJobsStmt = prepareSized<{ rows: readonly JobRow[]; now: number }, ne
   ({ rows }) => rows.length,
 );
 
+/** Most job rows in one insert statement. */
+export const JOB_ROWS_PER_INSERT = 500;
+
 /** insert into jobs … values (…), (…), …: the rows of several messages, 500 to a statement. */
 export async function insertJobRows(q: Q, rows: readonly JobRow[], now: number): Promise<void> {
-  for (const part of chunks(rows, 500)) await insertJobsStmt.run(q, { rows: part, now });
+  for (const part of chunks(rows, JOB_ROWS_PER_INSERT)) await insertJobChunk(q, part, now);
+}
+
+/** One statement of `insertJobRows` (at most `JOB_ROWS_PER_INSERT` rows): its result, insert id included. */
+export function insertJobChunk(q: Q, rows: readonly JobRow[], now: number) {
+  return insertJobsStmt.run(q, { rows, now });
 }
 
 type Row = Omit<Message, 'displayed' | 'status'> & { displayed: number; status: string };

@@ -116,34 +116,6 @@ const claimSqlite = claimOf(false);
 const claimPg = claimOf(true);
 
 /**
- * select id, kind, ref_id, attempts from jobs where kind = :kind and locked_by = :owner and ref_id in
- * (:refIds). The send fast path inserts its deliver job already leased to itself (in the accept
- * transaction), so finding it is a read, not another durable write on the hot path; the first attempts
- * of one turn of the event loop find their jobs with one statement (`jobs_ref` index).
- */
-export async function findLeasedJobs(
-  q: Q,
-  refIds: readonly number[],
-  kind: JobKind,
-  owner: string,
-): Promise<Job[]> {
-  if (refIds.length === 0) return [];
-  return (await leasedByRef.run(q, { refIds, kind, owner })).rows.map(toJob);
-}
-
-const leasedByRef = prepareSized(
-  (q, a: { refIds: readonly number[]; kind: JobKind; owner: string }) =>
-    q
-      .selectFrom('jobs')
-      .select(jobColumns)
-      .where('ref_id', 'in', a.refIds)
-      .where('kind', '=', a.kind)
-      .where('locked_by', '=', a.owner),
-  (a) => [...a.refIds, a.kind, a.owner],
-  (a) => a.refIds.length,
-);
-
-/**
  * delete from jobs where id in (:ids): the job is done, or gave up for good. Any number of ids: one
  * statement per 500, so no statement binds more parameters than an engine allows.
  */
