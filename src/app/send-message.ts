@@ -253,7 +253,7 @@ export function makeSendMessage({
     // The phone waits for the first attempt only when the carrier has room now (`plan.now`): a phone is
     // never queued behind the carrier's window. Without room, the message is answered once durable, and
     // this process sends it in the background (`plan.inHand`) or the worker does with the rest of the
-    // queue (docs/delivery.md, "The first attempt").
+    // queue (docs/delivery.md, "The path of a message").
     const first = deliver && plan?.now ? deliver : undefined;
     const inHand = deliver && !first && plan?.inHand ? deliver : undefined;
     const leased = first ?? inHand;

@@ -135,7 +135,7 @@ export async function startDelivery(
   const lease = { owner, ms: d.leaseMs };
   const stop = new AbortController();
   const firstAttempt = makeFirstAttempt(queue, deliver, lease, clock, log);
-  // As many sends in hand as the worker runs jobs at once (docs/delivery.md, "The first attempt").
+  // As many sends in hand as the worker runs jobs at once (docs/delivery.md, "The path of a message").
   const handOff = makeHandOff(firstAttempt, d.concurrency);
   dispatcher = opts.runWorker
     ? startDispatcher(
