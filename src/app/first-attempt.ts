@@ -115,8 +115,10 @@ export function makeFirstAttempt(
  * read the message back, one statement each per batch; in hand, the job was inserted already leased
  * and the message is not read again (docs/benchmarks.md, "Sends without room kept in hand").
  *
- * At most `max` at once: past it a send is left due for the worker as before, so a long saturation
- * never piles up in memory or outlives its leases in the window's queue. The phone never waits for
+ * At most `max` at once (a send leaves the hand when its carrier took it or its attempt ended; what
+ * follows, its outcome's commit, is bounded by the carrier's own limit): past it a send is left due for
+ * the worker as before, so a long saturation never piles up in memory or outlives its leases in the
+ * window's queue. The phone never waits for
  * these; a refusal becomes a bounce notice, as for every send answered before its attempt.
  */
 export interface HandOff {
