@@ -6,8 +6,8 @@
  * without reading anything back: the send has the message and its job in hand. The first attempts of
  * one turn of the event loop share their work with each other as the worker's drain does: one burst
  * of submits (the SMPP adapter corks a turn's writes), one commit of their outcomes (the delivery
- * store's batcher). If the phone stops waiting
- * (`delivery.waitMs`), the attempt still completes; a retry is then the worker's business.
+ * store's batcher). If the phone stops waiting (`delivery.waitMs`), the attempt still completes; a
+ * retry is then the worker's business.
  *
  * When the phone hears: as soon as a carrier took the message, before the `sent` outcome is durable.
  * The message itself was durable before the attempt began, so the 200 promises nothing a crash could
@@ -118,8 +118,8 @@ export function makeFirstAttempt(
  * At most `max` at once (a send leaves the hand when its carrier took it or its attempt ended; what
  * follows, its outcome's commit, is bounded by the carrier's own limit): past it a send is left due for
  * the worker as before, so a long saturation never piles up in memory or outlives its leases in the
- * window's queue. The phone never waits for
- * these; a refusal becomes a bounce notice, as for every send answered before its attempt.
+ * window's queue. The phone never waits for these; a refusal becomes a bounce notice, as for every
+ * send answered before its attempt.
  */
 export interface HandOff {
   /** Whether one more send can be kept in hand now. */

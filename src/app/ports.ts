@@ -238,10 +238,11 @@ export interface MessageAcceptor {
    * Returns the new message id (the app's sms_id). Its timeline's first event, `accepted`, is read
    * from the message itself (app/timeline.ts), so nothing more is written for it.
    */
-  accept(message: NewMessage, jobs: readonly JobKind[], lease?: JobLease): Promise<number>;
+  accept(message: NewMessage, jobs: readonly JobKind[]): Promise<number>;
   /**
-   * The same, with the jobs born leased to `lease`: resolves with the message id and the id of its
-   * first job, so the process that holds the lease (the first attempt) has its job without reading it.
+   * The same, with the jobs born leased to `lease` (claimed by its owner, as a worker's claim leaves
+   * them): resolves with the message id and the id of its first job, so the process that holds the
+   * lease (the first attempt) has its job without reading it.
    */
   acceptLeased(message: NewMessage, jobs: readonly JobKind[], lease: JobLease): Promise<Accepted>;
 }

@@ -102,11 +102,13 @@ test('accepts made at once charge each sender message by message and never below
 test('a batch larger than one insert statement gives every caller its own id, and leases its jobs', async () => {
   // 150 at once: on SQLite one group-commit batch, stored 64 rows to a statement (store/sql/accept-sqlite.ts).
   const lease = { owner: 'test-worker', ms: 60_000 };
-  const got = await Promise.all(
-    Array.from({ length: 150 }, (_, i) =>
-      store.accept(message('unlimited', 0, `many ${i}`), i % 3 === 0 ? ['deliver'] : [], lease),
-    ),
-  );
+  const got = (
+    await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        store.acceptLeased(message('unlimited', 0, `many ${i}`), i % 3 === 0 ? ['deliver'] : [], lease),
+      ),
+    )
+  ).map((a) => a.id);
   const rows = await db.kysely.selectFrom('messages').select(['id', 'body']).where('id', 'in', got).execute();
   const body = new Map(rows.map((r) => [Number(r.id), r.body]));
   assert.deepEqual(

@@ -44,13 +44,12 @@ export function makeStore(db: Db, clock: Clock, onCommit?: CommitObserver): Stor
   // SQLite: the accepts of one group-commit batch are one lane (store/sql/accept-sqlite.ts: charged one by one,
   // stored by one multi-row insert). PostgreSQL: the batched statement charges, stores and enqueues at once.
   const acceptLane = group?.lane((trx, items: AcceptItem[]) => acceptAll(trx, items, clock.now()));
-  // One accept for both of the port's, the lease optional.
-  const acceptLeased: (message: NewMessage, jobs: readonly JobKind[], lease?: JobLease) => Promise<Accepted> =
+  // One accept serves both of the port's: without a lease, and with one (which also tells the job).
+  const acceptAny: (message: NewMessage, jobs: readonly JobKind[], lease?: JobLease) => Promise<Accepted> =
     acceptLane
       ? (message, jobs, lease) => acceptLane({ message, jobs, lease })
       : makeBatchedAccept(k, () => clock.now());
-  const accept: MessageAcceptor['accept'] = async (message, jobs, lease) =>
-    (await acceptLeased(message, jobs, lease)).id;
+  const accept: MessageAcceptor['accept'] = async (message, jobs) => (await acceptAny(message, jobs)).id;
   // SQLite: remembered between requests, dropped when a trigger says something changed (store/engine/lookup-cache.ts).
   const cached = group ? makeCachedLookups(k) : undefined;
   const lookups: AccountLookup = cached ?? makeCoalescedLookups(k);
@@ -62,6 +61,6 @@ export function makeStore(db: Db, clock: Clock, onCommit?: CommitObserver): Stor
     byNumber: lookups.byNumber,
     hasDevices: cached ? cached.hasDevices : (id) => hasPushTokens(k, id),
     accept,
-    acceptLeased,
+    acceptLeased: acceptAny,
   };
 }
