@@ -166,10 +166,12 @@ export async function startDelivery(
         const choice = route(dc.routes, to, sender);
         if (!choice) return undefined;
         const first = choice.carriers[0];
-        const now = first !== undefined && deliver.hasCapacity(first);
-        // An HTTP carrier has no lasting link: it is reached per request.
-        const up = first !== undefined && (carriers.get(first)?.link?.() ?? 'up') === 'up';
-        return { now, inHand: !now && up && handOff.hasRoom() };
+        if (first === undefined) return { now: false, inHand: false };
+        if (deliver.hasCapacity(first)) return { now: true, inHand: false };
+        // Without room, kept in hand while the link is up (an HTTP carrier has none: it is reached per
+        // request) and the hand has room.
+        const up = (carriers.get(first)?.link?.() ?? 'up') === 'up';
+        return { now: false, inHand: up && handOff.hasRoom() };
       },
       lease,
       firstAttempt,
