@@ -1,5 +1,5 @@
 /**
- * Fetch Messages latency (issue #4): p50 and p99 at 64 connections against an account holding
+ * Fetch Messages latency: p50 and p99 at 64 connections against an account holding
  * 100,000 messages, on the real service (`textbridge serve` in its own process, as `bench/send.ts`
  * runs it) over loopback HTTP, autocannon in this process. Two request shapes, as the app sends them:
  * - `caught-up`: each cursor at its side's newest id (the usual 30-60 s poll): empty arrays;

@@ -1,9 +1,15 @@
 /**
- * Issue #5, the scale test: three textbridge processes (two `serve`, one `worker`) on one PostgreSQL
- * database deliver 10,000 queued messages to one fake HTTP carrier; one `serve` is SIGKILLed when about
- * half are delivered. Every message must still be delivered (status `sent`, seen by the carrier), and
- * the carrier may see a message twice only for jobs the killed process was running: at most its
- * `delivery.concurrency`. Leases are short here so the dead process's jobs are taken over quickly.
+ * The scale test: three textbridge processes (two `serve`, one `worker`) on one PostgreSQL database
+ * deliver 10,000 queued messages to one fake HTTP carrier; one `serve` is SIGKILLed when about half are
+ * delivered. Every message must still be delivered (status `sent`, seen by the carrier), and the carrier
+ * may see a message twice only when its job was one the killed process was running (at most its
+ * `delivery.concurrency`). Leases are short here so the dead process's jobs are taken over quickly.
+ *
+ * The kill is made deterministic: the instance is first stopped (SIGSTOP) and killed only if, frozen,
+ * it holds jobs; otherwise it is let go on (SIGCONT) and stopped again a moment later. The carrier's
+ * timeout is long, so that a machine too loaded to read an answer within a second cannot time a request
+ * out and send it again: such a duplicate would be right (a send whose answer never came is retried)
+ * but would not be the kill's.
  *
  * Runs in the PostgreSQL pass of scripts/test.sh only: on the embedded store several processes share
  * one SQLite writer, which is not the deployment this test is about.
@@ -68,7 +74,7 @@ test('three instances deliver 10,000 messages once each, apart from the jobs a k
         url: `${fake.url}/send`,
         body: '{"sms_id":"%sms_id%","to":"%to%","text":"%body%"}',
         messageId: 'id',
-        timeoutMs: 1000,
+        timeoutMs: 30_000,
       },
     ],
     routes: [{ carrier: 'fake' }],
@@ -110,27 +116,37 @@ test('three instances deliver 10,000 messages once each, apart from the jobs a k
     // Its leases name it (`host:pid:…`): the jobs it holds are the ones another process must take over.
     // Only those whose message is still queued are in flight (a sent message's job is deleted with
     // its outcome; one left by an older version, taken over, sends nothing).
-    const held = async () =>
-      Number(
-        (
-          await db.kysely
-            .selectFrom('jobs')
-            .innerJoin('messages', 'messages.id', 'jobs.ref_id')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('jobs.locked_by', 'like', `%:${victim.proc.pid}:%`)
-            .where('messages.status', 'in', ['queued', 'sending'])
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
+    const heldIds = async (): Promise<Set<number>> => {
+      const rows = await db.kysely
+        .selectFrom('jobs')
+        .innerJoin('messages', 'messages.id', 'jobs.ref_id')
+        .select('jobs.ref_id')
+        .where('jobs.kind', '=', 'deliver')
+        .where('jobs.locked_by', 'like', `%:${victim.proc.pid}:%`)
+        .where('messages.status', 'in', ['queued', 'sending'])
+        .execute();
+      return new Set(rows.map((r) => Number(r.ref_id)));
+    };
     await until('half of the messages at the carrier', () => fake.count() >= MESSAGES / 2, 60_000);
     // Killed while it holds jobs: between two claims it may hold none, and then nothing would be taken
-    // over (on a slow machine that moment came up once in several runs).
-    await until('the instance to kill holding jobs', async () => (await held()) > 0, 60_000);
+    // over. Frozen, it cannot finish them between the look and the kill; a commit it had already sent
+    // lands within the pause.
+    await until(
+      'the instance to kill holding jobs',
+      async () => {
+        victim.proc.kill('SIGSTOP');
+        await new Promise((r) => setTimeout(r, 200));
+        if ((await heldIds()).size > 0) return true;
+        victim.proc.kill('SIGCONT');
+        return false;
+      },
+      60_000,
+    );
     victim.proc.kill('SIGKILL');
     await victim.exited;
     const atKill = fake.count();
-    const heldAtKill = await held();
-    assert.ok(heldAtKill > 0, 'the killed instance held no jobs: nothing was taken over');
+    const held = await heldIds();
+    assert.ok(held.size > 0, 'the killed instance held no jobs: nothing was taken over');
 
     await until('every message sent', async () => (await countSent(db)) === MESSAGES, 60_000);
     const seen = new Map<string, number>();
@@ -138,16 +154,19 @@ test('three instances deliver 10,000 messages once each, apart from the jobs a k
       const id = String((JSON.parse(r.body) as { sms_id: string }).sms_id);
       seen.set(id, (seen.get(id) ?? 0) + 1);
     }
+    const twice = [...seen].filter(([, n]) => n > 1).map(([id]) => Number(id));
     const duplicates = fake.requests.length - seen.size;
     console.log(
-      `carrier requests ${fake.requests.length} (at the kill ${atKill}), jobs held by the killed instance ${heldAtKill}, distinct messages ${seen.size}, duplicates ${duplicates}`,
+      `carrier requests ${fake.requests.length} (at the kill ${atKill}), jobs held by the killed instance ${held.size}, distinct messages ${seen.size}, duplicates ${duplicates}`,
     );
     assert.equal(seen.size, MESSAGES, 'the carrier must have every message');
-    // A duplicate is a job the dead process had sent but not yet recorded: it still held its lease.
-    assert.ok(heldAtKill <= CONCURRENCY, `the killed instance held ${heldAtKill} jobs`);
-    assert.ok(
-      duplicates <= heldAtKill,
-      `${duplicates} duplicates, more than the ${heldAtKill} jobs the killed instance had in flight`,
+    assert.ok(held.size <= CONCURRENCY, `the killed instance held ${held.size} jobs`);
+    // A duplicate is a job the dead process had sent but not yet recorded: it still held its lease,
+    // and it was sent twice at most (once by the dead process, once by the one that took it over).
+    assert.deepEqual(
+      twice.filter((id) => !held.has(id) || seen.get(String(id)) !== 2),
+      [],
+      `messages the carrier saw more than once that were not a job the killed instance held: ${twice.length} seen more than once, ${held.size} held`,
     );
     const left = await db.kysely
       .selectFrom('jobs')
@@ -156,7 +175,10 @@ test('three instances deliver 10,000 messages once each, apart from the jobs a k
     assert.equal(Number(left.n), 0, 'no deliver job may be left behind');
   } finally {
     for (const c of children) {
-      if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGTERM');
+      if (c.proc.exitCode === null && c.proc.signalCode === null) {
+        c.proc.kill('SIGCONT'); // a victim left frozen by a failed look must be able to hear the TERM
+        c.proc.kill('SIGTERM');
+      }
     }
     await Promise.all(children.map((c) => c.exited));
     await db.close();

@@ -1,5 +1,5 @@
 /**
- * Issue #5: login throttling holds across instances. Two services on one store (a PostgreSQL
+ * Login throttling holds across instances. Two services on one store (a PostgreSQL
  * database, or one SQLite file) share their failure counts through the `auth_failures` table.
  */
 import assert from 'node:assert/strict';

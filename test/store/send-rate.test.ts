@@ -1,5 +1,5 @@
 /**
- * Issue #5: the per-account send rate (`limits.sendPerMinute`) holds across instances. Two services on
+ * The per-account send rate (`limits.sendPerMinute`) holds across instances. Two services on
  * one store (a PostgreSQL database, or one SQLite file) count every account's sends in `send_counts`.
  */
 import assert from 'node:assert/strict';
