@@ -61,18 +61,21 @@ export function makeHandleReceipt({ store, bounce, jobs, clock, outbox }: Receip
 }
 
 /**
- * Waits before an unmatched receipt is tried again. The first are short: the `sent` commit a receipt
- * raced is usually a few milliseconds behind it, and the held answer occupies a slot of the SMSC's own
- * window of unanswered deliver_sm meanwhile.
+ * Waits before an unmatched receipt is tried again. The first are short: a `sent` commit a receipt
+ * raced (one the delivery store did not make it wait for: another instance's) is usually a few
+ * milliseconds behind it, and the held answer occupies a slot of the SMSC's own window of unanswered
+ * deliver_sm meanwhile.
  */
 export const RECEIPT_RETRY_MS: readonly number[] = [10, 50, 250, 1_000, 5_000];
 
 /**
  * A receipt from a carrier link that waits for our answer (SMPP): resolves once the receipt is applied
  * durably, so the carrier may be told. A fast SMSC can send a receipt before our own `sent` batch is
- * committed, so an unmatched receipt is tried again after each of `delaysMs`, holding the answer; still
- * unmatched after the last, it resolves anyway and is dropped with a warning (an SMSC resends an
- * unanswered receipt, and a message whose `sent` was lost is sent again and earns a new receipt).
+ * committed; the delivery store writes a receipt after the outcomes taken before it, and one still
+ * unmatched (its outcome another instance's) is tried again after each of `delaysMs`, holding the
+ * answer; still unmatched after the last, it resolves anyway and is dropped with a warning (an SMSC
+ * resends an unanswered receipt, and a message whose `sent` was lost is sent again and earns a new
+ * receipt).
  * Rejects when the store fails, so the carrier answers with an error and the SMSC tries again.
  * A matched receipt logs one `receipt` line with the carrier, its id, the status and the `smsId`,
  * the line an HTTP carrier's status webhook logs too (receive-webhook.ts).

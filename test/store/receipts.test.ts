@@ -1,12 +1,15 @@
 /**
  * Delivery receipts in the store (`store/adapters/delivery.ts` `applyReceipt`), on both engines: a message sent
  * in parts is delivered once the receipt of its last part is in, a failed part fails it, and a receipt
- * for an unknown id matches nothing.
+ * for an unknown id matches nothing. A receipt right behind its own `sent` outcome (a fast SMSC) matches
+ * at its first try, whether the two are written in transactions of their own or, as the service
+ * writes them, in the store's group commit.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { systemClock } from '../../src/app/ports.js';
 import { makeDeliveryStore } from '../../src/store/adapters/delivery.js';
+import { makeStore } from '../../src/store/adapters/store.js';
 import { insertAccount } from '../../src/store/sql/accounts.js';
 import { findMessage } from '../../src/store/sql/messages.js';
 import { freshDb, queueMessages } from '../helpers/db.js';
@@ -24,8 +27,8 @@ const sender = await db.kysely.transaction().execute((trx) =>
   }),
 );
 
-/** A queued message recorded as sent by carrier `c` in parts with `refs`; returns its id. */
-async function sentInParts(refs: string[]): Promise<number> {
+/** A queued message and its deliver job's id. */
+async function queued(): Promise<{ id: number; jobId: number }> {
   const [id] = await queueMessages(db, 1, () => ({
     senderAccountId: sender,
     from: '+15550007001',
@@ -37,8 +40,14 @@ async function sentInParts(refs: string[]): Promise<number> {
     .select('id')
     .where('ref_id', '=', id!)
     .executeTakeFirstOrThrow();
-  await store.recordSent({ messageId: id!, jobId: Number(job.id), carrier: 'c', refs });
-  return id!;
+  return { id: id!, jobId: Number(job.id) };
+}
+
+/** A queued message recorded as sent by carrier `c` in parts with `refs`; returns its id. */
+async function sentInParts(refs: string[]): Promise<number> {
+  const { id, jobId } = await queued();
+  await store.recordSent({ messageId: id, jobId, carrier: 'c', refs });
+  return id;
 }
 
 const status = async (id: number) => (await findMessage(db.kysely, id))?.status;
@@ -81,3 +90,32 @@ test('a failed part fails the message, and a later delivered part does not bring
   await store.applyReceipt({ carrier: 'c', carrierRef: 'f2', status: 'delivered' }, none);
   assert.equal(await status(id), 'failed');
 });
+
+for (const how of ['own transactions', 'the group commit'] as const) {
+  test(`a receipt right behind its sent outcome, not yet written, matches at its first try (${how})`, async () => {
+    const writes = how === 'own transactions' ? undefined : makeStore(db, systemClock).inTransaction;
+    const racing = makeDeliveryStore(db, systemClock, undefined, undefined, writes);
+    const messages = [];
+    for (let i = 0; i < 20; i++) messages.push(await queued());
+    // A batch of outcomes is being written, so the next waits for the outcome batches' gap (a few ms
+    // under load); receipts have their own batches, which have not been written for a while.
+    const first = messages.shift()!;
+    const sent = [
+      racing.recordSent({ messageId: first.id, jobId: first.jobId, carrier: 'fast', refs: [`r-${how}-0`] }),
+    ];
+    await new Promise((resolve) => setImmediate(resolve));
+    // As an SMPP link hands them over: each submit_sm_resp, and at once its receipt.
+    const receipts: ReturnType<typeof racing.applyReceipt>[] = [];
+    for (const [i, { id, jobId }] of messages.entries()) {
+      const ref = `r-${how}-${i + 1}`;
+      sent.push(racing.recordSent({ messageId: id, jobId, carrier: 'fast', refs: [ref] }));
+      receipts.push(racing.applyReceipt({ carrier: 'fast', carrierRef: ref, status: 'delivered' }, none));
+    }
+    await Promise.all(sent);
+    assert.deepEqual(
+      (await Promise.all(receipts)).map((r) => r.matched),
+      messages.map(() => true),
+    );
+    for (const { id } of messages) assert.equal(await status(id), 'delivered');
+  });
+}

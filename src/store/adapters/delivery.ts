@@ -49,6 +49,7 @@ type Outcome =
   | { kind: 'failed'; f: FailedSend & { jobId: number } };
 
 const SENDER_TTL_MS = 5_000;
+const NOTHING = () => undefined;
 
 /**
  * Outcome and receipt batches: up to 2,000 items, two in flight, and under load at least 3 ms between
@@ -136,6 +137,8 @@ export function makeDeliveryStore(
     });
     return undefined;
   }, OUTCOME_BATCHES);
+  /** The outcome added last: a receipt batch waits for it (and so for every one before it). */
+  let lastOutcome: Promise<void> = Promise.resolve();
 
   // A carrier that reused an id: the receipt went to the newest submission; say which, and which not.
   const logAmbiguous = async (q: Q, carrier: string, ref: string, chosen: number): Promise<void> => {
@@ -148,56 +151,59 @@ export function makeDeliveryStore(
   };
 
   type Applied = { matched: boolean; notified: boolean; smsId?: number };
-  const receipts = new Batcher<{ r: DeliveryReceipt; notices: ReceiptNotices }, Applied>(
-    (items) =>
-      transact(async (trx) => {
-        const now = clock.now();
-        const results: Applied[] = [];
-        const events: NewEvent[] = [];
-        for (const { r, notices } of items) {
-          let ref = r.carrierRef;
-          let hit = await setPartStatus(trx, r.carrier, ref, r.status);
-          for (const other of r.otherRefs ?? []) {
-            if (hit !== undefined) break;
-            ref = other;
-            hit = await setPartStatus(trx, r.carrier, ref, r.status);
-          }
-          if (hit === undefined) {
-            results.push({ matched: false, notified: false });
-            continue;
-          }
-          const messageId = hit.messageId;
-          if (hit.rows > 1) await logAmbiguous(trx, r.carrier, ref, messageId);
-          const { carrier, status } = r;
-          const error = r.error === undefined ? {} : { error: eventReason(r.error) };
-          events.push(event(messageId, now, 'receipt', { carrier, status, part: hit.part, ref, ...error }));
-          let notified = false;
-          if (r.status === 'failed') {
-            const error = r.error ?? 'failed';
-            const m = await failByReceipt(trx, messageId, error, now);
-            const b = m && notices.bounce(m, error);
-            if (b) events.push(event(messageId, now, 'bounce', { notice: await insertBounce(trx, b, now) }));
-            notified = b !== undefined;
-            if (m) await hooks.messages(trx, 'failed', [messageId], now);
-          } else {
-            // Only the receipt that ends the message gets its row back, so a repeat stores nothing.
-            const m = await markDeliveredIfComplete(trx, messageId, r.carrier, now);
-            const n = m && notices.delivered(m);
-            const id = n && (await insertKeyedMessage(trx, n.message, n.key, now));
-            if (n && id !== undefined) {
-              await insertJobs(trx, n.jobs, id, now);
-              events.push(event(messageId, now, 'disposition', { status: 'delivered', notice: id }));
-            }
-            notified = id !== undefined;
-            if (m) await hooks.messages(trx, 'delivered', [messageId], now);
-          }
-          results.push({ matched: true, notified, smsId: messageId });
+  const receipts = new Batcher<{ r: DeliveryReceipt; notices: ReceiptNotices }, Applied>(async (items) => {
+    // A fast SMSC sends a receipt right behind its submit_sm_resp, before that `sent` outcome is
+    // committed: looked up now, the receipt would miss its submission and wait to be tried again
+    // (`makeReceiptEvent`), a whole pass more. So a receipt batch first waits for the outcomes
+    // added before it; whatever fails there is its own callers' business.
+    await lastOutcome.then(NOTHING, NOTHING);
+    return transact(async (trx) => {
+      const now = clock.now();
+      const results: Applied[] = [];
+      const events: NewEvent[] = [];
+      for (const { r, notices } of items) {
+        let ref = r.carrierRef;
+        let hit = await setPartStatus(trx, r.carrier, ref, r.status);
+        for (const other of r.otherRefs ?? []) {
+          if (hit !== undefined) break;
+          ref = other;
+          hit = await setPartStatus(trx, r.carrier, ref, r.status);
         }
-        await insertEvents(trx, events);
-        return results;
-      }),
-    OUTCOME_BATCHES,
-  );
+        if (hit === undefined) {
+          results.push({ matched: false, notified: false });
+          continue;
+        }
+        const messageId = hit.messageId;
+        if (hit.rows > 1) await logAmbiguous(trx, r.carrier, ref, messageId);
+        const { carrier, status } = r;
+        const error = r.error === undefined ? {} : { error: eventReason(r.error) };
+        events.push(event(messageId, now, 'receipt', { carrier, status, part: hit.part, ref, ...error }));
+        let notified = false;
+        if (r.status === 'failed') {
+          const error = r.error ?? 'failed';
+          const m = await failByReceipt(trx, messageId, error, now);
+          const b = m && notices.bounce(m, error);
+          if (b) events.push(event(messageId, now, 'bounce', { notice: await insertBounce(trx, b, now) }));
+          notified = b !== undefined;
+          if (m) await hooks.messages(trx, 'failed', [messageId], now);
+        } else {
+          // Only the receipt that ends the message gets its row back, so a repeat stores nothing.
+          const m = await markDeliveredIfComplete(trx, messageId, r.carrier, now);
+          const n = m && notices.delivered(m);
+          const id = n && (await insertKeyedMessage(trx, n.message, n.key, now));
+          if (n && id !== undefined) {
+            await insertJobs(trx, n.jobs, id, now);
+            events.push(event(messageId, now, 'disposition', { status: 'delivered', notice: id }));
+          }
+          notified = id !== undefined;
+          if (m) await hooks.messages(trx, 'delivered', [messageId], now);
+        }
+        results.push({ matched: true, notified, smsId: messageId });
+      }
+      await insertEvents(trx, events);
+      return results;
+    });
+  }, OUTCOME_BATCHES);
 
   const senders = new Map<number, { at: number; info: SenderInfo | undefined }>();
 
@@ -215,12 +221,17 @@ export function makeDeliveryStore(
       return info;
     },
     recordSent: async (o) => {
-      await outcomes.add({ kind: 'sent', ...o });
+      lastOutcome = outcomes.add({ kind: 'sent', ...o });
+      await lastOutcome;
     },
     recordRetry: async (o) => {
-      await outcomes.add({ kind: 'retry', ...o });
+      lastOutcome = outcomes.add({ kind: 'retry', ...o });
+      await lastOutcome;
     },
-    recordFailed: (f) => outcomes.add({ kind: 'failed', f }),
+    recordFailed: async (f) => {
+      lastOutcome = outcomes.add({ kind: 'failed', f });
+      await lastOutcome;
+    },
     applyReceipt: (r, notices) => receipts.add({ r, notices }),
     requeue: (messageId) =>
       k.transaction().execute(async (trx) => {
