@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import smpp from 'smpp';
-import { encodeSubmitSm, type SubmitSmFields } from '../../src/carriers/smpp/pdu.js';
+import { encodeDeliverSmResp, encodeSubmitSm, type SubmitSmFields } from '../../src/carriers/smpp/pdu.js';
 import { otherIdSpellings, parseReceipt } from '../../src/carriers/smpp/receipt.js';
 import { submitRefusal } from '../../src/carriers/smpp/status.js';
 import { buildConfig } from '../../src/config/index.js';
@@ -118,6 +118,22 @@ describe('submit_sm encoding', () => {
       const theirs = new smpp.PDU('submit_sm', { ...fields, sequence_number: seq }).toBuffer();
       assert.deepEqual(encodeSubmitSm(fields, seq), theirs);
     });
+  }
+});
+
+test('deliver_sm_resp, accepted or refused: the same bytes as smpp 0.5 builds, and it reads them back', () => {
+  const seq = 0x7fff_fffe;
+  const deliverSm = new smpp.PDU('deliver_sm', { sequence_number: seq, short_message: 'id:1 stat:DELIVRD' });
+  for (const status of [0, 0x08]) {
+    const theirs = (
+      deliverSm.response(status === 0 ? {} : { command_status: status }) as smpp.PDU
+    ).toBuffer();
+    const ours = encodeDeliverSmResp(seq, status);
+    assert.deepEqual(ours, theirs, `status ${status}`);
+    const read = new smpp.PDU(ours);
+    assert.equal(read.command, 'deliver_sm_resp');
+    assert.equal(read.command_status, status);
+    assert.equal(read.sequence_number, seq);
   }
 });
 

@@ -16,7 +16,7 @@ import { concatUdh, countSegments, encodeGsm7, encodeUcs2, splitText } from '../
 import { type ResolvedSmppConfig, type SmppCarrierConfig, unrecordedBound } from './config.js';
 import { reportDeliverSm } from './deliver.js';
 import { type LinkLog, LinkReporter, reconnectDelay } from './link.js';
-import { type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
+import { DeliverSmRespPdu, type SubmitSmFields, SubmitSmPdu, tapPduBodies } from './pdu.js';
 import { readWithFastResponses } from './reader.js';
 import { isCredentialRefusal, statusLabel } from './status.js';
 import { InFlight, retry, type Submitted } from './submit.js';
@@ -200,8 +200,9 @@ class SmppCarrier implements CarrierAdapter {
    * submits a second). The submits started in one turn of the event loop are corked and go out
    * together in one writev: when the socket read that freed their window slots has been handled
    * (`readWithFastResponses`' `afterRead`: the submits the window wrote from inside the responses'
-   * handlers), or else when the turn ends. Only submit_sm corks, so a lone enquire_link or
-   * deliver_sm_resp is never held back; anything else written meanwhile simply rides along. cork()
+   * handlers), or else when the turn ends. The deliver_sm_resp answers that settle in one turn (a
+   * batch of receipts made durable) are corked the same way, and wait for nothing but the turn's
+   * end; an enquire_link_resp never corks, and anything else written meanwhile rides along. cork()
    * counts, and every cork() must be matched by exactly one uncork() or the socket stays shut: one
    * cork per socket at a time (`#corked`), released once by `#uncork`.
    */
@@ -267,9 +268,14 @@ class SmppCarrier implements CarrierAdapter {
       } catch (e) {
         stored = Promise.reject(e);
       }
+      // The answers of one batch of receipts settle in one turn: corked, they leave in one write.
+      const answer = (status: number) => {
+        this.#corkTurn(session);
+        session.send(new DeliverSmRespPdu(pdu.sequence_number, status));
+      };
       stored.then(
-        () => session.send(pdu.response()),
-        () => session.send(pdu.response({ command_status: smpp.errors['ESME_RSYSERR'] ?? 0x08 })),
+        () => answer(0),
+        () => answer(smpp.errors['ESME_RSYSERR'] ?? 0x08),
       );
     });
   }

@@ -105,6 +105,39 @@ export class SubmitSmPdu {
   }
 }
 
+const DELIVER_SM_RESP = 0x80000005;
+
+/**
+ * The whole deliver_sm_resp PDU (§4.6.2), as smpp 0.5 would write it: with `status` 0 the header and
+ * an empty message_id ("unused, set to NULL"), otherwise the header alone (the library writes no body
+ * for an error status). Built by smpp 0.5, a response took a PDU object, its filters and one
+ * socket.write of its own per receipt.
+ */
+export function encodeDeliverSmResp(sequence: number, status: number): Buffer {
+  const length = status === 0 ? 17 : 16;
+  const b = Buffer.allocUnsafe(length);
+  b.writeUInt32BE(length, 0);
+  b.writeUInt32BE(DELIVER_SM_RESP, 4);
+  b.writeUInt32BE(status, 8);
+  b.writeUInt32BE(sequence, 12);
+  if (status === 0) b[16] = 0;
+  return b;
+}
+
+/** A deliver_sm_resp for smpp 0.5's `Session.send`, which writes `toBuffer()` as it is. */
+export class DeliverSmRespPdu {
+  constructor(
+    readonly sequence_number: number,
+    private readonly status: number,
+  ) {}
+  isResponse(): boolean {
+    return true;
+  }
+  toBuffer(): Buffer {
+    return encodeDeliverSmResp(this.sequence_number, this.status);
+  }
+}
+
 /** short_message and the message_payload TLV (0x0424), as sent. */
 export interface RawUserData {
   shortMessage: Buffer;
