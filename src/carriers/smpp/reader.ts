@@ -1,5 +1,5 @@
 /**
- * The client session's reader, with a fast path for submit_sm_resp.
+ * The client session's reader, with fast paths for submit_sm_resp and deliver_sm.
  *
  * smpp 0.5 reads every PDU the same way (lib/smpp.js `_extractPDUs`): the command_length, then the
  * rest, copied into a new buffer with its length in front, decoded field by field into a `PDU` object
@@ -9,13 +9,22 @@
  * (SMPP 3.4 §4.4.2: command_status in the header, then message_id, a C-Octet String). This reader
  * is the library's loop with the same state (`_busy`, `paused`, `_command_length`, `_callbacks`), except
  * that a submit_sm_resp is decoded here into those two fields and goes straight to its callback,
- * without the events nobody listens to. Every other PDU goes through the library's own decoder and
- * events, as before. Written against smpp 0.5.1 (carriers/smpp/lib.d.ts); the tests compare both
- * decoders on the same bytes.
+ * without the events nobody listens to.
+ *
+ * A deliver_sm (§4.6.1: a delivery receipt for nearly every message sent, or an MO message) is decoded
+ * here too, into the fields `deliver.ts` reads, and emitted as the library emits it: the library's
+ * decoder also ran its filters (the text decoded through its own idea of the coding, the two times
+ * parsed into dates), whose results nobody reads (`deliver.ts` takes the text's raw bytes), and left
+ * that much garbage per receipt. A deliver_sm this decoder is not sure of (truncated, or a string
+ * without its NUL) goes to the library's decoder, which handles it as it always did.
+ *
+ * Every other PDU goes through the library's own decoder and events, as before. Written against smpp
+ * 0.5.1 (carriers/smpp/lib.d.ts); the tests compare both decoders on the same bytes.
  */
 import smpp from 'smpp';
 
 const SUBMIT_SM_RESP = 0x80000004;
+const DELIVER_SM = 0x00000005;
 /** The library's PDU.maxLength: a longer command_length is a broken stream. */
 const MAX_LENGTH = 16_384;
 
@@ -44,6 +53,86 @@ export function decodeSubmitSmResp(body: Buffer): SubmitSmResp {
   if (body.length <= 12) return new SubmitSmResp(status, sequence, undefined);
   const end = body.indexOf(0, 12);
   return new SubmitSmResp(status, sequence, body.toString('ascii', 12, end < 0 ? body.length : end));
+}
+
+/** TLVs of a deliver_sm that `deliver.ts` reads (§5.3.2), by tag: their names and how they read. */
+const DELIVER_SM_TLVS: ReadonlyMap<number, { name: string; kind: 'int8' | 'int16' | 'cstring' }> = new Map([
+  [0x001e, { name: 'receipted_message_id', kind: 'cstring' }],
+  [0x0427, { name: 'message_state', kind: 'int8' }],
+  [0x020c, { name: 'sar_msg_ref_num', kind: 'int16' }],
+  [0x020e, { name: 'sar_total_segments', kind: 'int8' }],
+  [0x020f, { name: 'sar_segment_seqnum', kind: 'int8' }],
+]);
+
+/** A deliver_sm as this reader decodes it: the header, the addresses, esm_class, data_coding, TLVs. */
+export class DeliverSm implements smpp.Pdu {
+  readonly command = 'deliver_sm';
+  readonly command_id = DELIVER_SM;
+  [field: string]: unknown;
+  constructor(
+    readonly command_status: number,
+    readonly sequence_number: number,
+  ) {}
+  isResponse(): boolean {
+    return false;
+  }
+  response(options: Record<string, unknown> = {}): smpp.Pdu {
+    return new smpp.PDU('deliver_sm_resp', { ...options, sequence_number: this.sequence_number });
+  }
+}
+
+/**
+ * The body of a deliver_sm (everything after command_length): the fields `deliver.ts` reads, as the
+ * library would decode them, or null when the library should decode it (see the module comment).
+ */
+export function decodeDeliverSm(body: Buffer): DeliverSm | null {
+  let o = 12;
+  const cstring = (limit = body.length): string | null => {
+    const end = body.indexOf(0, o);
+    if (end < 0 || end >= limit) return null;
+    const v = body.toString('ascii', o, end);
+    o = end + 1;
+    return v;
+  };
+  const pdu = new DeliverSm(body.readUInt32BE(4), body.readUInt32BE(8));
+  if (cstring() === null) return null; // service_type
+  pdu['source_addr_ton'] = body[o++];
+  pdu['source_addr_npi'] = body[o++];
+  const source = cstring();
+  if (source === null) return null;
+  pdu['source_addr'] = source;
+  pdu['dest_addr_ton'] = body[o++];
+  pdu['dest_addr_npi'] = body[o++];
+  const destination = cstring();
+  if (destination === null) return null;
+  pdu['destination_addr'] = destination;
+  pdu['esm_class'] = body[o];
+  o += 3; // esm_class, protocol_id, priority_flag
+  if (cstring() === null || cstring() === null) return null; // schedule_delivery_time, validity_period
+  o += 2; // registered_delivery, replace_if_present_flag
+  pdu['data_coding'] = body[o];
+  o += 2; // data_coding, sm_default_msg_id
+  const smLength = body[o++];
+  if (smLength === undefined || o + smLength > body.length) return null;
+  o += smLength;
+  while (o + 4 <= body.length) {
+    const tag = body.readUInt16BE(o);
+    const length = body.readUInt16BE(o + 2);
+    o += 4;
+    const end = o + length;
+    if (end > body.length) return null;
+    const tlv = DELIVER_SM_TLVS.get(tag);
+    if (tlv?.kind === 'cstring') {
+      const v = cstring(end);
+      if (v === null) return null;
+      pdu[tlv.name] = v;
+    } else if (tlv) {
+      if (length < (tlv.kind === 'int8' ? 1 : 2)) return null;
+      pdu[tlv.name] = tlv.kind === 'int8' ? body[o] : body.readUInt16BE(o);
+    }
+    o = end;
+  }
+  return o === body.length ? pdu : null;
 }
 
 /** The library's session state this reader shares (smpp 0.5.1, lib/smpp.js). */
@@ -75,7 +164,7 @@ function extract(s: SessionState): void {
   if (s._busy) return;
   s._busy = true;
   while (!s.paused) {
-    let pdu: smpp.Pdu | undefined;
+    let pdu: smpp.Pdu | null;
     try {
       let length = s._command_length;
       if (!length) {
@@ -98,10 +187,13 @@ function extract(s: SessionState): void {
         }
         continue;
       }
-      const whole = Buffer.allocUnsafe(length);
-      whole.writeUInt32BE(length, 0);
-      body.copy(whole, 4);
-      pdu = new smpp.PDU(whole);
+      pdu = body.length >= 12 && body.readUInt32BE(0) === DELIVER_SM ? decodeDeliverSm(body) : null;
+      if (!pdu) {
+        const whole = Buffer.allocUnsafe(length);
+        whole.writeUInt32BE(length, 0);
+        body.copy(whole, 4);
+        pdu = new smpp.PDU(whole);
+      }
     } catch (e) {
       // As the library does: report it and stop reading this stream (the link's keep-alive ends it).
       s.emit('error', e);
