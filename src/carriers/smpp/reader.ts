@@ -28,16 +28,30 @@ const DELIVER_SM = 0x00000005;
 /** The library's PDU.maxLength: a longer command_length is a broken stream. */
 const MAX_LENGTH = 16_384;
 
-/** What a submit_sm_resp's callback gets: the fields the adapter reads (`PendingSubmit.onResponse`). */
-export class SubmitSmResp implements smpp.Pdu {
-  readonly command = 'submit_sm_resp';
-  readonly command_id = SUBMIT_SM_RESP;
+/** A PDU decoded here: the header, and the fields set by its decoder (as the library names them). */
+abstract class DecodedPdu implements smpp.Pdu {
+  abstract readonly command: string;
+  abstract readonly command_id: number;
   [field: string]: unknown;
   constructor(
     readonly command_status: number,
     readonly sequence_number: number,
-    readonly message_id: string | undefined,
   ) {}
+  abstract isResponse(): boolean;
+  abstract response(options?: Record<string, unknown>): smpp.Pdu;
+}
+
+/** What a submit_sm_resp's callback gets: the fields the adapter reads (`PendingSubmit.onResponse`). */
+export class SubmitSmResp extends DecodedPdu {
+  readonly command = 'submit_sm_resp';
+  readonly command_id = SUBMIT_SM_RESP;
+  constructor(
+    status: number,
+    sequence: number,
+    readonly message_id: string | undefined,
+  ) {
+    super(status, sequence);
+  }
   isResponse(): boolean {
     return true;
   }
@@ -65,14 +79,9 @@ const DELIVER_SM_TLVS: ReadonlyMap<number, { name: string; kind: 'int8' | 'int16
 ]);
 
 /** A deliver_sm as this reader decodes it: the header, the addresses, esm_class, data_coding, TLVs. */
-export class DeliverSm implements smpp.Pdu {
+export class DeliverSm extends DecodedPdu {
   readonly command = 'deliver_sm';
   readonly command_id = DELIVER_SM;
-  [field: string]: unknown;
-  constructor(
-    readonly command_status: number,
-    readonly sequence_number: number,
-  ) {}
   isResponse(): boolean {
     return false;
   }
