@@ -91,6 +91,54 @@ test('a failed part fails the message, and a later delivered part does not bring
   assert.equal(await status(id), 'failed');
 });
 
+test('one batch ends each message as receipts one at a time would: parts, repeats, failures before and after', async () => {
+  const whole = await sentInParts(['b1', 'b2']); // both parts in the batch: delivered, by the last
+  const half = await sentInParts(['h1', 'h2']); // one part only: still sent
+  const repeated = await sentInParts(['r1']); // the same receipt twice: delivered once
+  const thenFailed = await sentInParts(['t1']); // delivered, then a failure for it: stays delivered
+  const failedFirst = await sentInParts(['x1', 'x2']); // a part fails, then the other is delivered
+  const asked: number[] = [];
+  const notices = {
+    bounce: () => undefined,
+    delivered: (m: { id: number }) => {
+      asked.push(m.id);
+      return undefined;
+    },
+  };
+  const r = (carrierRef: string, status: 'delivered' | 'failed' = 'delivered') =>
+    store.applyReceipt(
+      { carrier: 'c', carrierRef, status, ...(status === 'failed' ? { error: 'x' } : {}) },
+      notices,
+    );
+  const results = await Promise.all([
+    r('b1'),
+    r('h1'),
+    r('r1'),
+    r('t1'),
+    r('x1', 'failed'),
+    r('b2'),
+    r('r1'),
+    r('t1', 'failed'),
+    r('x2'),
+  ]);
+  assert.deepEqual(
+    results.map((x) => x.matched),
+    results.map(() => true),
+  );
+  assert.deepEqual(await Promise.all([whole, half, repeated, thenFailed, failedFirst].map(status)), [
+    'delivered',
+    'sent',
+    'delivered',
+    'delivered',
+    'failed',
+  ]);
+  // A notice is asked for once per message a receipt ended, never for one it did not.
+  assert.deepEqual(
+    asked.sort((a, b) => a - b),
+    [whole, repeated, thenFailed].sort((a, b) => a - b),
+  );
+});
+
 for (const how of ['own transactions', 'the group commit'] as const) {
   test(`a receipt right behind its sent outcome, not yet written, matches at its first try (${how})`, async () => {
     const writes = how === 'own transactions' ? undefined : makeStore(db, systemClock).inTransaction;

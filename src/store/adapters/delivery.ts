@@ -161,6 +161,41 @@ export function makeDeliveryStore(
       const now = clock.now();
       const results: Applied[] = [];
       const events: NewEvent[] = [];
+      // Delivered receipts end their messages in one statement per carrier (`markDeliveredIfComplete`),
+      // once every part status before them is set: before a failure receipt, and at the end. In that
+      // order a batch ends the same messages, the same way, as one receipt at a time would.
+      let delivered: Array<{ at: number; messageId: number; carrier: string; notices: ReceiptNotices }> = [];
+      const endDelivered = async () => {
+        const byCarrier = new Map<string, typeof delivered>();
+        for (const d of delivered) {
+          const list = byCarrier.get(d.carrier);
+          if (list) list.push(d);
+          else byCarrier.set(d.carrier, [d]);
+        }
+        delivered = [];
+        for (const [carrier, list] of byCarrier) {
+          // The last receipt of each message is the one that ended it (and tells of its notice).
+          const last = new Map(list.map((d) => [d.messageId, d]));
+          const ended = await markDeliveredIfComplete(trx, [...last.keys()], carrier, now);
+          for (const m of ended) {
+            const d = last.get(m.id);
+            const n = d?.notices.delivered(m);
+            const id = n && (await insertKeyedMessage(trx, n.message, n.key, now));
+            if (!d || !n || id === undefined) continue;
+            await insertJobs(trx, n.jobs, id, now);
+            events.push(event(m.id, now, 'disposition', { status: 'delivered', notice: id }));
+            results[d.at] = { matched: true, notified: true, smsId: m.id };
+          }
+          if (ended.length > 0) {
+            await hooks.messages(
+              trx,
+              'delivered',
+              ended.map((m) => m.id),
+              now,
+            );
+          }
+        }
+      };
       for (const { r, notices } of items) {
         let ref = r.carrierRef;
         let hit = await setPartStatus(trx, r.carrier, ref, r.status);
@@ -178,28 +213,20 @@ export function makeDeliveryStore(
         const { carrier, status } = r;
         const error = r.error === undefined ? {} : { error: eventReason(r.error) };
         events.push(event(messageId, now, 'receipt', { carrier, status, part: hit.part, ref, ...error }));
-        let notified = false;
-        if (r.status === 'failed') {
-          const error = r.error ?? 'failed';
-          const m = await failByReceipt(trx, messageId, error, now);
-          const b = m && notices.bounce(m, error);
-          if (b) events.push(event(messageId, now, 'bounce', { notice: await insertBounce(trx, b, now) }));
-          notified = b !== undefined;
-          if (m) await hooks.messages(trx, 'failed', [messageId], now);
-        } else {
-          // Only the receipt that ends the message gets its row back, so a repeat stores nothing.
-          const m = await markDeliveredIfComplete(trx, messageId, r.carrier, now);
-          const n = m && notices.delivered(m);
-          const id = n && (await insertKeyedMessage(trx, n.message, n.key, now));
-          if (n && id !== undefined) {
-            await insertJobs(trx, n.jobs, id, now);
-            events.push(event(messageId, now, 'disposition', { status: 'delivered', notice: id }));
-          }
-          notified = id !== undefined;
-          if (m) await hooks.messages(trx, 'delivered', [messageId], now);
+        if (r.status === 'delivered') {
+          delivered.push({ at: results.length, messageId, carrier, notices });
+          results.push({ matched: true, notified: false, smsId: messageId });
+          continue;
         }
-        results.push({ matched: true, notified, smsId: messageId });
+        await endDelivered();
+        const reason = r.error ?? 'failed';
+        const m = await failByReceipt(trx, messageId, reason, now);
+        const b = m && notices.bounce(m, reason);
+        if (b) events.push(event(messageId, now, 'bounce', { notice: await insertBounce(trx, b, now) }));
+        if (m) await hooks.messages(trx, 'failed', [messageId], now);
+        results.push({ matched: true, notified: b !== undefined, smsId: messageId });
       }
+      await endDelivered();
       await insertEvents(trx, events);
       return results;
     });

@@ -5,6 +5,7 @@
  */
 import type { NotifiedMessage } from '../../app/dispositions.js';
 import type { Message } from '../../domain/message.js';
+import { inLists } from '../engine/batcher.js';
 import { prepareSized } from '../engine/prepared.js';
 import type { Q } from './accounts.js';
 import { messageColumns } from './message-columns.js';
@@ -91,36 +92,41 @@ export async function submissionsOf(q: Q, carrier: string, ref: string): Promise
 
 /**
  * update messages set status = 'delivered', last_error = null, updated_at = :now
- * where id = :id and status in ('sending', 'sent') and not exists (select … from carrier_refs
+ * where id in (:ids) and status in ('sending', 'sent') and not exists (select … from carrier_refs
  * where message_id = messages.id and carrier = :carrier and (status is null or status <> 'delivered'))
  * returning id, sender_account_id, from_addr, to_addr, disposition_notification
- * — a delivered receipt for the last part still out ends the message; one statement, not a count and
- * an update. The row, only when this receipt ended it, is what its positive-delivery notice is built from.
+ * — the messages whose delivered receipts (of one batch, from one carrier) left no part out are
+ * delivered; one statement for the batch, not a count and an update per receipt. A row comes back
+ * only for a message this statement ended, so a repeated receipt stores nothing: what is returned is
+ * what the positive-delivery notices are built from.
  */
 export async function markDeliveredIfComplete(
   q: Q,
-  id: number,
+  ids: readonly number[],
   carrier: string,
   now: number,
-): Promise<NotifiedMessage | undefined> {
-  const row = (await markDeliveredStmt.run(q, { id, carrier, now })).rows[0];
-  return (
-    row && {
-      id: Number(row.id),
-      senderAccountId: row.sender_account_id === null ? null : Number(row.sender_account_id),
-      from: row.from_addr,
-      to: row.to_addr,
-      dispositionNotification: row.disposition_notification,
+): Promise<NotifiedMessage[]> {
+  const out: NotifiedMessage[] = [];
+  for (const part of inLists(ids, 256)) {
+    for (const row of (await markDeliveredStmt.run(q, { ids: part, carrier, now })).rows) {
+      out.push({
+        id: Number(row.id),
+        senderAccountId: row.sender_account_id === null ? null : Number(row.sender_account_id),
+        from: row.from_addr,
+        to: row.to_addr,
+        dispositionNotification: row.disposition_notification,
+      });
     }
-  );
+  }
+  return out;
 }
 
 const markDeliveredStmt = prepareSized(
-  (q, a: { id: number; carrier: string; now: number }) =>
+  (q, a: { ids: readonly number[]; carrier: string; now: number }) =>
     q
       .updateTable('messages')
       .set({ status: 'delivered', last_error: null, updated_at: a.now })
-      .where('id', '=', a.id)
+      .where('id', 'in', a.ids)
       .where('status', 'in', ['sending', 'sent'])
       .where((eb) =>
         eb.not(
@@ -137,8 +143,8 @@ const markDeliveredStmt = prepareSized(
         ),
       )
       .returning(['id', 'sender_account_id', 'from_addr', 'to_addr', 'disposition_notification']),
-  (a) => ['delivered', null, a.now, a.id, 'sending', 'sent', a.carrier, 'delivered'],
-  ONE,
+  (a) => ['delivered', null, a.now, ...a.ids, 'sending', 'sent', a.carrier, 'delivered'],
+  (a) => a.ids.length,
 );
 
 /**
