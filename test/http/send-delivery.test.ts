@@ -181,17 +181,25 @@ test('a number no route matches gets 406 "No route to …" and nothing is stored
   assert.equal((await s.admin.list())[0]!.credit, 1);
 });
 
-test('sends without room are kept in hand up to delivery.concurrency; past it they wait for the worker', async () => {
+/**
+ * A service whose one carrier is an SMSC with a window of one, which answers its first submit_sm only
+ * after `delayMs`: until then the window is full. The phone would wait up to 20 s for a first attempt.
+ */
+async function windowFullUntil(delayMs: number, delivery: Record<string, unknown> = {}) {
   const smsc = await startFakeSmsc();
   cleanup.push(() => smsc.close());
-  // The first submit_sm is answered late; until then the window of one is full.
-  smsc.setResponder((_s, index) => (index === 0 ? { delayMs: 1_500 } : undefined));
-  // No worker in this process: whatever is sent, this process sent it in hand.
+  smsc.setResponder((_s, index) => (index === 0 ? { delayMs } : undefined));
   const s = await service({
     carriers: [smsc.carrier({ window: 1 })],
     routes: [{ carrier: 'smsc' }],
-    delivery: { ...fastRetries, waitMs: 20_000, worker: false, concurrency: 1 },
+    delivery: { ...fastRetries, waitMs: 20_000, ...delivery },
   });
+  return { smsc, s };
+}
+
+test('sends without room are kept in hand up to delivery.concurrency; past it they wait for the worker', async () => {
+  // No worker in this process: whatever is sent, this process sent it in hand.
+  const { smsc, s } = await windowFullUntil(1_500, { worker: false, concurrency: 1 });
   const first = send(s, '+15557654321', 'first');
   await smsc.waitFor(() => smsc.submits.length === 1, 10_000);
   const inHand = await send(s, '+15557654322', 'in hand');
@@ -222,15 +230,7 @@ test('with no carriers configured, off-net messages have no route', async () => 
 });
 
 test('a send while the carrier has no room is answered once stored, ahead of the send that fills the window', async () => {
-  const smsc = await startFakeSmsc();
-  cleanup.push(() => smsc.close());
-  // The first submit_sm is answered late; until then the window of one is full.
-  smsc.setResponder((_s, index) => (index === 0 ? { delayMs: 3_000 } : undefined));
-  const s = await service({
-    carriers: [smsc.carrier({ window: 1 })],
-    routes: [{ carrier: 'smsc' }],
-    delivery: { ...fastRetries, waitMs: 20_000 },
-  });
+  const { smsc, s } = await windowFullUntil(3_000);
   const order: string[] = [];
   const first = send(s, '+15557654321', 'first').then((r) => {
     order.push('first');
