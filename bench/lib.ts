@@ -45,9 +45,14 @@ export async function spawnServer(
   // Built JavaScript (dist/) runs as production runs it, without the TypeScript loader.
   const loader = args.some((a) => a.endsWith('.ts')) ? ['--import', 'tsx'] : [];
   // BENCH_SERVER_NODE_ARGS: more node flags for every server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
-  // (node refuses --cpu-prof in NODE_OPTIONS).
+  // (node refuses --cpu-prof in NODE_OPTIONS). They go after the flags already in `args` (a textbridge
+  // server's NODE_FLAGS), just before the script: V8 keeps the last value of a flag given twice, so a
+  // trial of `--max-semi-space-size=8` must come after the shipped `=16` to be the one measured.
   const extra = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
-  const proc = spawn(process.execPath, [...extra, ...loader, ...args], {
+  const script = args.findIndex((a) => !a.startsWith('-'));
+  const at = script === -1 ? args.length : script;
+  const argv = [...loader, ...args.slice(0, at), ...extra, ...args.slice(at)];
+  const proc = spawn(process.execPath, argv, {
     env: {
       ...process.env,
       ...(args.includes(TEXTBRIDGE) ? ALLOCATOR_ENV : {}),
