@@ -8,7 +8,8 @@
  * BENCH_RECEIPTS=1: the fake SMSC also sends a delivery receipt for every message, and a run ends when
  * every message is `delivered` (receipts decoded, matched and written durably too), not `sent`.
  * The SMPP peer is bench/fake-smsc.ts, the same loopback SMSC `npm run bench` gives Kannel.
- * BENCH_WINDOW: the smpp carrier's `window` (default 10). BENCH_OWN_COMMITS=1: outcomes and receipts
+ * BENCH_WINDOW: the smpp carrier's `window` (default 10); BENCH_MAX_UNRECORDED: its `maxUnrecorded`
+ * (default: the carrier's own, docs/delivery.md). BENCH_OWN_COMMITS=1: outcomes and receipts
  * committed on their own, not in the store's group commit as the service writes them. BENCH_JSON=1:
  * after each target, one line `{"kind", "window", "receipts", "median", "cpuUsPerMsg", "peakRssMb"}`
  * (medians over the runs; CPU and RSS are this process's, which runs the worker), for bench/run.ts.
@@ -46,6 +47,9 @@ function carrierFor(kind: string, port: number) {
         systemId: 'textbridge',
         password: 'secret',
         window,
+        ...(process.env['BENCH_MAX_UNRECORDED']
+          ? { maxUnrecorded: Number(process.env['BENCH_MAX_UNRECORDED']) }
+          : {}),
       }
     : {
         name: 'c',
