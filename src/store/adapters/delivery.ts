@@ -139,6 +139,11 @@ export function makeDeliveryStore(
   }, OUTCOME_BATCHES);
   /** The outcome added last: a receipt batch waits for it (and so for every one before it). */
   let lastOutcome: Promise<void> = Promise.resolve();
+  /** Add `o` to the next outcome batch, as the one a receipt batch waits for; resolves once durable. */
+  const record = (o: Outcome): Promise<void> => {
+    lastOutcome = outcomes.add(o);
+    return lastOutcome;
+  };
 
   // A carrier that reused an id: the receipt went to the newest submission; say which, and which not.
   const logAmbiguous = async (q: Q, carrier: string, ref: string, chosen: number): Promise<void> => {
@@ -247,18 +252,9 @@ export function makeDeliveryStore(
       senders.set(accountId, { at: now, info });
       return info;
     },
-    recordSent: async (o) => {
-      lastOutcome = outcomes.add({ kind: 'sent', ...o });
-      await lastOutcome;
-    },
-    recordRetry: async (o) => {
-      lastOutcome = outcomes.add({ kind: 'retry', ...o });
-      await lastOutcome;
-    },
-    recordFailed: async (f) => {
-      lastOutcome = outcomes.add({ kind: 'failed', f });
-      await lastOutcome;
-    },
+    recordSent: (o) => record({ kind: 'sent', ...o }),
+    recordRetry: (o) => record({ kind: 'retry', ...o }),
+    recordFailed: (f) => record({ kind: 'failed', f }),
     applyReceipt: (r, notices) => receipts.add({ r, notices }),
     requeue: (messageId) =>
       k.transaction().execute(async (trx) => {
