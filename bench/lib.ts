@@ -111,6 +111,20 @@ export function cpuUs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLK_TCK;
 }
 
+/**
+ * CPU time the whole machine has been busy so far, every core, in µs: /proc/stat's first line (proc(5)),
+ * user + nice + system + irq + softirq (guest time is counted in user already; idle, iowait and steal,
+ * the time the hypervisor gave another machine, are not work done here). Differenced around a run it
+ * is what every process took, the server's, the load generator's (autocannon, in the bench's own
+ * process), the SMSC's, and the kernel's network and disk work, whoever it was charged to.
+ */
+export function machineBusyUs(stat = readFileSync('/proc/stat', 'utf8')): number {
+  const line = stat.split('\n').find((l) => /^cpu\s/.test(l));
+  if (!line) throw new Error('/proc/stat has no "cpu" line');
+  const [user, nice, system, , , irq, softirq] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0)) * 1e6) / CLK_TCK;
+}
+
 /** A fake carrier in its own process (bench/fake-carrier-process.ts), asked questions on stdin. */
 export interface FakeCarrier {
   port: number;
@@ -180,6 +194,11 @@ export interface Row extends Load {
   /** The server process's CPU (user + system) during the measured run, per 2xx answer, in µs. */
   cpuUsPerMsg: number;
   /**
+   * The whole machine's busy CPU during the measured run (`machineBusyUs`: the server, the load
+   * generator, the SMSC, the kernel), per 2xx answer, in µs: what one message costs the machine.
+   */
+  machineUsPerMsg: number;
+  /**
    * Messages the carrier (the bench SMSC) took per second of the measured run, where the run sends to
    * one: below `reqPerSec`, the server accepted faster than it delivered and its queue grew.
    */
@@ -189,7 +208,7 @@ export interface Row extends Load {
 /**
  * Load `url` for 2 s (warm-up, not reported), then for `duration` s, both at `connections`. The
  * server's processes (`pids`: one, or Kannel's two boxes) are read around the measured run only: CPU
- * summed, peak RSS summed. `carrierCount`, when given, reads how many messages the carrier has taken
+ * summed, peak RSS summed; the whole machine's CPU too (`Row.machineUsPerMsg`). `carrierCount`, when given, reads how many messages the carrier has taken
  * so far; it is read around the measured run too (`Row.carrierPerSec`).
  */
 export async function loadRun(
@@ -205,14 +224,17 @@ export async function loadRun(
   await load({ ...opts, url, connections, duration: 2 });
   const taken0 = await carrierCount?.();
   const cpu0 = cpu();
+  const machine0 = machineBusyUs();
   const started = performance.now();
   const r = await load({ ...opts, url, connections, duration });
   const cpuUsPerMsg = (cpu() - cpu0) / Math.max(1, r.ok);
+  const machineUsPerMsg = (machineBusyUs() - machine0) / Math.max(1, r.ok);
   const seconds = (performance.now() - started) / 1000;
   const taken = await carrierCount?.();
   const carrier =
     taken0 !== undefined && taken !== undefined ? { carrierPerSec: (taken - taken0) / seconds } : {};
-  return { ...r, rssMb: all.reduce((sum, pid) => sum + peakRssMb(pid), 0), cpuUsPerMsg, ...carrier };
+  const rssMb = all.reduce((sum, pid) => sum + peakRssMb(pid), 0);
+  return { ...r, rssMb, cpuUsPerMsg, machineUsPerMsg, ...carrier };
 }
 
 export const median = (xs: number[]): number => {

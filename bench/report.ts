@@ -3,6 +3,7 @@
  * the drain table (msg/s), every ratio the steps measured, the CPU per message of each path and the
  * largest peak RSS of any server. Medians throughout; a figure a step did not measure is left out.
  */
+import os from 'node:os';
 import { machine, median, type Row } from './lib.js';
 
 /** One drain target's summary, as bench/delivery.ts prints it with BENCH_JSON=1. */
@@ -26,6 +27,8 @@ export interface Figures {
   /** The intake loads' connections and measured seconds. */
   connections: number;
   duration: number;
+  /** The machine's cores (default: this machine's), for what the whole machine could take. */
+  cores?: number;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -41,13 +44,14 @@ export function report(f: Figures): string {
   };
   const rate = (name: string) => med(name, (r) => r.reqPerSec);
   const cpu = (name: string) => med(name, (r) => r.cpuUsPerMsg);
+  const whole = (name: string) => med(name, (r) => r.machineUsPerMsg);
   const ceiling = rate('hello-world ceiling')!;
   const rounds = f.intake.get('hello-world ceiling')!.length;
   const out: string[] = [
     `\n${new Date().toISOString()} · ${machine()}`,
     `Intake: autocannon, ${f.connections} connections, ${f.duration} s after 2 s of warm-up, median of ${rounds} rounds\n`,
-    '| target | req/s | p50 ms | p99 ms | × ceiling | CPU µs/msg | peak RSS MB | to the SMSC msg/s |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| target | req/s | p50 ms | p99 ms | × ceiling | CPU µs/msg | machine µs/msg | peak RSS MB | to the SMSC msg/s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const behind: string[] = [];
   for (const [name, rows] of f.intake) {
@@ -57,7 +61,7 @@ export function report(f: Figures): string {
     const carrier = taken.length ? median(taken) : undefined;
     const accepted = m((r) => r.reqPerSec);
     out.push(
-      `| ${name}${bad ? ` (${bad} non-2xx/errors)` : ''} | ${fmt(accepted)} | ${m((r) => r.p50)} | ${m((r) => r.p99)} | ${(accepted / ceiling).toFixed(2)} | ${fmt(m((r) => r.cpuUsPerMsg))} | ${m((r) => r.rssMb)} | ${carrier === undefined ? '' : fmt(carrier)} |`,
+      `| ${name}${bad ? ` (${bad} non-2xx/errors)` : ''} | ${fmt(accepted)} | ${m((r) => r.p50)} | ${m((r) => r.p99)} | ${(accepted / ceiling).toFixed(2)} | ${fmt(m((r) => r.cpuUsPerMsg))} | ${fmt(m((r) => r.machineUsPerMsg))} | ${m((r) => r.rssMb)} | ${carrier === undefined ? '' : fmt(carrier)} |`,
     );
     // Accepting faster than the carrier takes them is a queue growing, not a rate that can last.
     if (carrier !== undefined && carrier < 0.95 * accepted)
@@ -114,6 +118,23 @@ export function report(f: Figures): string {
     smpp(10, true) && smpp(10) ? smpp(10, true)!.cpuUsPerMsg - smpp(10)!.cpuUsPerMsg : undefined;
   line('a receipt (with receipts minus without)', receiptOnly);
   line('Kannel sendsms (bearerbox + smsbox)', cpu('Kannel sendsms'));
+
+  // The machine's CPU per message: the server's, the load generator's, the SMSC's and the kernel's
+  // work together, the same for both sides. With every core busy at that cost a target could take at
+  // most cores × 1 s / (µs a message): a bound on what spreading its work over more threads can give.
+  const cores = f.cores ?? os.cpus().length;
+  const offMachine = whole(off10);
+  const kannelMachine = whole('Kannel sendsms');
+  if (offMachine !== undefined && kannelMachine !== undefined) {
+    out.push(`\nThe whole machine's CPU per message (every process and the kernel; ${cores} cores):`);
+    line('off-net send (window 10)', offMachine);
+    line('Kannel sendsms', kannelMachine);
+    ratio('Kannel sendsms / off-net send (window 10), the machine per message', kannelMachine, offMachine);
+    const reach = (cores * 1e6) / offMachine;
+    out.push(
+      `- off-net send (window 10) with all ${cores} cores busy at that cost: at most ${fmt(reach)} req/s, ${(reach / sendsms!).toFixed(2)} × Kannel sendsms`,
+    );
+  }
 
   const servers = [...f.intake]
     .filter(([name]) => name !== 'hello-world ceiling' && name !== 'Kannel sendsms')

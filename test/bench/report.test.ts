@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Row } from '../../bench/lib.js';
+import { machineBusyUs, type Row } from '../../bench/lib.js';
 import { type DrainRow, report } from '../../bench/report.js';
 
-const row = (reqPerSec: number, cpuUsPerMsg: number, rssMb = 150, carrierPerSec?: number): Row => ({
+const row = (
+  reqPerSec: number,
+  cpuUsPerMsg: number,
+  rssMb = 150,
+  carrierPerSec?: number,
+  machineUsPerMsg = cpuUsPerMsg + 30,
+): Row => ({
   ok: reqPerSec * 10,
   reqPerSec,
   p50: 1,
@@ -12,6 +18,7 @@ const row = (reqPerSec: number, cpuUsPerMsg: number, rssMb = 150, carrierPerSec?
   errors: 0,
   rssMb,
   cpuUsPerMsg,
+  machineUsPerMsg,
   ...(carrierPerSec === undefined ? {} : { carrierPerSec }),
 });
 const drain = (window: number, median: number, cpuUsPerMsg: number, receipts = false): DrainRow => ({
@@ -89,4 +96,56 @@ test('the rate the SMSC took messages at is shown beside the intake, and a queue
   assert.doesNotMatch(text, /window 100\): the SMSC took/);
   assert.doesNotMatch(text, /Kannel sendsms: the SMSC took/);
   assert.match(text, /\| hello-world ceiling \| 50,000 \|.*\| 150 \| {2}\|/);
+});
+
+test("the whole machine's CPU per message is compared with Kannel's, and bounds what all cores could take", () => {
+  const text = report({
+    intake: new Map([
+      ['hello-world ceiling', [row(50_000, 10)]],
+      [
+        'off-net send to SMPP (window 10)',
+        [row(10_000, 120, 190, undefined, 160), row(9_000, 130, 190, undefined, 170)],
+      ],
+      ['Kannel sendsms', [row(16_000, 85, 30, undefined, 125)]],
+    ]),
+    drains: [],
+    bearerbox: [],
+    drainMessages: 20_000,
+    connections: 64,
+    duration: 10,
+    cores: 2,
+  });
+  // Medians: 165 µs off-net, 125 µs Kannel; 2 cores × 1 s / 165 µs = 12,121 req/s, 0.76 × 16,000.
+  assert.match(text, /\| off-net send to SMPP \(window 10\) \| 9,500 \|.*\| 125 \| 165 \| 190 \|/);
+  assert.match(
+    text,
+    /Kannel sendsms \/ off-net send \(window 10\), the machine per message: \*\*0\.76 ×\*\*/,
+  );
+  assert.match(text, /with all 2 cores busy at that cost: at most 12,121 req\/s, 0\.76 × Kannel sendsms/);
+});
+
+test('without Kannel the machine comparison is left out', () => {
+  const text = report({
+    intake: new Map([
+      ['hello-world ceiling', [row(50_000, 10)]],
+      ['off-net send to SMPP (window 10)', [row(10_000, 120)]],
+    ]),
+    drains: [],
+    bearerbox: [],
+    drainMessages: 20_000,
+    connections: 64,
+    duration: 10,
+  });
+  assert.doesNotMatch(text, /whole machine|Kannel/);
+});
+
+test("the machine's busy time counts user, nice, system, irq and softirq, not idle, iowait or steal", () => {
+  const one = machineBusyUs('cpu  1 0 0 0 0 0 0 0 0 0\ncpu0 1 0 0 0 0 0 0 0 0 0\n');
+  // user 100, nice 5, system 50, idle 1000, iowait 20, irq 3, softirq 2, steal 7, guest 4 (in user).
+  const busy = machineBusyUs('cpu  100 5 50 1000 20 3 2 7 4 0\ncpu0 50 2 25 500 10 1 1 3 2 0\n');
+  assert.equal(busy / one, 160);
+  assert.throws(() => machineBusyUs('intr 1 2 3\n'), /no "cpu" line/);
+  // This machine's: it never runs backwards.
+  const a = machineBusyUs();
+  assert.ok(machineBusyUs() >= a);
 });
