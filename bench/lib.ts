@@ -208,8 +208,9 @@ export interface Row extends Load {
 /**
  * Load `url` for 2 s (warm-up, not reported), then for `duration` s, both at `connections`. The
  * server's processes (`pids`: one, or Kannel's two boxes) are read around the measured run only: CPU
- * summed, peak RSS summed; the whole machine's CPU too (`Row.machineUsPerMsg`). `carrierCount`, when given, reads how many messages the carrier has taken
- * so far; it is read around the measured run too (`Row.carrierPerSec`).
+ * summed, peak RSS summed; the whole machine's CPU too (`Row.machineUsPerMsg`). `carrierCount`, when
+ * given, reads how many messages the carrier has taken so far; it is read around the measured run too
+ * (`Row.carrierPerSec`).
  */
 export async function loadRun(
   url: string,
